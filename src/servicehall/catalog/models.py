@@ -1,0 +1,118 @@
+"""The service catalogue (事项库): departments, categories, service items and their materials.
+
+Each hall keeps its own implementation list, so a manager of one hall edits only that hall's items.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.catalog.choices import ItemType, VisitsRequired
+from servicehall.core.models import Counter, Hall
+
+prefix_validator = RegexValidator(r"^[A-Z]{1,2}$", _("Use one or two capital letters."))
+
+
+class Department(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["hall", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [models.UniqueConstraint(fields=["hall", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["hall", "position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["hall", "name"], name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItem(models.Model):
+    """A service item (事项) with the fields of an implementation list (实施清单).
+
+    ``search_text`` holds the name with its full pinyin and pinyin initials so that ``hz`` finds 护照;
+    it is derived by ``catalog.services`` on every save and never edited by hand.
+    """
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="service_items")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=120)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items",
+                                   verbose_name=_("department"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items",
+                                 verbose_name=_("category"))
+    item_type = models.CharField(_("type"), max_length=20, choices=ItemType, default=ItemType.PUBLIC_SERVICE)
+    description = models.TextField(_("description"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"), default=0)
+    promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), default=0)
+    fee_cny = models.DecimalField(_("fee (CNY)"), max_digits=10, decimal_places=2, default=Decimal("0"),
+                                  validators=[MinValueValidator(Decimal("0"))])
+    fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
+    steps = models.JSONField(_("handling steps"), default=list, blank=True)
+    counters = models.ManyToManyField(Counter, related_name="service_items", blank=True,
+                                      verbose_name=_("counters"))
+    fully_online = models.BooleanField(_("fully online"), default=False)
+    visits_required = models.PositiveSmallIntegerField(_("visits required"), choices=VisitsRequired,
+                                                       default=VisitsRequired.ONCE)
+    appointment_supported = models.BooleanField(_("appointment supported"), default=True)
+    ticket_prefix = models.CharField(_("ticket prefix"), max_length=2, validators=[prefix_validator])
+    active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["hall", "category__position", "code"]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "code"], name="item_unique_code"),
+            models.CheckConstraint(condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days"))
+                                   | models.Q(legal_limit_days=0), name="item_promise_within_legal_limit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_free(self) -> bool:
+        return self.fee_cny == 0
+
+
+class Material(models.Model):
+    """One required material (材料) of an item, in the order it is listed on the checklist."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=120)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    required = models.BooleanField(_("required"), default=True)
+    condition = models.CharField(_("condition"), max_length=200, blank=True,
+                                 help_text=_("When a conditional material is needed."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.name

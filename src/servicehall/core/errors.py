@@ -1,0 +1,53 @@
+"""Domain errors. Services raise them; the API turns them into JSON ``{"error", "message", "fields"}``
+with the status below, and pages show the message beside the field."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    default_message = _("The request could not be processed.")
+
+    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None):
+        self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(self.message))
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+    default_message = _("Please sign in.")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = _("You do not have permission to do this in this hall.")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = _("Not found.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = _("This cannot be done in the current state.")
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"
+    default_message = _("Some fields are not valid.")
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    default_message = _("Too many requests. Please wait a moment and try again.")

@@ -1,0 +1,26 @@
+"""``servicehall demo``: migrate, load the demo hall if absent, print the URLs and accounts, and serve."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (migrate, load the demo hall once) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Set up and print, but do not serve.")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        from servicehall.demo import demo_summary, load_demo
+
+        call_command("migrate", interactive=False, verbosity=0)
+        with translation.override("en"):
+            result = load_demo()
+            self.stdout.write("Demo data loaded." if result.created else "Demo data already present; reusing it.")
+            shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+            self.stdout.write(demo_summary(f"http://{shown_host}:{port}"))
+        if not no_serve:
+            call_command("serve", host=host, port=port, workers=1)

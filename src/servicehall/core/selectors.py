@@ -1,0 +1,51 @@
+"""Reads of the core app that are more than a ``get``; pages and the API share them."""
+
+from django.db.models import QuerySet
+
+from servicehall.core.errors import NotFound
+from servicehall.core.models import AuditEntry, Counter, Hall
+
+
+def hall_get(*, code: str, active_only: bool = True) -> Hall:
+    qs = Hall.objects.all()
+    if active_only:
+        qs = qs.filter(active=True)
+    hall = qs.filter(code=code).first()
+    if hall is None:
+        raise NotFound(code="hall_not_found")
+    return hall
+
+
+def hall_list() -> QuerySet[Hall]:
+    return Hall.objects.filter(active=True).order_by("code")
+
+
+def counter_list(*, hall: Hall, active_only: bool = True) -> QuerySet[Counter]:
+    qs = Counter.objects.filter(hall=hall).select_related("floor").prefetch_related("service_items")
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("floor__level", "id")
+
+
+def counter_get(*, counter_id: int) -> Counter:
+    counter = Counter.objects.select_related("hall", "floor").filter(pk=counter_id).first()
+    if counter is None:
+        raise NotFound(code="counter_not_found")
+    return counter
+
+
+def audit_list(*, halls, action: str = "", actor: str = "", object_type: str = "",
+               date_from=None, date_to=None) -> QuerySet[AuditEntry]:
+    """Audit entries of the given halls, newest first, filtered as the manager asked."""
+    qs = AuditEntry.objects.filter(hall__in=halls).select_related("hall")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if date_from:
+        qs = qs.filter(at__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__lt=date_to)
+    return qs.order_by("-at", "-id")

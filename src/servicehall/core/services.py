@@ -1,0 +1,247 @@
+"""Every write of the core app. Each service checks permission, saves, and writes its audit row in one
+transaction; views, the API, the admin and the demo loader all come through here."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.actors import Actor
+from servicehall.core.audit import audit_record, snapshot
+from servicehall.core.choices import Role
+from servicehall.core.errors import Invalid, NotFound
+from servicehall.core.models import (
+    ApiToken,
+    Counter,
+    Device,
+    Floor,
+    Hall,
+    HallMembership,
+    LoginFailure,
+    OpeningHours,
+    hash_token,
+    new_raw_token,
+)
+from servicehall.core.permissions import require_role, require_superuser
+
+
+def _validated(obj, exclude=None):
+    """Run model validation and turn Django's ValidationError into our 422 with field errors."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        raise Invalid(fields=fields) from exc
+    return obj
+
+
+@transaction.atomic
+def hall_create(*, actor: Actor, code: str, name: str, **fields) -> Hall:
+    """Create a hall; only a system administrator may."""
+    require_superuser(actor)
+    hall = _validated(Hall(code=code, name=name, **fields))
+    hall.save()
+    audit_record(actor=actor, action="hall.create", hall=hall, obj=hall, after=snapshot(hall))
+    return hall
+
+
+@transaction.atomic
+def hall_update(*, actor: Actor, hall: Hall, **changes) -> Hall:
+    require_role(actor, hall, Role.MANAGER)
+    hall = Hall.objects.select_for_update().get(pk=hall.pk)
+    before = snapshot(hall)
+    for key, value in changes.items():
+        if key not in {"name", "address", "time_zone", "phone", "email", "active"}:
+            raise Invalid(fields={key: [_("This field cannot be changed.")]})
+        setattr(hall, key, value)
+    _validated(hall)
+    hall.save(update_fields=list(changes))
+    audit_record(actor=actor, action="hall.update", hall=hall, obj=hall, before=before, after=snapshot(hall))
+    return hall
+
+
+@transaction.atomic
+def hall_set_opening_hours(
+    *, actor: Actor, hall: Hall, periods: list[tuple[int, datetime.time, datetime.time]]
+) -> None:
+    """Replace a hall's weekly opening hours with ``periods`` of (weekday, opens, closes)."""
+    require_role(actor, hall, Role.MANAGER)
+    errors = {}
+    for i, (weekday, opens, closes) in enumerate(periods):
+        if not 0 <= weekday <= 6:
+            errors[f"periods.{i}.weekday"] = [_("Weekday must be 0 (Monday) to 6 (Sunday).")]
+        elif closes <= opens:
+            errors[f"periods.{i}.closes"] = [_("Closing time must be after opening time.")]
+    if errors:
+        raise Invalid(fields=errors)
+    before = [str(h) for h in hall.opening_hours.all()]
+    hall.opening_hours.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(hall=hall, weekday=w, opens=o, closes=c) for w, o, c in periods
+    )
+    audit_record(
+        actor=actor, action="hall.opening_hours", hall=hall, obj=hall,
+        before={"periods": before}, after={"periods": [str(h) for h in hall.opening_hours.all()]},
+    )
+
+
+@transaction.atomic
+def floor_create(*, actor: Actor, hall: Hall, level: int, name: str) -> Floor:
+    require_role(actor, hall, Role.MANAGER)
+    floor = _validated(Floor(hall=hall, level=level, name=name))
+    floor.save()
+    audit_record(actor=actor, action="floor.create", hall=hall, obj=floor, after=snapshot(floor))
+    return floor
+
+
+@transaction.atomic
+def counter_create(*, actor: Actor, hall: Hall, number: str, name: str, floor: Floor | None = None,
+                   kind: str = "dedicated", active: bool = True) -> Counter:
+    require_role(actor, hall, Role.MANAGER)
+    counter = _validated(Counter(hall=hall, number=number, name=name, floor=floor, kind=kind, active=active))
+    counter.save()
+    audit_record(actor=actor, action="counter.create", hall=hall, obj=counter, after=snapshot(counter))
+    return counter
+
+
+COUNTER_EDITABLE = {"number", "name", "floor", "kind", "active"}
+
+
+@transaction.atomic
+def counter_update(*, actor: Actor, counter: Counter, **changes) -> Counter:
+    require_role(actor, counter.hall, Role.MANAGER)
+    counter = Counter.objects.select_for_update().get(pk=counter.pk)
+    before = snapshot(counter)
+    unknown = set(changes) - COUNTER_EDITABLE
+    if unknown:
+        raise Invalid(fields={k: [_("This field cannot be changed.")] for k in unknown})
+    for key, value in changes.items():
+        setattr(counter, key, value)
+    _validated(counter)
+    counter.save(update_fields=[("floor" if k == "floor" else k) for k in changes])
+    audit_record(
+        actor=actor, action="counter.update", hall=counter.hall, obj=counter,
+        before=before, after=snapshot(counter),
+    )
+    return counter
+
+
+@transaction.atomic
+def membership_grant(*, actor: Actor, user, hall: Hall, role: str) -> HallMembership:
+    """Give ``user`` a role in ``hall``. Managers may grant clerk and evaluator; only a system
+    administrator may make someone a manager."""
+    if role == Role.MANAGER:
+        require_superuser(actor)
+    else:
+        require_role(actor, hall, Role.MANAGER)
+    if role not in Role.values:
+        raise Invalid(fields={"role": [_("Unknown role.")]})
+    membership, created = HallMembership.objects.get_or_create(user=user, hall=hall, role=role)
+    if created:
+        audit_record(actor=actor, action="membership.grant", hall=hall, obj=membership,
+                     after={"user": user.get_username(), "role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Actor, membership: HallMembership) -> None:
+    if membership.role == Role.MANAGER:
+        require_superuser(actor)
+    else:
+        require_role(actor, membership.hall, Role.MANAGER)
+    audit_record(actor=actor, action="membership.revoke", hall=membership.hall, obj=membership,
+                 before={"user": membership.user.get_username(), "role": membership.role})
+    membership.delete()
+
+
+@transaction.atomic
+def token_create(*, actor: Actor, user, name: str = "") -> str:
+    """Issue an API token for ``user``; the raw token is returned once and only its digest is kept.
+    Users may create their own tokens; a system administrator may create anyone's."""
+    if actor.user_id != user.pk:
+        require_superuser(actor)
+    raw = new_raw_token("sht")
+    token = ApiToken.objects.create(user=user, name=name, digest=hash_token(raw), hint=raw[:8])
+    audit_record(actor=actor, action="token.create", obj=token, after={"user": user.get_username(), "name": name})
+    return raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    if actor.user_id != token.user_id:
+        require_superuser(actor)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="token.revoke", obj=token)
+
+
+@transaction.atomic
+def device_create(*, actor: Actor, hall: Hall, kind: str, name: str, counter: Counter | None = None
+                  ) -> tuple[Device, str]:
+    """Register a kiosk, display or rating pad; returns the device and its raw token (shown once)."""
+    require_role(actor, hall, Role.MANAGER)
+    raw = new_raw_token("shd")
+    device = Device(hall=hall, kind=kind, name=name, counter=counter, digest=hash_token(raw), hint=raw[:8])
+    _validated(device, exclude=["digest", "hint"])
+    device.save()
+    audit_record(actor=actor, action="device.create", hall=hall, obj=device, after=snapshot(device))
+    return device, raw
+
+
+def authenticate_token(raw: str):
+    """Return the user of a live API token, or None. Updates ``last_used_at`` at most once a minute."""
+    if not raw:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def authenticate_device(raw: str) -> Device | None:
+    if not raw:
+        return None
+    device = Device.objects.select_related("hall").filter(digest=hash_token(raw), active=True).first()
+    if device is None:
+        return None
+    now = timezone.now()
+    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() > 60:
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    return device
+
+
+def login_is_locked(*, username: str, ip: str | None) -> bool:
+    """Locked when the account, or the address, has too many recent failures."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.SERVICEHALL_LOGIN_LOCK_SECONDS)
+    limit = settings.SERVICEHALL_LOGIN_MAX_FAILURES
+    recent = LoginFailure.objects.filter(at__gte=since)
+    if recent.filter(username__iexact=username).count() >= limit:
+        return True
+    return bool(ip) and recent.filter(ip=ip).count() >= limit * 4
+
+
+def login_record_failure(*, username: str, ip: str | None) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.create(username=username[:150], ip=ip, at=timezone.now())
+        audit_record(actor=Actor(ip=ip), action="login.failure", object_type="core.user", object_repr=username[:200])
+
+
+def login_record_success(*, user, ip: str | None) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(Q(username__iexact=user.get_username())).delete()
+        audit_record(actor=Actor(user=user, ip=ip), action="login.success", obj=user)
+
+
+def user_get(*, username: str):
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist as exc:
+        raise NotFound(_("No account named %(name)s.") % {"name": username}) from exc

@@ -1,0 +1,98 @@
+"""Core pages: the landing page, staff log-in with lock-out, the staff home, the audit browser and the
+hall information board. Thin: parse, call a service or selector, render."""
+
+import datetime
+
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from servicehall.core import selectors, services
+from servicehall.core.actors import client_ip
+from servicehall.core.choices import Role
+from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.forms import AuditFilterForm, LoginForm
+from servicehall.core.permissions import halls_for, has_role, roles_in_hall
+
+
+def landing(request):
+    halls = list(selectors.hall_list())
+    return render(request, "core/landing.html", {"halls": halls})
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        if services.login_is_locked(username=username, ip=ip):
+            form.add_error(None, _("Too many failed attempts. This account is locked for 15 minutes."))
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                services.login_record_failure(username=username, ip=ip)
+                form.add_error("password", _("The username or password is not correct."))
+            else:
+                login(request, user)
+                services.login_record_success(user=user, ip=ip)
+                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    next_url = ""
+                return redirect(next_url or "core:home")
+    return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+def home(request):
+    halls = []
+    for hall in halls_for(request.user):
+        roles = sorted(roles_in_hall(request.user, hall))
+        halls.append({"hall": hall, "roles": [Role(r).label for r in roles],
+                      "is_manager": has_role(request.user, hall, Role.MANAGER),
+                      "counters": selectors.counter_list(hall=hall)})
+    return render(request, "core/home.html", {"halls": halls})
+
+
+@login_required
+def audit_browse(request, hall_code: str):
+    hall = selectors.hall_get(code=hall_code)
+    if not has_role(request.user, hall, Role.MANAGER):
+        raise PermissionDenied()
+    form = AuditFilterForm(request.GET or None)
+    entries = selectors.audit_list(halls=[hall])
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        tz = hall.tzinfo
+        entries = selectors.audit_list(
+            halls=[hall], action=data["action"], actor=data["actor"],
+            date_from=datetime.datetime.combine(data["date_from"], datetime.time(), tz) if data["date_from"] else None,
+            date_to=(datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time(), tz)
+                     if data["date_to"] else None),
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {"hall": hall, "form": form, "page": page,
+                                               "query": query.urlencode()})
+
+
+def hall_board(request, hall_code: str):
+    """The display board's base look: hall name, clock, and which window serves what. The queue module
+    fills it with live calls."""
+    hall = selectors.hall_get(code=hall_code)
+    counters = selectors.counter_list(hall=hall)
+    orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
+    return render(request, "core/board.html", {"hall": hall, "counters": counters, "orientation": orientation})
+
+

@@ -1,0 +1,113 @@
+"""The demo hall: a realistic district government service centre, loaded through the real services so
+every rule (validation, audit) runs. Idempotent: loading twice changes nothing."""
+
+import datetime
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from servicehall.catalog.services import catalog_import
+from servicehall.core import services as core
+from servicehall.core.actors import Actor
+from servicehall.core.choices import CounterKind, DeviceKind, Role
+from servicehall.core.models import Device, Hall
+
+HALL_CODE = "qingshan"
+DEMO_PASSWORD = "servicehall-demo"
+ACCOUNTS = [
+    ("admin", "系统管理员", None),
+    ("manager", "王主任", Role.MANAGER),
+    ("clerk", "李窗口", Role.CLERK),
+    ("evaluator", "陈评估", Role.EVALUATOR),
+]
+COUNTERS = [
+    (1, "1", "综合窗口", CounterKind.COMPREHENSIVE),
+    (1, "2", "社保医保窗口", CounterKind.DEDICATED),
+    (1, "3", "社保医保窗口", CounterKind.DEDICATED),
+    (1, "4", "户籍出入境窗口", CounterKind.DEDICATED),
+    (1, "5", "户籍出入境窗口", CounterKind.DEDICATED),
+    (1, "6", "绿色通道", CounterKind.PRIORITY),
+    (2, "7", "企业开办窗口", CounterKind.DEDICATED),
+    (2, "8", "企业开办窗口", CounterKind.DEDICATED),
+    (2, "9", "税务窗口", CounterKind.DEDICATED),
+    (2, "10", "税务窗口", CounterKind.DEDICATED),
+    (2, "11", "不动产登记窗口", CounterKind.DEDICATED),
+    (2, "12", "公积金婚姻窗口", CounterKind.DEDICATED),
+]
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    hall: Hall
+    device_tokens: dict[str, str]
+
+
+def demo_loaded() -> bool:
+    return Hall.objects.filter(code=HALL_CODE).exists()
+
+
+def _user(username: str, display_name: str, superuser: bool):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        maker = User.objects.create_superuser if superuser else User.objects.create_user
+        user = maker(username=username, password=DEMO_PASSWORD, display_name=display_name,
+                     is_staff=superuser)
+    return user
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    if demo_loaded():
+        return DemoResult(created=False, hall=Hall.objects.get(code=HALL_CODE), device_tokens={})
+    admin = _user("admin", "系统管理员", True)
+    actor = Actor(user=admin, ip="127.0.0.1")
+    hall = core.hall_create(actor=actor, code=HALL_CODE, name="青山区政务服务中心",
+                            address="青山区人民路 88 号市民中心 A 座", phone="0571-12345", time_zone="Asia/Shanghai")
+    am, pm = (datetime.time(8, 30), datetime.time(12, 0)), (datetime.time(13, 30), datetime.time(17, 30))
+    periods = [(d, *am) for d in range(5)] + [(d, *pm) for d in range(5)] + [(5, datetime.time(9), datetime.time(12))]
+    core.hall_set_opening_hours(actor=actor, hall=hall, periods=periods)
+    floors = {1: core.floor_create(actor=actor, hall=hall, level=1, name="一楼 综合办事大厅"),
+              2: core.floor_create(actor=actor, hall=hall, level=2, name="二楼 企业服务专区")}
+    for level, number, name, kind in COUNTERS:
+        core.counter_create(actor=actor, hall=hall, number=number, name=name, kind=kind, floor=floors[level])
+    for username, display_name, role in ACCOUNTS[1:]:
+        user = _user(username, display_name, False)
+        core.membership_grant(actor=actor, user=user, hall=hall, role=role)
+    text = resources.files("servicehall.catalog").joinpath("demo/items.json").read_text(encoding="utf-8")
+    catalog_import(actor=actor, hall=hall, text=text, fmt="json")
+    tokens = {}
+    for kind, name in ((DeviceKind.KIOSK, "一楼入口自助机"), (DeviceKind.DISPLAY, "一楼叫号大屏")):
+        _device, raw = core.device_create(actor=actor, hall=hall, kind=kind, name=name)
+        tokens[name] = raw
+    return DemoResult(created=True, hall=hall, device_tokens=tokens)
+
+
+def demo_summary(base_url: str) -> str:
+    hall = Hall.objects.get(code=HALL_CODE)
+    lines = [
+        "",
+        f"  ServiceHall demo — {hall.name}",
+        "",
+        "  Surfaces:",
+        f"    Start page          {base_url}/",
+        f"    Service catalogue   {base_url}/catalog/{hall.code}/",
+        f"    Self-service kiosk  {base_url}/kiosk/{hall.code}/",
+        f"    Display board       {base_url}/display/{hall.code}/   (portrait: ?orientation=portrait)",
+        f"    Staff sign-in       {base_url}/login/",
+        f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
+        f"    Administration      {base_url}/admin/",
+        f"    API docs            {base_url}/api/v1/docs   (OpenAPI: {base_url}/api/v1/openapi.json)",
+        "",
+        f"  Demo accounts (password for all: {DEMO_PASSWORD}):",
+    ]
+    for username, display_name, role in ACCOUNTS:
+        label = "system administrator" if role is None else Role(role).label
+        lines.append(f"    {username:<10} {display_name}  ({label})")
+    devices = Device.objects.filter(hall=hall).count()
+    lines += ["", f"  Devices registered: {devices} (API tokens: `servicehall token create USERNAME`)", ""]
+    return "\n".join(str(x) for x in lines)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KioskConfig(AppConfig):
+    name = "servicehall.kiosk"
+    verbose_name = "Kiosk"

@@ -1,0 +1,172 @@
+"""Django settings for ServiceHall, built from the environment read in ``servicehall.env``.
+
+Only process-level configuration lives here. Anything a hall manager may change (prefixes, timeouts,
+deadlines) is a per-hall database setting, not a Django setting.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.env import read_environment
+
+ENV = read_environment()
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = ENV.var_dir
+
+SECRET_KEY = ENV.secret_key
+DEBUG = ENV.debug
+ALLOWED_HOSTS = ENV.allowed_hosts
+CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+SERVICEHALL_ENV = ENV.env
+SERVICEHALL_REDIS_URL = ENV.redis_url
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "servicehall.core",
+    "servicehall.catalog",
+    "servicehall.kiosk",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "servicehall.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicehall.core.middleware.DomainErrorPageMiddleware",
+]
+
+ROOT_URLCONF = "servicehall.urls"
+WSGI_APPLICATION = "servicehall.wsgi.application"
+ASGI_APPLICATION = "servicehall.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "servicehall.core.context_processors.servicehall",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    if url.startswith("sqlite:"):
+        path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else ":memory:"
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock when a transaction starts, so two writers never
+                # both read and then fail to upgrade; WAL lets readers go on while one writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                    " PRAGMA busy_timeout=20000;"
+                ),
+            },
+            "TEST": {"NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME") or None},
+        }
+    config = dj_database_url.parse(url)
+    config.setdefault("OPTIONS", {})
+    if os.environ.get("SERVICEHALL_DB_POOL", "").lower() in {"1", "true", "yes"}:
+        # Under ASGI, persistent connections leak; psycopg's pool is the safe way to reuse them.
+        config["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
+        config["CONN_MAX_AGE"] = 0
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("SERVICEHALL_CONN_MAX_AGE", "0"))
+    return config
+
+
+DATABASES = {"default": _database(ENV.database_url)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = ENV.time_zone
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if ENV.env == "production":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Log-in lock-out: this many failures for one account (or one address) within the window locks it.
+SERVICEHALL_LOGIN_MAX_FAILURES = 5
+SERVICEHALL_LOGIN_LOCK_SECONDS = 15 * 60
+# Public endpoints: requests per minute per client address.
+SERVICEHALL_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("SERVICEHALL_PUBLIC_RATE_PER_MINUTE", "120"))
+SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"servicehall": {"level": "INFO"}},
+}
+
+# Shared counters (rate limits) must be shared by every server process: Redis when configured.
+if ENV.redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

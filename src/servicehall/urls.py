@@ -1,0 +1,20 @@
+"""Top-level URLs: the API, the admin, language switching, and each app's pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from servicehall.api import api
+
+admin.site.site_header = "ServiceHall"
+admin.site.site_title = "ServiceHall"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("kiosk/", include("servicehall.kiosk.urls")),
+    path("catalog/", include("servicehall.catalog.urls")),
+    path("", include("servicehall.core.urls")),
+]
