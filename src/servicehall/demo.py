@@ -2,7 +2,6 @@
 every rule (validation, audit) runs. Idempotent: loading twice changes nothing."""
 
 import datetime
-import json
 from dataclasses import dataclass
 from importlib import resources
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from servicehall.catalog import selectors, services
@@ -106,7 +107,7 @@ def put_service(request, hall_code: str, item_code: str, payload: ItemData):
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)
     if payload.code != item_code:
-        raise Invalid(fields={"code": ["The code in the body must match the address."]})
+        raise Invalid(fields={"code": [_("The code in the body must match the address.")]})
     item = services.item_save(actor=request.auth, hall=hall, data=payload.model_dump())
     return _service_out(selectors.item_get(hall=hall, code=item.code, include_inactive=True))
 
@@ -124,7 +125,7 @@ def export_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002
         response = HttpResponse(services.catalog_export_json(items=items),
                                 content_type="application/json; charset=utf-8")
     else:
-        raise Invalid(fields={"format": ["Use csv or json."]})
+        raise Invalid(fields={"format": [_("Use csv or json.")]})
     response["Content-Disposition"] = f'attachment; filename="{hall.code}-catalog.{format}"'
     return response
 
@@ -140,5 +141,5 @@ def import_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Invalid(fields={"body": ["The file must be UTF-8."]}) from exc
+        raise Invalid(fields={"body": [_("The file must be UTF-8.")]}) from exc
     return services.catalog_import(actor=request.auth, hall=hall, text=text, fmt=format)

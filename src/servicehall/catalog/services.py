@@ -174,7 +174,9 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
         raise Invalid(fields={"format": [_("Use csv or json.")]})
     rows = _csv_rows(text) if fmt == "csv" else _json_rows(text)
     counters = {c.number: c for c in Counter.objects.filter(hall=hall)}
-    label = _("line") if fmt == "csv" else _("item")
+    # Field keys are stable and machine-readable ("line 5", "item 2"); the message is translated.
+    label = "line" if fmt == "csv" else "item"
+    shown = _("line") if fmt == "csv" else _("item")
     errors: dict[str, list[str]] = {}
     parsed: list[ItemData] = []
     seen: dict[str, int] = {}
@@ -193,7 +195,7 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
                 row_errors.append(_("Unknown window: %(n)s") % {"n": ", ".join(missing)})
             if data.code in seen:
                 row_errors.append(_("Code %(code)s repeats %(label)s %(line)s.")
-                                  % {"code": data.code, "label": label, "line": seen[data.code]})
+                                  % {"code": data.code, "label": shown, "line": seen[data.code]})
             seen.setdefault(data.code, line)
         if row_errors:
             errors[key] = row_errors
@@ -202,7 +204,7 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
     if errors:
         first = next(iter(errors))
         raise Invalid(_("Nothing was imported: %(where)s has an error (%(count)s rows in all).")
-                      % {"where": first, "count": len(errors)}, code="import_failed", fields=errors)
+                      % {"where": f"{shown} {first.split(' ', 1)[1]}", "count": len(errors)}, code="import_failed", fields=errors)
     created = updated = 0
     for data in parsed:
         _item, is_new = _save_item(hall=hall, data=data, counters_by_number=counters)

@@ -1,6 +1,8 @@
 """Public catalogue pages: browse by category and department, search, item detail, and the one-time
 notification of materials (一次性告知单) as a print page and a PDF."""
 
+from urllib.parse import quote
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -55,5 +57,8 @@ def checklist_pdf_view(request, hall_code: str, item_code: str):
     pdf = checklist_pdf(item=item, printed_at=timezone.localtime(timezone.now(), hall.tzinfo))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = _("checklist") + f"-{item.code}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    # RFC 6266: an ASCII fallback name plus the UTF-8 name percent-encoded, so headers stay ASCII.
+    response["Content-Disposition"] = (
+        f"inline; filename=\"checklist-{item.code}.pdf\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response

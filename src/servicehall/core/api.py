@@ -4,7 +4,7 @@ selector, shape the answer."""
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from servicehall.core import selectors, services
 from servicehall.core.choices import CounterKind, Role
@@ -139,7 +139,7 @@ def create_counter(request, hall_code: str, payload: CounterIn):
     require_role(request.auth, hall, Role.MANAGER)
     counter = services.counter_create(actor=request.auth, hall=hall, number=payload.number, name=payload.name,
                                       kind=payload.kind, floor=_floor(hall, payload.floor), active=payload.active)
-    return 201, _counter_out(counter)
+    return Status(201, _counter_out(counter))
 
 
 @router.patch("/counters/{counter_id}", response={200: CounterOut, 401: ErrorOut, 403: ErrorOut,

@@ -204,6 +204,9 @@ class LoginFailure(models.Model):
         verbose_name = _("failed log-in")
         verbose_name_plural = _("failed log-ins")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username}"
+
 
 class AuditEntry(models.Model):
     """Who did what, when, from where, with the state before and after. Append-only: nothing edits it."""

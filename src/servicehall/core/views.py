@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.core import selectors, services
 from servicehall.core.actors import client_ip
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.errors import PermissionDenied
 from servicehall.core.forms import AuditFilterForm, LoginForm
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
 

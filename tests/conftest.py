@@ -1,0 +1,117 @@
+"""Shared fixtures: two halls with staff in every role, built through the real services, and an API
+client that speaks JSON with a bearer token."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from servicehall.core import services
+from servicehall.core.actors import Actor
+from servicehall.core.choices import CounterKind, DeviceKind, Role
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(username="root", password="x-root-pass-123")
+
+
+@pytest.fixture
+def admin_actor(admin_user):
+    return Actor(user=admin_user, ip="10.0.0.1")
+
+
+def _make_hall(actor, code, name):
+    hall = services.hall_create(actor=actor, code=code, name=name, address="人民路 1 号")
+    floor = services.floor_create(actor=actor, hall=hall, level=1, name="一楼")
+    for number in ("1", "2", "3"):
+        services.counter_create(actor=actor, hall=hall, number=number, name=f"{number}号窗口", floor=floor,
+                                kind=CounterKind.COMPREHENSIVE)
+    return hall
+
+
+@pytest.fixture
+def hall_a(admin_actor):
+    return _make_hall(admin_actor, "hall-a", "甲区政务服务中心")
+
+
+@pytest.fixture
+def hall_b(admin_actor):
+    return _make_hall(admin_actor, "hall-b", "乙区政务服务中心")
+
+
+def _member(admin_actor, hall, username, role):
+    user = get_user_model().objects.create_user(username=username, password="x-pass-12345")
+    services.membership_grant(actor=admin_actor, user=user, hall=hall, role=role)
+    return user
+
+
+@pytest.fixture
+def staff(admin_actor, admin_user, hall_a, hall_b):
+    """One user per role in hall A, a manager of hall B, and the system administrator."""
+    return {
+        "manager_a": _member(admin_actor, hall_a, "manager_a", Role.MANAGER),
+        "clerk_a": _member(admin_actor, hall_a, "clerk_a", Role.CLERK),
+        "evaluator_a": _member(admin_actor, hall_a, "evaluator_a", Role.EVALUATOR),
+        "manager_b": _member(admin_actor, hall_b, "manager_b", Role.MANAGER),
+        "clerk_b": _member(admin_actor, hall_b, "clerk_b", Role.CLERK),
+        "admin": admin_user,
+    }
+
+
+class ApiClient:
+    """Calls /api/v1 with an optional bearer token; returns (status, parsed JSON or text)."""
+
+    def __init__(self, token: str | None = None, language: str = "zh-hans"):
+        self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        self.token = token
+
+    def call(self, method: str, path: str, body=None, content_type="application/json", raw: str | None = None):
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"content_type": content_type} if data is not None else {}
+        response = getattr(self.client, method.lower())(url, data=data, headers=headers, **kwargs) \
+            if data is not None else getattr(self.client, method.lower())(url, headers=headers)
+        ctype = response.get("Content-Type", "")
+        payload = json.loads(response.content) if "json" in ctype and response.content else response.content
+        return response.status_code, payload
+
+
+@pytest.fixture
+def api_as(staff):
+    """``api_as("manager_a")`` → an ApiClient with a fresh token of that user; ``api_as(None)`` anonymous."""
+
+    def make(name: str | None, language: str = "zh-hans") -> ApiClient:
+        if name is None:
+            return ApiClient(language=language)
+        user = staff[name]
+        token = services.token_create(actor=Actor(user=user), user=user, name="test")
+        return ApiClient(token, language=language)
+
+    return make
+
+
+@pytest.fixture
+def kiosk_token(admin_actor, hall_a):
+    _device, raw = services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="入口自助机")
+    return raw
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 is slow on purpose; tests create many accounts, so they hash with MD5 (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,129 @@
+"""The permission matrix: every API endpoint, every role, both halls. A clerk of hall A can do nothing in
+hall B, a manager of hall B nothing in hall A, and anonymous callers only read public information."""
+
+import pytest
+
+from servicehall.catalog.models import ServiceItem
+from servicehall.core.models import Counter
+
+pytestmark = pytest.mark.django_db
+
+ITEM = {
+    "code": "T-001", "name": "测试事项", "department": "测试局", "category": "测试", "ticket_prefix": "T",
+    "counters": ["1"],
+}
+
+
+def _counter(hall):
+    return Counter.objects.get(hall=hall, number="1")
+
+
+# (name, method, path template, body, roles of the target hall that may call it; "public" = anyone)
+ENDPOINTS = [
+    ("list halls", "GET", "halls", None, "public"),
+    ("hall detail", "GET", "halls/{hall}", None, "public"),
+    ("list counters", "GET", "halls/{hall}/counters", None, "public"),
+    ("list inactive counters", "GET", "halls/{hall}/counters?include_inactive=true", None, {"manager"}),
+    ("add counter", "POST", "halls/{hall}/counters", {"number": "{unique}", "name": "新窗口"}, {"manager"}),
+    ("change counter", "PATCH", "counters/{counter}", {"name": "改名窗口"}, {"manager"}),
+    ("audit trail", "GET", "halls/{hall}/audit", None, {"manager"}),
+    ("list services", "GET", "halls/{hall}/services", None, "public"),
+    ("save service", "PUT", "halls/{hall}/services/T-001", ITEM, {"manager"}),
+    ("export catalogue", "GET", "halls/{hall}/catalog/export", None, {"manager", "clerk", "evaluator"}),
+    ("import catalogue", "POST", "halls/{hall}/catalog/import?format=json", {"items": [ITEM]}, {"manager"}),
+]
+CALLERS = {
+    # caller: (role in hall A or None, role in hall B or None)
+    "manager_a": ("manager", None),
+    "clerk_a": ("clerk", None),
+    "evaluator_a": ("evaluator", None),
+    "manager_b": (None, "manager"),
+    "clerk_b": (None, "clerk"),
+    "admin": ("admin", "admin"),
+    None: (None, None),
+}
+
+
+def _fill(value, hall, counter, unique):
+    if isinstance(value, str):
+        return value.format(hall=hall.code, counter=counter.pk, unique=unique)
+    if isinstance(value, dict):
+        return {k: _fill(v, hall, counter, unique) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("caller", list(CALLERS), ids=lambda c: c or "anonymous")
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
+def test_every_endpoint_answers_only_the_roles_of_its_own_hall(endpoint, caller, api_as, hall_a, hall_b):
+    name, method, path, body, allowed = endpoint
+    api = api_as(caller)
+    role_a, _role_b = CALLERS[caller]
+    counter = _counter(hall_a)
+    status, payload = api.call(method, _fill(path, hall_a, counter, "9"), _fill(body, hall_a, counter, "9"))
+    if allowed == "public" or role_a == "admin" or role_a in allowed:
+        assert 200 <= status < 300, (name, caller, status, payload)
+    elif caller is None:
+        assert status == 401, (name, status, payload)
+        assert payload["error"] == "not_authenticated"
+    else:
+        assert status == 403, (name, caller, status, payload)
+        assert payload["error"] == "forbidden"
+        assert payload["message"]
+
+
+def test_a_refused_write_changes_nothing(api_as, hall_a):
+    counter = _counter(hall_a)
+    status, _ = api_as("manager_b").call("PATCH", f"counters/{counter.pk}", {"name": "越权改名"})
+    assert status == 403
+    counter.refresh_from_db()
+    assert counter.name == "1号窗口"
+    status, _ = api_as("clerk_a").call("PUT", f"halls/{hall_a.code}/services/T-001", ITEM)
+    assert status == 403
+    assert not ServiceItem.objects.filter(code="T-001").exists()
+
+
+def test_a_device_token_is_not_a_staff_account(kiosk_token, hall_a):
+    from tests.conftest import ApiClient
+
+    device = ApiClient(kiosk_token)
+    assert device.call("GET", f"halls/{hall_a.code}/services")[0] == 200
+    status, payload = device.call("PATCH", f"counters/{_counter(hall_a).pk}", {"name": "x"})
+    assert status == 401
+    assert payload["error"] == "not_authenticated"
+
+
+def test_an_invalid_or_revoked_token_is_refused_with_a_clear_error(api_as, hall_a):
+    from servicehall.core.models import ApiToken
+    from tests.conftest import ApiClient
+
+    status, payload = ApiClient("sht_not-a-real-token").call("GET", "halls")
+    assert status == 401
+    assert payload["error"] == "invalid_token"
+    api = api_as("manager_a")
+    assert api.call("GET", f"halls/{hall_a.code}/audit")[0] == 200
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    assert api.call("GET", f"halls/{hall_a.code}/audit")[0] == 401
+
+
+def test_session_writes_need_the_csrf_token(staff, hall_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff["manager_a"])
+    response = client.patch(f"/api/v1/counters/{_counter(hall_a).pk}", data='{"name": "x"}',
+                            content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"] == "csrf_failed"
+    assert client.get(f"/api/v1/halls/{hall_a.code}/audit").status_code == 200
+
+
+@pytest.mark.parametrize("caller,expected", [("manager_a", 200), ("clerk_a", 403), ("manager_b", 403)])
+def test_the_audit_page_is_for_managers_of_that_hall(client, staff, hall_a, caller, expected):
+    client.force_login(staff[caller])
+    assert client.get(f"/staff/{hall_a.code}/audit/").status_code == expected
+
+
+def test_the_audit_page_sends_anonymous_visitors_to_sign_in(client, hall_a):
+    response = client.get(f"/staff/{hall_a.code}/audit/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
