@@ -1,10 +1,14 @@
-// Display board: a clock in the hall's local time as the browser knows it.
+// Display board: a clock in the hall's own time zone, whatever the display computer is set to.
 (function () {
   var el = document.getElementById("clock");
-  function tick() {
-    var d = new Date();
-    if (el) el.textContent = String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  if (!el) return;
+  var fmt;
+  try {
+    fmt = new Intl.DateTimeFormat("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: el.dataset.timeZone });
+  } catch (e) {
+    fmt = new Intl.DateTimeFormat("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
   }
+  function tick() { el.textContent = fmt.format(new Date()); }
   tick();
   setInterval(tick, 5000);
 })();
