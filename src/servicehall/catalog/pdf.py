@@ -9,6 +9,7 @@ import io
 import os
 from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -41,7 +42,9 @@ def cjk_font_name() -> str:
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    # CJK wrapping breaks between any two characters: right for Chinese, wrong for English words.
+    wrap = "CJK" if (get_language() or "zh").startswith("zh") else None
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap=wrap)
     return {
         "base": base,
         "title": ParagraphStyle("title", parent=base, fontSize=20, leading=26, alignment=1, spaceAfter=4),
