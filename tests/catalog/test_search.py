@@ -46,3 +46,9 @@ def test_the_public_api_searches_and_reports_the_ticket_prefix(api_as, hall_a, c
 def test_the_catalogue_page_searches_by_initials(client, hall_a, catalog_a):
     page = client.get(f"/catalog/{hall_a.code}/", {"q": "hz"})
     assert "普通护照签发" in page.content.decode()
+
+
+def test_everyday_keywords_find_the_formal_item_name(hall_a, catalog_a):
+    assert _names(hall_a, "社保卡")[0] == "社会保障卡申领"
+    assert _names(hall_a, "sbk")[0] == "社会保障卡申领"
+    assert "二手房转移登记" in " ".join(_names(hall_a, "过户"))

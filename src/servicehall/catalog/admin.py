@@ -22,7 +22,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.search_text = build_search_text(name=obj.name, code=obj.code, department=obj.department.name,
-                                            category=obj.category.name)
+                                            category=obj.category.name, keywords=obj.keywords)
         super().save_model(request, obj, form, change)
 
 

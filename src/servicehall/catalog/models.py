@@ -60,6 +60,8 @@ class ServiceItem(models.Model):
                                  verbose_name=_("category"))
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType, default=ItemType.PUBLIC_SERVICE)
     description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(_("search keywords"), max_length=200, blank=True,
+                                help_text=_("Everyday names citizens search for, separated by spaces (社保卡 医保)."))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"), default=0)
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), default=0)

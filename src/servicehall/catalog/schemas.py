@@ -28,6 +28,7 @@ class ItemData(BaseModel):
     category: str = Field(min_length=1, max_length=60)
     item_type: ItemType = ItemType.PUBLIC_SERVICE
     description: str = ""
+    keywords: str = Field(default="", max_length=200)
     legal_basis: str = ""
     legal_limit_days: int = Field(default=0, ge=0, le=3650)
     promised_limit_days: int = Field(default=0, ge=0, le=3650)

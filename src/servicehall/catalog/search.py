@@ -31,8 +31,10 @@ def _pinyin_forms(text: str) -> tuple[str, str]:
 def build_search_text(*, name: str, code: str, department: str, category: str, keywords: str = "") -> str:
     """Everything a search may match, lower-cased; derived, never edited by hand."""
     full, initials = _pinyin_forms(name)
-    parts = [name, to_simplified(name), code, department, to_simplified(department), category, keywords,
-             full, initials]
+    parts = [name, to_simplified(name), code, department, to_simplified(department), category]
+    for keyword in (keywords or "").split():
+        parts += [keyword, to_simplified(keyword), *_pinyin_forms(keyword)]
+    parts += [full, initials]
     return " ".join(p for p in parts if p).lower()
 
 

@@ -20,7 +20,7 @@ from servicehall.core.models import Counter, Hall
 from servicehall.core.permissions import require_role
 
 CSV_COLUMNS = [
-    "code", "name", "department", "category", "item_type", "description", "legal_basis",
+    "code", "name", "department", "category", "item_type", "description", "keywords", "legal_basis",
     "legal_limit_days", "promised_limit_days", "fee_cny", "fee_note", "materials", "steps", "counters",
     "fully_online", "visits_required", "appointment_supported", "ticket_prefix", "active",
 ]
@@ -31,7 +31,7 @@ def item_to_data(item: ServiceItem) -> dict:
     """The exchange form of an item (what export writes and import reads)."""
     return ItemData(
         code=item.code, name=item.name, department=item.department.name, category=item.category.name,
-        item_type=item.item_type, description=item.description, legal_basis=item.legal_basis,
+        item_type=item.item_type, description=item.description, keywords=item.keywords, legal_basis=item.legal_basis,
         legal_limit_days=item.legal_limit_days, promised_limit_days=item.promised_limit_days,
         fee_cny=item.fee_cny, fee_note=item.fee_note,
         materials=[
@@ -64,7 +64,7 @@ def _save_item(*, hall: Hall, data: ItemData, counters_by_number: dict[str, Coun
     is_new = item is None
     if is_new:
         item = ServiceItem(hall=hall, code=data.code)
-    for field in ("name", "description", "legal_basis", "legal_limit_days", "promised_limit_days", "fee_cny",
+    for field in ("name", "description", "keywords", "legal_basis", "legal_limit_days", "promised_limit_days", "fee_cny",
                   "fee_note", "fully_online", "visits_required", "appointment_supported", "ticket_prefix",
                   "active"):
         setattr(item, field, getattr(data, field))
@@ -73,7 +73,7 @@ def _save_item(*, hall: Hall, data: ItemData, counters_by_number: dict[str, Coun
     item.department = department
     item.category = category
     item.search_text = build_search_text(name=item.name, code=item.code, department=department.name,
-                                         category=category.name)
+                                         category=category.name, keywords=item.keywords)
     item.save()
     item.materials.all().delete()
     Material.objects.bulk_create(
