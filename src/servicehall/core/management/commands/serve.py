@@ -21,8 +21,9 @@ class Command(BaseCommand):
         import uvicorn
         from django.conf import settings
 
-        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-            # Under ASGI, persistent connections leak; the worker processes use psycopg's pool instead.
+        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and workers > 1:
+            # Under ASGI, persistent connections leak; worker processes (which import the settings anew)
+            # use psycopg's pool instead. A single process keeps one connection per request.
             os.environ.setdefault("SERVICEHALL_DB_POOL", "1")
         self.stdout.write(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")
         uvicorn.run(
