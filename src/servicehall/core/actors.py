@@ -30,8 +30,6 @@ class Actor:
         return None
 
 
-SYSTEM = Actor(ip=None)
-
 
 def client_ip(request) -> str | None:
     """The client's address. Behind ``SERVICEHALL_TRUSTED_PROXY_COUNT`` proxies, take the address the

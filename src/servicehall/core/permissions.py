@@ -51,13 +51,6 @@ def require_superuser(actor: Actor) -> None:
         raise PermissionDenied()
 
 
-def require_device(actor: Actor, hall: Hall, *kinds: str) -> None:
-    """Kiosk and display endpoints accept a device of that hall, or staff of that hall."""
-    if actor.device is not None and actor.device.hall_id == hall.pk and actor.device.kind in kinds:
-        return
-    require_role(actor, hall, *STAFF_ROLES)
-
-
 def halls_for(user):
     """The halls a user may work in (all for a system administrator)."""
     if user is None or not getattr(user, "is_authenticated", False):
