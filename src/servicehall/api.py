@@ -108,9 +108,11 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
+    from servicehall.queueing.api import router as queue_router
 
     api.add_router("", core_router)
     api.add_router("", catalog_router)
+    api.add_router("", queue_router)
 
 
 _register_routers()

@@ -5,16 +5,20 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from servicehall.api import api
+from servicehall.live.views import hall_events
 
 admin.site.site_header = "ServiceHall"
 admin.site.site_title = "ServiceHall"
 
 urlpatterns = [
+    # The SSE stream is a plain async view (Ninja's sync pipeline would hold a thread per screen).
+    path("api/v1/halls/<slug:hall_code>/events", hall_events, name="hall-events"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("kiosk/", include("servicehall.kiosk.urls")),
     path("catalog/", include("servicehall.catalog.urls")),
+    path("", include("servicehall.queueing.urls")),
     path("", include("servicehall.core.urls")),
 ]

@@ -1,0 +1,39 @@
+"""Encryption of personal data at rest (phone numbers, ID numbers).
+
+Fernet (AES-128-CBC with HMAC-SHA256) with a key from ``SERVICEHALL_DATA_KEY`` when set, otherwise derived
+from the secret key by HKDF, so a database copy alone never reveals a phone number. Rotating the secret
+key without setting ``SERVICEHALL_DATA_KEY`` first makes old values unreadable: set the data key in
+production.
+"""
+
+import base64
+import functools
+import os
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+@functools.cache
+def _fernet() -> Fernet:
+    raw = os.environ.get("SERVICEHALL_DATA_KEY", "").strip()
+    if raw:
+        return Fernet(raw.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"servicehall-data", info=b"personal-data").derive(
+        settings.SECRET_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode() if value else ""
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        return ""

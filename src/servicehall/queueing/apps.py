@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QueueingConfig(AppConfig):
+    name = "servicehall.queueing"
+    verbose_name = _("Queue and calling")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from servicehall.queueing import tasks  # noqa: F401  (registers the worker jobs)

@@ -1,0 +1,89 @@
+"""Ticket states, the one transition table, channels, counter states and the default priority classes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVING = "serving", _("Being served")
+    PARKED = "parked", _("Parked")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TicketAction(models.TextChoices):
+    CALL = "call", _("Call")
+    RECALL = "recall", _("Recall")
+    START = "start", _("Start service")
+    COMPLETE = "complete", _("Complete")
+    NO_SHOW = "no-show", _("No-show")
+    REACTIVATE = "reactivate", _("Reactivate")
+    TRANSFER = "transfer", _("Transfer")
+    PARK = "park", _("Park")
+    RESUME = "resume", _("Resume")
+    CANCEL = "cancel", _("Cancel")
+
+
+S, A = TicketStatus, TicketAction
+
+# The only place that says which action may happen in which state, and where it leads.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.WAITING, A.CALL): S.CALLED,
+    (S.WAITING, A.CANCEL): S.CANCELLED,
+    (S.CALLED, A.RECALL): S.CALLED,
+    (S.CALLED, A.START): S.SERVING,
+    (S.CALLED, A.NO_SHOW): S.NO_SHOW,
+    (S.CALLED, A.TRANSFER): S.WAITING,
+    (S.CALLED, A.CANCEL): S.CANCELLED,
+    (S.SERVING, A.COMPLETE): S.COMPLETED,
+    (S.SERVING, A.TRANSFER): S.WAITING,
+    (S.SERVING, A.PARK): S.PARKED,
+    (S.SERVING, A.CANCEL): S.CANCELLED,
+    (S.PARKED, A.RESUME): S.SERVING,
+    (S.PARKED, A.TRANSFER): S.WAITING,
+    (S.PARKED, A.CANCEL): S.CANCELLED,
+    (S.NO_SHOW, A.REACTIVATE): S.WAITING,
+}
+
+OPEN_STATUSES = (S.WAITING, S.CALLED, S.SERVING, S.PARKED)
+FINAL_STATUSES = (S.COMPLETED, S.NO_SHOW, S.CANCELLED)
+
+
+class Channel(models.TextChoices):
+    KIOSK = "kiosk", _("Kiosk")
+    WEB = "web", _("Phone or web")
+    COUNTER = "counter", _("At the counter")
+    APPOINTMENT = "appointment", _("Appointment check-in")
+
+
+class CounterState(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    """Why a service ended (办结 / 受理 / 补正 / 不予受理 / 咨询)."""
+
+    DONE = "done", _("Completed on the spot")
+    ACCEPTED = "accepted", _("Application accepted")
+    MATERIALS_MISSING = "materials_missing", _("Materials missing: told what to bring")
+    REJECTED = "rejected", _("Not accepted")
+    ENQUIRY = "enquiry", _("Enquiry only")
+
+
+NORMAL = "normal"
+
+# Default priority classes of a hall (code, simplified Chinese name, is a priority class). A hall may
+# rename, add or remove any but ``normal``.
+DEFAULT_PRIORITY_CLASSES = [
+    {"code": NORMAL, "name": "普通", "priority": False},
+    {"code": "appointment", "name": "预约", "priority": True},
+    {"code": "elderly", "name": "老年人(65岁以上)", "priority": True},
+    {"code": "disabled", "name": "残疾人", "priority": True},
+    {"code": "pregnant", "name": "孕妇", "priority": True},
+    {"code": "military", "name": "军人", "priority": True},
+]
