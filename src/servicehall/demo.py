@@ -13,6 +13,7 @@ from servicehall.core import services as core
 from servicehall.core.actors import Actor
 from servicehall.core.choices import CounterKind, DeviceKind, Role
 from servicehall.core.models import Device, Hall
+from servicehall.queueing.services import settings_update as queue_settings_update
 
 HALL_CODE = "qingshan"
 DEMO_PASSWORD = "servicehall-demo"
@@ -79,6 +80,8 @@ def load_demo() -> DemoResult:
         core.membership_grant(actor=actor, user=user, hall=hall, role=role)
     text = resources.files("servicehall.catalog").joinpath("demo/items.json").read_text(encoding="utf-8")
     catalog_import(actor=actor, hall=hall, text=text, fmt="json")
+    # The demo hall runs a virtual queue: phones may take a number before arriving.
+    queue_settings_update(actor=actor, hall=hall, allow_remote_tickets=True)
     tokens = {}
     for kind, name in ((DeviceKind.KIOSK, "一楼入口自助机"), (DeviceKind.DISPLAY, "一楼叫号大屏")):
         _device, raw = core.device_create(actor=actor, hall=hall, kind=kind, name=name)
@@ -97,6 +100,7 @@ def demo_summary(base_url: str) -> str:
         f"    Service catalogue   {base_url}/catalog/{hall.code}/",
         f"    Self-service kiosk  {base_url}/kiosk/{hall.code}/",
         f"    Display board       {base_url}/display/{hall.code}/   (portrait: ?orientation=portrait)",
+        f"    Counter console     {base_url}/console/{hall.code}/   (sign in as clerk)",
         f"    Staff sign-in       {base_url}/login/",
         f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
         f"    Administration      {base_url}/admin/",

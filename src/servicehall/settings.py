@@ -91,7 +91,11 @@ def _database(url: str) -> dict:
                     " PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME") or None},
+            # The test database is a file, not memory, so that a server started as a subprocess by the
+            # tests (tests/serverproc.py) opens the same database; one file per test process, so that two
+            # runs in one checkout never delete each other's database.
+            "TEST": {"NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME")
+                     or str(ENV.var_dir / f"test-{os.getpid()}.sqlite3")},
         }
     config = dj_database_url.parse(url)
     config.setdefault("OPTIONS", {})

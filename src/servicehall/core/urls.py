@@ -9,5 +9,4 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("staff/", views.home, name="home"),
     path("staff/<slug:hall_code>/audit/", views.audit_browse, name="audit"),
-    path("display/<slug:hall_code>/", views.hall_board, name="board"),
 ]

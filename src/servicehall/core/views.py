@@ -86,13 +86,3 @@ def audit_browse(request, hall_code: str):
     return render(request, "core/audit.html", {"hall": hall, "form": form, "page": page,
                                                "query": query.urlencode()})
 
-
-def hall_board(request, hall_code: str):
-    """The display board's base look: hall name, clock, and which window serves what. The queue module
-    fills it with live calls."""
-    hall = selectors.hall_get(code=hall_code)
-    counters = selectors.counter_list(hall=hall)
-    orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
-    return render(request, "core/board.html", {"hall": hall, "counters": counters, "orientation": orientation})
-
-

@@ -1,10 +1,34 @@
-"""The self-service kiosk surface: full-screen, touch-sized, large-print option. Composes the catalogue;
-the queue module adds ticket issue here."""
+"""The self-service kiosk surface: full-screen, touch-sized, large-print option. Composes the catalogue
+(find a service, see its materials) and the queue (take a number, print the ticket).
 
-from django.shortcuts import render
+A kiosk is paired once by opening ``/kiosk/<hall>/pair/?token=<device token>``: the token is kept in a
+signed, HTTP-only cookie, and every ticket the kiosk issues is issued as that device. An unpaired browser
+can take a number only where the hall allows remote tickets (then as a "web" ticket)."""
+
+import qrcode
+import qrcode.image.svg
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.actors import Actor, client_ip
+from servicehall.core.choices import DeviceKind
+from servicehall.core.errors import DomainError
 from servicehall.core.selectors import hall_get
+from servicehall.core.services import authenticate_device
+from servicehall.queueing import selectors as queue_selectors
+from servicehall.queueing import services as queue_services
+
+DEVICE_COOKIE = "servicehall_kiosk"
+COOKIE_SALT = "kiosk-device"
+
+
+def _device(request, hall):
+    raw = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=COOKIE_SALT)
+    device = authenticate_device(raw) if raw else None
+    return device if device is not None and device.hall_id == hall.pk else None
 
 
 def home(request, hall_code: str):
@@ -24,7 +48,66 @@ def home(request, hall_code: str):
                                                "query": query, "current": current})
 
 
-def item(request, hall_code: str, item_code: str):
-    hall = hall_get(code=hall_code)
+def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=200):
     service = catalog_selectors.item_get(hall=hall, code=item_code)
-    return render(request, "kiosk/item.html", {"hall": hall, "item": service})
+    conf = queue_selectors.settings_get(hall=hall)
+    summary = next((s for s in queue_selectors.queue_summary(hall=hall)["services"] if s["code"] == service.code),
+                   None)
+    return render(request, "kiosk/item.html", {
+        "hall": hall, "item": service, "classes": conf.priority_classes, "errors": errors or {},
+        "form": form or {"priority": "normal", "phone": ""}, "summary": summary,
+        "can_issue": _device(request, hall) is not None or conf.allow_remote_tickets}, status=status)
+
+
+def item(request, hall_code: str, item_code: str):
+    return _item_page(request, hall_get(code=hall_code), item_code)
+
+
+@require_POST
+def take(request, hall_code: str, item_code: str):
+    """Take a number for the item; on a refusal the item page shows why, beside the field."""
+    hall = hall_get(code=hall_code)
+    device = _device(request, hall)
+    actor = Actor(device=device, ip=client_ip(request))
+    form = {"priority": request.POST.get("priority") or "normal", "phone": (request.POST.get("phone") or "")[:20]}
+    try:
+        ticket = queue_services.ticket_issue(actor=actor, hall=hall, service_code=item_code,
+                                             priority=form["priority"], phone=form["phone"])
+    except DomainError as exc:
+        errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
+        return _item_page(request, hall, item_code, errors=errors, form=form, status=exc.status)
+    return redirect("kiosk:ticket", hall_code=hall.code, public_id=ticket.public_id)
+
+
+def ticket(request, hall_code: str, public_id: str):
+    """The printed ticket: number, service, time, people ahead, estimated wait, QR code to follow it."""
+    hall = hall_get(code=hall_code)
+    found = queue_selectors.ticket_get(public_id=public_id)
+    if found.hall_id != hall.pk:
+        return redirect("kiosk:home", hall_code=hall.code)
+    ahead = queue_selectors.people_ahead(ticket=found)
+    conf = queue_selectors.settings_get(hall=hall)
+    wait = queue_selectors.estimate_wait_seconds(service_id=found.service_id, hall_id=hall.pk, ahead=ahead,
+                                                 default_minutes=conf.default_service_minutes)
+    url = request.build_absolute_uri(reverse("queueing:track", args=[found.public_id]))
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
+        encoding="unicode")
+    return render(request, "kiosk/ticket.html", {
+        "hall": hall, "ticket": found, "ahead": ahead, "wait_minutes": (wait + 59) // 60, "track_url": url,
+        "qr_svg": svg, "issued_local": found.issued_at.astimezone(hall.tzinfo)})
+
+
+def pair(request, hall_code: str):
+    """Pair this browser as one of the hall's kiosks (staff open this once when installing a kiosk)."""
+    hall = hall_get(code=hall_code)
+    device = authenticate_device((request.GET.get("token") or "").strip())
+    if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.KIOSK:
+        return render(request, "kiosk/pair.html", {"hall": hall, "error": _("This is not a kiosk token of this hall.")},
+                      status=403)
+    response = redirect("kiosk:home", hall_code=hall.code)
+    response.set_signed_cookie(DEVICE_COOKIE, request.GET["token"].strip(), salt=COOKIE_SALT,
+                               max_age=5 * 365 * 24 * 3600, httponly=True, samesite="Strict",
+                               secure=request.is_secure())
+    return response
+
+

@@ -54,7 +54,7 @@ async def hall_events(request, hall_code: str):
                 try:
                     row = await asyncio.wait_for(sub.queue.get(), timeout=HEARTBEAT_SECONDS)
                 except TimeoutError:
-                    yield ": ping\n\n"
+                    yield "event: ping\ndata: {}\n\n"
                     continue
                 if row["id"] in sent:
                     continue

@@ -99,8 +99,8 @@ def _session_for(actor: Actor, hall: Hall) -> CounterSession | None:
 def _require_at_counter(actor: Actor, ticket: Ticket) -> None:
     """Counter actions belong to the clerk signed in where the ticket is; a manager may step in."""
     require_role(actor, ticket.hall, *STAFF)
-    if has_role(actor.user, ticket.hall, Role.MANAGER):
-        return
+    if has_role(actor.user, ticket.hall, Role.MANAGER) or ticket.counter_id is None:
+        return  # a ticket at no counter can take none of these actions: the transition table answers 409
     session = _session_for(actor, ticket.hall)
     if session is None or session.counter_id != ticket.counter_id:
         where = ticket.counter.number if ticket.counter else "—"
@@ -151,12 +151,14 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
         raise PermissionDenied(_("This device belongs to another hall."))
     if channel is None:
         channel = Channel.KIOSK if device else Channel.COUNTER if staff else Channel.WEB
+    # An anonymous caller is asked to sign in (401), like every staff-only action; a known one is refused.
+    refuse = PermissionDenied if actor.user_id is not None or actor.device is not None else NotAuthenticated
     if channel in (Channel.COUNTER,) and not staff:
-        raise PermissionDenied(_("Only staff of this hall can issue tickets at the counter."))
+        raise refuse(_("Only staff of this hall can issue tickets at the counter."))
     if channel == Channel.APPOINTMENT and not (staff or (device and device.kind == DeviceKind.KIOSK)):
-        raise PermissionDenied(_("Appointment tickets come from check-in at a kiosk or by staff."))
+        raise refuse(_("Appointment tickets come from check-in at a kiosk or by staff."))
     if channel == Channel.KIOSK and not (staff or (device and device.kind == DeviceKind.KIOSK)):
-        raise PermissionDenied(_("Kiosk tickets come from a registered kiosk of this hall."))
+        raise refuse(_("Kiosk tickets come from a registered kiosk of this hall."))
     if channel == Channel.WEB and not (staff or device):
         if not conf.allow_remote_tickets:
             if actor.user_id is None:
@@ -194,7 +196,9 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
     with transaction.atomic():
         seq = _next_number(hall, item.ticket_prefix, local.date())
         cap = conf.daily_caps.get(item.code) if isinstance(conf.daily_caps, dict) else None
-        if cap and seq > int(cap):
+        # Services may share a prefix, so count this service's tickets; the upsert above holds the prefix's
+        # sequence row, which serialises every issue that could change this count.
+        if cap and Ticket.objects.filter(hall=hall, service=item, day=local.date()).count() >= int(cap):
             raise Conflict(_("Today's tickets for this service have all been issued (%(cap)s). "
                              "Please book an appointment or come back tomorrow.") % {"cap": cap}, code="sold_out")
         ticket = Ticket.objects.create(
@@ -590,9 +594,10 @@ def ticket_cancel(*, actor: Actor, ticket: Ticket, reason: str = "") -> Ticket:
     ticket = _lock(ticket)
     if not has_role(actor.user, ticket.hall, *STAFF) and ticket.status != TicketStatus.WAITING:
         raise PermissionDenied(_("Your ticket has been called; please speak to the window."))
+    serving = ticket.status == TicketStatus.SERVING
     ticket.status = _transition(ticket, TicketAction.CANCEL)
     now = timezone.now()
-    if ticket.started_at and ticket.parked_at is None and ticket.completed_at is None:
+    if serving:
         ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))
     ticket.cancelled_at, ticket.cancel_reason = now, (reason or "").strip()[:200]
     return _save(actor, ticket, "cancel", ["status", "cancelled_at", "cancel_reason", "service_seconds"])

@@ -1,11 +1,79 @@
-"""Queue pages: the phone tracking page, the counter console and the display board. Thin views; the
-live parts are JavaScript over the API and the SSE stream."""
+"""Queue pages: the display board, the counter console, the phone tracking page. Thin views; the live
+parts are JavaScript over the API and the SSE stream (static/servicehall/queue/)."""
 
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import JsonResponse
 from django.shortcuts import render
 
+from servicehall.catalog.models import ServiceItem
+from servicehall.core.choices import Role
+from servicehall.core.errors import PermissionDenied
+from servicehall.core.permissions import has_role
+from servicehall.core.selectors import counter_list, hall_get
+from servicehall.live.models import Event
 from servicehall.queueing import selectors
+from servicehall.queueing.choices import Outcome
+
+
+def _prefix_groups(hall) -> list[dict]:
+    """Lines of the hall as citizens see them: one per ticket prefix, named by its categories."""
+    groups: dict[str, dict] = {}
+    for item in ServiceItem.objects.filter(hall=hall, active=True).select_related("category").order_by(
+            "ticket_prefix", "category__position", "code"):
+        group = groups.setdefault(item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []})
+        if item.category.name not in group["labels"]:
+            group["labels"].append(item.category.name)
+        group["services"].append(item.code)
+    return list(groups.values())
+
+
+def _call_row(ticket) -> dict:
+    return {"number": ticket.number, "counter": ticket.counter.number if ticket.counter else "",
+            "status": ticket.status, "at": ticket.called_at.isoformat() if ticket.called_at else None}
+
+
+def board_state(hall) -> dict:
+    summary = selectors.queue_summary(hall=hall)
+    return {
+        "last_event_id": Event.objects.filter(hall=hall).aggregate(m=Max("id"))["m"] or 0,
+        "recent": [_call_row(t) for t in selectors.recent_calls(hall=hall, limit=8)],
+        "waiting": {s["code"]: s["waiting"] for s in summary["services"]},
+        "counters": {c["number"]: c["state"] for c in summary["counters"]},
+    }
+
+
+def board(request, hall_code: str):
+    """The display board (叫号大屏): the latest call large, recent calls, waiting per line, windows."""
+    hall = hall_get(code=hall_code)
+    orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
+    return render(request, "queueing/board.html", {
+        "hall": hall, "counters": counter_list(hall=hall), "orientation": orientation,
+        "groups": _prefix_groups(hall), "state": board_state(hall)})
+
+
+def board_state_json(request, hall_code: str):
+    """What a board (re)draws from after a reconnect: recent calls, counts, window states."""
+    return JsonResponse(board_state(hall_get(code=hall_code)))
 
 
 def track(request, public_id: str):
+    """The citizen's phone page for one ticket (virtual queue)."""
     ticket = selectors.ticket_get(public_id=public_id)
     return render(request, "queueing/track.html", {"ticket": ticket, "hall": ticket.hall})
+
+
+@login_required
+def console(request, hall_code: str):
+    """The counter console (窗口工作台): one screen, keyboard shortcuts, the API does the work."""
+    hall = hall_get(code=hall_code)
+    if not has_role(request.user, hall, Role.MANAGER, Role.CLERK):
+        raise PermissionDenied()
+    session = selectors.session_of_clerk(user=request.user)
+    if session is not None and session.counter.hall_id != hall.pk:
+        session = None
+    counters = [c for c in counter_list(hall=hall) if c.active]
+    services = ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code")
+    return render(request, "queueing/console.html", {
+        "hall": hall, "session": session, "counters": counters, "services": services,
+        "outcomes": Outcome.choices, "selected": request.GET.get("counter")})

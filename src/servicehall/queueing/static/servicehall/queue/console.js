@@ -1,0 +1,134 @@
+// Counter console: every action is one API call; the state is re-read after each action and whenever
+// the hall's event stream reports a change. Keyboard: N R S C X P T Del Z (ignored while typing).
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  if (!root) return;
+  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var alertBox = document.getElementById("console-alert");
+  var L = {};
+  document.getElementById("console-labels").content.querySelectorAll("span").forEach(function (s) { L[s.dataset.k] = s.textContent; });
+  var counterId = root.dataset.counter;
+  var current = null;
+
+  function api(method, path, body) {
+    return fetch("/api/v1/" + path, {
+      method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (r) {
+      if (r.status === 204) return null;
+      return r.json().then(function (data) {
+        if (!r.ok) { var err = new Error(data.message || r.statusText); err.data = data; throw err; }
+        return data;
+      });
+    });
+  }
+  function show(msg) { alertBox.textContent = msg; alertBox.hidden = !msg; }
+  function fail(err) {
+    show(err.message);
+    var fields = (err.data && err.data.fields) || {};
+    root.querySelectorAll(".field-error").forEach(function (p) { p.textContent = (fields[p.dataset.for] || []).join(" "); });
+  }
+
+  // Counter picker (not signed in yet).
+  root.querySelectorAll("[data-open]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      api("POST", "counters/" + b.dataset.open + "/open").then(function () { location.reload(); }, fail);
+    });
+  });
+  if (!counterId) return;
+
+  function el(id) { return document.getElementById(id); }
+  function render(s) {
+    el("state-chip").textContent = L[s.state] || s.state;
+    el("state-chip").dataset.state = s.state;
+    el("pause-form").hidden = s.state !== "open";
+    el("unpause").hidden = s.state !== "paused";
+    current = s.current;
+    el("current-empty").hidden = !!current;
+    el("current-ticket").hidden = !current;
+    if (current) {
+      el("cur-number").textContent = current.number;
+      el("cur-service").textContent = current.service_name;
+      el("cur-status").textContent = L[current.status] || current.status;
+      el("cur-priority").textContent = current.priority === "normal" ? L.normal : L.priority + " · " + current.priority;
+      el("cur-phone").textContent = current.phone || "—";
+      var waited = current.called_at ? Math.round((Date.parse(current.called_at) - Date.parse(current.issued_at)) / 60000) : 0;
+      el("cur-waited").textContent = waited + " " + L.minutes;
+      el("cur-note").hidden = !current.note; el("cur-note").textContent = current.note || "";
+    }
+    var st = current ? current.status : null;
+    var enable = {
+      "call-next": s.state === "open" && !current, recall: st === "called", start: st === "called",
+      complete: st === "serving", "no-show": st === "called", park: st === "serving",
+      "transfer-open": st === "called" || st === "serving", cancel: !!current,
+    };
+    root.querySelectorAll("[data-action]").forEach(function (b) { b.disabled = !enable[b.dataset.action]; });
+    var w = el("waiting"); w.textContent = "";
+    if (!s.waiting.length) { w.innerHTML = ""; }
+    s.waiting.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var a = document.createElement("td"); a.className = "num"; a.textContent = row.prefix;
+      var b = document.createElement("td"); b.textContent = row.name;
+      var c = document.createElement("td"); c.className = "num w-count"; c.textContent = row.waiting;
+      tr.appendChild(a); tr.appendChild(b); tr.appendChild(c); w.appendChild(tr);
+    });
+    var p = el("parked"); p.textContent = "";
+    s.parked.forEach(function (t) {
+      var li = document.createElement("li");
+      li.textContent = t.number + " · " + t.service_name + " ";
+      var b = document.createElement("button"); b.type = "button"; b.className = "btn"; b.textContent = L.resume;
+      b.addEventListener("click", function () { act("tickets/" + t.id + "/resume"); });
+      li.appendChild(b); p.appendChild(li);
+    });
+    if (s.today) { el("t-completed").textContent = s.today.completed; el("t-noshow").textContent = s.today.no_show; }
+  }
+  function refresh() { return api("GET", "counters/" + counterId + "/state").then(render, fail); }
+  function act(path, body) { show(""); return api("POST", path, body).then(refresh, function (e) { fail(e); refresh(); }); }
+
+  var handlers = {
+    "call-next": function () { act("counters/" + counterId + "/call-next"); },
+    recall: function () { act("tickets/" + current.id + "/recall"); },
+    start: function () { act("tickets/" + current.id + "/start"); },
+    complete: function () { act("tickets/" + current.id + "/complete", { outcome: el("outcome").value }); },
+    "no-show": function () { act("tickets/" + current.id + "/no-show"); },
+    park: function () { act("tickets/" + current.id + "/park", { note: "" }); },
+    "transfer-open": function () { el("transfer-form").hidden = false; el("t-service").focus(); },
+    cancel: function () { if (confirm(L["confirm-cancel"])) act("tickets/" + current.id + "/cancel", { reason: "" }); },
+  };
+  root.querySelectorAll("[data-action]").forEach(function (b) {
+    b.addEventListener("click", function () { if (!b.disabled) handlers[b.dataset.action](); });
+  });
+  el("transfer-cancel").addEventListener("click", function () { el("transfer-form").hidden = true; });
+  el("transfer-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var counter = el("t-counter").value;
+    act("tickets/" + current.id + "/transfer", {
+      service: el("t-service").value || null, counter: counter ? parseInt(counter, 10) : null,
+      note: el("t-note").value, keep_arrival: el("t-keep").checked,
+    }).then(function () { if (alertBox.hidden) { el("transfer-form").hidden = true; el("transfer-form").reset(); } });
+  });
+  el("pause-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    act("counters/" + counterId + "/pause", { reason: el("pause-reason").value || "" });
+  });
+  el("unpause").addEventListener("click", function () { act("counters/" + counterId + "/unpause"); });
+  el("close-counter").addEventListener("click", function () {
+    api("POST", "counters/" + counterId + "/close").then(function () { location.reload(); }, fail);
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var tag = (ev.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "select" || tag === "textarea") return;
+    var key = ev.key.length === 1 ? ev.key.toUpperCase() : ev.key;
+    if (key === "Z") { ev.preventDefault(); if (!el("unpause").hidden) el("unpause").click(); else el("pause-reason").focus(); return; }
+    var b = root.querySelector('[data-action][data-key="' + key + '"]');
+    if (b && !b.disabled) { ev.preventDefault(); b.click(); }
+  });
+  var timer = null;
+  new window.HallStream(root.dataset.eventsUrl, 0, function () {
+    clearTimeout(timer); timer = setTimeout(refresh, 300);
+  });
+  refresh();
+})();
