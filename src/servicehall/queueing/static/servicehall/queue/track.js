@@ -24,7 +24,9 @@
   }
   function alertUser(text) {
     beep();
-    if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+    // Phones allow vibration only after the citizen has touched the page (the "alert me" button).
+    var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) navigator.vibrate([400, 200, 400, 200, 400]);
     if (window.Notification && Notification.permission === "granted") {
       try { new Notification(text); } catch (e) { /* some phones only allow service-worker notifications */ }
     }

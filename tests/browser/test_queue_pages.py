@@ -1,0 +1,153 @@
+"""The queue end to end in Chromium: a citizen takes a number at the kiosk, the board shows it waiting,
+a clerk calls it from the console, the board shows and announces the call, the phone page says which
+window; then the server restarts and the board carries on by itself."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# A Wednesday morning: the demo hall is open 08:30-12:00. The date is in the future so that cookies the
+# server sets (session, CSRF) are not already expired for the browser's real clock.
+OPEN_HOUR = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=SHANGHAI)
+BOARD = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+KIOSK = {"width": 1080, "height": 1920}
+SOCIAL_SECURITY_CARD = "社会保障卡申领"  # prefix A, served at windows 1, 2, 3 and 6
+
+# Record what the board would say, instead of depending on a speech engine in headless Chromium.
+RECORD_SPEECH = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = function (u) { window.__spoken.push(u.text); setTimeout(function () { u.onend && u.onend(); }, 10); };
+}
+"""
+
+
+def _kiosk_take(page, server, item_name: str, phone: str = "") -> tuple[str, str]:
+    page.goto(f"{server.url}/kiosk/{server.hall_code}/")
+    page.fill("#kq", item_name)
+    page.press("#kq", "Enter")
+    page.locator("a.kbtn-row", has_text=item_name).first.click()
+    if phone:
+        page.fill("#phone", phone)
+    page.click("button.kbtn-take")
+    number = page.locator(".slip-number").inner_text()
+    return number, page.get_attribute("#ticket-slip", "data-track-url")
+
+
+def _sign_in(page, server, username: str) -> None:
+    page.goto(f"{server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "servicehall-demo")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(re.compile(r"/staff/$"))
+
+
+def test_kiosk_ticket_is_called_on_the_board_and_the_phone_and_survives_a_restart(
+        asgi_site, new_page, recorder, time_machine, screenshot):
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    board = new_page(viewport=BOARD, recorder=recorder)
+    board.add_init_script(RECORD_SPEECH)
+    board.goto(f"{server.url}/display/{server.hall_code}/")
+    expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
+    line_a = board.locator('.wait-row[data-prefix="A"] .w-n')
+    expect(line_a).to_have_text("0")
+
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    number, track_url = _kiosk_take(kiosk, server, SOCIAL_SECURITY_CARD, phone="13812345678")
+    assert re.fullmatch(r"A\d{3}", number)
+    expect(kiosk.locator(".slip-service")).to_have_text(SOCIAL_SECURITY_CARD)
+    screenshot(kiosk, "kiosk-ticket-zh.png")
+    expect(line_a).to_have_text("1")  # the board learned of the new ticket from the stream
+
+    phone = new_page(viewport=PHONE, recorder=recorder)
+    phone.goto(track_url)
+    expect(phone.locator(".track-number")).to_have_text(number)
+    expect(phone.locator("#t-ahead")).to_have_text("0")
+
+    console = new_page(recorder=recorder)
+    _sign_in(console, server, "clerk")
+    console.goto(f"{server.url}/console/{server.hall_code}/")
+    console.locator("[data-open]", has_text="社保医保窗口").first.click()  # window 2
+    console.wait_for_selector("#state-chip")
+    console.locator(".pick-no").count()
+    window = console.locator("h1").inner_text()
+    counter = re.search(r"(\d+)", window).group(1)
+    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(number)
+
+    expect(board.locator("#call-text")).to_contain_text(number)
+    expect(board.locator("#call-text")).to_contain_text(counter)
+    expect(board.locator("#recent tr").first).to_contain_text(number)
+    expect(line_a).to_have_text("0")
+    spoken_number = " ".join("零一二三四五六七八九"[int(c)] if c.isdigit() else c for c in number)
+    board.wait_for_function("n => window.__spoken.filter(t => t.includes(n)).length >= 2", arg=spoken_number)
+    spoken = board.evaluate("window.__spoken")
+    assert f"请{spoken_number}号到{counter}号窗口办理" in spoken
+
+    expect(phone.locator("#track-status")).to_contain_text(f"{counter} 号窗口")
+    expect(phone.locator("#track-card")).to_have_attribute("data-status", "called")
+    screenshot(board, "board-call-1920x1080.png")
+    screenshot(phone, "phone-called-zh.png")
+
+    # Recall: announced again.
+    before = len(board.evaluate("window.__spoken"))
+    console.keyboard.press("r")
+    board.wait_for_function("k => window.__spoken.length > k", arg=before)
+    console.keyboard.press("s")
+    expect(console.locator("#cur-status")).to_have_text("办理中")
+    screenshot(console, "console-zh.png")
+    console.locator("[data-action=complete]").click()
+    expect(console.locator("#current-empty")).to_be_visible()
+    expect(console.locator("#t-completed")).to_have_text("1")
+
+    assert not recorder.errors(), recorder.errors()
+    before_restart = len(recorder.errors())
+
+    # The server restarts; the board notices, reconnects by itself and shows the next call.
+    server.restart()
+    second, _url = _kiosk_take(kiosk, server, SOCIAL_SECURITY_CARD)
+    expect(board.locator("#live-dot")).to_have_attribute("data-state", "live", timeout=20_000)
+    expect(line_a).to_have_text("1", timeout=20_000)
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(second)
+    expect(board.locator("#call-text")).to_contain_text(second)
+    # While the server was down the browser logged cut and refused connections: expected, nothing else.
+    errors = [e for e in recorder.errors()[before_restart:] if "net::ERR_" not in e]
+    assert not errors, errors
+
+
+def test_board_in_portrait_and_a_refused_ticket_shows_why(asgi_site, new_page, recorder, time_machine, screenshot):
+    server = asgi_site
+    # 07:00: the hall is not open yet; the kiosk says when it opens, beside the button, and issues nothing.
+    time_machine.move_to(OPEN_HOUR.replace(hour=7), tick=True)
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/?q=社会保障卡")
+    kiosk.locator("a.kbtn-row").first.click()
+    kiosk.fill("#phone", "1381234")
+    kiosk.click("button.kbtn-take")
+    expect(kiosk.locator("#phone-error")).to_be_visible()
+    kiosk.fill("#phone", "")
+    kiosk.click("button.kbtn-take")
+    expect(kiosk.locator(".kiosk-error")).to_contain_text("08:30")
+    screenshot(kiosk, "kiosk-item-zh.png")
+
+    board = new_page(viewport={"width": 1080, "height": 1920}, recorder=recorder)
+    board.goto(f"{server.url}/display/{server.hall_code}/?orientation=portrait")
+    expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
+    expect(board.locator(".counter-tile")).to_have_count(12)
+    screenshot(board, "board-portrait.png")
+    # Nothing was issued: the A line is empty.
+    expect(board.locator('.wait-row[data-prefix="A"] .w-n')).to_have_text("0")
+    kiosk_errors = [e for e in recorder.errors() if "409" not in e and "422" not in e]
+    assert not kiosk_errors, kiosk_errors
