@@ -1,6 +1,8 @@
 """The permission matrix: every API endpoint, every role, both halls. A clerk of hall A can do nothing in
 hall B, a manager of hall B nothing in hall A, and anonymous callers only read public information."""
 
+import contextlib
+
 import pytest
 
 from servicehall.catalog.models import ServiceItem
@@ -31,7 +33,48 @@ ENDPOINTS = [
     ("save service", "PUT", "halls/{hall}/services/T-001", ITEM, {"manager"}),
     ("export catalogue", "GET", "halls/{hall}/catalog/export", None, {"manager", "clerk", "evaluator"}),
     ("import catalogue", "POST", "halls/{hall}/catalog/import?format=json", {"items": [ITEM]}, {"manager"}),
+    # The queue (issue 3). {ticket} is a ticket prepared in the state QUEUE_SETUP names.
+    ("take a number at the counter", "POST", "halls/{hall}/tickets", {"service": "Q-001", "channel": "counter"},
+     {"manager", "clerk"}),
+    ("follow a ticket", "GET", "tickets/{ticket}", None, "public"),
+    ("queue summary", "GET", "halls/{hall}/queue", None, "public"),
+    ("open counter", "POST", "counters/{counter}/open", None, {"manager", "clerk"}),
+    ("close counter", "POST", "counters/{counter}/close", None, {"manager", "clerk"}),
+    ("pause counter", "POST", "counters/{counter}/pause", {"reason": "休息"}, {"manager", "clerk"}),
+    ("unpause counter", "POST", "counters/{counter}/unpause", None, {"manager", "clerk"}),
+    ("counter state", "GET", "counters/{counter}/state", None, {"manager", "clerk"}),
+    ("call next", "POST", "counters/{counter}/call-next", None, {"manager", "clerk"}),
+    ("call a ticket", "POST", "tickets/{ticket}/call", {"counter": "{counter}"}, {"manager", "clerk"}),
+    ("recall a ticket", "POST", "tickets/{ticket}/recall", None, {"manager", "clerk"}),
+    ("start service", "POST", "tickets/{ticket}/start", None, {"manager", "clerk"}),
+    ("complete service", "POST", "tickets/{ticket}/complete", {"outcome": "done"}, {"manager", "clerk"}),
+    ("mark a no-show", "POST", "tickets/{ticket}/no-show", None, {"manager", "clerk"}),
+    ("reactivate a no-show", "POST", "tickets/{ticket}/reactivate", None, {"manager", "clerk"}),
+    ("transfer a ticket", "POST", "tickets/{ticket}/transfer", {"service": "Q-001", "note": "转"}, {"manager", "clerk"}),
+    ("park a ticket", "POST", "tickets/{ticket}/park", {"note": "填表"}, {"manager", "clerk"}),
+    ("resume a ticket", "POST", "tickets/{ticket}/resume", None, {"manager", "clerk"}),
+    ("cancel a waiting ticket", "POST", "tickets/{ticket}/cancel", {"reason": ""}, "public"),
 ]
+# Queue endpoints need a catalogue item, and some a ticket in a state (moved there by clerk_a at window 1)
+# or the caller signed in at window 1 first: name -> (ticket state or None, caller signs in first).
+QUEUE_SETUP = {
+    "take a number at the counter": (None, False),
+    "follow a ticket": ("waiting", False),
+    "close counter": (None, True),
+    "pause counter": (None, True),
+    "unpause counter": (None, True),
+    "call next": (None, True),
+    "call a ticket": ("waiting", True),
+    "recall a ticket": ("called", False),
+    "start service": ("called", False),
+    "complete service": ("serving", False),
+    "mark a no-show": ("recalled", False),
+    "reactivate a no-show": ("no_show", False),
+    "transfer a ticket": ("called", False),
+    "park a ticket": ("serving", False),
+    "resume a ticket": ("parked", False),
+    "cancel a waiting ticket": ("waiting", False),
+}
 CALLERS = {
     # caller: (role in hall A or None, role in hall B or None)
     "manager_a": ("manager", None),
@@ -44,22 +87,57 @@ CALLERS = {
 }
 
 
-def _fill(value, hall, counter, unique):
+def _fill(value, hall, counter, unique, ticket=""):
     if isinstance(value, str):
-        return value.format(hall=hall.code, counter=counter.pk, unique=unique)
+        return value.format(hall=hall.code, counter=counter.pk, unique=unique, ticket=ticket)
     if isinstance(value, dict):
-        return {k: _fill(v, hall, counter, unique) for k, v in value.items()}
+        return {k: _fill(v, hall, counter, unique, ticket) for k, v in value.items()}
     return value
+
+
+def _prepare_queue(name, caller, staff, admin_actor, hall, counter) -> str:
+    """Build what a queue endpoint acts on, through the services; returns the ticket's public id or ""."""
+    from servicehall.catalog.services import item_save
+    from servicehall.core.actors import Actor
+    from servicehall.core.errors import DomainError
+    from servicehall.queueing import services as queue
+
+    state, caller_signs_in = QUEUE_SETUP.get(name, (None, False))
+    item_save(actor=admin_actor, hall=hall, data={**ITEM, "code": "Q-001", "ticket_prefix": "Q"})
+    public_id = ""
+    if state is not None:
+        clerk = Actor(user=staff["clerk_a"])
+        ticket = queue.ticket_issue(actor=clerk, hall=hall, service_code="Q-001")
+        public_id = ticket.public_id
+        if state != "waiting":
+            queue.counter_open(actor=clerk, counter=counter)
+            queue.ticket_call_next(actor=clerk, counter=counter)
+            if state in ("recalled", "no_show"):
+                for _ in range(2):
+                    queue.ticket_recall(actor=clerk, ticket=ticket)
+            if state == "no_show":
+                queue.ticket_no_show(actor=clerk, ticket=ticket)
+            if state in ("serving", "parked"):
+                queue.ticket_start(actor=clerk, ticket=ticket)
+            if state == "parked":
+                queue.ticket_park(actor=clerk, ticket=ticket)
+    if caller_signs_in and caller is not None:
+        with contextlib.suppress(DomainError):  # a caller who may not sign in here must be refused below too
+            queue.counter_open(actor=Actor(user=staff[caller]), counter=counter)
+    return public_id
 
 
 @pytest.mark.parametrize("caller", list(CALLERS), ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_every_endpoint_answers_only_the_roles_of_its_own_hall(endpoint, caller, api_as, hall_a, hall_b):
+def test_every_endpoint_answers_only_the_roles_of_its_own_hall(endpoint, caller, api_as, hall_a, hall_b, staff,
+                                                               admin_actor):
     name, method, path, body, allowed = endpoint
     api = api_as(caller)
     role_a, _role_b = CALLERS[caller]
     counter = _counter(hall_a)
-    status, payload = api.call(method, _fill(path, hall_a, counter, "9"), _fill(body, hall_a, counter, "9"))
+    ticket = _prepare_queue(name, caller, staff, admin_actor, hall_a, counter) if name in QUEUE_SETUP else ""
+    status, payload = api.call(method, _fill(path, hall_a, counter, "9", ticket),
+                               _fill(body, hall_a, counter, "9", ticket))
     if allowed == "public" or role_a == "admin" or role_a in allowed:
         assert 200 <= status < 300, (name, caller, status, payload)
     elif caller is None:

@@ -67,12 +67,15 @@ def ticket_get(*, public_id: str) -> Ticket:
 
 
 def people_ahead(*, ticket: Ticket) -> int:
-    """Waiting tickets of the same service that will most likely be called first: those queued earlier,
-    and for a normal ticket also priority tickets queued later."""
+    """Waiting tickets of the same service that will most likely be called first: for a normal ticket
+    those queued earlier and every priority ticket; for a priority ticket the priority tickets queued
+    earlier (as ``ticket_issue`` counts them)."""
     if ticket.status != TicketStatus.WAITING:
         return 0
     earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
-    if not ticket.is_priority:
+    if ticket.is_priority:
+        earlier &= Q(is_priority=True)
+    else:
         earlier |= Q(is_priority=True)
     return (Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, status=TicketStatus.WAITING)
             .filter(earlier).exclude(pk=ticket.pk).count())
