@@ -13,7 +13,7 @@ from servicehall.core.errors import Conflict, DomainError, Invalid, NotAuthentic
 from servicehall.core.models import AuditEntry
 from servicehall.core.services import hall_set_opening_hours
 from servicehall.live.models import Event
-from servicehall.queueing import services
+from servicehall.queueing import selectors, services
 from servicehall.queueing.choices import TRANSITIONS, TicketAction, TicketStatus
 from servicehall.queueing.models import CounterService, CounterSession, Ticket
 from tests.queueing.conftest import MORNING, item_data, window
@@ -852,6 +852,52 @@ class TestDurations:
         assert fresh(ticket).service_seconds == 300
 
 
+class TestEstimate:
+    """The estimated wait at issue (docs/queue-estimate.md). No history: every service counts the hall's
+    8 minutes (480 s). SB-001 is called by windows 1 and 2, GJ-001 by window 2 only."""
+
+    def test_without_an_open_window_the_people_ahead_of_the_service_count_at_one_window(self, q):
+        q.issue()
+        q.issue("GJ-001")
+        third = q.issue()
+        assert (third.people_ahead, third.estimated_wait_seconds) == (1, 480)
+
+    def test_the_work_ahead_is_pooled_over_the_windows_that_share_it(self, q, clock):
+        clock.at(9, 0)
+        q.open("1")
+        q.open("2", by="clerk_a2")
+        first = q.issue()
+        assert first.estimated_wait_seconds == 0  # nobody ahead, a window free
+        assert q.call_next("1").pk == first.pk  # window 1 busy since 09:00
+        clock.at(9, 3)
+        q.issue("GJ-001")
+        q.issue()
+        # A003: W = {1, 2}. Ahead: B001 (only window 2 calls it: share 1) and A002 (share 1): 2 × 480; window
+        # 1 still needs 480 − 180 = 300 s. (480 + 480 + 300) / 2 = 630 (the same-service formula said 240).
+        sb = q.issue()
+        assert (sb.people_ahead, sb.estimated_wait_seconds) == (1, 630)
+        # B002: W = {2}. B001 counts fully, A002 and A003 half (windows 1 and 2 call them); window 2 is free:
+        # 480 + 240 + 240 = 960.
+        gj = q.issue("GJ-001")
+        assert (gj.people_ahead, gj.estimated_wait_seconds) == (1, 960)
+        # An elderly citizen has no priority ticket ahead and window 2 is free: called at once.
+        assert q.issue(priority="elderly").estimated_wait_seconds == 0
+        # Later, the busy window counts at least 15 % of a case: at 09:20, A003 waits (480 + 480 + 72 +
+        # 480 [the priority ticket, ahead of every normal one] ) / 2 = 756.
+        clock.at(9, 20)
+        assert selectors.estimate_wait_seconds(service_id=sb.service_id, hall_id=sb.hall_id, ahead=1,
+                                               default_minutes=8, ticket=fresh(sb)) == 756
+
+    def test_the_queue_summary_gives_the_wait_of_a_new_normal_ticket(self, q, hall_a, clock):
+        clock.at(9, 0)
+        q.open("2", by="clerk_a2")
+        q.issue()
+        q.issue("GJ-001")
+        by_code = {s["code"]: s for s in selectors.queue_summary(hall=hall_a)["services"]}
+        # Window 2 alone calls both; HJ-001's window 3 is closed and nobody waits for it.
+        assert [by_code[c]["estimated_wait_seconds"] for c in ("SB-001", "GJ-001", "HJ-001")] == [960, 960, 0]
+
+
 class TestEventsAndAudit:
     def test_a_ticket_issue_writes_one_event_and_one_audit_entry(self, q):
         before = counts()
@@ -944,3 +990,40 @@ class TestNearNotification:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             q.call_next("1")
         assert callbacks and self.sent(file_backend) == []
+
+
+class TestEndOfDay:
+    def test_yesterdays_waiting_tickets_are_never_called_today_and_are_closed_at_the_first_opening(
+            self, q, clock):
+        left = q.issue()
+        clock.at(9, 0, days=1)
+        today = q.issue()
+        assert today.number == "A001"  # numbering restarted
+        q.open("1")  # the first window opened today ends yesterday's queue
+        left.refresh_from_db()
+        assert left.status == TicketStatus.CANCELLED and left.cancel_reason == "end of day"
+        assert q.call_next("1").number == "A001"
+        assert Event.objects.filter(kind="queue.day_closed").count() == 1
+
+    def test_a_window_left_open_overnight_is_closed_by_the_worker_job(self, q, clock):
+        from servicehall.queueing.tasks import close_previous_days
+
+        q.open("1")
+        q.issue()
+        clock.at(0, 30, days=1)
+        assert close_previous_days() == "closed 1"
+        assert CounterSession.objects.get().closed_at is not None
+        assert close_previous_days() == "closed 0"
+
+
+class TestOpeningHoursChange:
+    def test_new_hours_apply_to_the_next_ticket_once_committed(
+            self, q, clock, actors, hall_a, django_capture_on_commit_callbacks):
+        clock.at(10, 0)
+        assert q.issue().number == "A001"  # no hours yet: always open (and the hours are now cached)
+        with django_capture_on_commit_callbacks(execute=True):
+            hall_set_opening_hours(actor=actors["manager_a"], hall=hall_a,
+                                   periods=[(MORNING.weekday(), datetime.time(13, 0), datetime.time(17, 0))])
+        with pytest.raises(Conflict) as refused:
+            q.issue()
+        assert refused.value.code == "not_open"

@@ -1,5 +1,8 @@
 """Reads of the core app that are more than a ``get``; pages and the API share them."""
 
+import datetime
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from servicehall.core.errors import NotFound
@@ -49,3 +52,18 @@ def audit_list(*, halls, action: str = "", actor: str = "", object_type: str = "
     if date_to:
         qs = qs.filter(at__lt=date_to)
     return qs.order_by("-at", "-id")
+
+
+def opening_hours_cache_key(hall_id: int) -> str:
+    return f"hall:{hall_id}:hours"
+
+
+def opening_periods(*, hall: Hall) -> list[tuple[int, datetime.time, datetime.time]]:
+    """(weekday, opens, closes) of the hall. Cached in the shared cache because every public ticket
+    issue asks; ``hall_set_opening_hours`` deletes the entry when the hours change."""
+    key = opening_hours_cache_key(hall.pk)
+    value = cache.get(key)
+    if value is None:
+        value = list(hall.opening_hours.values_list("weekday", "opens", "closes"))
+        cache.set(key, value, 3600)
+    return value

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +29,7 @@ from servicehall.core.models import (
     new_raw_token,
 )
 from servicehall.core.permissions import require_role, require_superuser
+from servicehall.core.selectors import opening_hours_cache_key
 
 
 def _validated(obj, exclude=None):
@@ -88,6 +90,8 @@ def hall_set_opening_hours(
         actor=actor, action="hall.opening_hours", hall=hall, obj=hall,
         before={"periods": before}, after={"periods": [str(h) for h in hall.opening_hours.all()]},
     )
+    # Every server process reads hours through the shared cache: drop it once the change is committed.
+    transaction.on_commit(lambda: cache.delete(opening_hours_cache_key(hall.pk)))
 
 
 @transaction.atomic

@@ -88,7 +88,7 @@ def ticket(request, hall_code: str, public_id: str):
     ahead = queue_selectors.people_ahead(ticket=found)
     conf = queue_selectors.settings_get(hall=hall)
     wait = queue_selectors.estimate_wait_seconds(service_id=found.service_id, hall_id=hall.pk, ahead=ahead,
-                                                 default_minutes=conf.default_service_minutes)
+                                                 default_minutes=conf.default_service_minutes, ticket=found)
     url = request.build_absolute_uri(reverse("queueing:track", args=[found.public_id]))
     svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
         encoding="unicode")

@@ -95,7 +95,7 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
         conf = selectors.settings_get(hall=ticket.hall) if ticket.status == TicketStatus.WAITING else None
         estimate = selectors.estimate_wait_seconds(
             service_id=ticket.service_id, hall_id=ticket.hall_id, ahead=ahead,
-            default_minutes=conf.default_service_minutes) if conf else 0
+            default_minutes=conf.default_service_minutes, ticket=ticket) if conf else 0
     return {
         "id": ticket.public_id, "number": ticket.number, "service": ticket.service.code,
         "service_name": ticket.service.name, "status": ticket.status, "channel": ticket.channel,

@@ -48,7 +48,7 @@ class QueueSettings(models.Model):
         _("transferred tickets keep their arrival time"), default=True,
         help_text=_("Otherwise a transferred ticket goes to the back of the new queue."))
     notify_near_position = models.PositiveSmallIntegerField(
-        _("notify when this many people are ahead"), default=3)
+        _("text “your turn is near” at this place in the queue"), default=3)
     default_service_minutes = models.PositiveSmallIntegerField(
         _("assumed service time without data (minutes)"), default=8, validators=[MinValueValidator(1)])
     stop_issuing_minutes = models.PositiveSmallIntegerField(

@@ -1,11 +1,13 @@
 """Reads of the queue: settings with defaults, a counter's services, positions, estimates, the hall's
 queue summary, tickets for the console and the board. Pages and the API share these."""
 
+import collections
 import datetime
 import statistics
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servicehall.catalog.models import ServiceItem
@@ -26,16 +28,6 @@ def settings_get(*, hall: Hall) -> QueueSettings:
 
 def local_now(hall: Hall, now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()).astimezone(hall.tzinfo)
-
-
-def opening_periods(*, hall: Hall) -> list[tuple[int, datetime.time, datetime.time]]:
-    """(weekday, opens, closes) of the hall, cached briefly: every public ticket issue asks."""
-    key = f"q:hours:{hall.pk}"
-    value = cache.get(key)
-    if value is None:
-        value = list(hall.opening_hours.values_list("weekday", "opens", "closes"))
-        cache.set(key, value, 60)
-    return value
 
 
 def counter_services(*, counter: Counter) -> dict[int, tuple[int, float]]:
@@ -77,11 +69,14 @@ def people_ahead(*, ticket: Ticket) -> int:
         earlier &= Q(is_priority=True)
     else:
         earlier |= Q(is_priority=True)
-    return (Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, status=TicketStatus.WAITING)
+    return (Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day,
+                                  status=TicketStatus.WAITING)
             .filter(earlier).exclude(pk=ticket.pk).count())
 
 
 def _mean_service_seconds(service_id: int, default_seconds: int) -> float:
+    """Mean of the last 30 service times (start → complete) of the service in the last 14 days, or the
+    hall's default with fewer than 3; cached briefly."""
     key = f"q:svc:{service_id}"
     value = cache.get(key)
     if value is None:
@@ -94,41 +89,148 @@ def _mean_service_seconds(service_id: int, default_seconds: int) -> float:
     return value
 
 
-def _open_counters_for(service_id: int, hall_id: int) -> int:
-    key = f"q:open:{hall_id}:{service_id}"
+def _mean_service_seconds_many(service_ids, default_seconds: int) -> dict[int, float]:
+    """``_mean_service_seconds`` for several services: one cache round trip, one query for the expired."""
+    ids = set(service_ids)
+    found = cache.get_many([f"q:svc:{sid}" for sid in ids]) if ids else {}
+    means = {sid: found[f"q:svc:{sid}"] for sid in ids if f"q:svc:{sid}" in found}
+    missing = ids - set(means)
+    if len(missing) == 1:
+        sid = missing.pop()
+        means[sid] = _mean_service_seconds(sid, default_seconds)
+    elif missing:
+        since = timezone.now() - datetime.timedelta(days=14)
+        rank = Window(RowNumber(), partition_by=[F("service_id")], order_by=F("completed_at").desc())
+        samples: dict[int, list] = {sid: [] for sid in missing}
+        for sid, seconds in (Ticket.objects.filter(service_id__in=missing, completed_at__gte=since,
+                                                   service_seconds__isnull=False)
+                             .annotate(rank=rank).filter(rank__lte=ESTIMATE_SAMPLE)
+                             .values_list("service_id", "service_seconds")):
+            samples[sid].append(seconds)
+        fresh = {sid: statistics.fmean(v) if len(v) >= 3 else float(default_seconds) for sid, v in samples.items()}
+        cache.set_many({f"q:svc:{sid}": v for sid, v in fresh.items()}, ESTIMATE_CACHE_SECONDS)
+        means.update(fresh)
+    return means
+
+
+def _open_windows(hall_id: int) -> dict[int, frozenset]:
+    """Counter id → the service ids it calls, for the hall's counters with an open, not paused session
+    (their own service rows, else the catalogue's active items for them, as ``counter_services``).
+    Cached briefly: every issue and every ticket page asks."""
+    key = f"q:windows:{hall_id}"
     value = cache.get(key)
     if value is None:
-        sessions = CounterSession.objects.filter(counter__hall_id=hall_id, closed_at__isnull=True,
-                                                 state=CounterState.OPEN)
-        explicit = Q(counter__queue_services__service_id=service_id)
-        catalogue = Q(counter__queue_services__isnull=True, counter__service_items__id=service_id)
-        value = sessions.filter(explicit | catalogue).values("counter_id").distinct().count()
+        ids = list(CounterSession.objects.filter(counter__hall_id=hall_id, closed_at__isnull=True,
+                                                 state=CounterState.OPEN).values_list("counter_id", flat=True))
+        calls: dict[int, set] = {c: set() for c in ids}
+        for counter_id, service_id in CounterService.objects.filter(counter_id__in=ids).values_list(
+                "counter_id", "service_id"):
+            calls[counter_id].add(service_id)
+        rest = [c for c, s in calls.items() if not s]
+        if rest:
+            through = ServiceItem.counters.through
+            for counter_id, service_id in through.objects.filter(
+                    counter_id__in=rest, serviceitem__active=True).values_list("counter_id", "serviceitem_id"):
+                calls[counter_id].add(service_id)
+        value = {c: frozenset(s) for c, s in calls.items()}
         cache.set(key, value, ESTIMATE_CACHE_SECONDS)
     return value
 
 
-def estimate_wait_seconds(*, service_id: int, hall_id: int, ahead: int, default_minutes: int) -> int:
-    """Estimated wait: (people ahead + 1) × mean recent service time ÷ open counters serving the service.
+class _HallQueue:
+    """What the estimate reads from the hall at one instant: the open windows and what they call (cached),
+    the waiting tickets and the tickets at windows (one indexed query, not cached)."""
 
-    With no counter open the hall's single-counter rate is assumed (someone will open one). The method and
-    its measured error are in docs/queue-policy.md (bench/estimate.py)."""
-    mean = _mean_service_seconds(service_id, default_minutes * 60)
-    servers = max(1, _open_counters_for(service_id, hall_id))
-    return int(round(ahead * mean / servers))
+    def __init__(self, hall_id: int):
+        self.windows = _open_windows(hall_id)
+        self.waiting: list[tuple] = []  # (service_id, is_priority, queued_at, id, target_counter_id)
+        self.at_window: dict[int, tuple[int, datetime.datetime]] = {}  # counter id → (service_id, called_at)
+        # Tickets of earlier days are closed at the next counter opening; never count them meanwhile.
+        rows = Ticket.objects.filter(
+            hall_id=hall_id, status__in=[TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING],
+            issued_at__gte=timezone.now() - datetime.timedelta(hours=24),
+        ).values_list("status", "service_id", "is_priority", "queued_at", "id", "target_counter_id", "counter_id",
+                      "called_at")
+        for status, service_id, prio, queued, pk, target, counter_id, called in rows:
+            if status == TicketStatus.WAITING:
+                self.waiting.append((service_id, prio, queued, pk, target))
+            elif counter_id is not None and called is not None:
+                self.at_window[counter_id] = (service_id, called)
+        self._callers: dict[int, frozenset] = {}
+
+    def callers(self, service_id: int, target: int | None = None) -> frozenset:
+        """Open windows that may call a ticket of the service (only its target when it was directed)."""
+        if target is not None:
+            return frozenset([target]) if target in self.windows else frozenset()
+        found = self._callers.get(service_id)
+        if found is None:
+            found = frozenset(c for c, s in self.windows.items() if service_id in s)
+            self._callers[service_id] = found
+        return found
+
+
+def _estimate(state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahead: int,
+              default_seconds: int) -> int:
+    """The pooled estimate (docs/queue-estimate.md) for ``ticket``, or for a new normal ticket of the
+    service when ``ticket`` is None (then every waiting ticket is ahead)."""
+    mine = state.callers(service_id, ticket.target_counter_id if ticket is not None else None)
+    if not mine:
+        # No window of ours is open: assume one will open and serve the people ahead of the same service.
+        return int(round(ahead * _mean_service_seconds(service_id, default_seconds)))
+    if ticket is None:
+        ahead_rows = state.waiting
+    else:
+        key = (ticket.queued_at, ticket.pk)
+        ahead_rows = [r for r in state.waiting if r[3] != ticket.pk
+                      and ((r[1] and (r[2], r[3]) < key) if ticket.is_priority else (r[1] or (r[2], r[3]) < key))]
+    shares: list[tuple[int, float]] = []
+    for sid, _prio, _queued, _pk, target in ahead_rows:
+        theirs = state.callers(sid, target)
+        shared = len(theirs & mine)
+        if shared:
+            shares.append((sid, shared / len(theirs)))
+    busy = [state.at_window[c] for c in mine if c in state.at_window]
+    if not shares and len(busy) < len(mine):
+        return 0  # nobody ahead and a window of ours is free: called at once
+    means = _mean_service_seconds_many({s for s, _ in shares} | {s for s, _ in busy}, default_seconds)
+    work = sum(share * means[sid] for sid, share in shares)
+    now = timezone.now()
+    for sid, called in busy:
+        m = means[sid]
+        work += max(m - (now - called).total_seconds(), 0.15 * m)
+    return int(round(work / len(mine)))
+
+
+def estimate_wait_seconds(*, service_id: int, hall_id: int, ahead: int, default_minutes: int,
+                          ticket: Ticket | None = None) -> int:
+    """Estimated wait until the ticket is called, in seconds: the "pooled" method of docs/queue-estimate.md.
+
+    W = the open, not paused windows that call the service (k of them). Work ahead = for each waiting
+    ticket ahead of ``ticket`` (earlier ones and every priority one; for a priority ticket only earlier
+    priority ones; across all services) that a window of W may call, its service's mean time
+    (``_mean_service_seconds``) × the share of its open windows that are in W; plus, per window of W with
+    a citizen at it, max(mean − time since the call, 0.15 × mean). Estimate = that ÷ k, or 0 when nothing
+    is ahead and a window of W is free. Without ``ticket``, the wait of a new normal ticket (everybody
+    waiting is ahead). With no window of W open: ``ahead`` (people ahead of the same service) × its mean,
+    as if one window will open. Measured by bench/estimate.py."""
+    if ticket is not None and ticket.status != TicketStatus.WAITING:
+        return 0
+    return _estimate(_HallQueue(hall_id), service_id=service_id, ticket=ticket, ahead=ahead,
+                     default_seconds=default_minutes * 60)
 
 
 def queue_summary(*, hall: Hall) -> dict:
     """Waiting counts and estimates per service, counter states, for the board, kiosk and API."""
     conf = settings_get(hall=hall)
-    counts = dict(Ticket.objects.filter(hall=hall, status=TicketStatus.WAITING).values("service_id")
-                  .annotate(n=Count("id")).values_list("service_id", "n"))
+    state = _HallQueue(hall.pk)
+    counts = collections.Counter(row[0] for row in state.waiting)
     services = []
     for item in ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code"):
         waiting = counts.get(item.pk, 0)
         services.append({
             "code": item.code, "name": item.name, "prefix": item.ticket_prefix, "waiting": waiting,
-            "estimated_wait_seconds": estimate_wait_seconds(service_id=item.pk, hall_id=hall.pk, ahead=waiting,
-                                                            default_minutes=conf.default_service_minutes),
+            "estimated_wait_seconds": _estimate(state, service_id=item.pk, ticket=None, ahead=waiting,
+                                                default_seconds=conf.default_service_minutes * 60),
         })
     sessions = {s.counter_id: s for s in CounterSession.objects.filter(counter__hall=hall, closed_at__isnull=True)}
     counters = []

@@ -25,10 +25,12 @@ from servicehall.core.models import Counter, Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
+from servicehall.core.selectors import opening_periods
 from servicehall.live.services import event_emit
 from servicehall.queueing import policy, selectors
 from servicehall.queueing.choices import (
     NORMAL,
+    OPEN_STATUSES,
     TRANSITIONS,
     Channel,
     CounterState,
@@ -64,8 +66,9 @@ def _transition(ticket: Ticket, action: str) -> str:
     return new
 
 
-def _waiting_count(hall_id: int, service_id: int) -> int:
-    return Ticket.objects.filter(hall_id=hall_id, service_id=service_id, status=TicketStatus.WAITING).count()
+def _waiting_count(hall_id: int, service_id: int, day: datetime.date) -> int:
+    return Ticket.objects.filter(hall_id=hall_id, service_id=service_id, day=day,
+                                 status=TicketStatus.WAITING).count()
 
 
 def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = None, counter=None) -> dict:
@@ -76,7 +79,7 @@ def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = No
         "service": ticket.service.code, "service_name": ticket.service.name, "prefix": ticket.prefix,
         "counter": counter.number if counter else None, "counter_name": counter.name if counter else None,
         "waiting": waiting if waiting is not None else {
-            ticket.service.code: _waiting_count(ticket.hall_id, ticket.service_id)},
+            ticket.service.code: _waiting_count(ticket.hall_id, ticket.service_id, ticket.day)},
     }
 
 
@@ -125,7 +128,7 @@ def _next_number(hall: Hall, prefix: str, day: datetime.date) -> int:
 
 def _check_open(hall: Hall, conf: QueueSettings, local: datetime.datetime) -> None:
     """Public channels issue only during opening hours (a hall without hours set is always open)."""
-    periods = selectors.opening_periods(hall=hall)
+    periods = opening_periods(hall=hall)
     if not periods:
         return
     today = sorted((o, c) for wd, o, c in periods if wd == local.weekday())
@@ -207,7 +210,7 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
             phone_encrypted=crypto.encrypt(phone), phone_hint=mask_phone(phone) if phone else "",
             customer_id=customer_id, issued_at=now, queued_at=now, waiting_since=now,
         )
-        waiting = _waiting_count(hall.pk, item.pk)
+        waiting = _waiting_count(hall.pk, item.pk, local.date())
         if is_priority:
             ahead = Ticket.objects.filter(hall=hall, service=item, status=TicketStatus.WAITING, is_priority=True,
                                           queued_at__lte=now).exclude(pk=ticket.pk).count()
@@ -219,8 +222,27 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
                      after={"number": ticket.number, "service": item.code, "channel": channel, "priority": priority})
     ticket.people_ahead = ahead
     ticket.estimated_wait_seconds = selectors.estimate_wait_seconds(
-        service_id=item.pk, hall_id=hall.pk, ahead=ahead, default_minutes=conf.default_service_minutes)
+        service_id=item.pk, hall_id=hall.pk, ahead=ahead, default_minutes=conf.default_service_minutes, ticket=ticket)
     return ticket
+
+
+# --- end of day ----------------------------------------------------------------------------------------
+
+def tickets_close_previous_days(*, hall: Hall) -> int:
+    """End yesterday's queue: tickets of earlier local days still open are cancelled ("the hall closed")
+    and counter sessions left open overnight are closed. Run by the worker after midnight and by every
+    counter opening, so a hall without a worker never calls yesterday's tickets. Returns tickets closed."""
+    now = timezone.now()
+    local = selectors.local_now(hall, now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        closed = Ticket.objects.filter(hall=hall, day__lt=local.date(), status__in=OPEN_STATUSES).update(
+            status=TicketStatus.CANCELLED, cancelled_at=now, cancel_reason="end of day")
+        CounterSession.objects.filter(counter__hall=hall, closed_at__isnull=True, opened_at__lt=midnight).update(
+            closed_at=now, state=CounterState.CLOSED)
+        if closed:
+            event_emit(hall=hall, kind="queue.day_closed", payload={"closed": closed})
+    return closed
 
 
 # --- counter sessions ----------------------------------------------------------------------------------
@@ -239,6 +261,7 @@ def counter_open(*, actor: Actor, counter: Counter) -> CounterSession:
     require_role(actor, counter.hall, *STAFF)
     if not counter.active:
         raise Conflict(_("This window is not in use."), code="counter_inactive")
+    tickets_close_previous_days(hall=counter.hall)
     existing = CounterSession.objects.select_for_update().filter(counter=counter, closed_at__isnull=True).first()
     if existing is not None:
         if existing.clerk_id == actor.user_id:
@@ -321,7 +344,8 @@ def _candidates(counter: Counter, services: dict[int, tuple[int, float]]) -> lis
     """The oldest waiting ticket of each (service, class kind) plus the oldest directed here: enough for
     the policy (within one service and kind the oldest always wins), and a handful of indexed reads."""
     fields = ("id", "queued_at", "is_priority", "service_id", "target_counter_id")
-    base = Ticket.objects.filter(hall_id=counter.hall_id, status=TicketStatus.WAITING)
+    today = selectors.local_now(counter.hall).date()
+    base = Ticket.objects.filter(hall_id=counter.hall_id, day=today, status=TicketStatus.WAITING)
     rows = []
     for service_id in services:
         for flag in (True, False):
@@ -551,7 +575,7 @@ def ticket_transfer(*, actor: Actor, ticket: Ticket, service_code: str | None = 
     ticket.counter, ticket.clerk = None, None
     ticket.save(update_fields=["status", "service", "target_counter", "note", "transfer_count", "waiting_since",
                                "queued_at", "counter", "clerk", "service_seconds"])
-    waiting = {s.code: _waiting_count(ticket.hall_id, s.pk) for s in {old_service, target_service}}
+    waiting = {s.code: _waiting_count(ticket.hall_id, s.pk, ticket.day) for s in {old_service, target_service}}
     event_emit(hall=ticket.hall, kind="ticket.transferred",
                payload=_payload(ticket, "transfer", counter=previous, waiting=waiting))
     _audit(actor, "transfer", ticket, service=target_service.code, to_counter=counter.pk if counter else None,

@@ -14,3 +14,13 @@ def prune_events() -> str:
 
     deleted, _ = Event.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=2)).delete()
     return f"deleted {deleted}"
+
+
+@job("queueing.close_previous_days", every_seconds=600)
+def close_previous_days() -> str:
+    """After each hall's local midnight, end the previous day's queue (see tickets_close_previous_days)."""
+    from servicehall.core.models import Hall
+    from servicehall.queueing.services import tickets_close_previous_days
+
+    closed = sum(tickets_close_previous_days(hall=hall) for hall in Hall.objects.filter(active=True))
+    return f"closed {closed}"

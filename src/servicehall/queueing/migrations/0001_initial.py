@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('no_show_after_seconds', models.PositiveIntegerField(default=180, help_text='A called ticket may be marked a no-show after the recalls or after this time.', verbose_name='no-show after (seconds)')),
                 ('reactivate_within_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='reactivate a no-show within (minutes)')),
                 ('transfer_keeps_arrival', models.BooleanField(default=True, help_text='Otherwise a transferred ticket goes to the back of the new queue.', verbose_name='transferred tickets keep their arrival time')),
-                ('notify_near_position', models.PositiveSmallIntegerField(default=3, verbose_name='notify when this many people are ahead')),
+                ('notify_near_position', models.PositiveSmallIntegerField(default=3, verbose_name='text “your turn is near” at this place in the queue')),
                 ('default_service_minutes', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1)], verbose_name='assumed service time without data (minutes)')),
                 ('stop_issuing_minutes', models.PositiveSmallIntegerField(default=0, verbose_name='stop issuing before closing (minutes)')),
                 ('daily_caps', models.JSONField(blank=True, default=dict, help_text='For example {"SB-001": 200}.', verbose_name='daily ticket caps per service')),
