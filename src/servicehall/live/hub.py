@@ -59,14 +59,10 @@ def _max_id() -> int:
 
 def replay(hall_id: int, after_id: int) -> list[dict]:
     """Events of a hall after ``after_id``, plus a short look-back for rows that committed late."""
-    close_old_connections()
-    try:
-        since = timezone.now() - datetime.timedelta(seconds=REPLAY_LOOKBACK_SECONDS)
-        rows = Event.objects.filter(Q(id__gt=after_id) | Q(id__lte=after_id, created_at__gte=since),
-                                    hall_id=hall_id).order_by("id")[:BATCH]
-        return [_row(e) for e in rows]
-    finally:
-        close_old_connections()
+    since = timezone.now() - datetime.timedelta(seconds=REPLAY_LOOKBACK_SECONDS)
+    rows = Event.objects.filter(Q(id__gt=after_id) | Q(id__lte=after_id, created_at__gte=since),
+                                hall_id=hall_id).order_by("id")[:BATCH]
+    return [_row(e) for e in rows]
 
 
 class Subscription:

@@ -10,10 +10,14 @@ import asyncio
 import json
 
 from asgiref.sync import sync_to_async
-from django.http import JsonResponse, StreamingHttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
+from django.db.models import Max
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
 from servicehall.core.models import Hall
 from servicehall.live.hub import get_hub, replay
+from servicehall.live.models import Event
 
 HEARTBEAT_SECONDS = 15.0
 
@@ -24,6 +28,24 @@ def _frame(row: dict) -> str:
     return f"id: {row['id']}\ndata: {data}\n\n"
 
 
+def _hall(code: str):
+    return Hall.objects.filter(code=code, active=True).first()
+
+
+def _short_poll(hall, after: int | None) -> HttpResponse:
+    """Under WSGI an endless stream would hold a worker thread for ever. There the endpoint answers what
+    is new and closes; ``retry`` makes EventSource ask again in a second (long-polling by another name).
+    Production routes this path to the ASGI process (see ``servicehall serve``)."""
+    if after is None:
+        last = Event.objects.filter(hall=hall).aggregate(m=Max("id"))["m"] or 0
+        body = f"retry: 1000\nid: {last}\nevent: ping\ndata: {{}}\n\n"
+    else:
+        body = "retry: 1000\n\n" + "".join(_frame(row) for row in replay(hall.pk, after))
+    response = HttpResponse(body, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache, no-transform"
+    return response
+
+
 def _last_event_id(request) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     try:
@@ -32,20 +54,41 @@ def _last_event_id(request) -> int | None:
         return None
 
 
+def _released(fn, *args):
+    """Run one database read in its own thread and give the connection back at once: a stream may stay
+    open for hours and must not hold a database connection meanwhile."""
+    try:
+        return fn(*args)
+    finally:
+        connection.close()
+
+
 async def hall_events(request, hall_code: str):
-    hall = await sync_to_async(Hall.objects.filter(code=hall_code, active=True).first, thread_sensitive=False)()
+    after = _last_event_id(request)
+    if not isinstance(request, ASGIRequest):
+        hall = await sync_to_async(_hall)(hall_code)
+        if hall is None:
+            return JsonResponse({"error": "not_found", "message": "Not found.", "fields": {}}, status=404)
+        return await sync_to_async(_short_poll)(hall, after)
+    hub = await get_hub()
+    hall = await sync_to_async(_released, thread_sensitive=False)(_hall, hall_code)
     if hall is None:
         return JsonResponse({"error": "not_found", "message": "Not found.", "fields": {}}, status=404)
-    after = _last_event_id(request)
-    hub = await get_hub()
-    sub = hub.subscribe(hall.pk)
+    sub = hub.subscribe(hall.pk)  # before the replay, so nothing falls between the two
+    missed = []
+    if after is not None:
+        try:
+            missed = await sync_to_async(_released, thread_sensitive=False)(replay, hall.pk, after)
+        except BaseException:
+            hub.unsubscribe(sub)
+            raise
 
     async def stream():
         sent: set[int] = set()
         try:
             yield "retry: 2000\n\n"
             if after is not None:
-                for row in await sync_to_async(replay, thread_sensitive=False)(hall.pk, after):
+                for row in missed:
                     sent.add(row["id"])
                     yield _frame(row)
             else:
