@@ -54,6 +54,10 @@ ENDPOINTS = [
     ("park a ticket", "POST", "tickets/{ticket}/park", {"note": "填表"}, {"manager", "clerk"}),
     ("resume a ticket", "POST", "tickets/{ticket}/resume", None, {"manager", "clerk"}),
     ("cancel a waiting ticket", "POST", "tickets/{ticket}/cancel", {"reason": ""}, "public"),
+    ("read queue settings", "GET", "halls/{hall}/queue/settings", None, {"manager"}),
+    ("change queue settings", "PATCH", "halls/{hall}/queue/settings", {"recall_limit": 3}, {"manager"}),
+    ("counter services", "GET", "counters/{counter}/services", None, "public"),
+    ("set counter services", "PUT", "counters/{counter}/services", [{"service": "Q-001", "order": 1}], {"manager"}),
 ]
 # Queue endpoints need a catalogue item, and some a ticket in a state (moved there by clerk_a at window 1)
 # or the caller signed in at window 1 first: name -> (ticket state or None, caller signs in first).
@@ -74,6 +78,7 @@ QUEUE_SETUP = {
     "park a ticket": ("serving", False),
     "resume a ticket": ("parked", False),
     "cancel a waiting ticket": ("waiting", False),
+    "set counter services": (None, False),
 }
 CALLERS = {
     # caller: (role in hall A or None, role in hall B or None)

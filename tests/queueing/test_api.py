@@ -368,3 +368,51 @@ class TestQueueSummary:
 
     def test_the_queue_of_an_unknown_hall_is_404(self, api_as):
         assert api_as(None).call("GET", "halls/nowhere/queue")[0] == 404
+
+
+class TestSettingsAndCounterServices:
+    def test_a_manager_changes_the_interleave_and_the_next_calls_follow_it(self, api_as, hall_a):
+        manager = api_as("manager_a")
+        status, conf = manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
+                                    {"priority_per_normal": 1, "allow_remote_tickets": True})
+        assert status == 200 and conf["priority_per_normal"] == 1 and conf["allow_remote_tickets"] is True
+        assert manager.call("GET", f"halls/{hall_a.code}/queue/settings")[1]["priority_per_normal"] == 1
+        from servicehall.core.models import AuditEntry
+
+        assert AuditEntry.objects.filter(action="queue.settings").count() == 1
+
+    def test_bad_settings_are_refused_field_by_field_and_change_nothing(self, api_as, hall_a):
+        manager = api_as("manager_a")
+        payload = assert_error(manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
+                                            {"priority_per_normal": 0, "daily_caps": {"SB-001": 5}}), 422, "invalid")
+        assert "priority_per_normal" in payload["fields"]
+        assert manager.call("GET", f"halls/{hall_a.code}/queue/settings")[1]["daily_caps"] == {}
+        payload = assert_error(manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
+                                            {"priority_classes": [{"code": "elderly", "name": "老人", "priority": True}]}),
+                               422, "invalid")
+        assert "priority_classes" in payload["fields"]
+
+    def test_a_clerk_may_not_change_settings(self, clerk, hall_a):
+        assert_error(clerk.call("PATCH", f"halls/{hall_a.code}/queue/settings", {"recall_limit": 9}), 403, "forbidden")
+
+    def test_counter_tiers_decide_which_service_is_called_first(self, api_as, clerk, kiosk, hall_a, clock):
+        manager = api_as("manager_a")
+        cid = counter_id(hall_a, "2")  # window 2 serves SB-001 (A) and GJ-001 (B) from the catalogue
+        status, rows = manager.call("GET", f"counters/{cid}/services")
+        assert status == 200 and {r["source"] for r in rows} == {"catalogue"}
+        status, rows = manager.call("PUT", f"counters/{cid}/services",
+                                    [{"service": "GJ-001", "order": 1}, {"service": "SB-001", "order": 2}])
+        assert status == 200 and [(r["service"], r["order"]) for r in rows] == [("GJ-001", 1), ("SB-001", 2)]
+        older = take(kiosk, hall_a, "SB-001")
+        clock.advance(minutes=1)
+        newer = take(kiosk, hall_a, "GJ-001")
+        clerk.call("POST", f"counters/{cid}/open")
+        status, called = clerk.call("POST", f"counters/{cid}/call-next")
+        assert called["number"] == newer["number"] != older["number"]
+
+    def test_counter_services_name_only_this_halls_services(self, api_as, hall_a):
+        payload = assert_error(api_as("manager_a").call("PUT", f"counters/{counter_id(hall_a)}/services",
+                                                        [{"service": "NOPE"}]), 422, "invalid")
+        assert "0.service" in payload["fields"]
+        assert_error(api_as("manager_b").call("PUT", f"counters/{counter_id(hall_a)}/services",
+                                              [{"service": "SB-001"}]), 403, "forbidden")

@@ -4,9 +4,11 @@ every ticket action, the hall's queue summary. Thin: parse, call one service or 
 import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from servicehall.core.choices import Role
+from servicehall.core.errors import Invalid
 from servicehall.core.models import Counter
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
@@ -256,3 +258,68 @@ def cancel(request, ticket_id: str, payload: ReasonIn | None = None):
     ticket = services.ticket_cancel(actor=request.auth, ticket=_ticket(ticket_id),
                                     reason=payload.reason if payload else "")
     return ticket_out(request, ticket)
+
+
+class PriorityClassIn(Schema):
+    code: str = Field(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=30)
+    priority: bool
+
+
+class SettingsPatch(Schema):
+    allow_remote_tickets: bool | None = None
+    allow_call_specific: bool | None = None
+    priority_classes: list[PriorityClassIn] | None = None
+    priority_per_normal: int | None = Field(None, ge=1, le=20)
+    max_wait_minutes: int | None = Field(None, ge=1, le=600)
+    recall_limit: int | None = Field(None, ge=0, le=10)
+    no_show_after_seconds: int | None = Field(None, ge=0, le=3600)
+    reactivate_within_minutes: int | None = Field(None, ge=0, le=600)
+    transfer_keeps_arrival: bool | None = None
+    notify_near_position: int | None = Field(None, ge=0, le=50)
+    default_service_minutes: int | None = Field(None, ge=1, le=240)
+    stop_issuing_minutes: int | None = Field(None, ge=0, le=240)
+    daily_caps: dict[str, int] | None = None
+
+
+SETTING_FIELDS = list(SettingsPatch.model_fields)
+
+
+def _settings_out(conf) -> dict:
+    return {name: getattr(conf, name) for name in SETTING_FIELDS}
+
+
+@router.get("/halls/{hall_code}/queue/settings", summary="The hall's queue settings")
+def settings_get(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    require_role(request.auth, hall, Role.MANAGER)
+    return _settings_out(selectors.settings_get(hall=hall))
+
+
+@router.patch("/halls/{hall_code}/queue/settings", summary="Change the hall's queue settings (manager)")
+def settings_patch(request, hall_code: str, payload: SettingsPatch):
+    hall = hall_get(code=hall_code)
+    changes = payload.model_dump(exclude_unset=True)
+    if "daily_caps" in changes and any(v < 0 for v in changes["daily_caps"].values()):
+        raise Invalid(fields={"daily_caps": [_("A cap cannot be negative.")]})
+    return _settings_out(services.settings_update(actor=request.auth, hall=hall, **changes))
+
+
+class CounterServiceIn(Schema):
+    service: str = Field(min_length=1, max_length=64)
+    order: int = Field(1, ge=1, le=9, description="Tier: lower is called first")
+    weight: float = Field(1.0, ge=0.1, le=10, description="Waiting time counts this many times within a tier")
+
+
+@router.get("/counters/{counter_id}/services", summary="The services a counter calls, with tiers and weights")
+def counter_services_get(request, counter_id: int):
+    counter = _counter(counter_id)
+    rows = selectors.counter_service_rows(counter=counter)
+    return rows
+
+
+@router.put("/counters/{counter_id}/services", summary="Set the services a counter calls (manager)")
+def counter_services_put(request, counter_id: int, payload: list[CounterServiceIn]):
+    counter = _counter(counter_id)
+    services.counter_services_set(actor=request.auth, counter=counter, rows=[r.model_dump() for r in payload])
+    return selectors.counter_service_rows(counter=counter)

@@ -39,6 +39,16 @@ def counter_services(*, counter: Counter) -> dict[int, tuple[int, float]]:
     return {sid: (1, 1.0) for sid in ids}
 
 
+def counter_service_rows(*, counter: Counter) -> list[dict]:
+    """What a counter calls, as the API and the console show it (``source`` says where it comes from)."""
+    own = list(CounterService.objects.filter(counter=counter).select_related("service"))
+    if own:
+        return [{"service": r.service.code, "name": r.service.name, "order": r.order, "weight": float(r.weight),
+                 "source": "counter"} for r in own]
+    return [{"service": i.code, "name": i.name, "order": 1, "weight": 1.0, "source": "catalogue"}
+            for i in ServiceItem.objects.filter(counters=counter, active=True).order_by("ticket_prefix", "code")]
+
+
 def open_session(*, counter: Counter) -> CounterSession | None:
     return CounterSession.objects.filter(counter=counter, closed_at__isnull=True).select_related("clerk").first()
 

@@ -10,6 +10,7 @@ every write transaction ``IMMEDIATE``, which serialises them.
 
 import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from servicehall.queueing.choices import (
     TicketAction,
     TicketStatus,
 )
-from servicehall.queueing.models import CounterSession, QueueSettings, Ticket, TicketSequence
+from servicehall.queueing.models import CounterService, CounterSession, QueueSettings, Ticket, TicketSequence
 
 STAFF = (Role.MANAGER, Role.CLERK)
 CLAIM_ATTEMPTS = 8
@@ -247,7 +248,13 @@ def tickets_close_previous_days(*, hall: Hall) -> int:
 
 # --- counter sessions ----------------------------------------------------------------------------------
 
+def _windows_changed(hall_id: int) -> None:
+    """Open windows feed the wait estimate (cached briefly); drop the cache once the change commits."""
+    transaction.on_commit(lambda: cache.delete(f"q:windows:{hall_id}"))
+
+
 def _counter_event(counter: Counter, session: CounterSession | None, kind: str) -> None:
+    _windows_changed(counter.hall_id)
     event_emit(hall=counter.hall, kind=kind, payload={
         "counter": counter.number, "counter_name": counter.name,
         "state": session.state if session and session.closed_at is None else CounterState.CLOSED,
@@ -648,3 +655,26 @@ def settings_update(*, actor: Actor, hall: Hall, **changes) -> QueueSettings:
     audit_record(actor=actor, action="queue.settings", hall=hall, obj=conf, before=before, after=snapshot(conf))
     return conf
 
+
+
+@transaction.atomic
+def counter_services_set(*, actor: Actor, counter: Counter, rows: list[dict]) -> list[CounterService]:
+    """Replace the services a counter calls, each with its tier and weight (manager only). An empty list
+    returns the counter to the catalogue's windows of each item."""
+    require_role(actor, counter.hall, Role.MANAGER)
+    codes = [r["service"] for r in rows]
+    items = {i.code: i for i in ServiceItem.objects.filter(hall_id=counter.hall_id, code__in=codes, active=True)}
+    errors = {f"{i}.service": [_("No such service in this hall.")] for i, c in enumerate(codes) if c not in items}
+    if len(set(codes)) != len(codes):
+        errors["services"] = [_("Each service may be listed once.")]
+    if errors:
+        raise Invalid(fields=errors)
+    before = list(CounterService.objects.filter(counter=counter).values_list("service__code", "order", "weight"))
+    CounterService.objects.filter(counter=counter).delete()
+    created = CounterService.objects.bulk_create(
+        CounterService(counter=counter, service=items[r["service"]], order=r.get("order", 1),
+                       weight=r.get("weight", 1)) for r in rows)
+    _windows_changed(counter.hall_id)
+    audit_record(actor=actor, action="counter.services", hall=counter.hall, obj=counter,
+                 before={"services": before}, after={"services": rows})
+    return created
