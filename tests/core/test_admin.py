@@ -9,9 +9,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    from servicehall.demo import load_demo
+    from django.contrib.auth import get_user_model
 
-    return load_demo()
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Counter
+    from servicehall.demo import load_demo
+    from servicehall.live.services import event_emit
+    from servicehall.queueing import services as queue
+
+    result = load_demo()
+    # One of everything the queue writes, so every change page is opened too.
+    clerk = Actor(user=get_user_model().objects.get(username="clerk"))
+    counter = Counter.objects.get(hall=result.hall, number="1")
+    item = counter.service_items.first()
+    queue.ticket_issue(actor=clerk, hall=result.hall, service_code=item.code, channel="counter")
+    queue.counter_open(actor=clerk, counter=counter)
+    queue.ticket_call_next(actor=clerk, counter=counter)
+    admin_actor = Actor(user=get_user_model().objects.get(username="admin"))
+    queue.counter_services_set(actor=admin_actor, counter=counter, rows=[{"service": item.code}])
+    event_emit(hall=result.hall, kind="test", payload={})
+    return result
 
 
 def _models():
