@@ -49,20 +49,26 @@ def _read_new(last_id: int, gaps: list[int]) -> list[dict]:
         close_old_connections()
 
 
-def _max_id() -> int:
+def _start_point() -> tuple[int, list[int]]:
+    """The newest id, and the ids missing just below it: on PostgreSQL an id is taken at insert, so some
+    of them may belong to transactions that have not committed yet. The hub watches them like any gap."""
     close_old_connections()
     try:
-        return Event.objects.aggregate(m=Max("id"))["m"] or 0
+        last = Event.objects.aggregate(m=Max("id"))["m"] or 0
+        present = set(Event.objects.filter(id__gt=last - BATCH).values_list("id", flat=True))
+        return last, [i for i in range(max(1, last - BATCH + 1), last + 1) if i not in present]
     finally:
         close_old_connections()
 
 
-def replay(hall_id: int, after_id: int) -> list[dict]:
-    """Events of a hall after ``after_id``, plus a short look-back for rows that committed late."""
-    since = timezone.now() - datetime.timedelta(seconds=REPLAY_LOOKBACK_SECONDS)
-    rows = Event.objects.filter(Q(id__gt=after_id) | Q(id__lte=after_id, created_at__gte=since),
-                                hall_id=hall_id).order_by("id")[:BATCH]
-    return [_row(e) for e in rows]
+def replay(hall_id: int, after_id: int, lookback: bool = True) -> list[dict]:
+    """One page (``BATCH`` rows at most) of a hall's events after ``after_id``, plus, with ``lookback``,
+    a short look-back for rows that committed late. A full page means there may be more."""
+    q = Q(id__gt=after_id)
+    if lookback:
+        since = timezone.now() - datetime.timedelta(seconds=REPLAY_LOOKBACK_SECONDS)
+        q |= Q(id__lte=after_id, created_at__gte=since)
+    return [_row(e) for e in Event.objects.filter(q, hall_id=hall_id).order_by("id")[:BATCH]]
 
 
 class Subscription:
@@ -91,7 +97,8 @@ class Hub:
     async def start(self) -> None:
         if self.task is not None:
             return
-        self.last_id = await sync_to_async(_max_id, thread_sensitive=False)()
+        self.last_id, missing = await sync_to_async(_start_point, thread_sensitive=False)()
+        self.gaps = dict.fromkeys(missing, time.monotonic())
         loop = asyncio.get_running_loop()
         wake.register(loop, self.event)
         self.task = loop.create_task(self._run())
@@ -183,5 +190,9 @@ async def get_hub() -> Hub:
     hub = _hubs.get(id(loop))
     if hub is None:
         hub = _hubs[id(loop)] = Hub()
-        await hub.start()
+        try:
+            await hub.start()
+        except BaseException:
+            del _hubs[id(loop)]  # else every later stream would wait on a hub that never runs
+            raise
     return hub

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
 from servicehall.core.models import Hall
-from servicehall.live.hub import get_hub, replay
+from servicehall.live.hub import BATCH, get_hub, replay
 from servicehall.live.models import Event
 
 HEARTBEAT_SECONDS = 15.0
@@ -87,11 +87,16 @@ async def hall_events(request, hall_code: str):
         sent: set[int] = set()
         try:
             yield "retry: 2000\n\n"
-            if after is not None:
-                for row in missed:
+            rows = missed
+            while rows:  # page by page: a board that was off all morning gets all of it
+                for row in rows:
                     sent.add(row["id"])
                     yield _frame(row)
-            else:
+                if len(rows) < BATCH:
+                    break
+                rows = await sync_to_async(_released, thread_sensitive=False)(
+                    replay, hall.pk, rows[-1]["id"], False)
+            if after is None:
                 yield f": live from {hub.last_id}\n\n"
             while not sub.overflowed:
                 try:

@@ -304,7 +304,8 @@ def _close_session(actor: Actor, session: CounterSession) -> None:
 
 def _own_session(actor: Actor, counter: Counter, *, manager_may: bool = False) -> CounterSession:
     require_role(actor, counter.hall, *STAFF)
-    session = (CounterSession.objects.select_for_update().select_related("counter", "counter__hall")
+    session = (CounterSession.objects.select_for_update(of=("self",))
+               .select_related("counter", "counter__hall")
                .filter(counter=counter, closed_at__isnull=True).first())
     if session is None:
         raise Conflict(_("Window %(counter)s is closed: open it first.") % {"counter": counter.number},
