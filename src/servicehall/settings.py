@@ -104,7 +104,13 @@ def _database(url: str) -> dict:
         config["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
         config["CONN_MAX_AGE"] = 0
     else:
+        # Persistent connections: safe under WSGI (one per worker thread; `servicehall serve --workers N`
+        # sets 600 s for its granian workers), never under ASGI.
         config["CONN_MAX_AGE"] = int(os.environ.get("SERVICEHALL_CONN_MAX_AGE", "0"))
+        # A kept connection is checked (one SELECT 1) before its first use in a request, so a database
+        # restart costs no failed request.
+        config["CONN_HEALTH_CHECKS"] = config["CONN_MAX_AGE"] != 0 and os.environ.get(
+            "SERVICEHALL_CONN_HEALTH_CHECKS", "1").lower() not in {"0", "false", "no"}
     return config
 
 

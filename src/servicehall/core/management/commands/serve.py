@@ -132,7 +132,9 @@ class Command(BaseCommand):
         level = log_level.lower()
         granian = [
             sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+            "--workers", str(workers), "--blocking-threads", str(threads),
+            # Each blocking thread holds a persistent DB connection: keep idle threads (and connections).
+            "--blocking-threads-idle-timeout", "600", "--no-ws",
             "--respawn-failed-workers", "--workers-kill-timeout", str(STOP_SECONDS),
             "--log-level", level if level in {"critical", "error", "warning", "info", "debug"} else "info",
             *(["--access-log"] if level == "debug" else []),
