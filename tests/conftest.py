@@ -108,6 +108,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _exact_estimates(settings):
+    """Production reuses a hall's queue snapshot for a second; tests check the method on exact state."""
+    settings.SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache

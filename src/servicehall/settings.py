@@ -166,6 +166,8 @@ SERVICEHALL_LOGIN_MAX_FAILURES = 5
 SERVICEHALL_LOGIN_LOCK_SECONDS = 15 * 60
 # Public endpoints: requests per minute per client address.
 SERVICEHALL_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("SERVICEHALL_PUBLIC_RATE_PER_MINUTE", "120"))
+# How long one process reuses a hall's queue snapshot for wait estimates (seconds; 0 = always read).
+SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS = float(os.environ.get("SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS", "1"))
 # Texts to citizens: "console", "file" (var/notifications.jsonl) or the dotted path of an SMS gateway class.
 SERVICEHALL_NOTIFY_BACKEND = os.environ.get("SERVICEHALL_NOTIFY_BACKEND", "file")
 SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))

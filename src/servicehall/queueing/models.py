@@ -147,6 +147,9 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["hall", "status", "service", "is_priority", "queued_at"], name="ticket_queue"),
             models.Index(fields=["target_counter", "status"], name="ticket_directed"),
+            # The waiting count per service, asked inside every issue and call: only waiting rows.
+            models.Index(fields=["hall", "service", "day"], condition=models.Q(status="waiting"),
+                         name="ticket_waiting"),
             models.Index(fields=["counter", "status"], name="ticket_at_counter"),
             models.Index(fields=["hall", "day", "status"], name="ticket_day"),
         ]

@@ -4,7 +4,9 @@ queue summary, tickets for the console and the board. Pages and the API share th
 import collections
 import datetime
 import statistics
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -167,6 +169,23 @@ class _HallQueue:
             elif counter_id is not None and called is not None:
                 self.at_window[counter_id] = (service_id, called)
         self._callers: dict[int, frozenset] = {}
+        self.newest = max(((r[2], r[3]) for r in self.waiting), default=None)
+        # Grouped counts: a ticket newer than every row has all of them (or all priority ones) ahead, so
+        # its estimate needs one pass over a few groups instead of the whole queue.
+        self.groups_all = collections.Counter((r[0], r[4]) for r in self.waiting)
+        self.groups_priority = collections.Counter((r[0], r[4]) for r in self.waiting if r[1])
+
+    def ahead_groups(self, ticket: Ticket | None) -> collections.Counter:
+        """(service, target) → how many waiting tickets are ahead of ``ticket`` (None: a new normal one)."""
+        if ticket is None:
+            return self.groups_all
+        key = (ticket.queued_at, ticket.pk)
+        if self.newest is None or key > self.newest:
+            return self.groups_priority if ticket.is_priority else self.groups_all
+        return collections.Counter(
+            (r[0], r[4]) for r in self.waiting if r[3] != ticket.pk
+            and ((r[1] and (r[2], r[3]) < key) if ticket.is_priority else (r[1] or (r[2], r[3]) < key)))
+
 
     def callers(self, service_id: int, target: int | None = None) -> frozenset:
         """Open windows that may call a ticket of the service (only its target when it was directed)."""
@@ -179,6 +198,24 @@ class _HallQueue:
         return found
 
 
+_snapshots: dict[int, tuple[float, "_HallQueue"]] = {}
+
+
+def _hall_queue(hall_id: int) -> "_HallQueue":
+    """The hall's queue snapshot, reused for ``SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS`` within this
+    process: reading every open ticket of a busy hall on each issue cost more than the issue itself
+    (bench/README.md). An estimate may thus lag the queue by that long; tests set it to 0."""
+    ttl = settings.SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS
+    now = time.monotonic()
+    found = _snapshots.get(hall_id)
+    if ttl > 0 and found is not None and now - found[0] < ttl:
+        return found[1]
+    state = _HallQueue(hall_id)
+    if ttl > 0:
+        _snapshots[hall_id] = (now, state)
+    return state
+
+
 def _estimate(state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahead: int,
               default_seconds: int) -> int:
     """The pooled estimate (docs/queue-estimate.md) for ``ticket``, or for a new normal ticket of the
@@ -187,18 +224,12 @@ def _estimate(state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahea
     if not mine:
         # No window of ours is open: assume one will open and serve the people ahead of the same service.
         return int(round(ahead * _mean_service_seconds(service_id, default_seconds)))
-    if ticket is None:
-        ahead_rows = state.waiting
-    else:
-        key = (ticket.queued_at, ticket.pk)
-        ahead_rows = [r for r in state.waiting if r[3] != ticket.pk
-                      and ((r[1] and (r[2], r[3]) < key) if ticket.is_priority else (r[1] or (r[2], r[3]) < key))]
     shares: list[tuple[int, float]] = []
-    for sid, _prio, _queued, _pk, target in ahead_rows:
+    for (sid, target), count in state.ahead_groups(ticket).items():
         theirs = state.callers(sid, target)
         shared = len(theirs & mine)
         if shared:
-            shares.append((sid, shared / len(theirs)))
+            shares.append((sid, count * shared / len(theirs)))
     busy = [state.at_window[c] for c in mine if c in state.at_window]
     if not shares and len(busy) < len(mine):
         return 0  # nobody ahead and a window of ours is free: called at once
@@ -225,15 +256,17 @@ def estimate_wait_seconds(*, service_id: int, hall_id: int, ahead: int, default_
     as if one window will open. Measured by bench/estimate.py."""
     if ticket is not None and ticket.status != TicketStatus.WAITING:
         return 0
-    return _estimate(_HallQueue(hall_id), service_id=service_id, ticket=ticket, ahead=ahead,
+    return _estimate(_hall_queue(hall_id), service_id=service_id, ticket=ticket, ahead=ahead,
                      default_seconds=default_minutes * 60)
 
 
 def queue_summary(*, hall: Hall) -> dict:
     """Waiting counts and estimates per service, counter states, for the board, kiosk and API."""
     conf = settings_get(hall=hall)
-    state = _HallQueue(hall.pk)
-    counts = collections.Counter(row[0] for row in state.waiting)
+    state = _hall_queue(hall.pk)
+    # Counts are exact (the board and the API show them); only the estimates may use the snapshot.
+    counts = dict(Ticket.objects.filter(hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING)
+                  .values("service_id").annotate(n=Count("id")).values_list("service_id", "n"))
     services = []
     for item in ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code"):
         waiting = counts.get(item.pk, 0)

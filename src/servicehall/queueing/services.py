@@ -42,7 +42,7 @@ from servicehall.queueing.choices import (
 from servicehall.queueing.models import CounterService, CounterSession, QueueSettings, Ticket, TicketSequence
 
 STAFF = (Role.MANAGER, Role.CLERK)
-CLAIM_ATTEMPTS = 8
+CLAIM_ATTEMPTS = 16
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -348,12 +348,15 @@ def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
 
 # --- calling -------------------------------------------------------------------------------------------
 
-def _candidates(counter: Counter, services: dict[int, tuple[int, float]]) -> list[policy.Candidate]:
+def _candidates(counter: Counter, services: dict[int, tuple[int, float]],
+                skipped: set[int] = frozenset()) -> list[policy.Candidate]:
     """The oldest waiting ticket of each (service, class kind) plus the oldest directed here: enough for
     the policy (within one service and kind the oldest always wins), and a handful of indexed reads."""
     fields = ("id", "queued_at", "is_priority", "service_id", "target_counter_id")
     today = selectors.local_now(counter.hall).date()
     base = Ticket.objects.filter(hall_id=counter.hall_id, day=today, status=TicketStatus.WAITING)
+    if skipped:
+        base = base.exclude(pk__in=skipped)
     rows = []
     for service_id in services:
         for flag in (True, False):
@@ -384,7 +387,13 @@ def _notify_near(ticket: Ticket, conf: QueueSettings) -> None:
 
 
 def _claim(ticket_id: int, counter: Counter, actor: Actor, now) -> Ticket | None:
-    """Compare-and-set: the ticket becomes ours only if it is still waiting."""
+    """Compare-and-set: the ticket becomes ours only if it is still waiting. On PostgreSQL the row is first
+    locked with SKIP LOCKED, so a counter never queues behind another counter's claim of the same ticket:
+    it moves on to the next choice at once (SQLite serialises write transactions anyway)."""
+    if connection.features.has_select_for_update_skip_locked and not Ticket.objects.select_for_update(
+            skip_locked=True, of=("self",)).filter(pk=ticket_id, status=TicketStatus.WAITING).values_list(
+            "id", flat=True):
+        return None
     won = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
         status=TicketStatus.CALLED, counter=counter, clerk_id=actor.user_id, called_at=now, recalled_at=None,
         recall_count=0, target_counter=None)
@@ -429,19 +438,22 @@ def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
     rules = policy.Rules(priority_per_normal=conf.priority_per_normal,
                          max_wait=datetime.timedelta(minutes=conf.max_wait_minutes))
     services = selectors.counter_services(counter=counter)
+    skipped: set[int] = set()
     for _attempt in range(CLAIM_ATTEMPTS):
         now = timezone.now()
-        choice = policy.choose_next(_candidates(counter, services), counter_id=counter.pk, services=services,
-                                    streak=session.priority_streak, rules=rules, now=now)
+        choice = policy.choose_next(_candidates(counter, services, skipped), counter_id=counter.pk,
+                                    services=services, streak=session.priority_streak, rules=rules, now=now)
         if choice is None:
             return None
         ticket = _claim(choice.id, counter, actor, now)
         if ticket is not None:
             break
+        skipped.add(choice.id)  # another counter is claiming it: take the policy's next choice
     else:
         raise Conflict(_("Many windows are calling at once; please press again."), code="busy")
-    session.priority_streak = choice.streak
-    session.save(update_fields=["priority_streak"])
+    if session.priority_streak != choice.streak:
+        session.priority_streak = choice.streak
+        session.save(update_fields=["priority_streak"])
     _announce_call(actor, ticket, conf, "call", rule=choice.reason)
     return ticket
 
