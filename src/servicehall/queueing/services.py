@@ -351,12 +351,18 @@ def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
 def _candidates(counter: Counter, services: dict[int, tuple[int, float]],
                 skipped: set[int] = frozenset()) -> list[policy.Candidate]:
     """The oldest waiting ticket of each (service, class kind) plus the oldest directed here: enough for
-    the policy (within one service and kind the oldest always wins), and a handful of indexed reads."""
+    the policy (within one service and kind the oldest always wins), and a handful of indexed reads.
+
+    On PostgreSQL each read locks its row with ``FOR UPDATE SKIP LOCKED``: counters calling at the same
+    instant each get their own candidates (the next oldest when the oldest is being claimed) instead of
+    queueing behind one another's transaction. The locks not used are released at commit."""
     fields = ("id", "queued_at", "is_priority", "service_id", "target_counter_id")
     today = selectors.local_now(counter.hall).date()
     base = Ticket.objects.filter(hall_id=counter.hall_id, day=today, status=TicketStatus.WAITING)
     if skipped:
         base = base.exclude(pk__in=skipped)
+    if connection.features.has_select_for_update_skip_locked:
+        base = base.select_for_update(skip_locked=True, of=("self",))
     rows = []
     for service_id in services:
         for flag in (True, False):
@@ -370,14 +376,22 @@ def _notify_near(ticket: Ticket, conf: QueueSettings) -> None:
     """Text "your turn is near" once to waiting citizens with a phone within the configured position."""
     if not conf.notify_near_position:
         return
-    head = list(Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id,
+    head = list(Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day,
                                       status=TicketStatus.WAITING)
                 .order_by("-is_priority", "queued_at", "id")
                 .values_list("id", "phone_encrypted", "near_notified_at", "number")[:conf.notify_near_position])
     due = [(pk, enc, number) for pk, enc, notified, number in head if enc and notified is None]
     if not due:
         return
-    Ticket.objects.filter(pk__in=[d[0] for d in due]).update(near_notified_at=timezone.now())
+    mine = Ticket.objects.filter(pk__in=[d[0] for d in due], near_notified_at__isnull=True)
+    if connection.features.has_select_for_update_skip_locked:
+        # A row another counter holds (its call-next candidate) is left for the next call: waiting for it
+        # here could deadlock with that counter, which may be waiting for one of ours.
+        mine = Ticket.objects.filter(pk__in=list(mine.select_for_update(skip_locked=True, of=("self",))
+                                                 .values_list("id", flat=True)))
+    marked = set(mine.values_list("id", flat=True))
+    Ticket.objects.filter(pk__in=marked).update(near_notified_at=timezone.now())
+    due = [d for d in due if d[0] in marked]
     hall_name = ticket.hall.name
     for _pk, enc, number in due:
         text = _("[%(hall)s] Ticket %(number)s: your turn is near. Please come to the waiting area.") % {
@@ -387,13 +401,8 @@ def _notify_near(ticket: Ticket, conf: QueueSettings) -> None:
 
 
 def _claim(ticket_id: int, counter: Counter, actor: Actor, now) -> Ticket | None:
-    """Compare-and-set: the ticket becomes ours only if it is still waiting. On PostgreSQL the row is first
-    locked with SKIP LOCKED, so a counter never queues behind another counter's claim of the same ticket:
-    it moves on to the next choice at once (SQLite serialises write transactions anyway)."""
-    if connection.features.has_select_for_update_skip_locked and not Ticket.objects.select_for_update(
-            skip_locked=True, of=("self",)).filter(pk=ticket_id, status=TicketStatus.WAITING).values_list(
-            "id", flat=True):
-        return None
+    """Compare-and-set: the ticket becomes ours only if it is still waiting (on PostgreSQL the candidates
+    are already locked by ``_candidates``, so this only guards SQLite and the unexpected)."""
     won = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
         status=TicketStatus.CALLED, counter=counter, clerk_id=actor.user_id, called_at=now, recalled_at=None,
         recall_count=0, target_counter=None)
