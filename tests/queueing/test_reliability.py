@@ -49,20 +49,6 @@ def server(load_hall, tmp_path):
         yield proc
 
 
-@pytest.fixture
-def streams(server):
-    """Starts event streams and stops them before the server stops (an open stream delays its shutdown)."""
-    started = []
-
-    def start(stream: EventStream) -> EventStream:
-        started.append(stream.start())
-        return stream
-
-    yield start
-    for stream in started:
-        stream.stop()
-
-
 def _client(server, token: str) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 

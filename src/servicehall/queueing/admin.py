@@ -4,18 +4,8 @@ editable by a system administrator; hall managers use the API."""
 
 from django.contrib import admin
 
+from servicehall.core.admin import ReadOnlyAdmin
 from servicehall.queueing.models import CounterService, CounterSession, QueueSettings, Ticket, TicketSequence
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
