@@ -151,3 +151,43 @@ def test_board_in_portrait_and_a_refused_ticket_shows_why(asgi_site, new_page, r
     expect(board.locator('.wait-row[data-prefix="A"] .w-n')).to_have_text("0")
     kiosk_errors = [e for e in recorder.errors() if "409" not in e and "422" not in e]
     assert not kiosk_errors, kiosk_errors
+
+
+def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(asgi_site, new_page, recorder, time_machine):
+    from django.contrib.auth import get_user_model
+
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Hall
+    from servicehall.queueing import services
+
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    hall = Hall.objects.get(code=server.hall_code)
+    item = ServiceItem.objects.get(hall=hall, name=SOCIAL_SECURITY_CARD)
+    clerk = Actor(user=get_user_model().objects.get(username="clerk"))
+    first, second = (services.ticket_issue(actor=clerk, hall=hall, service_code=item.code, channel="counter")
+                     for _ in range(2))
+
+    console = new_page(recorder=recorder)
+    _sign_in(console, server, "clerk")
+    console.goto(f"{server.url}/console/{server.hall_code}/")
+    console.locator("[data-open]", has_text="社保医保窗口").first.click()
+    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    expect(console.locator("#queue li")).to_have_count(2)
+    # Call the second ticket out of turn (the hall allows it; the call is audited).
+    console.locator("#queue li", has_text=second.number).locator("button").click()
+    expect(console.locator("#cur-number")).to_have_text(second.number)
+    # Nobody comes: two recalls, then the no-show, which lands in "missed their call".
+    for key in ("r", "r", "x"):
+        console.keyboard.press(key)
+        console.wait_for_timeout(300)
+    expect(console.locator("#no-shows li", has_text=second.number)).to_be_visible()
+    expect(console.locator("#current-empty")).to_be_visible()
+    # The citizen returns: V puts the ticket back in the queue at its original place, behind the first.
+    console.keyboard.press("v")
+    expect(console.locator("#no-shows li")).to_have_count(0)
+    expect(console.locator("#queue li")).to_have_count(2)
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(first.number)
+    assert not recorder.errors(), recorder.errors()

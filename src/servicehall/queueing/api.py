@@ -47,6 +47,14 @@ class TicketOut(Schema):
     track_url: str
 
 
+class QueueRow(Schema):
+    id: str
+    number: str
+    service_name: str
+    priority: str
+    since: datetime.datetime = Field(description="Waiting since (or no-show since)")
+
+
 class CounterState(Schema):
     id: int
     number: str
@@ -56,6 +64,9 @@ class CounterState(Schema):
     current: TicketOut | None
     parked: list[TicketOut]
     waiting: list[dict]
+    queue: list[QueueRow] = Field(description="The next waiting tickets of this counter's services")
+    no_shows: list[QueueRow] = Field(description="No-shows that may still be reactivated")
+    call_specific: bool
     today: dict | None
 
 
@@ -170,7 +181,14 @@ def counter_state(request, counter_id: int):
     return _counter_state(request, counter)
 
 
+def _row(ticket: Ticket, since) -> dict:
+    return {"id": ticket.public_id, "number": ticket.number, "service_name": ticket.service.name,
+            "priority": ticket.priority, "since": since}
+
+
 def _counter_state(request, counter: Counter) -> dict:
+    conf = selectors.settings_get(hall=counter.hall)
+    mine = list(selectors.counter_services(counter=counter))
     session = selectors.open_session(counter=counter)
     current = selectors.counter_current(counter=counter)
     return {
@@ -181,6 +199,10 @@ def _counter_state(request, counter: Counter) -> dict:
         "current": ticket_out(request, current, staff=True) if current else None,
         "parked": [ticket_out(request, t, staff=True) for t in selectors.counter_parked(counter=counter)],
         "waiting": selectors.counter_waiting(counter=counter),
+        "queue": [_row(t, t.queued_at) for t in selectors.waiting_list(hall=counter.hall, service_ids=mine, limit=10)],
+        "no_shows": [_row(t, t.no_show_at) for t in selectors.no_shows_recent(
+            hall=counter.hall, within_minutes=conf.reactivate_within_minutes, service_ids=mine, limit=10)],
+        "call_specific": conf.allow_call_specific,
         "today": selectors.clerk_counts_today(user=request.auth.user, hall=counter.hall)
         if request.auth.user_id else None,
     }

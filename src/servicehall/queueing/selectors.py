@@ -329,14 +329,19 @@ def clerk_counts_today(*, user, hall: Hall) -> dict:
     }
 
 
-def waiting_list(*, hall: Hall, service_ids=None) -> list[Ticket]:
-    qs = Ticket.objects.filter(hall=hall, status=TicketStatus.WAITING).select_related("service")
+def waiting_list(*, hall: Hall, service_ids=None, limit: int = 200) -> list[Ticket]:
+    """Today's waiting tickets in arrival order (of the given services), for the console's queue list."""
+    qs = Ticket.objects.filter(hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING) \
+        .select_related("service")
     if service_ids is not None:
         qs = qs.filter(service_id__in=list(service_ids))
-    return list(qs.order_by("queued_at", "id")[:200])
+    return list(qs.order_by("queued_at", "id")[:limit])
 
 
-def no_shows_recent(*, hall: Hall, within_minutes: int) -> list[Ticket]:
+def no_shows_recent(*, hall: Hall, within_minutes: int, service_ids=None, limit: int = 50) -> list[Ticket]:
+    """No-shows that may still be reactivated (newest first), for the console."""
     since = timezone.now() - datetime.timedelta(minutes=within_minutes)
-    return list(Ticket.objects.filter(hall=hall, status=TicketStatus.NO_SHOW, no_show_at__gte=since)
-                .select_related("service").order_by("-no_show_at")[:50])
+    qs = Ticket.objects.filter(hall=hall, status=TicketStatus.NO_SHOW, no_show_at__gte=since)
+    if service_ids is not None:
+        qs = qs.filter(service_id__in=list(service_ids))
+    return list(qs.select_related("service").order_by("-no_show_at")[:limit])

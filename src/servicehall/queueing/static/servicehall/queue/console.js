@@ -10,6 +10,7 @@
   document.getElementById("console-labels").content.querySelectorAll("span").forEach(function (s) { L[s.dataset.k] = s.textContent; });
   var counterId = root.dataset.counter;
   var current = null;
+  var lastNoShow = null;
 
   function api(method, path, body) {
     return fetch("/api/v1/" + path, {
@@ -74,14 +75,25 @@
       var c = document.createElement("td"); c.className = "num w-count"; c.textContent = row.waiting;
       tr.appendChild(a); tr.appendChild(b); tr.appendChild(c); w.appendChild(tr);
     });
-    var p = el("parked"); p.textContent = "";
-    s.parked.forEach(function (t) {
-      var li = document.createElement("li");
-      li.textContent = t.number + " · " + t.service_name + " ";
-      var b = document.createElement("button"); b.type = "button"; b.className = "btn"; b.textContent = L.resume;
-      b.addEventListener("click", function () { act("tickets/" + t.id + "/resume"); });
-      li.appendChild(b); p.appendChild(li);
-    });
+    function list(id, rows, label, run, enabled) {
+      var ul = el(id); ul.textContent = "";
+      rows.forEach(function (t) {
+        var li = document.createElement("li");
+        li.textContent = t.number + " · " + t.service_name + " ";
+        if (enabled) {
+          var b = document.createElement("button"); b.type = "button"; b.className = "btn"; b.textContent = label;
+          b.addEventListener("click", function () { run(t); });
+          li.appendChild(b);
+        }
+        ul.appendChild(li);
+      });
+    }
+    list("parked", s.parked, L.resume, function (t) { act("tickets/" + t.id + "/resume"); }, true);
+    list("queue", s.queue, L["call-this"], function (t) {
+      act("tickets/" + t.id + "/call", { counter: parseInt(counterId, 10) });
+    }, s.call_specific && s.state === "open" && !current);
+    list("no-shows", s.no_shows, L.reactivate, function (t) { act("tickets/" + t.id + "/reactivate"); }, true);
+    lastNoShow = s.no_shows.length ? s.no_shows[0] : null;
     if (s.today) { el("t-completed").textContent = s.today.completed; el("t-noshow").textContent = s.today.no_show; }
   }
   function refresh() { return api("GET", "counters/" + counterId + "/state").then(render, fail); }
@@ -122,6 +134,7 @@
     var tag = (ev.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "select" || tag === "textarea") return;
     var key = ev.key.length === 1 ? ev.key.toUpperCase() : ev.key;
+    if (key === "V") { if (lastNoShow) { ev.preventDefault(); act("tickets/" + lastNoShow.id + "/reactivate"); } return; }
     if (key === "Z") { ev.preventDefault(); if (!el("unpause").hidden) el("unpause").click(); else el("pause-reason").focus(); return; }
     var b = root.querySelector('[data-action][data-key="' + key + '"]');
     if (b && !b.disabled) { ev.preventDefault(); b.click(); }
