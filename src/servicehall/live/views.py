@@ -12,12 +12,11 @@ import json
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
-from django.db.models import Max
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
 from servicehall.core.models import Hall
 from servicehall.live.hub import BATCH, get_hub, replay
-from servicehall.live.models import Event
+from servicehall.live.selectors import last_event_id
 
 HEARTBEAT_SECONDS = 15.0
 
@@ -37,7 +36,7 @@ def _short_poll(hall, after: int | None) -> HttpResponse:
     is new and closes; ``retry`` makes EventSource ask again in a second (long-polling by another name).
     Production routes this path to the ASGI process (see ``servicehall serve``)."""
     if after is None:
-        last = Event.objects.filter(hall=hall).aggregate(m=Max("id"))["m"] or 0
+        last = last_event_id(hall=hall)
         body = f"retry: 1000\nid: {last}\nevent: ping\ndata: {{}}\n\n"
     else:
         body = "retry: 1000\n\n" + "".join(_frame(row) for row in replay(hall.pk, after))

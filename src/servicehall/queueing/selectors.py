@@ -15,6 +15,7 @@ from django.utils import timezone
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall
+from servicehall.live.selectors import last_event_id
 from servicehall.queueing.choices import CounterState, TicketStatus
 from servicehall.queueing.models import CounterService, CounterSession, QueueSettings, Ticket
 
@@ -345,3 +346,31 @@ def no_shows_recent(*, hall: Hall, within_minutes: int, service_ids=None, limit:
     if service_ids is not None:
         qs = qs.filter(service_id__in=list(service_ids))
     return list(qs.select_related("service").order_by("-no_show_at")[:limit])
+
+
+def prefix_groups(*, hall: Hall) -> list[dict]:
+    """Lines of the hall as citizens see them: one per ticket prefix, named by its categories."""
+    groups: dict[str, dict] = {}
+    for item in ServiceItem.objects.filter(hall=hall, active=True).select_related("category").order_by(
+            "ticket_prefix", "category__position", "code"):
+        group = groups.setdefault(item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []})
+        if item.category.name not in group["labels"]:
+            group["labels"].append(item.category.name)
+        group["services"].append(item.code)
+    return list(groups.values())
+
+
+def _call_row(ticket) -> dict:
+    return {"number": ticket.number, "counter": ticket.counter.number if ticket.counter else "",
+            "status": ticket.status, "at": ticket.called_at.isoformat() if ticket.called_at else None}
+
+
+def board_state(*, hall: Hall) -> dict:
+    """What a board draws from, and redraws from after a reconnect: recent calls, counts, window states."""
+    summary = queue_summary(hall=hall)
+    return {
+        "last_event_id": last_event_id(hall=hall),
+        "recent": [_call_row(t) for t in recent_calls(hall=hall, limit=8)],
+        "waiting": {s["code"]: s["waiting"] for s in summary["services"]},
+        "counters": {c["number"]: c["state"] for c in summary["counters"]},
+    }

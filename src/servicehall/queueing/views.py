@@ -2,7 +2,6 @@
 parts are JavaScript over the API and the SSE stream (static/servicehall/queue/)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -11,36 +10,8 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
-from servicehall.live.models import Event
 from servicehall.queueing import selectors
 from servicehall.queueing.choices import Outcome
-
-
-def _prefix_groups(hall) -> list[dict]:
-    """Lines of the hall as citizens see them: one per ticket prefix, named by its categories."""
-    groups: dict[str, dict] = {}
-    for item in ServiceItem.objects.filter(hall=hall, active=True).select_related("category").order_by(
-            "ticket_prefix", "category__position", "code"):
-        group = groups.setdefault(item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []})
-        if item.category.name not in group["labels"]:
-            group["labels"].append(item.category.name)
-        group["services"].append(item.code)
-    return list(groups.values())
-
-
-def _call_row(ticket) -> dict:
-    return {"number": ticket.number, "counter": ticket.counter.number if ticket.counter else "",
-            "status": ticket.status, "at": ticket.called_at.isoformat() if ticket.called_at else None}
-
-
-def board_state(hall) -> dict:
-    summary = selectors.queue_summary(hall=hall)
-    return {
-        "last_event_id": Event.objects.filter(hall=hall).aggregate(m=Max("id"))["m"] or 0,
-        "recent": [_call_row(t) for t in selectors.recent_calls(hall=hall, limit=8)],
-        "waiting": {s["code"]: s["waiting"] for s in summary["services"]},
-        "counters": {c["number"]: c["state"] for c in summary["counters"]},
-    }
 
 
 def board(request, hall_code: str):
@@ -49,12 +20,12 @@ def board(request, hall_code: str):
     orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
     return render(request, "queueing/board.html", {
         "hall": hall, "counters": counter_list(hall=hall), "orientation": orientation,
-        "groups": _prefix_groups(hall), "state": board_state(hall)})
+        "groups": selectors.prefix_groups(hall=hall), "state": selectors.board_state(hall=hall)})
 
 
 def board_state_json(request, hall_code: str):
     """What a board (re)draws from after a reconnect: recent calls, counts, window states."""
-    return JsonResponse(board_state(hall_get(code=hall_code)))
+    return JsonResponse(selectors.board_state(hall=hall_get(code=hall_code)))
 
 
 def track(request, public_id: str):
@@ -76,4 +47,4 @@ def console(request, hall_code: str):
     services = ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code")
     return render(request, "queueing/console.html", {
         "hall": hall, "session": session, "counters": counters, "services": services,
-        "outcomes": Outcome.choices, "selected": request.GET.get("counter")})
+        "outcomes": Outcome.choices})

@@ -47,9 +47,11 @@ def _waiting_count(hall_id: int, service_id: int, day: datetime.date) -> int:
                                  status=TicketStatus.WAITING).count()
 
 
-def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = None, counter=None) -> dict:
-    """What every screen receives: number, service, window and counts, never personal data."""
-    counter = counter if counter is not None else ticket.counter
+def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = None, counter=None,
+             at_counter: bool = True) -> dict:
+    """What every screen receives: number, service, window and counts, never personal data. ``counter``
+    names the window to show when it is not the ticket's own (a transfer shows where it came from)."""
+    counter = None if not at_counter else counter if counter is not None else ticket.counter
     return {
         "action": action, "number": ticket.number, "status": ticket.status, "priority": ticket.is_priority,
         "service": ticket.service.code, "service_name": ticket.service.name, "prefix": ticket.prefix,

@@ -135,7 +135,7 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
         else:
             ahead = waiting - 1
         event_emit(hall=hall, kind="ticket.issued", payload=_payload(ticket, "issue", waiting={item.code: waiting},
-                                                                      counter=False))
+                                                                      at_counter=False))
         audit_record(actor=actor, action="ticket.issue", hall=hall, obj=ticket,
                      after={"number": ticket.number, "service": item.code, "channel": channel, "priority": priority})
     ticket.people_ahead = ahead
