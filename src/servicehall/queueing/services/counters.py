@@ -175,7 +175,7 @@ def counter_services_set(*, actor: Actor, counter: Counter, rows: list[dict]) ->
     returns the counter to the catalogue's windows of each item."""
     require_role(actor, counter.hall, Role.MANAGER)
     # Two managers saving at once must not both delete and then both insert: hold the counter row.
-    Counter.objects.select_for_update().filter(pk=counter.pk).first()
+    Counter.objects.select_for_update(of=("self",)).filter(pk=counter.pk).order_by("pk").first()
     codes = [r["service"] for r in rows]
     items = {i.code: i for i in ServiceItem.objects.filter(hall_id=counter.hall_id, code__in=codes, active=True)}
     errors = {f"{i}.service": [_("No such service in this hall.")] for i, c in enumerate(codes) if c not in items}
