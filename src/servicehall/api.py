@@ -106,6 +106,7 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from servicehall.appointments.api import router as appointments_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.queueing.api import router as queue_router
@@ -113,6 +114,7 @@ def _register_routers() -> None:
     api.add_router("", core_router)
     api.add_router("", catalog_router)
     api.add_router("", queue_router)
+    api.add_router("", appointments_router)
 
 
 _register_routers()

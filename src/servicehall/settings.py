@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "servicehall.catalog",
     "servicehall.live",
     "servicehall.queueing",
+    "servicehall.appointments",
     "servicehall.kiosk",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("kiosk/", include("servicehall.kiosk.urls")),
     path("catalog/", include("servicehall.catalog.urls")),
+    path("", include("servicehall.appointments.urls")),
     path("", include("servicehall.queueing.urls")),
     path("", include("servicehall.core.urls")),
 ]

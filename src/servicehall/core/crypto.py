@@ -8,6 +8,8 @@ production.
 
 import base64
 import functools
+import hashlib
+import hmac
 import os
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -37,3 +39,17 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+@functools.cache
+def _digest_key() -> bytes:
+    raw = os.environ.get("SERVICEHALL_DATA_KEY", "").strip() or settings.SECRET_KEY
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"servicehall-digest", info=b"lookup").derive(raw.encode())
+
+
+def digest(value: str, *, purpose: str) -> str:
+    """A keyed digest (HMAC-SHA256) to find rows by a personal value without storing it readable: equal
+    values give equal digests, and a database copy alone cannot be searched by brute force."""
+    if not value:
+        return ""
+    return hmac.new(_digest_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -119,7 +119,8 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
         cap = conf.daily_caps.get(item.code) if isinstance(conf.daily_caps, dict) else None
         # Services may share a prefix, so count this service's tickets; the upsert above holds the prefix's
         # sequence row, which serialises every issue that could change this count.
-        if cap and Ticket.objects.filter(hall=hall, service=item, day=local.date()).count() >= int(cap):
+        # An appointment was promised a seat: a day's cap, sold out by walk-ins, does not refuse it.
+        if cap and channel != Channel.APPOINTMENT and Ticket.objects.filter(hall=hall, service=item, day=local.date()).count() >= int(cap):
             raise Conflict(_("Today's tickets for this service have all been issued (%(cap)s). "
                              "Please book an appointment or come back tomorrow.") % {"cap": cap}, code="sold_out")
         ticket = Ticket.objects.create(

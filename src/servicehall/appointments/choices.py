@@ -1,0 +1,70 @@
+"""Booking states and the one transition table, late-arrival policies, calendar day kinds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentStatus(models.TextChoices):
+    HELD = "held", _("Held")
+    BOOKED = "booked", _("Booked")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Hold expired")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class AppointmentAction(models.TextChoices):
+    CONFIRM = "confirm", _("Confirm")
+    EXPIRE = "expire", _("Expire the hold")
+    CANCEL = "cancel", _("Cancel")
+    RESCHEDULE = "reschedule", _("Reschedule")
+    CHECK_IN = "check_in", _("Check in")
+    NO_SHOW = "no_show", _("Mark as no-show")
+
+
+S, A = AppointmentStatus, AppointmentAction
+
+# The only place that says which action may happen in which state, and where it leads.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.HELD, A.CONFIRM): S.BOOKED,
+    (S.HELD, A.EXPIRE): S.EXPIRED,
+    (S.HELD, A.CANCEL): S.CANCELLED,
+    (S.BOOKED, A.CANCEL): S.CANCELLED,
+    (S.BOOKED, A.RESCHEDULE): S.BOOKED,
+    (S.BOOKED, A.CHECK_IN): S.CHECKED_IN,
+    (S.BOOKED, A.NO_SHOW): S.NO_SHOW,
+}
+
+# A booking in one of these states occupies its seat: ``Slot.taken`` counts exactly these rows.
+SEAT_STATUSES = (S.HELD, S.BOOKED, S.CHECKED_IN, S.NO_SHOW)
+# A booking in one of these states counts against the per-person limits.
+ACTIVE_STATUSES = (S.HELD, S.BOOKED)
+
+
+class LatePolicy(models.TextChoices):
+    NORMAL_TICKET = "normal_ticket", _("Give a normal ticket")
+    REFUSE = "refuse", _("Refuse and ask to book again")
+
+
+class DayKind(models.TextChoices):
+    """A row of the hall's own calendar table. ``holiday`` and ``workday`` complete the national calendar
+    for years the ``chinese-calendar`` package does not know yet; ``closed`` closes the hall for a day."""
+
+    HOLIDAY = "holiday", _("Public holiday (closed)")
+    WORKDAY = "workday", _("Make-up working day (open)")
+    CLOSED = "closed", _("Hall closed")
+
+
+class BookingChannel(models.TextChoices):
+    WEB = "web", _("Phone or web")
+    STAFF = "staff", _("Staff on the citizen's behalf")
+    API = "api", _("Integrated system")
+    WAITLIST = "waitlist", _("Waitlist offer")
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Seat offered")
+    BOOKED = "booked", _("Booked")
+    EXPIRED = "expired", _("Offer expired")
+    CANCELLED = "cancelled", _("Left the waitlist")

@@ -1,0 +1,210 @@
+"""Reads of appointments: settings with defaults, a service's slots with remaining seats for a range of
+days, bookings by id, code or person, the manager's calendar, statistics. Pages and the API share these."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from servicehall.appointments import calendar
+from servicehall.appointments.choices import ACTIVE_STATUSES, AppointmentStatus
+from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
+from servicehall.catalog.models import ServiceItem
+from servicehall.core.errors import NotFound
+from servicehall.core.models import Hall
+
+MAX_RANGE_DAYS = 62
+
+
+def settings_get(*, hall: Hall) -> AppointmentSettings:
+    """The hall's booking settings, or the defaults (unsaved) when the manager never changed them."""
+    found = AppointmentSettings.objects.filter(hall=hall).first()
+    return found if found is not None else AppointmentSettings(hall=hall)
+
+
+def plan_get(*, item: ServiceItem) -> WorkingPlan | None:
+    plan = WorkingPlan.objects.filter(service=item, active=True).first()
+    return plan if plan is not None and item.appointment_supported and item.active else None
+
+
+def default_capacity(*, item: ServiceItem) -> int:
+    """Seats per slot when the plan does not say: the counters that serve the item (at least one)."""
+    from servicehall.queueing.models import CounterService
+
+    n = CounterService.objects.filter(service=item, counter__active=True).values("counter").distinct().count()
+    if not n:
+        n = item.counters.filter(active=True).count()
+    return max(1, n)
+
+
+def plan_capacity(*, plan: WorkingPlan) -> int:
+    seats = plan.seats_per_slot if plan.seats_per_slot is not None else default_capacity(item=plan.service)
+    return max(0, seats - plan.walk_in_seats)
+
+
+@dataclass
+class SlotView:
+    start: datetime.datetime
+    end: datetime.datetime
+    capacity: int
+    taken: int
+    state: str  # "open", "full", "closed", "past" (too late to book), "not_yet" (beyond the horizon)
+    slot_id: int | None = None
+    reason: str = ""
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.capacity - self.taken) if self.state in ("open", "full") else 0
+
+    @property
+    def bookable(self) -> bool:
+        return self.state == "open" and self.remaining > 0
+
+
+def _periods_for(plan: WorkingPlan, info: calendar.DayInfo) -> list[tuple[datetime.time, datetime.time]]:
+    if not info.open:
+        return []
+    weekday = info.date.weekday()
+    if info.kind == "makeup" and weekday >= 5:
+        weekday = plan.makeup_weekday
+    out = []
+    for start, end in (plan.periods or {}).get(str(weekday), []):
+        out.append((datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)))
+    return sorted(out)
+
+
+def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> datetime.datetime | None:
+    """The cut-off moment for a day: ``cutoff_time`` on the last open day before it (None: no cut-off)."""
+    if plan.cutoff_time is None:
+        return None
+    before = day - datetime.timedelta(days=1)
+    for _ in range(14):
+        info = days.get(before) or calendar.national_day(before)
+        if info.open:
+            break
+        before -= datetime.timedelta(days=1)
+    return datetime.datetime.combine(before, plan.cutoff_time, tzinfo=tz)
+
+
+def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
+              now: datetime.datetime | None = None) -> tuple[list[SlotView], dict]:
+    """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
+    calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows."""
+    now = now or timezone.now()
+    tz = hall.tzinfo
+    local_today = now.astimezone(tz).date()
+    days = calendar.hall_days(hall, date_from - datetime.timedelta(days=14), date_to)
+    rows = {s.start: s for s in Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to)}
+    capacity = plan_capacity(plan=plan)
+    horizon_end = local_today + datetime.timedelta(days=plan.horizon_days)
+    earliest = now + datetime.timedelta(minutes=plan.min_notice_minutes)
+    step = datetime.timedelta(minutes=plan.slot_minutes)
+    out: list[SlotView] = []
+    day = date_from
+    while day <= date_to:
+        info = days[day]
+        closes = _booking_closes(plan, day, days, tz)
+        for opens, shuts in _periods_for(plan, info):
+            start = datetime.datetime.combine(day, opens, tzinfo=tz)
+            last = datetime.datetime.combine(day, shuts, tzinfo=tz)
+            while start + step <= last:
+                row = rows.get(start)
+                view = SlotView(start=start, end=start + step, capacity=row.capacity if row else capacity,
+                                taken=row.taken if row else 0, state="open", slot_id=row.pk if row else None)
+                if row is not None and row.closed:
+                    view.state, view.reason = "closed", row.closed_reason
+                elif start < earliest or (closes is not None and now >= closes):
+                    view.state = "past"
+                elif day > horizon_end:
+                    view.state = "not_yet"
+                elif view.taken >= view.capacity:
+                    view.state = "full"
+                out.append(view)
+                start += step
+        day += datetime.timedelta(days=1)
+    return out, {d: i for d, i in days.items() if date_from <= d <= date_to}
+
+
+def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
+              now: datetime.datetime | None = None) -> SlotView | None:
+    """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none."""
+    local_day = start.astimezone(hall.tzinfo).date()
+    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now)
+    return next((s for s in grid if s.start == start), None)
+
+
+def appointment_get(*, public_id: str) -> Appointment:
+    found = (Appointment.objects.select_related("hall", "service", "slot", "ticket")
+             .filter(public_id=public_id).first())
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def appointment_by_code(*, hall: Hall, code: str) -> Appointment | None:
+    return (Appointment.objects.select_related("hall", "service", "slot", "ticket")
+            .filter(hall=hall, code=(code or "").strip().upper()).first())
+
+
+def person_bookings(*, hall: Hall, person: str, day: datetime.date | None = None):
+    qs = Appointment.objects.filter(hall=hall, person=person).select_related("service")
+    if day is not None:
+        qs = qs.filter(day=day)
+    return qs.order_by("start")
+
+
+def active_count(*, hall: Hall, person: str, now: datetime.datetime) -> int:
+    return Appointment.objects.filter(hall=hall, person=person, status__in=ACTIVE_STATUSES,
+                                      end__gte=now).count()
+
+
+def no_shows_since(*, hall: Hall, phone_digest: str, id_digest: str, since: datetime.datetime):
+    """The person's no-shows since a moment, newest first (by mobile or resident ID)."""
+    who = Q(phone_digest=phone_digest) if phone_digest else Q()
+    if id_digest:
+        who = who | Q(id_digest=id_digest) if phone_digest else Q(id_digest=id_digest)
+    if not who:
+        return Appointment.objects.none()
+    return (Appointment.objects.filter(who, hall=hall, status=AppointmentStatus.NO_SHOW, start__gte=since)
+            .order_by("-start"))
+
+
+def day_bookings(*, hall: Hall, day: datetime.date, service: ServiceItem | None = None):
+    qs = Appointment.objects.filter(hall=hall, day=day).exclude(status=AppointmentStatus.EXPIRED)
+    if service is not None:
+        qs = qs.filter(service=service)
+    return qs.select_related("service", "ticket").order_by("start", "id")
+
+
+def waitlist_length(*, slot_id: int) -> int:
+    from servicehall.appointments.choices import WaitlistStatus
+
+    return WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING).count()
+
+
+def bookable_items(*, hall: Hall):
+    return (ServiceItem.objects.filter(hall=hall, active=True, appointment_supported=True,
+                                       working_plan__active=True)
+            .select_related("category", "working_plan").order_by("category__position", "code"))
+
+
+def statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """Bookings, cancellations, no-shows and check-in punctuality for analytics and the manager."""
+    qs = Appointment.objects.filter(hall=hall, day__gte=date_from, day__lte=date_to).exclude(
+        status=AppointmentStatus.EXPIRED)
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    checked = qs.filter(status=AppointmentStatus.CHECKED_IN)
+    late = checked.filter(checked_in_late=True).count()
+    total_checked = counts.get(AppointmentStatus.CHECKED_IN, 0)
+    booked_total = sum(counts.values())
+    return {
+        "bookings": booked_total,
+        "cancelled": counts.get(AppointmentStatus.CANCELLED, 0),
+        "no_show": counts.get(AppointmentStatus.NO_SHOW, 0),
+        "checked_in": total_checked,
+        "checked_in_late": late,
+        "punctuality": round((total_checked - late) / total_checked, 3) if total_checked else None,
+        "no_show_rate": round(counts.get(AppointmentStatus.NO_SHOW, 0)
+                              / max(1, total_checked + counts.get(AppointmentStatus.NO_SHOW, 0)), 3),
+    }
