@@ -82,11 +82,47 @@ def load_demo() -> DemoResult:
     catalog_import(actor=actor, hall=hall, text=text, fmt="json")
     # The demo hall runs a virtual queue: phones may take a number before arriving.
     queue_settings_update(actor=actor, hall=hall, allow_remote_tickets=True)
+    _demo_appointments(actor, hall)
     tokens = {}
     for kind, name in ((DeviceKind.KIOSK, "一楼入口自助机"), (DeviceKind.DISPLAY, "一楼叫号大屏")):
         _device, raw = core.device_create(actor=actor, hall=hall, kind=kind, name=name)
         tokens[name] = raw
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
+
+
+def _demo_appointments(actor: Actor, hall: Hall) -> None:
+    """Working plans for a few services (the hall's hours, 30-minute slots, a week ahead) and a handful of
+    bookings on the next working day, so the manager's calendar and the kiosk check-in have something."""
+    from servicehall.appointments import selectors as appt_selectors
+    from servicehall.appointments import services as appt_services
+    from servicehall.catalog.models import ServiceItem
+
+    periods = {str(d): [["08:30", "12:00"], ["13:30", "17:30"]] for d in range(5)}
+    planned = []
+    for item in ServiceItem.objects.filter(hall=hall, appointment_supported=True).order_by("code"):
+        if item.code.endswith(("SB-GG-003", "-GG-003", "-XK-001", "-XK-002", "-QR-002", "-GG-001")) or \
+                "居民身份证" in item.name:
+            real = "身份证" in item.name or "护照" in item.name or "通行证" in item.name or "户口" in item.name
+            appt_services.plan_save(actor=actor, hall=hall, service=item, periods=periods, real_name=real,
+                                    min_notice_minutes=30)
+            planned.append(item)
+    names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+    n = 0
+    for item in planned[:3]:
+        plan = appt_selectors.plan_get(item=item)
+        today = datetime.date.today()
+        grid, _days = appt_selectors.slot_grid(hall=hall, plan=plan, date_from=today,
+                                               date_to=today + datetime.timedelta(days=7))
+        for view in [s for s in grid if s.bookable][4:7]:
+            name = names[n % len(names)]
+            appt_services.appointment_book(actor=actor, hall=hall, service_code=item.code, start=view.start,
+                                           name=name, phone=f"139{n:04d}{n:04d}",
+                                           id_number=DEMO_IDS[n % len(DEMO_IDS)] if plan.real_name else "")
+            n += 1
+
+
+# Resident IDs with valid check characters, invented for the demo.
+DEMO_IDS = ["11010519491231002X", "110101199003074477", "440305198512120011"]
 
 
 def demo_summary(base_url: str) -> str:
@@ -101,6 +137,9 @@ def demo_summary(base_url: str) -> str:
         f"    Self-service kiosk  {base_url}/kiosk/{hall.code}/",
         f"    Display board       {base_url}/display/{hall.code}/   (portrait: ?orientation=portrait)",
         f"    Counter console     {base_url}/console/{hall.code}/   (sign in as clerk)",
+        f"    Book an appointment {base_url}/book/{hall.code}/",
+        f"    Kiosk check-in      {base_url}/kiosk/{hall.code}/check-in/",
+        f"    Appointments        {base_url}/staff/{hall.code}/appointments/   (sign in as manager)",
         f"    Staff sign-in       {base_url}/login/",
         f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
         f"    Administration      {base_url}/admin/",

@@ -55,6 +55,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
+from servicehall.core.services import _validated
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
@@ -738,7 +739,7 @@ def settings_update(*, actor: Actor, hall: Hall, **changes) -> AppointmentSettin
     before = {k: getattr(conf, k) for k in changes}
     for k, v in changes.items():
         setattr(conf, k, v)
-    conf.full_clean(exclude=["hall"])
+    _validated(conf, exclude=["hall"])
     with transaction.atomic():
         conf.save()
         audit_record(actor=actor, action="appointment.settings", hall=hall, obj=conf, before=before, after=changes)
@@ -755,7 +756,7 @@ def plan_save(*, actor: Actor, hall: Hall, service: ServiceItem, **fields) -> Wo
     errors = _periods_errors(plan.periods)
     if errors:
         raise Invalid(fields={"periods": errors})
-    plan.full_clean(exclude=["hall", "service"])
+    _validated(plan, exclude=["hall", "service"])
     with transaction.atomic():
         plan.save()
         capacity = selectors.plan_capacity(plan=plan)

@@ -41,7 +41,8 @@ def _qr(text: str) -> str:
 
 def _parse_start(hall, text: str) -> datetime.datetime:
     try:
-        start = datetime.datetime.fromisoformat(text or "")
+        # A "+08:00" offset in an unencoded link arrives as " 08:00".
+        start = datetime.datetime.fromisoformat((text or "").strip().replace(" ", "+"))
     except ValueError as exc:
         raise Invalid(fields={"start": [_("Choose a time from the list.")]}) from exc
     return start if start.tzinfo else start.replace(tzinfo=hall.tzinfo)
@@ -221,7 +222,7 @@ def find(request, hall_code: str):
 def waitlist(request, hall_code: str, item_code: str):
     hall = hall_get(code=hall_code)
     item = item_get(hall=hall, code=item_code)
-    start_text = request.GET.get("start") or request.POST.get("start") or ""
+    start_text = request.POST.get("start") or request.GET.get("start") or ""
     form = {k: (request.POST.get(k) or "")[:30] for k in ("name", "phone", "id_number")}
     errors, entry = {}, None
     if request.method == "POST":
