@@ -53,7 +53,7 @@ def tests_database_url() -> str:
 
     conf = connection.settings_dict
     engine = conf["ENGINE"]
-    if engine.endswith("sqlite3"):
+    if engine.endswith(("sqlite3", ".sqlite")):
         name = str(conf["NAME"])
         if name == ":memory:" or "mode=memory" in name:
             raise RuntimeError("The SQLite test database is in memory, which another process cannot open: "

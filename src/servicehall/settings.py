@@ -80,7 +80,7 @@ def _database(url: str) -> dict:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "servicehall.core.sqlite",
             "NAME": path,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so two writers never

@@ -96,7 +96,13 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
     local_today = now.astimezone(tz).date()
     days = calendar.hall_days(hall, date_from - datetime.timedelta(days=14), date_to)
     rows = {s.start: s for s in Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to)}
-    capacity = plan_capacity(plan=plan)
+    capacity_memo: list[int] = []
+
+    def capacity() -> int:  # only slots nobody has touched need the plan's figure (one or two queries)
+        if not capacity_memo:
+            capacity_memo.append(plan_capacity(plan=plan))
+        return capacity_memo[0]
+
     horizon_end = local_today + datetime.timedelta(days=plan.horizon_days)
     earliest = now + datetime.timedelta(minutes=plan.min_notice_minutes)
     step = datetime.timedelta(minutes=plan.slot_minutes)
@@ -110,7 +116,7 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
             last = datetime.datetime.combine(day, shuts, tzinfo=tz)
             while start + step <= last:
                 row = rows.get(start)
-                view = SlotView(start=start, end=start + step, capacity=row.capacity if row else capacity,
+                view = SlotView(start=start, end=start + step, capacity=row.capacity if row else capacity(),
                                 taken=row.taken if row else 0, state="open", slot_id=row.pk if row else None)
                 if row is not None and row.closed:
                     view.state, view.reason = "closed", row.closed_reason

@@ -191,6 +191,11 @@ def _seat_take(slot_id: int, now: datetime.datetime) -> bool:
     return False
 
 
+def _expired_holds(slot_id: int | None, now: datetime.datetime) -> bool:
+    return slot_id is not None and Appointment.objects.filter(slot_id=slot_id, status=S.HELD,
+                                                              hold_expires_at__lte=now).exists()
+
+
 def _seat_release(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, taken__gt=0).update(taken=F("taken") - 1)
 
@@ -333,6 +338,9 @@ def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: date
     person = Person(name=name, phone=phone, id_number=id_number, real_name=plan.real_name)
     _check_public(actor, hall, conf, person, challenge, answer)
     view = _slot_view(hall, plan, start, now)
+    if view.state == "full" and not _expired_holds(view.slot_id, now):
+        # Most attempts on a popular slot end here, without a write; the UPDATE below stays the judge.
+        raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     _check_person(hall, conf, person, now)
     with transaction.atomic():
         slot_id = _slot_row(hall, plan, view)
@@ -408,6 +416,9 @@ def appointment_reschedule(*, actor: Actor, appt: Appointment, start: datetime.d
         if view.start == appt.start:
             return appt
         slot_id = _slot_row(hall, plan, view)
+        # Lock both slots in one order (by id): two citizens swapping times must not deadlock.
+        list(Slot.objects.select_for_update().filter(pk__in=(slot_id, appt.slot_id)).order_by("pk")
+             .values_list("pk", flat=True))
         if not _seat_take(slot_id, now):
             raise Conflict(_("The new time is fully booked; your booking for %(when)s is kept.")
                            % {"when": _when_text(hall, appt.start)}, code="slot_full")

@@ -362,6 +362,7 @@ def prefix_groups(*, hall: Hall) -> list[dict]:
 
 def _call_row(ticket) -> dict:
     return {"number": ticket.number, "counter": ticket.counter.number if ticket.counter else "",
+            "class": ticket.priority if ticket.is_priority else "",
             "status": ticket.status, "at": ticket.called_at.isoformat() if ticket.called_at else None}
 
 

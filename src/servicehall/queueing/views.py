@@ -20,7 +20,10 @@ def board(request, hall_code: str):
     orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
     return render(request, "queueing/board.html", {
         "hall": hall, "counters": counter_list(hall=hall), "orientation": orientation,
-        "groups": selectors.prefix_groups(hall=hall), "state": selectors.board_state(hall=hall)})
+        "groups": selectors.prefix_groups(hall=hall), "state": selectors.board_state(hall=hall),
+        # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows its tag.
+        "classes": {c["code"]: c["name"] for c in selectors.settings_get(hall=hall).priority_classes
+                    if c.get("priority")}})
 
 
 def board_state_json(request, hall_code: str):

@@ -54,6 +54,7 @@ def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = No
     counter = None if not at_counter else counter if counter is not None else ticket.counter
     return {
         "action": action, "number": ticket.number, "status": ticket.status, "priority": ticket.is_priority,
+        "class": ticket.priority,
         "service": ticket.service.code, "service_name": ticket.service.name, "prefix": ticket.prefix,
         "counter": counter.number if counter else None, "counter_name": counter.name if counter else None,
         "waiting": waiting if waiting is not None else {

@@ -6,6 +6,8 @@
   if (!root) return;
   var state = JSON.parse(document.getElementById("board-state").textContent);
   var groups = JSON.parse(document.getElementById("board-groups").textContent);
+  var classes = JSON.parse(document.getElementById("board-classes").textContent);
+  var callClass = document.getElementById("call-class");
   var callText = document.getElementById("call-text");
   var recent = document.getElementById("recent");
   var dot = document.getElementById("live-dot");
@@ -40,13 +42,23 @@
     });
   }
   var counterStates = state.counters || {};
-  var recentRows = (state.recent || []).map(function (r) { return { number: r.number, counter: r.counter }; });
+  var recentRows = (state.recent || []).map(function (r) {
+    return { number: r.number, counter: r.counter, klass: r["class"] || "" };
+  });
+  function showClass(klass) {
+    callClass.textContent = classes[klass] || "";
+    callClass.hidden = !classes[klass];
+  }
   function renderRecent() {
     recent.textContent = "";
     recentRows.slice(0, 8).forEach(function (r, i) {
       var tr = document.createElement("tr");
       if (i === 0) tr.className = "is-latest";
       var a = document.createElement("td"); a.className = "r-no"; a.textContent = r.number;
+      if (classes[r.klass]) {
+        var tag = document.createElement("span"); tag.className = "r-class"; tag.textContent = classes[r.klass];
+        a.appendChild(tag);
+      }
       var b = document.createElement("td"); b.className = "r-counter"; b.textContent = r.counter;
       tr.appendChild(a); tr.appendChild(b); recent.appendChild(tr);
     });
@@ -118,7 +130,8 @@
     var box = document.getElementById("call");
     box.classList.remove("flash"); void box.offsetWidth; box.classList.add("flash");
     recentRows = recentRows.filter(function (r) { return r.number !== p.number; });
-    recentRows.unshift({ number: p.number, counter: p.counter });
+    recentRows.unshift({ number: p.number, counter: p.counter, klass: p.priority ? p["class"] : "" });
+    showClass(p.priority ? p["class"] : "");
     renderRecent();
     // Replayed calls older than a minute are shown but not announced again.
     if (!at || Date.now() - Date.parse(at) < 60000) announce(p.number, p.counter);
@@ -138,6 +151,7 @@
     }).catch(function () {});
   }
   renderWaiting(); renderCounters(counterStates); renderRecent();
+  if (recentRows.length) showClass(recentRows[0].klass);
   var wasDown = false;
   new window.HallStream(root.dataset.eventsUrl, state.last_event_id, onEvent, function (s) {
     dot.dataset.state = s;
