@@ -142,3 +142,15 @@ def test_manager_calendar_shows_seats_and_closes_a_day(clock, book, staff):
     clerk = Client()
     clerk.force_login(staff["clerk_b"])
     assert clerk.get("/staff/hall-a/appointments/").status_code == 403
+
+
+def test_manager_enters_a_makeup_day_on_the_calendar_page(clock, hall_a, plan, staff):
+    manager = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    manager.force_login(staff["manager_a"])
+    url = "/staff/hall-a/appointments/?service=SB-001&date=2030-03-07"
+    bad = manager.post(url, {"action": "calendar_day", "day": "", "kind": "workday"})
+    assert bad.status_code == 422 and 'id="day-error"' in bad.content.decode()
+    ok = manager.post(url, {"action": "calendar_day", "day": "2030-03-09", "kind": "workday", "name": "调休上班"})
+    assert ok.status_code == 200 and "调休上班" in ok.content.decode()
+    html = Client().get("/book/hall-a/s/SB-001/?day=2030-03-09").content.decode()
+    assert 'action="/book/hall-a/s/SB-001/hold"' in html  # a Saturday open for booking

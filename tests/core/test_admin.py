@@ -28,6 +28,14 @@ def demo(db):
     admin_actor = Actor(user=get_user_model().objects.get(username="admin"))
     queue.counter_services_set(actor=admin_actor, counter=counter, rows=[{"service": item.code}])
     event_emit(hall=result.hall, kind="test", payload={})
+    import datetime
+
+    from servicehall.appointments import services as appointments
+
+    manager = Actor(user=get_user_model().objects.get(username="manager"))
+    appointments.settings_update(actor=manager, hall=result.hall, hold_minutes=4)
+    appointments.calendar_day_set(actor=manager, hall=result.hall, date=datetime.date(2031, 1, 2), kind="holiday",
+                                  name="元旦调休")
     return result
 
 

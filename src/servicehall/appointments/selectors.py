@@ -183,6 +183,13 @@ def day_bookings(*, hall: Hall, day: datetime.date, service: ServiceItem | None 
     return qs.select_related("service", "ticket").order_by("start", "id")
 
 
+def calendar_rows(*, hall: Hall, since: datetime.date):
+    """The hall's own calendar table from a date on (holidays, make-up days, closures it entered)."""
+    from servicehall.appointments.models import CalendarDay
+
+    return CalendarDay.objects.filter(hall=hall, date__gte=since).order_by("date")
+
+
 def waitlist_length(*, slot_id: int) -> int:
     from servicehall.appointments.choices import WaitlistStatus
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicehall.appointments import calendar, selectors, services
-from servicehall.appointments.choices import AppointmentStatus
+from servicehall.appointments.choices import AppointmentStatus, DayKind
 from servicehall.catalog.selectors import item_get
 from servicehall.core import crypto
 from servicehall.core.actors import Actor, actor_from_request, client_ip
@@ -275,6 +275,28 @@ def kiosk_check_in(request, hall_code: str):
 # ---------------------------------------------------------------- manager
 
 
+def _calendar_post(request, actor: Actor, hall, item, day: datetime.date) -> str:
+    """The manager's actions on the calendar page: enter a day of the hall's calendar, close a slot, or
+    close the day (for the service or the hall). Returns what to tell the manager."""
+    if not has_role(request.user, hall, Role.MANAGER):
+        raise PermissionDenied()
+    if request.POST.get("action") == "calendar_day":
+        when = _parse_day(request.POST.get("day"))
+        if when is None:
+            raise Invalid(fields={"day": [_("Enter a date (YYYY-MM-DD).")]})
+        services.calendar_day_set(actor=actor, hall=hall, date=when, kind=request.POST.get("kind", ""),
+                                  name=(request.POST.get("name") or "")[:60])
+        return _("The hall's calendar is updated for %(date)s.") % {"date": when.isoformat()}
+    reason = (request.POST.get("reason") or "").strip()
+    if request.POST.get("start") and item is not None:
+        n = services.slot_close(actor=actor, hall=hall, service=item, start=_parse_start(hall, request.POST["start"]),
+                                reason=reason)
+    else:
+        n = services.day_close(actor=actor, hall=hall, date=day, reason=reason,
+                               service=item if request.POST.get("scope") == "service" else None)
+    return _("Closed. %(n)s bookings were cancelled and told why.") % {"n": n}
+
+
 @login_required
 def calendar_view(request, hall_code: str):
     """Per service, a week of slots with seats booked and left; a day's bookings (masked) with their
@@ -290,16 +312,7 @@ def calendar_view(request, hall_code: str):
     errors, notice = {}, ""
     if request.method == "POST":
         try:
-            if not has_role(request.user, hall, Role.MANAGER):
-                raise PermissionDenied()
-            reason = (request.POST.get("reason") or "").strip()
-            if request.POST.get("start") and item is not None:
-                n = services.slot_close(actor=actor, hall=hall, service=item,
-                                        start=_parse_start(hall, request.POST["start"]), reason=reason)
-            else:
-                n = services.day_close(actor=actor, hall=hall, date=day, reason=reason,
-                                       service=item if request.POST.get("scope") == "service" else None)
-            notice = _("Closed. %(n)s bookings were cancelled and told why.") % {"n": n}
+            notice = _calendar_post(request, actor, hall, item, day)
         except DomainError as exc:
             errors = _errors(exc)
     week, days = [], {}
@@ -320,4 +333,6 @@ def calendar_view(request, hall_code: str):
         "prev_week": week_start - datetime.timedelta(days=7), "next_week": week_start + datetime.timedelta(days=7),
         "stats": selectors.statistics(hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)),
         "missing_years": calendar.missing_years(hall, today),
+        "calendar_rows": selectors.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
+        "day_kinds": DayKind.choices,
         "is_manager": has_role(request.user, hall, Role.MANAGER)}, status=422 if errors else 200)
