@@ -80,7 +80,7 @@ def test_bad_input_is_refused_and_changes_nothing(clock, book, actors, hall_a):
     assert "phone" in exc.value.fields
     with pytest.raises(Invalid) as exc:
         book(at(7, 10), id_number="110105194912310021")  # wrong check character
-    assert "check character" in str(exc.value.fields["id_number"][0])
+    assert "校验码" in str(exc.value.fields["id_number"][0])  # "the last check character"
     with pytest.raises(Invalid):
         book(at(7, 10, 10))  # no slot starts at 10:10
     with pytest.raises(Conflict) as exc:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppointmentStatus(models.TextChoices):
@@ -10,7 +11,7 @@ class AppointmentStatus(models.TextChoices):
     CHECKED_IN = "checked_in", _("Checked in")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Hold expired")
-    NO_SHOW = "no_show", _("No-show")
+    NO_SHOW = "no_show", pgettext_lazy("appointment", "No-show")
 
 
 class AppointmentAction(models.TextChoices):

@@ -4,7 +4,7 @@ days, bookings by id, code or person, the manager's calendar, statistics. Pages 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from servicehall.appointments import calendar
@@ -88,7 +88,8 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
 
 
 def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
-              now: datetime.datetime | None = None) -> tuple[list[SlotView], dict]:
+              now: datetime.datetime | None = None,
+              only: datetime.datetime | None = None) -> tuple[list[SlotView], dict]:
     """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
     calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows."""
     now = now or timezone.now()
@@ -115,6 +116,9 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
             start = datetime.datetime.combine(day, opens, tzinfo=tz)
             last = datetime.datetime.combine(day, shuts, tzinfo=tz)
             while start + step <= last:
+                if only is not None and start != only:
+                    start += step
+                    continue
                 row = rows.get(start)
                 view = SlotView(start=start, end=start + step, capacity=row.capacity if row else capacity(),
                                 taken=row.taken if row else 0, state="open", slot_id=row.pk if row else None)
@@ -136,7 +140,7 @@ def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
               now: datetime.datetime | None = None) -> SlotView | None:
     """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none."""
     local_day = start.astimezone(hall.tzinfo).date()
-    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now)
+    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start)
     return next((s for s in grid if s.start == start), None)
 
 
@@ -160,9 +164,19 @@ def person_bookings(*, hall: Hall, person: str, day: datetime.date | None = None
     return qs.order_by("start")
 
 
-def active_count(*, hall: Hall, person: str, now: datetime.datetime) -> int:
-    return Appointment.objects.filter(hall=hall, person=person, status__in=ACTIVE_STATUSES,
-                                      end__gte=now).count()
+def person_standing(*, hall: Hall, phone_digest: str, id_digest: str, person: str, now: datetime.datetime,
+                    since: datetime.datetime) -> dict:
+    """In one query: the person's no-shows since ``since`` (by mobile or resident ID) and the newest of
+    them, and their active bookings in the hall (by the key the limits count)."""
+    who = Q(person=person)
+    missed_by = Q(phone_digest=phone_digest) if phone_digest else Q(pk__in=[])
+    if id_digest:
+        missed_by |= Q(id_digest=id_digest)
+    missed = missed_by & Q(status=AppointmentStatus.NO_SHOW, start__gte=since)
+    row = Appointment.objects.filter(who | missed_by, hall=hall).aggregate(
+        no_shows=Count("id", filter=missed), last_no_show=Max("start", filter=missed),
+        active=Count("id", filter=who & Q(status__in=ACTIVE_STATUSES, end__gte=now)))
+    return row
 
 
 def no_shows_since(*, hall: Hall, phone_digest: str, id_digest: str, since: datetime.datetime):

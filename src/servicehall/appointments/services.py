@@ -218,17 +218,17 @@ def _quota_release(appt: Appointment) -> None:
 
 def _check_person(hall: Hall, conf: AppointmentSettings, person: Person, now: datetime.datetime) -> None:
     """Refuse a person suspended for repeated no-shows, or one over the hall's limit of active bookings."""
-    since = now - datetime.timedelta(days=conf.no_show_window_days)
-    recent = list(selectors.no_shows_since(hall=hall, phone_digest=person.phone_digest, id_digest=person.id_digest,
-                                           since=since).values_list("start", flat=True)[: conf.no_show_limit])
-    if len(recent) >= conf.no_show_limit:
-        until = recent[0] + datetime.timedelta(days=conf.suspension_days)
+    standing = selectors.person_standing(hall=hall, phone_digest=person.phone_digest, id_digest=person.id_digest,
+                                         person=person.key, now=now,
+                                         since=now - datetime.timedelta(days=conf.no_show_window_days))
+    if standing["no_shows"] >= conf.no_show_limit:
+        until = standing["last_no_show"] + datetime.timedelta(days=conf.suspension_days)
         if now < until:
             raise Conflict(_("Booking is suspended until %(date)s: %(n)s booked appointments were missed in the "
                              "last %(days)s days. You can still take a number at the hall.") % {
-                "date": _local(hall, until).date().isoformat(), "n": len(recent), "days": conf.no_show_window_days},
-                code="suspended")
-    if selectors.active_count(hall=hall, person=person.key, now=now) >= conf.max_active:
+                "date": _local(hall, until).date().isoformat(), "n": standing["no_shows"],
+                "days": conf.no_show_window_days}, code="suspended")
+    if standing["active"] >= conf.max_active:
         raise Conflict(_("You already have %(n)s active bookings in this hall, the most allowed.")
                        % {"n": conf.max_active}, code="person_limit")
 
@@ -254,11 +254,11 @@ def _channel_for(actor: Actor, hall: Hall) -> str:
     return BookingChannel.API if actor.user_id is not None else BookingChannel.WEB
 
 
-def _confirm_text(appt: Appointment) -> str:
+def _confirm_text(appt: Appointment, conf: AppointmentSettings) -> str:
     return _("[%(hall)s] Booked: %(service)s at %(when)s, code %(code)s. Bring the materials on the checklist; "
              "check in at the kiosk from %(before)s minutes before.") % {
         "hall": appt.hall.name, "service": appt.service.name, "when": _when_text(appt.hall, appt.start),
-        "code": appt.code, "before": selectors.settings_get(hall=appt.hall).check_in_before_minutes}
+        "code": appt.code, "before": conf.check_in_before_minutes}
 
 
 # ---------------------------------------------------------------- booking
@@ -323,7 +323,7 @@ def appointment_confirm(*, actor: Actor, appt: Appointment, name: str, phone: st
         audit_record(actor=actor, action="appointment.book", hall=hall, obj=appt,
                      after={"code": appt.code, "service": appt.service.code, "start": appt.start.isoformat(),
                             "channel": appt.channel})
-        _notify(appt, _confirm_text(appt))
+        _notify(appt, _confirm_text(appt, conf))
     return appt
 
 
@@ -356,7 +356,7 @@ def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: date
         audit_record(actor=actor, action="appointment.book", hall=hall, obj=appt,
                      after={"code": appt.code, "service": plan.service.code, "start": appt.start.isoformat(),
                             "channel": appt.channel})
-        _notify(appt, _confirm_text(appt))
+        _notify(appt, _confirm_text(appt, conf))
     return appt
 
 
