@@ -26,5 +26,5 @@ def test_the_compiled_catalogue_is_up_to_date(language):
     folder = LOCALE / language / "LC_MESSAGES"
     compiled = polib.mofile(str(folder / "django.mo"))
     source = polib.pofile(str(folder / "django.po"))
-    assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural} == \
-        {e.msgid: e.msgstr for e in source if not e.msgid_plural and not e.obsolete}
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == \
+        {(e.msgctxt, e.msgid): e.msgstr for e in source if not e.msgid_plural and not e.obsolete}
