@@ -176,9 +176,11 @@ SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_answers": {"()": "servicehall.core.logging.ExpectedAnswers"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"servicehall": {"level": "INFO"}},
+    "loggers": {"servicehall": {"level": "INFO"},
+                "django.request": {"level": "WARNING", "filters": ["expected_answers"]}},
 }
 
 # Shared counters (rate limits) must be shared by every server process: Redis when configured.

@@ -121,3 +121,14 @@ def test_manager_endpoints_are_for_managers_of_the_hall(clock, plan, api_as):
     status, day = api_as("clerk_a").call("GET", "halls/hall-a/appointments?date=2030-03-07")
     assert status == 200 and day["appointments"] == []
     assert api_as("clerk_b").call("GET", "halls/hall-a/appointments?date=2030-03-07")[0] == 403
+
+
+def test_a_full_slot_answers_409_without_a_warning_in_the_server_log(clock, plan, clerk, caplog):
+    clerk.call("POST", "appointments", body(at(7, 10)))
+    clerk.call("POST", "appointments", body(at(7, 10), phone="13812345679"))
+    with caplog.at_level("INFO", logger="django.request"):
+        status, _err = clerk.call("POST", "appointments", body(at(7, 10), phone="13812345670"))
+        forbidden, _err = clerk.call("GET", "halls/hall-b/appointments?date=2030-03-07")
+    assert (status, forbidden) == (409, 403)
+    logged = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert logged == ["Forbidden: /api/v1/halls/hall-b/appointments"], logged

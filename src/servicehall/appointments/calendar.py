@@ -66,6 +66,7 @@ def statutory_holidays(year: int) -> dict[datetime.date, str]:
     return days
 
 
+@functools.lru_cache(maxsize=8192)
 def national_day(date: datetime.date) -> DayInfo:
     """The national calendar alone, without the hall's table."""
     weekend = date.weekday() >= 5

@@ -10,7 +10,7 @@ serialises the UPDATEs on the slot row. Per-person limits use the same pattern o
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -137,7 +137,7 @@ class Person:
 
 
 def _plan_for(hall: Hall, service_code: str) -> WorkingPlan:
-    item = ServiceItem.objects.filter(hall=hall, code=service_code, active=True).first()
+    item = ServiceItem.objects.filter(hall=hall, code=service_code, active=True).select_related("working_plan").first()
     if item is None:
         raise Invalid(fields={"service": [_("No such service in this hall.")]})
     plan = selectors.plan_get(item=item)
@@ -201,11 +201,16 @@ def _seat_release(slot_id: int) -> None:
 
 
 def _quota_take(appt: Appointment, limit: int) -> None:
-    """Count the booking against its person's limit for the service and day, or refuse (409)."""
-    BookingQuota.objects.bulk_create([BookingQuota(hall_id=appt.hall_id, service_id=appt.service_id, day=appt.day,
-                                                   person=appt.person)], ignore_conflicts=True)
-    took = BookingQuota.objects.filter(service_id=appt.service_id, day=appt.day, person=appt.person,
-                                       active__lt=limit).update(active=F("active") + 1)
+    """Count the booking against its person's limit for the service and day, or refuse (409). One
+    conditional upsert: two concurrent bookings by one person cannot both pass the limit."""
+    table = BookingQuota._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (hall_id, service_id, day, person, active) VALUES (%s, %s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (service_id, day, person) DO UPDATE SET active = {table}.active + 1 "
+            f"WHERE {table}.active < %s RETURNING id",
+            [appt.hall_id, appt.service_id, appt.day.isoformat(), appt.person, limit])
+        took = cursor.fetchone()
     if not took:
         raise Conflict(_("You already have a booking for this service on %(date)s. Cancel or change it "
                          "instead of booking again.") % {"date": appt.day.isoformat()}, code="person_limit")
@@ -327,35 +332,57 @@ def appointment_confirm(*, actor: Actor, appt: Appointment, name: str, phone: st
     return appt
 
 
+def _known_full(hall: Hall, service_code: str, start: datetime.datetime, now: datetime.datetime) -> bool:
+    """One query: the slot exists, is open, has every seat taken and no expired hold to free. Most attempts
+    in a rush on a popular slot end here; the seat UPDATE remains the judge for everything else. Written in
+    SQL because it runs on every attempt and the ORM's compiling cost more than the query."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=hall.tzinfo)
+    slot, item, appt = Slot._meta.db_table, ServiceItem._meta.db_table, Appointment._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {slot} s JOIN {item} i ON i.id = s.service_id "  # noqa: S608
+            "WHERE s.hall_id = %s AND i.code = %s AND s.start = %s AND NOT s.closed AND s.taken >= s.capacity "
+            f"AND NOT EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s "
+            "AND a.hold_expires_at <= %s) LIMIT 1",
+            [hall.pk, service_code, adapt(start), S.HELD.value, adapt(now)])
+        return cursor.fetchone() is not None
+
+
 def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: datetime.datetime, name: str,
                      phone: str, id_number: str = "", challenge: str = "", answer: str = "",
                      now: datetime.datetime | None = None) -> Appointment:
-    """Book in one step (the API, staff on a citizen's behalf): every check, then the seat and the
-    booking in one transaction. A refusal changes nothing."""
+    """Book in one step (the API, staff on a citizen's behalf): every check, then the booking and, last
+    before the commit, the seat, in one transaction (the slot row stays locked only for the commit). A
+    refusal changes nothing."""
     now = now or timezone.now()
+    person = Person(name=name, phone=phone, id_number=id_number, real_name=False)
+    if _known_full(hall, service_code, start, now):
+        raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     conf = selectors.settings_get(hall=hall)
     plan = _plan_for(hall, service_code)
-    person = Person(name=name, phone=phone, id_number=id_number, real_name=plan.real_name)
+    if plan.real_name:
+        person = Person(name=name, phone=phone, id_number=id_number, real_name=True)
     _check_public(actor, hall, conf, person, challenge, answer)
     view = _slot_view(hall, plan, start, now)
     if view.state == "full" and not _expired_holds(view.slot_id, now):
-        # Most attempts on a popular slot end here, without a write; the UPDATE below stays the judge.
         raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     _check_person(hall, conf, person, now)
+    appt = Appointment(hall=hall, service=plan.service, day=_local(hall, view.start).date(), start=view.start,
+                       end=view.end, status=S.BOOKED, channel=_channel_for(actor, hall), created_at=now,
+                       booked_at=now, booked_by_id=actor.user_id)
+    person.apply(appt)
     with transaction.atomic():
-        slot_id = _slot_row(hall, plan, view)
-        if not _seat_take(slot_id, now):
-            raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."),
-                           code="slot_full")
-        appt = Appointment(hall=hall, service=plan.service, slot_id=slot_id, day=_local(hall, view.start).date(),
-                           start=view.start, end=view.end, status=S.BOOKED, channel=_channel_for(actor, hall),
-                           created_at=now, booked_at=now, booked_by_id=actor.user_id)
-        person.apply(appt)
+        appt.slot_id = _slot_row(hall, plan, view)
         _quota_take(appt, conf.max_per_service_day)
         appt.save(force_insert=True)
         audit_record(actor=actor, action="appointment.book", hall=hall, obj=appt,
                      after={"code": appt.code, "service": plan.service.code, "start": appt.start.isoformat(),
                             "channel": appt.channel})
+        if not _seat_take(appt.slot_id, now):
+            raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."),
+                           code="slot_full")
         _notify(appt, _confirm_text(appt, conf))
     return appt
 
