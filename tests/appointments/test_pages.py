@@ -154,3 +154,18 @@ def test_manager_enters_a_makeup_day_on_the_calendar_page(clock, hall_a, plan, s
     assert ok.status_code == 200 and "调休上班" in ok.content.decode()
     html = Client().get("/book/hall-a/s/SB-001/?day=2030-03-09").content.decode()
     assert 'action="/book/hall-a/s/SB-001/hold"' in html  # a Saturday open for booking
+
+
+def test_manager_closes_one_slot_from_the_calendar(clock, book, staff):
+    a = book(at(7, 10))
+    b = book(at(7, 14))
+    manager = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    manager.force_login(staff["manager_a"])
+    url = "/staff/hall-a/appointments/?service=SB-001&date=2030-03-07"
+    assert f'value="{at(7, 10).isoformat()}"' in manager.get(url).content.decode()
+    done = manager.post(url, {"reason": "系统升级", "scope": "service", "start": at(7, 10).isoformat()})
+    assert done.status_code == 200
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (S.CANCELLED, S.BOOKED)
+    assert Slot.objects.get(start=at(7, 10)).closed

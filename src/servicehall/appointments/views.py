@@ -315,7 +315,7 @@ def calendar_view(request, hall_code: str):
             notice = _calendar_post(request, actor, hall, item, day)
         except DomainError as exc:
             errors = _errors(exc)
-    week, days = [], {}
+    week, days, day_slots = [], {}, []
     if item is not None:
         plan = selectors.plan_get(item=item)
         grid, days = selectors.slot_grid(hall=hall, plan=plan, date_from=week_start,
@@ -324,12 +324,13 @@ def calendar_view(request, hall_code: str):
         cells = {(s.start.astimezone(hall.tzinfo).date(), s.start.astimezone(hall.tzinfo).time()): s for s in grid}
         week = [{"time": t, "cells": [cells.get((week_start + datetime.timedelta(days=i), t)) for i in range(7)]}
                 for t in times]
+        day_slots = [s for s in grid if s.start.astimezone(hall.tzinfo).date() == day and s.state != "closed"]
     bookings = list(selectors.day_bookings(hall=hall, day=day, service=item))
     return render(request, "appointments/calendar.html", {
         "hall": hall, "items": items, "item": item, "day": day, "today": today,
         "week_days": [{"date": week_start + datetime.timedelta(days=i),
                        "info": days.get(week_start + datetime.timedelta(days=i))} for i in range(7)],
-        "week": week, "bookings": bookings, "errors": errors, "notice": notice,
+        "week": week, "bookings": bookings, "errors": errors, "notice": notice, "day_slots": day_slots,
         "prev_week": week_start - datetime.timedelta(days=7), "next_week": week_start + datetime.timedelta(days=7),
         "stats": selectors.statistics(hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)),
         "missing_years": calendar.missing_years(hall, today),
