@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "servicehall.live",
     "servicehall.queueing",
     "servicehall.appointments",
+    "servicehall.quality",
     "servicehall.kiosk",
 ]
 

@@ -131,3 +131,19 @@ def missing_years(hall, today: datetime.date, *, warn_days: int = 60) -> list[in
              if y > official_last_year() and datetime.date(y, 1, 1) - today <= datetime.timedelta(days=warn_days)]
     confirmed = confirmed_years(hall, years)
     return [y for y in years if y not in confirmed]
+
+
+def add_working_days(hall, start, days: int):
+    """The moment ``days`` working days after ``start`` (same local time), skipping the hall's closed days,
+    public holidays and weekends and counting 调休 make-up days: how 差评整改 deadlines are set."""
+    tz = hall.tzinfo
+    local = start.astimezone(tz)
+    horizon = local.date() + datetime.timedelta(days=days * 3 + 30)
+    calendar_days = hall_days(hall, local.date() + datetime.timedelta(days=1), horizon)
+    counted = 0
+    for day, info in calendar_days.items():
+        if info.open:
+            counted += 1
+            if counted == days:
+                return datetime.datetime.combine(day, local.time(), tzinfo=tz)
+    return datetime.datetime.combine(horizon, local.time(), tzinfo=tz)

@@ -1,0 +1,97 @@
+"""Indicator kinds, 好差评 levels and channels, rectification states and the one transition table."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SystemStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published (frozen)")
+    RETIRED = "retired", _("Retired")
+
+
+class IndicatorKind(models.TextChoices):
+    DIMENSION = "dimension", _("Dimension")
+    SUBJECTIVE = "subjective", _("Subjective (questionnaire)")
+    OBJECTIVE = "objective", _("Objective (operational data)")
+
+
+class Direction(models.TextChoices):
+    HIGHER_BETTER = "higher", _("Higher is better")
+    LOWER_BETTER = "lower", _("Lower is better")
+
+
+class Metric(models.TextChoices):
+    """Objective indicators computed from operational data."""
+
+    WAIT_MEAN = "wait_mean", _("Mean waiting time (minutes)")
+    WAIT_P90 = "wait_p90", _("90th-percentile waiting time (minutes)")
+    SERVICE_VS_STANDARD = "service_vs_standard", _("Service time against the item's standard (%)")
+    NO_SHOW_RATE = "no_show_rate", _("No-show rate (%)")
+    ABANDON_RATE = "abandon_rate", _("Abandonment rate (%)")
+    APPOINTMENT_PUNCTUALITY = "appointment_punctuality", _("Appointment check-in on time (%)")
+    GOOD_RATING_RATE = "good_rating_rate", _("Good ratings (%)")
+    COMPLAINTS_PER_1000 = "complaints_per_1000", _("Complaints per 1,000 services")
+    ON_TIME_CASES = "on_time_cases", _("Cases completed within the promised time (%)")
+
+
+class RatingLevel(models.IntegerChoices):
+    """The five levels of 好差评 (GB/T 39734-2020): 5 and 4 are good, 3 is neutral, 2 and 1 are bad."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neutral")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+BAD_LEVELS = (RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED)
+GOOD_LEVELS = (RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED)
+
+
+class RatingChannel(models.TextChoices):
+    PAD = "pad", _("Rating pad at the window")
+    KIOSK = "kiosk", _("Kiosk")
+    PHONE = "phone", _("Phone page")
+    PAPER = "paper", _("Paper form entered by staff")
+    DEFAULT = "default", _("Default (nobody rated)")
+
+
+class DefaultRule(models.TextChoices):
+    NONE = "none", _("No rating is recorded")
+    GOOD = "good", _("A default good rating is recorded (never counted as an active rating)")
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("Open: revisit the citizen")
+    REVISITED = "revisited", _("Revisited: verify")
+    RECTIFYING = "rectifying", _("Reasonable: rectifying")
+    EXPLAINED = "explained", _("Unreasonable: explained to the citizen")
+    APPEALED = "appealed", _("Malicious or mistaken: under review")
+    CLOSED = "closed", _("Closed")
+
+
+class RectificationAction(models.TextChoices):
+    REVISIT = "revisit", _("Record the revisit")
+    REASONABLE = "reasonable", _("Verified reasonable: rectify")
+    UNREASONABLE = "unreasonable", _("Verified unreasonable: explain")
+    APPEAL = "appeal", _("Appeal: malicious or mistaken")
+    UPHOLD = "uphold", _("Appeal upheld: rating excluded")
+    REJECT = "reject", _("Appeal rejected: rectify")
+    RECTIFIED = "rectified", _("Rectified: feed back to the citizen")
+    CLOSE = "close", _("Close")
+
+
+R, RA = RectificationStatus, RectificationAction
+
+# The only place that says which step may follow which.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (R.OPEN, RA.REVISIT): R.REVISITED,
+    (R.REVISITED, RA.REASONABLE): R.RECTIFYING,
+    (R.REVISITED, RA.UNREASONABLE): R.EXPLAINED,
+    (R.REVISITED, RA.APPEAL): R.APPEALED,
+    (R.APPEALED, RA.UPHOLD): R.CLOSED,
+    (R.APPEALED, RA.REJECT): R.RECTIFYING,
+    (R.RECTIFYING, RA.RECTIFIED): R.CLOSED,
+    (R.EXPLAINED, RA.CLOSE): R.CLOSED,
+}

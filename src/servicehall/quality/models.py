@@ -1,0 +1,199 @@
+"""The service-quality evaluation system: versioned indicator systems (dimensions → indicators) with
+weights (direct or AHP), expert judgements, 好差评 ratings and bad-rating rectification cases, and each
+hall's quality settings."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.catalog.models import ServiceItem
+from servicehall.core.models import Counter, Hall
+from servicehall.quality.choices import (
+    DefaultRule,
+    Direction,
+    IndicatorKind,
+    Metric,
+    RatingChannel,
+    RatingLevel,
+    RectificationStatus,
+    SystemStatus,
+)
+
+
+def default_reason_tags():
+    """Reason tags offered per level (GB/T 39734 lists what a rating may be about); a hall may change them."""
+    good = ["服务热情", "办事高效", "一次办成", "指引清楚", "环境舒适"]
+    bad = ["等候时间长", "服务态度差", "材料要求不清", "多次跑腿", "办理时间长", "系统故障"]
+    return {"5": good, "4": good, "3": ["一般", "有待改进"], "2": bad, "1": bad}
+
+
+class QualitySettings(models.Model):
+    """What a hall decides about ratings and rectification. A hall without a row uses these defaults."""
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="quality_settings")
+    rating_window_days = models.PositiveSmallIntegerField(
+        _("a service may be rated within (days)"), default=7, validators=[MinValueValidator(1)])
+    default_rule = models.CharField(_("when nobody rates"), max_length=10, choices=DefaultRule,
+                                    default=DefaultRule.NONE)
+    reason_tags = models.JSONField(_("reason tags per level"), default=default_reason_tags)
+    revisit_working_days = models.PositiveSmallIntegerField(
+        _("revisit a bad rating within (working days)"), default=1, validators=[MinValueValidator(1)])
+    rectify_working_days = models.PositiveSmallIntegerField(
+        _("rectify within (working days)"), default=15, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("quality settings")
+        verbose_name_plural = _("quality settings")
+
+    def __str__(self) -> str:
+        return str(self.hall)
+
+
+class IndicatorSystem(models.Model):
+    """One version of a hall's indicator system. A published version is frozen: reports computed with it
+    stay reproducible; changes go into a new draft version."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="indicator_systems")
+    name = models.CharField(_("name"), max_length=100)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    template = models.CharField(_("template"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SystemStatus, default=SystemStatus.DRAFT)
+    ri_table = models.CharField(_("AHP random-index table"), max_length=30, default="saaty1980")
+    created_at = models.DateTimeField(_("created at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["hall", "name", "-version"]
+        verbose_name = _("indicator system")
+        verbose_name_plural = _("indicator systems")
+        constraints = [models.UniqueConstraint(fields=["hall", "name", "version"], name="system_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Indicator(models.Model):
+    """A dimension (no parent) or an indicator under it (or a sub-indicator under an indicator).
+    ``weight`` is the local weight among its siblings; global weights multiply down the tree."""
+
+    system = models.ForeignKey(IndicatorSystem, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=IndicatorKind)
+    metric = models.CharField(_("operational metric"), max_length=30, choices=Metric, blank=True)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction, default=Direction.HIGHER_BETTER)
+    best = models.FloatField(_("value scoring 100"), null=True, blank=True)
+    worst = models.FloatField(_("value scoring 0"), null=True, blank=True)
+    items = models.JSONField(_("questionnaire items"), default=list, blank=True,
+                             help_text=_("Statements rated on the Likert scale, in Chinese (and English)."))
+    weight = models.FloatField(_("local weight"), default=0.0,
+                               validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["system", "position", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["system", "code"], name="indicator_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Judgement(models.Model):
+    """One expert's AHP pairwise comparisons of the children of one node (``parent`` empty: the
+    dimensions), with the consistency check's result. Only consistent judgements are stored."""
+
+    system = models.ForeignKey(IndicatorSystem, on_delete=models.CASCADE, related_name="judgements")
+    parent = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    codes = models.JSONField(_("compared indicators"))
+    matrix = models.JSONField(_("pairwise comparison matrix"))
+    weights = models.JSONField(_("weights"))
+    lambda_max = models.FloatField()
+    ci = models.FloatField()
+    cr = models.FloatField()
+    ri_table = models.CharField(max_length=30)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["system", "parent", "expert"]
+        verbose_name = _("AHP judgement")
+        verbose_name_plural = _("AHP judgements")
+        constraints = [models.UniqueConstraint(fields=["system", "parent", "expert"], name="judgement_once",
+                                               nulls_distinct=False)]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.parent or '—'} {self.expert}"
+
+
+def new_rating_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Rating(models.Model):
+    """A 好差评 rating of one service (one per ticket). Who rated is not recorded beyond the channel and
+    the device; the clerk rated never sees more than the level, the tags and the comment."""
+
+    public_id = models.CharField(max_length=24, unique=True, default=new_rating_id, editable=False)
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="ratings")
+    ticket = models.OneToOneField("queueing.Ticket", on_delete=models.PROTECT, related_name="rating")
+    service = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=RatingLevel)
+    tags = models.JSONField(_("reasons"), default=list, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel)
+    is_default = models.BooleanField(_("default rating"), default=False)
+    served_at = models.DateTimeField(_("served at"))
+    rated_at = models.DateTimeField(_("rated at"))
+    excluded = models.BooleanField(_("excluded after appeal"), default=False)
+
+    class Meta:
+        ordering = ["-rated_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["hall", "rated_at"], name="rating_hall_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_level_display()}"
+
+
+class Rectification(models.Model):
+    """A bad rating's rectification case (差评整改): whoever handled the service answers for it
+    (谁办理、谁负责), revisits the citizen, verifies, rectifies or explains, and closes."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="rectification")
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="rectifications")
+    department = models.CharField(_("responsible unit"), max_length=100)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("responsible person"))
+    status = models.CharField(_("status"), max_length=12, choices=RectificationStatus,
+                              default=RectificationStatus.OPEN)
+    opened_at = models.DateTimeField(_("opened at"))
+    revisit_due = models.DateTimeField(_("revisit due"))
+    rectify_due = models.DateTimeField(_("rectification due"))
+    revisited_at = models.DateTimeField(_("revisited at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True)
+    log = models.JSONField(_("steps"), default=list, blank=True)
+    follow_up_level = models.PositiveSmallIntegerField(_("follow-up rating"), choices=RatingLevel, null=True,
+                                                       blank=True, help_text=_("One, after the feedback."))
+    follow_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("rectification case")
+        verbose_name_plural = _("rectification cases")
+        indexes = [models.Index(fields=["hall", "status"], name="rect_hall_status")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} {self.get_status_display()}"

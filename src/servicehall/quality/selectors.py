@@ -1,0 +1,113 @@
+"""Reads of the quality module: settings with defaults, indicator systems as trees, global weights,
+ratings statistics (好差评), rectification cases. Pages and the API share these."""
+
+import datetime
+
+from django.db.models import Count, F, Q
+
+from servicehall.core.errors import NotFound
+from servicehall.core.models import Hall
+from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, IndicatorKind, RectificationStatus
+from servicehall.quality.models import Indicator, IndicatorSystem, QualitySettings, Rating, Rectification
+
+
+def settings_get(*, hall: Hall) -> QualitySettings:
+    found = QualitySettings.objects.filter(hall=hall).first()
+    return found if found is not None else QualitySettings(hall=hall)
+
+
+def system_get(*, hall: Hall, system_id: int) -> IndicatorSystem:
+    found = IndicatorSystem.objects.filter(hall=hall, pk=system_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def system_list(*, hall: Hall):
+    return IndicatorSystem.objects.filter(hall=hall).order_by("name", "-version")
+
+
+def tree(*, system: IndicatorSystem) -> list[dict]:
+    """The system as nested dicts with local and global weights (global = product down the tree)."""
+    rows = list(Indicator.objects.filter(system=system).order_by("position", "id"))
+    children: dict[int | None, list[Indicator]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+
+    def build(parent_id, above: float) -> list[dict]:
+        out = []
+        for r in children.get(parent_id, []):
+            g = above * r.weight
+            out.append({"id": r.pk, "code": r.code, "name": r.name, "name_en": r.name_en, "kind": r.kind,
+                        "metric": r.metric, "direction": r.direction, "best": r.best, "worst": r.worst,
+                        "items": r.items, "weight": r.weight, "global_weight": round(g, 6),
+                        "children": build(r.pk, g)})
+        return out
+
+    return build(None, 1.0)
+
+
+def leaves(*, system: IndicatorSystem) -> list[dict]:
+    """The indicators that are measured (subjective or objective), with their global weights."""
+    out: list[dict] = []
+
+    def walk(nodes):
+        for n in nodes:
+            if n["children"]:
+                walk(n["children"])
+            elif n["kind"] != IndicatorKind.DIMENSION:
+                out.append(n)
+
+    walk(tree(system=system))
+    return out
+
+
+def weight_problems(*, system: IndicatorSystem) -> list[str]:
+    """Sibling groups whose local weights do not sum to 1 (a system cannot be published with one)."""
+    sums: dict[int | None, float] = {}
+    names: dict[int | None, str] = {None: "—"}
+    for r in Indicator.objects.filter(system=system):
+        sums[r.parent_id] = sums.get(r.parent_id, 0.0) + r.weight
+        names[r.pk] = f"{r.code} {r.name}"
+    return [f"{names.get(parent, '—')}: {total:.4f}" for parent, total in sums.items() if abs(total - 1) > 1e-6]
+
+
+def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """好差评 statistics of a period: services, ratings, participation, active and default ratings, good
+    and bad rates, rectification and on-time rectification rates (GB/T 39734's figures)."""
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from,
+                                   day__lte=date_to).count()
+    qs = Rating.objects.filter(hall=hall, ticket__day__gte=date_from, ticket__day__lte=date_to, excluded=False)
+    c = qs.aggregate(total=Count("id"), default=Count("id", filter=Q(is_default=True)),
+                     good=Count("id", filter=Q(level__in=GOOD_LEVELS, is_default=False)),
+                     bad=Count("id", filter=Q(level__in=BAD_LEVELS, is_default=False)))
+    active = c["total"] - c["default"]
+    cases = Rectification.objects.filter(rating__in=qs)
+    closed = cases.filter(status=RectificationStatus.CLOSED)
+    on_time = closed.filter(closed_at__lte=F("rectify_due")).count()
+    return {
+        "served": served, "ratings": c["total"], "active": active, "default": c["default"],
+        "participation_rate": _rate(active, served), "good_rate": _rate(c["good"], active),
+        "bad_rate": _rate(c["bad"], active), "bad": c["bad"], "cases": cases.count(),
+        "rectified_rate": _rate(closed.count(), cases.count()), "on_time_rate": _rate(on_time, closed.count()),
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def rectification_list(*, hall: Hall, status: str | None = None):
+    qs = Rectification.objects.filter(hall=hall).select_related("rating", "rating__service", "rating__counter",
+                                                                "assignee")
+    return qs.filter(status=status) if status else qs
+
+
+def rectification_get(*, hall: Hall, case_id: int) -> Rectification:
+    found = rectification_list(hall=hall).filter(pk=case_id).first()
+    if found is None:
+        raise NotFound()
+    return found

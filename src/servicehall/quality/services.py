@@ -1,0 +1,392 @@
+"""Writes of the quality module: indicator systems (from a template, edited as drafts, published and then
+frozen), AHP judgements that must pass the consistency check, 好差评 ratings, default ratings, and the
+bad-rating rectification cases with their deadlines in working days."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core import crypto
+from servicehall.core.actors import Actor
+from servicehall.core.audit import audit_record
+from servicehall.core.choices import DeviceKind, Role
+from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
+from servicehall.core.models import Hall
+from servicehall.core.notify import send_text
+from servicehall.core.permissions import has_role, require_role
+from servicehall.core.ratelimit import rate_limit
+from servicehall.core.services import _validated
+from servicehall.quality import selectors
+from servicehall.quality.choices import (
+    BAD_LEVELS,
+    TRANSITIONS,
+    DefaultRule,
+    IndicatorKind,
+    RatingChannel,
+    RatingLevel,
+    RectificationAction,
+    RectificationStatus,
+    SystemStatus,
+)
+from servicehall.quality.models import (
+    Indicator,
+    IndicatorSystem,
+    Judgement,
+    QualitySettings,
+    Rating,
+    Rectification,
+)
+from servicehall.quality.presets import TEMPLATES
+
+EDITORS = (Role.MANAGER, Role.EVALUATOR)
+
+
+# ---------------------------------------------------------------- indicator systems
+
+
+def _require_draft(system: IndicatorSystem) -> None:
+    if system.status != SystemStatus.DRAFT:
+        raise Conflict(_("Version %(v)s of “%(name)s” is published and frozen: make a new version to change it.")
+                       % {"v": system.version, "name": system.name}, code="frozen")
+
+
+@transaction.atomic
+def system_from_template(*, actor: Actor, hall: Hall, template: str) -> IndicatorSystem:
+    """A new draft from a shipped template, with equal local weights among siblings to start from."""
+    require_role(actor, hall, *EDITORS)
+    if template not in TEMPLATES:
+        raise Invalid(fields={"template": [_("Choose one of: %(names)s.") % {"names": ", ".join(TEMPLATES)}]})
+    name, nodes = TEMPLATES[template]
+    version = (IndicatorSystem.objects.filter(hall=hall, name=name).order_by("-version")
+               .values_list("version", flat=True).first() or 0) + 1
+    system = IndicatorSystem.objects.create(hall=hall, name=name, version=version, template=template,
+                                            created_at=timezone.now())
+
+    def add(parent, rows):
+        for position, (code, label, en, kind, extra, children) in enumerate(rows):
+            node = Indicator.objects.create(system=system, parent=parent, code=code, name=label, name_en=en,
+                                            kind=kind, position=position, weight=round(1 / len(rows), 6), **extra)
+            add(node, children)
+
+    add(None, nodes)
+    _even_out(system)
+    audit_record(actor=actor, action="quality.system_create", hall=hall, obj=system,
+                 after={"template": template, "version": version})
+    return system
+
+
+def _even_out(system: IndicatorSystem) -> None:
+    """Make each sibling group's rounded equal weights sum to exactly 1 (the last one takes the rest)."""
+    groups: dict[int | None, list[Indicator]] = {}
+    for r in Indicator.objects.filter(system=system).order_by("position", "id"):
+        groups.setdefault(r.parent_id, []).append(r)
+    for rows in groups.values():
+        rows[-1].weight = round(1 - sum(r.weight for r in rows[:-1]), 6)
+        rows[-1].save(update_fields=["weight"])
+
+
+@transaction.atomic
+def system_new_version(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
+    """A draft copy of a (published) version, to change without touching what reports were made with."""
+    require_role(actor, system.hall, *EDITORS)
+    version = IndicatorSystem.objects.filter(hall=system.hall, name=system.name).order_by("-version").first().version
+    copy = IndicatorSystem.objects.create(hall=system.hall, name=system.name, version=version + 1,
+                                          template=system.template, ri_table=system.ri_table,
+                                          created_at=timezone.now(), based_on=system)
+    mapping: dict[int, Indicator] = {}
+    for r in Indicator.objects.filter(system=system).order_by("parent_id", "position", "id"):
+        old_pk, parent = r.pk, mapping.get(r.parent_id)
+        r.pk, r.id, r.system, r.parent = None, None, copy, parent
+        r.save(force_insert=True)
+        mapping[old_pk] = r
+    audit_record(actor=actor, action="quality.system_version", hall=system.hall, obj=copy,
+                 after={"based_on": system.pk, "version": copy.version})
+    return copy
+
+
+@transaction.atomic
+def indicator_update(*, actor: Actor, indicator: Indicator, **fields) -> Indicator:
+    system = indicator.system
+    require_role(actor, system.hall, *EDITORS)
+    _require_draft(system)
+    before = {k: getattr(indicator, k) for k in fields}
+    for k, v in fields.items():
+        setattr(indicator, k, v)
+    if indicator.kind == IndicatorKind.OBJECTIVE and not indicator.metric:
+        raise Invalid(fields={"metric": [_("An objective indicator needs the operational metric it is computed "
+                                          "from.")]})
+    _validated(indicator, exclude=["system", "parent"])
+    indicator.save()
+    audit_record(actor=actor, action="quality.indicator_update", hall=system.hall, obj=indicator,
+                 before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in fields.items()})
+    return indicator
+
+
+@transaction.atomic
+def system_publish(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
+    """Freeze a draft. Refused while a sibling group's weights do not sum to 1."""
+    require_role(actor, system.hall, *EDITORS)
+    _require_draft(system)
+    problems = selectors.weight_problems(system=system)
+    if problems:
+        raise Invalid(_("Weights must sum to 1 among siblings: %(groups)s") % {"groups": "; ".join(problems)},
+                      fields={"weights": problems}, code="weights")
+    system.status, system.published_at = SystemStatus.PUBLISHED, timezone.now()
+    system.save(update_fields=["status", "published_at"])
+    IndicatorSystem.objects.filter(hall=system.hall, name=system.name, status=SystemStatus.PUBLISHED).exclude(
+        pk=system.pk).update(status=SystemStatus.RETIRED)
+    audit_record(actor=actor, action="quality.system_publish", hall=system.hall, obj=system,
+                 after={"version": system.version})
+    return system
+
+
+@transaction.atomic
+def judgement_submit(*, actor: Actor, system: IndicatorSystem, parent: Indicator | None,
+                     matrix: list[list[float]]) -> Judgement:
+    """Record one expert's pairwise comparisons of a node's children (Saaty's 1-9 scale). A judgement
+    with CR ≥ 0.10 is refused with the comparison to reconsider; a consistent one is stored and the
+    children's local weights become the AHP weights of every expert's judgements combined (geometric mean
+    of the judgements, then the principal eigenvector)."""
+    from servicehall.quality import ahp
+
+    require_role(actor, system.hall, *EDITORS)
+    _require_draft(system)
+    children = list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
+    labels = [f"{c.code} {c.name}" for c in children]
+    if len(matrix) != len(children) or any(len(row) != len(children) for row in matrix):
+        raise Invalid(fields={"matrix": [_("Give a %(n)s × %(n)s matrix: one row and column per indicator (%(names)s).")
+                                         % {"n": len(children), "names": "、".join(labels)}]})
+    try:
+        result = ahp.ahp_weights(matrix, ri_table=system.ri_table)
+    except ValueError as exc:
+        raise Invalid(fields={"matrix": [str(exc)]}) from exc
+    if not result.consistent:
+        i, j = result.worst
+        raise Invalid(_("These judgements are not consistent enough (CR = %(cr).3f, must be below 0.10). "
+                        "Reconsider first the comparison of “%(a)s” with “%(b)s”.") % {
+            "cr": result.cr, "a": labels[i], "b": labels[j]},
+            fields={"matrix": [_("CR = %(cr).3f ≥ 0.10: reconsider “%(a)s” against “%(b)s”.") % {
+                "cr": result.cr, "a": labels[i], "b": labels[j]}]}, code="inconsistent")
+    judgement, _created = Judgement.objects.update_or_create(
+        system=system, parent=parent, expert=actor.user,
+        defaults={"codes": [c.code for c in children], "matrix": matrix, "weights": list(result.weights),
+                  "lambda_max": result.lambda_max, "ci": result.ci, "cr": result.cr, "ri_table": system.ri_table,
+                  "created_at": timezone.now()})
+    matrices = [j.matrix for j in Judgement.objects.filter(system=system, parent=parent)]
+    combined = ahp.ahp_weights(ahp.combine_experts(matrices), ri_table=system.ri_table) if len(matrices) > 1 \
+        else result
+    for child, weight in zip(children, combined.weights, strict=True):
+        child.weight = round(float(weight), 6)
+        child.save(update_fields=["weight"])
+    _even_out(system)
+    audit_record(actor=actor, action="quality.ahp_judgement", hall=system.hall, obj=judgement,
+                 after={"parent": parent.code if parent else None, "cr": round(result.cr, 4),
+                        "experts": len(matrices)})
+    return judgement
+
+
+# ---------------------------------------------------------------- 好差评 ratings
+
+
+def _rater_allowed(actor: Actor, ticket, channel: str) -> None:
+    """The pad at the window where the ticket was served, a kiosk of the hall, the citizen holding the
+    ticket's link (phone), or staff entering a paper form."""
+    hall = ticket.hall
+    device = actor.device if actor.device is not None and actor.device.hall_id == hall.pk else None
+    if channel == RatingChannel.PAD:
+        if device is None or device.kind != DeviceKind.RATING_PAD:
+            raise PermissionDenied(_("Only the rating pad of a window rates there."))
+        if device.counter_id and device.counter_id != ticket.counter_id:
+            raise PermissionDenied(_("This pad belongs to another window."), code="other_window")
+    elif channel == RatingChannel.KIOSK:
+        if device is None or device.kind != DeviceKind.KIOSK:
+            raise PermissionDenied(_("Only a kiosk of the hall rates as a kiosk."))
+    elif channel == RatingChannel.PAPER:
+        if actor.user_id is None:
+            raise NotAuthenticated()
+        require_role(actor, hall, Role.MANAGER, Role.EVALUATOR)
+    elif channel == RatingChannel.PHONE:
+        rate_limit(actor=actor, scope="rating", per_minute=20)
+    else:
+        raise Invalid(fields={"channel": [_("Unknown channel.")]})
+
+
+@transaction.atomic
+def rating_submit(*, actor: Actor, ticket, level: int, tags: list[str] | None = None, comment: str = "",
+                  channel: str = RatingChannel.PHONE, now: datetime.datetime | None = None) -> Rating:
+    """Rate a completed service once, within the hall's rating window. The two bad levels need a reason
+    (a tag or a comment) and open a rectification case. Nothing about the rater is stored."""
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "service",
+                                                                         "service__department").get(pk=ticket.pk)
+    hall = ticket.hall
+    _rater_allowed(actor, ticket, channel)
+    conf = selectors.settings_get(hall=hall)
+    if level not in RatingLevel.values:
+        raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
+    if ticket.status != TicketStatus.COMPLETED or ticket.completed_at is None:
+        raise Conflict(_("Ticket %(number)s has not been served yet: it can be rated once the service is "
+                         "completed.") % {"number": ticket.number}, code="not_served")
+    if now > ticket.completed_at + datetime.timedelta(days=conf.rating_window_days):
+        raise Conflict(_("Services can be rated within %(n)s days; this one can no longer be rated.")
+                       % {"n": conf.rating_window_days}, code="window_closed")
+    if Rating.objects.filter(ticket=ticket).exists():
+        raise Conflict(_("This service has already been rated. Thank you!"), code="already_rated")
+    allowed = set(conf.reason_tags.get(str(level), []))
+    tags = [t for t in (tags or []) if t]
+    unknown = [t for t in tags if t not in allowed]
+    if unknown:
+        raise Invalid(fields={"tags": [_("Unknown reason: %(tags)s") % {"tags": "、".join(unknown)}]})
+    comment = (comment or "").strip()[:500]
+    if level in BAD_LEVELS and not (tags or comment):
+        raise Invalid(fields={"tags": [_("Please tell us what went wrong: choose a reason or write a few words.")]},
+                      code="reason_required")
+    rating = Rating.objects.create(hall=hall, ticket=ticket, service=ticket.service, counter_id=ticket.counter_id,
+                                   clerk_id=ticket.clerk_id, level=level, tags=tags, comment=comment,
+                                   channel=channel, served_at=ticket.completed_at, rated_at=now)
+    audit_record(actor=actor, action="quality.rating", hall=hall, obj=rating,
+                 after={"ticket": ticket.number, "level": level, "channel": channel})
+    if level in BAD_LEVELS:
+        _open_case(rating, conf, now)
+    return rating
+
+
+def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) -> Rectification:
+    from servicehall.appointments.calendar import add_working_days
+
+    hall = rating.hall
+    case = Rectification.objects.create(
+        rating=rating, hall=hall, department=rating.service.department.name, assignee_id=rating.clerk_id,
+        opened_at=now, revisit_due=add_working_days(hall, now, conf.revisit_working_days),
+        rectify_due=add_working_days(hall, now, conf.rectify_working_days),
+        log=[{"at": now.isoformat(), "step": "open", "by": "system"}])
+    audit_record(actor=Actor(), action="quality.rectification_open", hall=hall, obj=case,
+                 after={"department": case.department, "revisit_due": case.revisit_due.isoformat(),
+                        "rectify_due": case.rectify_due.isoformat()})
+    return case
+
+
+def ratings_default(*, now: datetime.datetime | None = None) -> int:
+    """Where a hall records a default good rating when nobody rates, record it once the rating window has
+    passed. It is marked default and never counted as an active rating."""
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    now = now or timezone.now()
+    made = 0
+    for conf in QualitySettings.objects.filter(default_rule=DefaultRule.GOOD).select_related("hall"):
+        cutoff = now - datetime.timedelta(days=conf.rating_window_days)
+        due = (Ticket.objects.filter(hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff,
+                                     rating__isnull=True).select_related("service")[:2000])
+        with transaction.atomic():
+            for ticket in due:
+                _r, created = Rating.objects.get_or_create(ticket=ticket, defaults={
+                    "hall": conf.hall, "service": ticket.service, "counter_id": ticket.counter_id,
+                    "clerk_id": ticket.clerk_id, "level": RatingLevel.VERY_SATISFIED,
+                    "channel": RatingChannel.DEFAULT, "is_default": True, "served_at": ticket.completed_at,
+                    "rated_at": now})
+                made += int(created)
+    return made
+
+
+# ---------------------------------------------------------------- rectification (差评整改)
+
+
+@transaction.atomic
+def rectification_step(*, actor: Actor, case: Rectification, action: str, note: str = "",
+                       now: datetime.datetime | None = None) -> Rectification:
+    """One step of a case, by the transition table. The responsible clerk or a manager records the
+    revisit, the verification and the rectification; only a manager decides an appeal."""
+    now = now or timezone.now()
+    case = Rectification.objects.select_for_update(of=("self",)).select_related("rating", "rating__ticket",
+                                                                              "hall").get(pk=case.pk)
+    hall = case.hall
+    require_role(actor, hall, Role.MANAGER, Role.CLERK)
+    manager = has_role(actor.user, hall, Role.MANAGER)
+    if not manager and (action in (RectificationAction.UPHOLD, RectificationAction.REJECT)
+                        or case.assignee_id != actor.user_id):
+        raise PermissionDenied(_("Only the responsible clerk or a manager can do this step; appeals are decided "
+                                 "by a manager."))
+    new = TRANSITIONS.get((case.status, action))
+    if new is None:
+        raise Conflict(_("The case is “%(status)s”: “%(action)s” is not the next step.") % {
+            "status": RectificationStatus(case.status).label, "action": RectificationAction(action).label},
+            code="illegal_transition")
+    note = (note or "").strip()[:500]
+    if action in (RectificationAction.REVISIT, RectificationAction.UNREASONABLE, RectificationAction.APPEAL,
+                  RectificationAction.RECTIFIED) and not note:
+        raise Invalid(fields={"note": [_("Write what was done: it is part of the record.")]})
+    before = case.status
+    case.status = new
+    if action == RectificationAction.REVISIT:
+        case.revisited_at = now
+    if action == RectificationAction.UPHOLD:
+        Rating.objects.filter(pk=case.rating_id).update(excluded=True)
+    if new == RectificationStatus.CLOSED:
+        case.closed_at = now
+    case.log = [*case.log, {"at": now.isoformat(), "step": action, "by": actor.label, "note": note}]
+    case.save()
+    audit_record(actor=actor, action=f"quality.rectification_{action}", hall=hall, obj=case,
+                 before={"status": before}, after={"status": new, "note": note})
+    if action in (RectificationAction.RECTIFIED, RectificationAction.UNREASONABLE):
+        phone = crypto.decrypt(case.rating.ticket.phone_encrypted)
+        if phone:
+            text = _("[%(hall)s] About your rating of ticket %(number)s: %(note)s You may rate the service once "
+                     "more.") % {"hall": hall.name, "number": case.rating.ticket.number, "note": note}
+            transaction.on_commit(lambda: send_text(phone, text))
+    return case
+
+
+@transaction.atomic
+def rectification_follow_up(*, actor: Actor, case: Rectification, level: int,
+                            now: datetime.datetime | None = None) -> Rectification:
+    """The citizen's one follow-up rating after the feedback."""
+    case = Rectification.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (RectificationStatus.CLOSED, RectificationStatus.EXPLAINED) or case.follow_up_level:
+        raise Conflict(_("A follow-up rating is possible once, after the feedback."), code="follow_up")
+    if level not in RatingLevel.values:
+        raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
+    case.follow_up_level, case.follow_up_at = level, now or timezone.now()
+    case.save(update_fields=["follow_up_level", "follow_up_at"])
+    audit_record(actor=actor, action="quality.rectification_follow_up", hall=case.hall, obj=case,
+                 after={"level": level})
+    return case
+
+
+def rectifications_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Alert the managers of cases past their revisit or rectification deadline (once per case): an event
+    on the hall's stream for the staff pages, and the log."""
+    from servicehall.live.services import event_emit
+
+    now = now or timezone.now()
+    alerted = 0
+    late = Rectification.objects.filter(overdue_alerted_at__isnull=True).exclude(status=RectificationStatus.CLOSED)
+    for case in late.select_related("hall", "rating"):
+        overdue = (case.status == RectificationStatus.OPEN and case.revisit_due < now) or case.rectify_due < now
+        if not overdue:
+            continue
+        with transaction.atomic():
+            case.overdue_alerted_at = now
+            case.save(update_fields=["overdue_alerted_at"])
+            event_emit(hall=case.hall, kind="quality.rectification_overdue",
+                       payload={"case": case.pk, "department": case.department, "status": case.status})
+        alerted += 1
+    return alerted
+
+
+def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
+    require_role(actor, hall, Role.MANAGER)
+    conf = selectors.settings_get(hall=hall)
+    before = {k: getattr(conf, k) for k in changes}
+    for k, v in changes.items():
+        setattr(conf, k, v)
+    _validated(conf, exclude=["hall"])
+    with transaction.atomic():
+        conf.save()
+        audit_record(actor=actor, action="quality.settings", hall=hall, obj=conf, before=before, after=changes)
+    return conf

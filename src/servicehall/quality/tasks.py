@@ -1,0 +1,17 @@
+"""Periodic jobs of the quality module, run by ``servicehall worker`` (each safe to run twice)."""
+
+from servicehall.core.jobs import job
+
+
+@job("quality.default_ratings", every_seconds=3600)
+def default_ratings() -> str:
+    from servicehall.quality.services import ratings_default
+
+    return f"recorded {ratings_default()}"
+
+
+@job("quality.rectifications_overdue", every_seconds=600)
+def overdue() -> str:
+    from servicehall.quality.services import rectifications_overdue
+
+    return f"alerted {rectifications_overdue()}"
