@@ -20,6 +20,7 @@ urlpatterns = [
     path("kiosk/", include("servicehall.kiosk.urls")),
     path("catalog/", include("servicehall.catalog.urls")),
     path("", include("servicehall.appointments.urls")),
+    path("", include("servicehall.quality.urls")),
     path("", include("servicehall.queueing.urls")),
     path("", include("servicehall.core.urls")),
 ]

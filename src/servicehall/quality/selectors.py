@@ -111,3 +111,19 @@ def rectification_get(*, hall: Hall, case_id: int) -> Rectification:
     if found is None:
         raise NotFound()
     return found
+
+
+PAD_MINUTES = 10
+
+
+def pad_ticket(*, counter, now: datetime.datetime):
+    """The service a window's pad asks about: the last one completed there in the last ten minutes, if
+    not rated yet."""
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    if counter is None:
+        return None
+    return (Ticket.objects.filter(counter=counter, status=TicketStatus.COMPLETED, rating__isnull=True,
+                                  completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES))
+            .select_related("service", "hall").order_by("-completed_at").first())

@@ -57,6 +57,8 @@
       link.href = "#track-window";
     }
     document.getElementById("t-cancel").hidden = t.status !== "waiting";
+    var rate = document.getElementById("t-rate");
+    if (rate) rate.hidden = t.status !== "completed";
   }
   var last = 0, pending = null;
   function load() {

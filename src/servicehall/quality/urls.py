@@ -1,0 +1,11 @@
+from django.urls import path
+
+from servicehall.quality import views
+
+app_name = "quality"
+urlpatterns = [
+    path("pad/<slug:hall_code>/", views.pad, name="pad"),
+    path("pad/<slug:hall_code>/pair/", views.pad_pair, name="pad_pair"),
+    path("pad/<slug:hall_code>/rate", views.pad_rate, name="pad_rate"),
+    path("t/<str:public_id>/rate", views.phone_rate, name="rate"),
+]

@@ -1,0 +1,112 @@
+"""Pages of the quality module: the rating pad at the window (好差评评价器) and the citizen's rating page
+on the phone. The pad is paired once like a kiosk; neither page steers the rating: five buttons of one
+size and one colour, none chosen in advance."""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.core.actors import Actor, client_ip
+from servicehall.core.choices import DeviceKind
+from servicehall.core.errors import DomainError
+from servicehall.core.selectors import hall_get
+from servicehall.core.services import authenticate_device
+from servicehall.quality import selectors, services
+from servicehall.quality.choices import BAD_LEVELS, RatingChannel, RatingLevel
+from servicehall.queueing import selectors as queue_selectors
+
+PAD_COOKIE = "servicehall_pad"
+PAD_SALT = "rating-pad"
+
+
+def _pad(request, hall):
+    raw = request.get_signed_cookie(PAD_COOKIE, default=None, salt=PAD_SALT)
+    device = authenticate_device(raw) if raw else None
+    ok = device is not None and device.hall_id == hall.pk and device.kind == DeviceKind.RATING_PAD
+    return device if ok else None
+
+
+def _errors(exc: DomainError) -> dict:
+    return {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
+
+
+def _levels(hall) -> list[dict]:
+    tags = selectors.settings_get(hall=hall).reason_tags
+    return [{"value": v, "label": label, "tags": tags.get(str(v), []), "bad": v in BAD_LEVELS}
+            for v, label in RatingLevel.choices]
+
+
+def pad_pair(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    device = authenticate_device((request.GET.get("token") or "").strip())
+    if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.RATING_PAD:
+        return render(request, "quality/pad.html", {"hall": hall, "unpaired": True,
+                                                    "error": _("This is not a rating-pad token of this hall.")},
+                      status=403)
+    response = redirect("quality:pad", hall_code=hall.code)
+    response.set_signed_cookie(PAD_COOKIE, request.GET["token"].strip(), salt=PAD_SALT, max_age=5 * 365 * 24 * 3600,
+                               httponly=True, samesite="Strict", secure=request.is_secure())
+    return response
+
+
+def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=False):
+    """The pad at a window: idle until a service there is completed, then the five levels."""
+    hall = hall_get(code=hall_code)
+    device = _pad(request, hall)
+    if device is None:
+        return render(request, "quality/pad.html", {"hall": hall, "unpaired": True}, status=403)
+    ticket = None if thanks else selectors.pad_ticket(counter=device.counter, now=timezone.now())
+    return render(request, "quality/pad.html", {
+        "hall": hall, "device": device, "counter": device.counter, "ticket": ticket, "levels": _levels(hall),
+        "errors": errors or {}, "form": form or {}, "thanks": thanks,
+        "last_event_id": queue_selectors.board_state(hall=hall)["last_event_id"]}, status=status)
+
+
+@require_POST
+def pad_rate(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    device = _pad(request, hall)
+    if device is None:
+        return redirect("quality:pad", hall_code=hall.code)
+    ticket = selectors.pad_ticket(counter=device.counter, now=timezone.now())
+    form = _form(request)
+    if ticket is None or ticket.public_id != request.POST.get("ticket"):
+        return pad(request, hall.code, errors={"general": [_("This service can no longer be rated here.")]},
+                   status=409)
+    try:
+        services.rating_submit(actor=Actor(device=device, ip=client_ip(request)), ticket=ticket,
+                               level=form["level"], tags=form["tags"], comment=form["comment"],
+                               channel=RatingChannel.PAD)
+    except DomainError as exc:
+        return pad(request, hall.code, errors=_errors(exc), form=form, status=exc.status)
+    return pad(request, hall.code, thanks=True)
+
+
+def _form(request) -> dict:
+    try:
+        level = int(request.POST.get("level") or 0)
+    except ValueError:
+        level = 0
+    return {"level": level, "tags": request.POST.getlist("tags")[:10],
+            "comment": (request.POST.get("comment") or "")[:500]}
+
+
+def phone_rate(request, public_id: str):
+    """The citizen rates on the phone, from the link of the tracking page or the text message."""
+    ticket = queue_selectors.ticket_get(public_id=public_id)
+    hall = ticket.hall
+    errors, form, done = {}, {}, None
+    if request.method == "POST":
+        form = _form(request)
+        try:
+            done = services.rating_submit(actor=Actor(ip=client_ip(request)), ticket=ticket, level=form["level"],
+                                          tags=form["tags"], comment=form["comment"], channel=RatingChannel.PHONE)
+        except DomainError as exc:
+            errors = _errors(exc)
+    existing = getattr(ticket, "rating", None) if done is None else done
+    return render(request, "quality/rate.html", {
+        "hall": hall, "ticket": ticket, "levels": _levels(hall), "errors": errors, "form": form,
+        "rated": existing, "track_url": reverse("queueing:track", args=[ticket.public_id])},
+        status=422 if errors and "general" not in errors else 409 if errors else 200)

@@ -1,0 +1,51 @@
+"""The rating pad at the window and the phone rating page, through Django's test client."""
+
+import pytest
+from django.test import Client
+
+from servicehall.core import services as core_services
+from servicehall.core.choices import DeviceKind
+from servicehall.quality.models import Rating, Rectification
+from tests.queueing.conftest import window
+
+
+@pytest.fixture
+def pad_client(admin_actor, hall_a, items_a):
+    _device, raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.RATING_PAD,
+                                               name="1号窗口评价器", counter=window(hall_a, "1"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.get(f"/pad/hall-a/pair/?token={raw}").status_code == 302
+    return client
+
+
+def test_the_pad_asks_about_the_service_just_completed_and_never_steers(clock, served, pad_client):
+    idle = pad_client.get("/pad/hall-a/").content.decode()
+    assert 'name="level"' not in idle
+    ticket = served()
+    html = pad_client.get("/pad/hall-a/").content.decode()
+    assert ticket.number in html
+    assert html.count('name="level"') == 5 and " checked" not in html  # nothing chosen in advance
+    bad = pad_client.post("/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "1"})
+    assert bad.status_code == 422 and 'id="e-tags"' in bad.content.decode() and not Rating.objects.exists()
+    ok = pad_client.post("/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "1", "tags": ["等候时间长"]})
+    assert ok.status_code == 200 and "data-thanks" in ok.content.decode()
+    assert Rating.objects.get().level == 1 and Rectification.objects.count() == 1
+    assert 'name="level"' not in pad_client.get("/pad/hall-a/").content.decode()  # rated: back to idle
+
+
+def test_an_unpaired_screen_is_not_a_pad(clock, served):
+    served()
+    assert Client().get("/pad/hall-a/").status_code == 403
+
+
+def test_the_phone_page_rates_once(clock, served):
+    ticket = served()
+    phone = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    track = phone.get(f"/t/{ticket.public_id}/").content.decode()
+    assert f"/t/{ticket.public_id}/rate" in track
+    page = phone.get(f"/t/{ticket.public_id}/rate")
+    assert page.status_code == 200 and page.content.decode().count('name="level"') == 5
+    done = phone.post(f"/t/{ticket.public_id}/rate", {"level": "5", "tags": ["办事高效"]})
+    assert done.status_code == 200 and Rating.objects.get().channel == "phone"
+    again = phone.post(f"/t/{ticket.public_id}/rate", {"level": "1", "comment": "x"})
+    assert again.status_code == 409 and Rating.objects.count() == 1
