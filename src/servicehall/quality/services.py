@@ -47,7 +47,9 @@ EDITORS = (Role.MANAGER, Role.EVALUATOR)
 
 
 def _require_draft(system: IndicatorSystem) -> None:
-    if system.status != SystemStatus.DRAFT:
+    """Refuse changes to a published version (read from the database: the caller's copy may be stale)."""
+    status = IndicatorSystem.objects.filter(pk=system.pk).values_list("status", flat=True).get()
+    if status != SystemStatus.DRAFT:
         raise Conflict(_("Version %(v)s of “%(name)s” is published and frozen: make a new version to change it.")
                        % {"v": system.version, "name": system.name}, code="frozen")
 
