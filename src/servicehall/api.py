@@ -109,12 +109,14 @@ def _register_routers() -> None:
     from servicehall.appointments.api import router as appointments_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
+    from servicehall.quality.api import router as quality_router
     from servicehall.queueing.api import router as queue_router
 
     api.add_router("", core_router)
     api.add_router("", catalog_router)
     api.add_router("", queue_router)
     api.add_router("", appointments_router)
+    api.add_router("", quality_router)
 
 
 _register_routers()
