@@ -144,8 +144,9 @@ def kmo_bartlett(rows) -> KmoBartlett:
     Bartlett: χ² = −(n − 1 − (2k + 5)/6) · ln|R| with k(k − 1)/2 degrees of freedom.
 
     A singular correlation matrix (an item that is a sum of others, or fewer respondents than items) has no
-    inverse: the partial correlations then come from the Moore–Penrose pseudo-inverse, Bartlett's test is
-    not computed, and a warning says so; the function does not fail. An item that every respondent
+    inverse: the partial correlations then come from the Moore–Penrose pseudo-inverse of the covariance
+    matrix (as factor_analyzer does), Bartlett's test is not computed, and a warning says so; the function
+    does not fail. An item that every respondent
     answered alike has no correlation at all and is refused with ValueError naming it."""
     x, dropped = complete_rows(rows, min_items=2, min_rows=3)
     n, k = x.shape
@@ -156,14 +157,17 @@ def kmo_bartlett(rows) -> KmoBartlett:
     r = np.corrcoef(x, rowvar=False)
     warnings: list[str] = []
     singular = bool(np.linalg.eigvalsh(r).min() < 1e-10)
+    # Partial correlations come from the inverse covariance matrix (identical to inverting R when it is
+    # regular); for a singular one the pseudo-inverse of the covariance matrix, as factor_analyzer does.
+    cov = np.cov(x, rowvar=False)
     if singular:
-        inv = np.linalg.pinv(r, hermitian=True)
+        inv = np.linalg.pinv(cov, hermitian=True)
         reason = (f"there are fewer respondents ({n}) than items ({k})" if n <= k
                   else "some items are exact linear combinations of others")
         warnings.append(f"The correlation matrix is singular ({reason}); partial correlations use the "
                         "pseudo-inverse and Bartlett's test cannot be computed.")
     else:
-        inv = np.linalg.inv(r)
+        inv = np.linalg.inv(cov)
     d = np.sqrt(np.abs(np.diag(inv)))
     with np.errstate(divide="ignore", invalid="ignore"):
         partial = -inv / np.outer(d, d)

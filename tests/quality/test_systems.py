@@ -1,0 +1,76 @@
+"""Indicator systems: templates, drafts, publishing (frozen), versions, AHP judgements and weights."""
+
+import pytest
+
+from servicehall.core.errors import Conflict, Invalid, PermissionDenied
+from servicehall.quality import selectors, services
+from servicehall.quality.models import Indicator, Judgement
+
+# Saaty's scale: "服务效率" is moderately more important than "服务态度" (3), strongly more than "服务质量" (5)...
+CONSISTENT = [[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]]
+INCONSISTENT = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+
+
+@pytest.fixture
+def system(actors, hall_a):
+    return services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
+
+
+def test_the_article_template_has_its_three_dimensions_and_nine_indicators(system):
+    tree = selectors.tree(system=system)
+    assert [d["name"] for d in tree] == ["服务态度", "服务效率", "服务质量"]
+    names = [i["name"] for d in tree for i in d["children"]]
+    for name in ("礼仪", "服务态度", "沟通技巧", "办事时间", "现场排队状况", "办理流程", "服务文化", "服务环境", "服务绩效"):
+        assert name in names
+    assert abs(sum(i["global_weight"] for i in selectors.leaves(system=system)) - 1) < 1e-5
+    queue = next(i for d in tree for i in d["children"] if i["name"] == "现场排队状况")
+    assert (queue["kind"], queue["metric"], queue["direction"]) == ("objective", "wait_mean", "lower")
+
+
+def test_clerks_cannot_edit_the_indicator_system(actors, hall_a):
+    with pytest.raises(PermissionDenied):
+        services.system_from_template(actor=actors["clerk_a"], hall=hall_a, template="servqual")
+
+
+def test_ahp_weights_the_dimensions_and_a_new_expert_is_combined(system, actors, staff):
+    j = services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None, matrix=CONSISTENT)
+    assert j.cr < 0.1
+    weights = {i.code: i.weight for i in Indicator.objects.filter(system=system, parent=None)}
+    assert weights["B"] > weights["A"] > weights["C"] and abs(sum(weights.values()) - 1) < 1e-6
+    # A second expert who finds attitude and efficiency equal pulls the combined weights together.
+    services.judgement_submit(actor=actors["manager_a"], system=system, parent=None,
+                              matrix=[[1, 1, 2], [1, 1, 2], [1 / 2, 1 / 2, 1]])
+    combined = {i.code: i.weight for i in Indicator.objects.filter(system=system, parent=None)}
+    assert weights["B"] - weights["A"] > combined["B"] - combined["A"] > 0
+    assert Judgement.objects.filter(system=system).count() == 2
+
+
+def test_inconsistent_judgements_are_refused_with_the_comparison_to_reconsider(system, actors):
+    with pytest.raises(Invalid) as exc:
+        services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None, matrix=INCONSISTENT)
+    assert exc.value.code == "inconsistent"
+    message = str(exc.value.message)
+    assert "CR" in message and "服务" in message
+    assert not Judgement.objects.exists()
+    with pytest.raises(Invalid):
+        services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None, matrix=[[1, 2], [1 / 2, 1]])
+
+
+def test_publishing_freezes_and_a_new_version_copies(system, actors):
+    a1 = Indicator.objects.get(system=system, code="A1")
+    services.indicator_update(actor=actors["evaluator_a"], indicator=a1, weight=0.9)
+    with pytest.raises(Invalid) as exc:
+        services.system_publish(actor=actors["evaluator_a"], system=system)
+    assert exc.value.code == "weights" and "A 服务态度" in str(exc.value.message)
+    services.indicator_update(actor=actors["evaluator_a"], indicator=a1, weight=round(1 / 3, 6))
+    services.system_publish(actor=actors["evaluator_a"], system=system)
+    with pytest.raises(Conflict) as exc:
+        services.indicator_update(actor=actors["evaluator_a"], indicator=a1, name="仪容仪表")
+    assert exc.value.code == "frozen"
+    copy = services.system_new_version(actor=actors["evaluator_a"], system=system)
+    assert copy.version == 2 and copy.status == "draft"
+    assert Indicator.objects.filter(system=copy).count() == Indicator.objects.filter(system=system).count()
+    assert Indicator.objects.get(system=copy, code="A1").parent.code == "A"
+    services.system_publish(actor=actors["evaluator_a"], system=copy)
+    system.refresh_from_db()
+    assert system.status == "retired"
