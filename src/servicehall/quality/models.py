@@ -197,3 +197,75 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} {self.get_status_display()}"
+
+
+class Questionnaire(models.Model):
+    """A questionnaire generated from an indicator-system version: Likert statements per subjective
+    indicator (optionally SERVQUAL expectation/perception pairs and importance ratings) and free text.
+    Editable as a draft; published versions are frozen so that responses always match their items."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="questionnaires")
+    system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="questionnaires")
+    title = models.CharField(_("title"), max_length=100)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    scale = models.PositiveSmallIntegerField(_("points on the scale"), choices=[(5, "5"), (7, "7")], default=5)
+    servqual = models.BooleanField(_("SERVQUAL expectation and perception pairs"), default=False)
+    importance = models.BooleanField(_("importance ratings"), default=False)
+    items = models.JSONField(_("items"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=SystemStatus, default=SystemStatus.DRAFT)
+    created_at = models.DateTimeField(_("created at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["hall", "-created_at"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class QuestionnaireResponse(models.Model):
+    """One filled questionnaire, kept exactly as collected (cleaning flags, never edits)."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel)
+    device = models.ForeignKey("core.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answers = models.JSONField(_("answers"), default=dict)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["questionnaire", "submitted_at", "id"]
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        indexes = [models.Index(fields=["questionnaire", "submitted_at"], name="response_q_at")]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} #{self.pk}"
+
+
+class CleaningRun(models.Model):
+    """One run of the cleaning pipeline over a questionnaire's responses: its rules, counts per rule, the
+    flags per response and the valid-response rate. Analyses name the run they used."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="cleaning_runs")
+    rules = models.JSONField(_("rules"))
+    counts = models.JSONField(_("responses failing each rule"))
+    flags = models.JSONField(_("flags per response"), default=dict)
+    total = models.PositiveIntegerField(_("responses"))
+    valid = models.PositiveIntegerField(_("valid responses"))
+    valid_rate = models.FloatField(_("valid-response rate"), null=True)
+    created_at = models.DateTimeField(_("run at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("cleaning run")
+        verbose_name_plural = _("cleaning runs")
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} {self.created_at:%Y-%m-%d %H:%M} {self.valid}/{self.total}"

@@ -392,3 +392,132 @@ def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
         conf.save()
         audit_record(actor=actor, action="quality.settings", hall=hall, obj=conf, before=before, after=changes)
     return conf
+
+
+# ---------------------------------------------------------------- questionnaires
+
+
+def _questionnaire_items(system: IndicatorSystem, *, servqual: bool, importance: bool) -> list[dict]:
+    """Items from the subjective indicators' statements: one Likert item per statement (or an expectation
+    and a perception item with SERVQUAL), an importance item per indicator if asked, and free text."""
+    items: list[dict] = []
+    for leaf in selectors.leaves(system=system):
+        if leaf["kind"] != IndicatorKind.SUBJECTIVE:
+            continue
+        for n, text in enumerate(leaf["items"] or [leaf["name"]], 1):
+            key = f"{leaf['code']}.{n}"
+            if servqual:
+                items.append({"key": f"{key}.e", "indicator": leaf["code"], "kind": "expectation", "text": text})
+                items.append({"key": f"{key}.p", "indicator": leaf["code"], "kind": "perception", "text": text})
+            else:
+                items.append({"key": key, "indicator": leaf["code"], "kind": "likert", "text": text})
+        if importance:
+            items.append({"key": f"{leaf['code']}.imp", "indicator": leaf["code"], "kind": "importance",
+                          "text": leaf["name"]})
+    items.append({"key": "comment", "indicator": "", "kind": "text", "text": "其他意见和建议"})
+    return items
+
+
+@transaction.atomic
+def questionnaire_generate(*, actor: Actor, system: IndicatorSystem, scale: int = 5, servqual: bool = False,
+                           importance: bool = False, title: str = ""):
+    from servicehall.quality.models import Questionnaire
+
+    require_role(actor, system.hall, *EDITORS)
+    if scale not in (5, 7):
+        raise Invalid(fields={"scale": [_("Use a 5- or 7-point scale.")]})
+    items = _questionnaire_items(system, servqual=servqual, importance=importance)
+    title = (title or f"{system.name}问卷")[:100]
+    version = (Questionnaire.objects.filter(hall=system.hall, title=title).count()) + 1
+    q = Questionnaire.objects.create(hall=system.hall, system=system, title=title, version=version, scale=scale,
+                                     servqual=servqual, importance=importance, items=items,
+                                     created_at=timezone.now())
+    audit_record(actor=actor, action="quality.questionnaire_create", hall=system.hall, obj=q,
+                 after={"system": system.pk, "items": len(items), "scale": scale})
+    return q
+
+
+@transaction.atomic
+def questionnaire_publish(*, actor: Actor, questionnaire):
+    require_role(actor, questionnaire.hall, *EDITORS)
+    if questionnaire.status != SystemStatus.DRAFT:
+        raise Conflict(_("This questionnaire is already published."), code="frozen")
+    questionnaire.status, questionnaire.published_at = SystemStatus.PUBLISHED, timezone.now()
+    questionnaire.save(update_fields=["status", "published_at"])
+    audit_record(actor=actor, action="quality.questionnaire_publish", hall=questionnaire.hall, obj=questionnaire)
+    return questionnaire
+
+
+def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str, ticket=None,
+                    started_at: datetime.datetime | None = None, now: datetime.datetime | None = None):
+    """Store one filled questionnaire as given. Online channels refuse answers outside the scale (the form
+    offers only the scale); a paper form is stored as entered and the cleaning flags what is wrong."""
+    from servicehall.quality.models import QuestionnaireResponse
+
+    now = now or timezone.now()
+    hall = questionnaire.hall
+    if questionnaire.status != SystemStatus.PUBLISHED:
+        raise Conflict(_("This questionnaire is not open for answers."), code="not_published")
+    device = actor.device if actor.device is not None and actor.device.hall_id == hall.pk else None
+    if channel == RatingChannel.PAPER:
+        require_role(actor, hall, Role.MANAGER, Role.EVALUATOR)
+    elif channel == RatingChannel.KIOSK and (device is None or device.kind != DeviceKind.KIOSK):
+        raise PermissionDenied(_("Only a kiosk of the hall answers as a kiosk."))
+    elif channel == RatingChannel.PHONE:
+        rate_limit(actor=actor, scope="questionnaire", per_minute=10)
+    keys = {i["key"]: i for i in questionnaire.items}
+    clean_answers: dict = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in (answers or {}).items():
+        item = keys.get(key)
+        if item is None:
+            continue
+        if item["kind"] == "text":
+            clean_answers[key] = str(value or "")[:1000]
+            continue
+        if value in (None, ""):
+            continue
+        if channel != RatingChannel.PAPER:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = 0
+            if not 1 <= number <= questionnaire.scale:
+                errors[key] = [_("Choose a value from 1 to %(n)s.") % {"n": questionnaire.scale}]
+                continue
+            value = number
+        clean_answers[key] = value
+    if errors:
+        raise Invalid(fields=errors)
+    if not any(keys[k]["kind"] != "text" for k in clean_answers):
+        raise Invalid(fields={"answers": [_("Answer at least one question.")]})
+    with transaction.atomic():
+        response = QuestionnaireResponse.objects.create(
+            questionnaire=questionnaire, hall=hall, ticket=ticket, channel=channel, device=device,
+            answers=clean_answers, started_at=started_at if started_at and started_at <= now else None,
+            submitted_at=now)
+        audit_record(actor=actor, action="quality.response", hall=hall, obj=response,
+                     after={"questionnaire": questionnaire.pk, "channel": channel, "answers": len(clean_answers)})
+    return response
+
+
+@transaction.atomic
+def cleaning_run(*, actor: Actor, questionnaire, rules=None):
+    """Run the cleaning pipeline over every response and store the run (rules, counts, flags)."""
+    from servicehall.quality import cleaning
+    from servicehall.quality.models import CleaningRun, QuestionnaireResponse
+
+    require_role(actor, questionnaire.hall, *EDITORS)
+    rules = rules or cleaning.Rules()
+    items = [cleaning.Item(i["key"], likert=i["kind"] != "text") for i in questionnaire.items]
+    responses = [cleaning.Response(id=r.pk, answers=r.answers, started_at=r.started_at, submitted_at=r.submitted_at,
+                                   ticket_id=r.ticket_id, device_id=r.device_id)
+                 for r in QuestionnaireResponse.objects.filter(questionnaire=questionnaire).iterator()]
+    out = cleaning.clean(items, responses, scale=questionnaire.scale, rules=rules)
+    run = CleaningRun.objects.create(questionnaire=questionnaire, rules=rules.as_dict(), counts=out.counts,
+                                     flags={str(k): v for k, v in out.flags.items()}, total=out.total,
+                                     valid=len(out.valid_ids), valid_rate=out.valid_rate, created_at=timezone.now(),
+                                     by_id=actor.user_id)
+    audit_record(actor=actor, action="quality.cleaning_run", hall=questionnaire.hall, obj=run,
+                 after={"total": out.total, "valid": len(out.valid_ids), "counts": out.counts})
+    return run
