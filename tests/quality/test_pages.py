@@ -49,3 +49,31 @@ def test_the_phone_page_rates_once(clock, served):
     assert done.status_code == 200 and Rating.objects.get().channel == "phone"
     again = phone.post(f"/t/{ticket.public_id}/rate", {"level": "1", "comment": "x"})
     assert again.status_code == 409 and Rating.objects.count() == 1
+
+
+def test_the_phone_questionnaire_after_rating(clock, served, actors, hall_a):
+    from servicehall.quality import services
+    from servicehall.quality.models import QuestionnaireResponse
+
+    system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
+    ticket = served()
+    phone = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    rated = phone.post(f"/t/{ticket.public_id}/rate", {"level": "4"}).content.decode()
+    assert f"/q/{q.pk}/?t={ticket.public_id}" in rated
+    page = phone.get(f"/q/{q.pk}/?t={ticket.public_id}").content.decode()
+    assert "工作人员热情耐心" in page and 'name="started"' in page
+    started = __import__("re").search(r'name="started" value="([^"]+)"', page).group(1)
+    likert = [i["key"] for i in q.items if i["kind"] == "likert"]
+    bad = phone.post(f"/q/{q.pk}/", {"started": started, "t": ticket.public_id, likert[0]: "9", likert[1]: "4"})
+    html = bad.content.decode()
+    assert bad.status_code == 422 and "field-error" in html and 'value="4" checked' in html
+    assert not QuestionnaireResponse.objects.exists()
+    clock.advance(minutes=3)
+    ok = phone.post(f"/q/{q.pk}/", {"started": started, "t": ticket.public_id, likert[0]: "5", likert[1]: "4",
+                                    "comment": "很好"})
+    assert ok.status_code == 200
+    response = QuestionnaireResponse.objects.get()
+    assert response.ticket_id == ticket.pk and response.answers[likert[0]] == 5
+    assert (response.submitted_at - response.started_at).total_seconds() == 180

@@ -127,3 +127,11 @@ def pad_ticket(*, counter, now: datetime.datetime):
     return (Ticket.objects.filter(counter=counter, status=TicketStatus.COMPLETED, rating__isnull=True,
                                   completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES))
             .select_related("service", "hall").order_by("-completed_at").first())
+
+
+def questionnaire_current(*, hall: Hall):
+    """The hall's newest published questionnaire (the one the phone pages offer)."""
+    from servicehall.quality.choices import SystemStatus
+    from servicehall.quality.models import Questionnaire
+
+    return Questionnaire.objects.filter(hall=hall, status=SystemStatus.PUBLISHED).order_by("-published_at").first()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("pad/<slug:hall_code>/pair/", views.pad_pair, name="pad_pair"),
     path("pad/<slug:hall_code>/rate", views.pad_rate, name="pad_rate"),
     path("t/<str:public_id>/rate", views.phone_rate, name="rate"),
+    path("q/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
 ]

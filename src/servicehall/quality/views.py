@@ -108,5 +108,48 @@ def phone_rate(request, public_id: str):
     existing = getattr(ticket, "rating", None) if done is None else done
     return render(request, "quality/rate.html", {
         "hall": hall, "ticket": ticket, "levels": _levels(hall), "errors": errors, "form": form,
-        "rated": existing, "track_url": reverse("queueing:track", args=[ticket.public_id])},
+        "rated": existing, "track_url": reverse("queueing:track", args=[ticket.public_id]),
+        "questionnaire": selectors.questionnaire_current(hall=hall)},
         status=422 if errors and "general" not in errors else 409 if errors else 200)
+
+
+def questionnaire(request, questionnaire_id: int):
+    """The citizen's questionnaire on the phone (from the rating page, the ticket's QR or a text). The
+    page carries a signed start time, so the cleaning can tell a two-second click-through."""
+    from django.core import signing
+    from django.shortcuts import get_object_or_404
+
+    from servicehall.quality.choices import SystemStatus
+    from servicehall.quality.models import Questionnaire
+
+    q = get_object_or_404(Questionnaire.objects.select_related("hall"), pk=questionnaire_id,
+                          status=SystemStatus.PUBLISHED)
+    ticket = None
+    if request.GET.get("t") or request.POST.get("t"):
+        from servicehall.queueing.models import Ticket
+
+        ticket = Ticket.objects.filter(public_id=request.GET.get("t") or request.POST.get("t"), hall=q.hall).first()
+    errors, done, answers = {}, None, {}
+    if request.method == "POST":
+        answers = {i["key"]: request.POST.get(i["key"], "") for i in q.items}
+        try:
+            started = signing.loads(request.POST.get("started", ""), salt="questionnaire", max_age=86400)
+            started_at = timezone.datetime.fromisoformat(started)
+        except (signing.BadSignature, ValueError, TypeError):
+            started_at = None
+        try:
+            done = services.response_submit(actor=Actor(ip=client_ip(request)), questionnaire=q, answers=answers,
+                                            channel=RatingChannel.PHONE, ticket=ticket, started_at=started_at)
+        except DomainError as exc:
+            errors = _errors(exc)
+    groups: list[dict] = []
+    for item in q.items:
+        if not groups or groups[-1]["indicator"] != item["indicator"]:
+            groups.append({"indicator": item["indicator"], "items": []})
+        groups[-1]["items"].append(item | {"value": str(answers.get(item["key"], "")),
+                                           "errors": errors.get(item["key"], [])})
+    return render(request, "quality/questionnaire.html", {
+        "hall": q.hall, "q": q, "groups": groups, "points": list(range(1, q.scale + 1)), "answers": answers,
+        "errors": errors, "done": done, "ticket": ticket,
+        "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire")},
+        status=422 if errors else 200)
