@@ -77,3 +77,34 @@ def test_the_phone_questionnaire_after_rating(clock, served, actors, hall_a):
     response = QuestionnaireResponse.objects.get()
     assert response.ticket_id == ticket.pk and response.answers[likert[0]] == 5
     assert (response.submitted_at - response.started_at).total_seconds() == 180
+
+
+def test_the_quality_office_works_a_case_and_weights_dimensions_by_ahp(clock, served, actors, staff):
+    from servicehall.quality import services
+    from servicehall.quality.models import Indicator, IndicatorSystem
+
+    services.rating_submit(actor=actors["citizen"], ticket=served(), level=1, comment="态度差")
+    manager = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    manager.force_login(staff["manager_a"])
+    page = manager.get("/staff/hall-a/quality/").content.decode()
+    assert "测试局" in page and "态度差" in page
+    case = Rectification.objects.get()
+    bad = manager.post("/staff/hall-a/quality/", {"case": case.pk, "action": "revisit", "note": ""})
+    assert bad.status_code == 422
+    manager.post("/staff/hall-a/quality/", {"case": case.pk, "action": "revisit", "note": "已电话回访"})
+    case.refresh_from_db()
+    assert case.status == "revisited"
+    manager.post("/staff/hall-a/quality/", {"template": "article"})
+    system = IndicatorSystem.objects.get()
+    url = f"/staff/hall-a/quality/systems/{system.pk}/"
+    html = manager.get(url).content.decode()
+    assert "a_0_1" in html and "服务效率" in html
+    refused = manager.post(url, {"parent": "", "a_0_1": "9", "a_0_2": str(1 / 9), "a_1_2": "9"})
+    assert refused.status_code == 422 and "CR" in refused.content.decode()
+    ok = manager.post(url, {"parent": "", "a_0_1": str(1 / 3), "a_0_2": "2", "a_1_2": "5"})
+    assert ok.status_code == 200
+    assert Indicator.objects.get(system=system, code="B").weight > 0.6
+    assert Client().get("/staff/hall-a/quality/").status_code == 302  # sign in first
+    other = Client()
+    other.force_login(staff["clerk_b"])
+    assert other.get("/staff/hall-a/quality/").status_code == 403

@@ -153,3 +153,125 @@ def questionnaire(request, questionnaire_id: int):
         "errors": errors, "done": done, "ticket": ticket,
         "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire")},
         status=422 if errors else 200)
+
+
+# ---------------------------------------------------------------- the quality office
+
+
+SAATY = [(9, "9"), (7, "7"), (5, "5"), (3, "3"), (1, "1"), (1 / 3, "1/3"), (1 / 5, "1/5"), (1 / 7, "1/7"),
+         (1 / 9, "1/9")]
+
+
+def _staff(request, hall, *roles):
+    from servicehall.core.actors import actor_from_request
+    from servicehall.core.permissions import require_role
+
+    actor = actor_from_request(request)
+    require_role(actor, hall, *roles)
+    return actor
+
+
+def office(request, hall_code: str):
+    """The quality office: 好差评 figures of the last 30 days, the rectification cases with their next
+    steps, the indicator systems."""
+    import datetime
+
+    from django.contrib.auth.views import redirect_to_login
+
+    from servicehall.core.choices import Role
+    from servicehall.core.permissions import has_role
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    hall = hall_get(code=hall_code)
+    actor = _staff(request, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
+    errors, notice = {}, ""
+    if request.method == "POST":
+        try:
+            notice = _office_post(request, actor, hall)
+        except DomainError as exc:
+            errors = _errors(exc)
+    today = timezone.now().astimezone(hall.tzinfo).date()
+    manager = has_role(request.user, hall, Role.MANAGER)
+    cases = selectors.rectification_list(hall=hall).exclude(status="closed")
+    if not manager and not has_role(request.user, hall, Role.EVALUATOR):
+        cases = cases.filter(assignee=request.user)
+    from servicehall.quality.choices import TRANSITIONS, RectificationAction
+
+    rows = []
+    for c in cases[:200]:
+        steps = [(a, RectificationAction(a).label) for (s, a) in TRANSITIONS if s == c.status]
+        rows.append({"case": c, "steps": steps, "overdue": (c.status == "open" and c.revisit_due < timezone.now())
+                     or c.rectify_due < timezone.now()})
+    return render(request, "quality/office.html", {
+        "hall": hall, "stats": selectors.rating_statistics(hall=hall, date_from=today - datetime.timedelta(days=30),
+                                                           date_to=today),
+        "cases": rows, "systems": selectors.system_list(hall=hall), "errors": errors, "notice": notice,
+        "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
+        "templates": [("article", _("The article's system")), ("servqual", "SERVQUAL"),
+                      ("haochaping", _("好差评 content"))]}, status=422 if errors else 200)
+
+
+def _office_post(request, actor, hall) -> str:
+    if request.POST.get("template"):
+        system = services.system_from_template(actor=actor, hall=hall, template=request.POST["template"])
+        return _("Draft “%(name)s” version %(v)s created.") % {"name": system.name, "v": system.version}
+    case = selectors.rectification_get(hall=hall, case_id=int(request.POST.get("case") or 0))
+    services.rectification_step(actor=actor, case=case, action=request.POST.get("action", ""),
+                                note=request.POST.get("note", ""))
+    return _("Case %(id)s updated.") % {"id": case.pk}
+
+
+def system_page(request, hall_code: str, system_id: int):
+    """An indicator system: the tree with local and global weights, and for each node the AHP form
+    (Saaty's scale for each pair) that sets its children's weights; publish; new version."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from servicehall.core.choices import Role
+    from servicehall.quality.models import Indicator
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    hall = hall_get(code=hall_code)
+    actor = _staff(request, hall, Role.MANAGER, Role.EVALUATOR)
+    system = selectors.system_get(hall=hall, system_id=system_id)
+    errors, notice, result = {}, "", None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                services.system_publish(actor=actor, system=system)
+                notice = _("Published: this version is now frozen.")
+            elif request.POST.get("action") == "version":
+                copy = services.system_new_version(actor=actor, system=system)
+                return redirect("quality:system", hall_code=hall.code, system_id=copy.pk)
+            else:
+                code = request.POST.get("parent") or None
+                parent = Indicator.objects.filter(system=system, code=code).first() if code else None
+                kids = list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
+                matrix = [[1.0] * len(kids) for _k in kids]
+                for i in range(len(kids)):
+                    for j in range(i + 1, len(kids)):
+                        value = float(request.POST.get(f"a_{i}_{j}") or 1)
+                        matrix[i][j], matrix[j][i] = value, 1 / value
+                result = services.judgement_submit(actor=actor, system=system, parent=parent, matrix=matrix)
+                notice = _("Judgement accepted (CR = %(cr).3f); the weights are updated.") % {"cr": result.cr}
+        except (DomainError, ValueError) as exc:
+            errors = _errors(exc) if isinstance(exc, DomainError) else {"general": [str(exc)]}
+        system.refresh_from_db()
+    nodes = [{"code": None, "name": _("Dimensions"), "children": selectors.tree(system=system)}]
+
+    def walk(children):
+        for n in children:
+            if n["children"]:
+                nodes.append(n)
+                walk(n["children"])
+
+    walk(nodes[0]["children"])
+    for n in nodes:
+        kids = n["children"]
+        n["pairs"] = [{"i": i, "j": j, "a": kids[i]["name"], "b": kids[j]["name"]}
+                      for i in range(len(kids)) for j in range(i + 1, len(kids))]
+    return render(request, "quality/system.html", {
+        "hall": hall, "system": system, "tree": nodes[0]["children"], "nodes": nodes, "scale": SAATY,
+        "problems": selectors.weight_problems(system=system), "errors": errors, "notice": notice,
+        "draft": system.status == "draft"}, status=422 if errors else 200)
