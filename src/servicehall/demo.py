@@ -87,6 +87,10 @@ def load_demo() -> DemoResult:
     for kind, name in ((DeviceKind.KIOSK, "一楼入口自助机"), (DeviceKind.DISPLAY, "一楼叫号大屏")):
         _device, raw = core.device_create(actor=actor, hall=hall, kind=kind, name=name)
         tokens[name] = raw
+    window_2 = hall.counters.get(number="2")
+    _device, tokens["2号窗口评价器"] = core.device_create(actor=actor, hall=hall, kind=DeviceKind.RATING_PAD,
+                                                      name="2号窗口评价器", counter=window_2)
+    _demo_quality(actor, hall)
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
 
 
@@ -119,6 +123,18 @@ def _demo_appointments(actor: Actor, hall: Hall) -> None:
                                            name=name, phone=f"139{n:04d}{n:04d}",
                                            id_number=DEMO_IDS[n % len(DEMO_IDS)] if plan.real_name else "")
             n += 1
+
+
+def _demo_quality(actor: Actor, hall: Hall) -> None:
+    """The article's indicator system weighted by AHP (efficiency first, as the article's survey found),
+    published, with its questionnaire, so the phone pages and the quality office have something."""
+    from servicehall.quality import services as quality
+
+    system = quality.system_from_template(actor=actor, hall=hall, template="article")
+    quality.judgement_submit(actor=actor, system=system, parent=None, matrix=[[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]])
+    quality.system_publish(actor=actor, system=system)
+    questionnaire = quality.questionnaire_generate(actor=actor, system=system, importance=True)
+    quality.questionnaire_publish(actor=actor, questionnaire=questionnaire)
 
 
 # Resident IDs with valid check characters, invented for the demo.

@@ -222,5 +222,6 @@ def asgi_site(transactional_db, settings):
     server.start()
     server.hall_code = HALL_CODE
     server.kiosk_token = next(raw for name, raw in result.device_tokens.items() if "自助" in name)
+    server.tokens = result.device_tokens
     yield server
     server.stop()

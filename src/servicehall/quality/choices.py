@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SystemStatus(models.TextChoices):
@@ -68,7 +69,7 @@ class RectificationStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("Reasonable: rectifying")
     EXPLAINED = "explained", _("Unreasonable: explained to the citizen")
     APPEALED = "appealed", _("Malicious or mistaken: under review")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
 
 
 class RectificationAction(models.TextChoices):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
@@ -148,10 +149,10 @@ class Rating(models.Model):
     counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
-    level = models.PositiveSmallIntegerField(_("level"), choices=RatingLevel)
+    level = models.PositiveSmallIntegerField(pgettext_lazy("rating", "level"), choices=RatingLevel)
     tags = models.JSONField(_("reasons"), default=list, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel)
+    channel = models.CharField(pgettext_lazy("rating", "channel"), max_length=10, choices=RatingChannel)
     is_default = models.BooleanField(_("default rating"), default=False)
     served_at = models.DateTimeField(_("served at"))
     rated_at = models.DateTimeField(_("rated at"))
@@ -231,7 +232,7 @@ class QuestionnaireResponse(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey("queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel)
+    channel = models.CharField(pgettext_lazy("rating", "channel"), max_length=10, choices=RatingChannel)
     device = models.ForeignKey("core.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     answers = models.JSONField(_("answers"), default=dict)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

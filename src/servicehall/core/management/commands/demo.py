@@ -26,5 +26,8 @@ class Command(BaseCommand):
                 if raw.startswith("shd_") and "自助" in name:
                     self.stdout.write(f"  Pair a browser as the kiosk ({name}), once:\n"
                                       f"    http://{shown_host}:{port}/kiosk/{result.hall.code}/pair/?token={raw}\n")
+                if raw.startswith("shd_") and "评价器" in name:
+                    self.stdout.write(f"  Pair a tablet as the rating pad of window 2 ({name}), once:\n"
+                                      f"    http://{shown_host}:{port}/pad/{result.hall.code}/pair/?token={raw}\n")
         if not no_serve:
             call_command("serve", host=host, port=port, workers=1)

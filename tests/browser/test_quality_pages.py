@@ -1,0 +1,83 @@
+"""好差评 in Chromium: a service is completed at window 2, the pad there wakes and the citizen rates it
+(a bad rating needs a reason); the phone then offers the questionnaire; the quality office sees the case
+and weighs the dimensions by AHP."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_queue_pages import KIOSK, PHONE, _kiosk_take, _sign_in
+
+pytestmark = pytest.mark.browser
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+OPEN_HOUR = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=SHANGHAI)
+PAD = {"width": 1280, "height": 800}
+
+
+def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
+        asgi_site, new_page, recorder, time_machine, screenshot):
+    from servicehall.core.models import Device
+
+    server = asgi_site
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    pad_token = [raw for name, raw in server.tokens.items() if "评价器" in name][0]
+    pad = new_page(viewport=PAD, recorder=recorder)
+    pad.goto(f"{server.url}/pad/{server.hall_code}/pair/?token={pad_token}")
+    expect(pad.locator(".pad-idle")).to_be_visible()
+    assert Device.objects.filter(kind="rating_pad").count() == 1
+
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    number, track_url = _kiosk_take(kiosk, server, "社会保障卡申领", phone="13812345678")
+
+    console = new_page(recorder=recorder)
+    _sign_in(console, server, "clerk")
+    console.goto(f"{server.url}/console/{server.hall_code}/")
+    console.locator("[data-open]", has_text="社保医保窗口").first.click()
+    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    assert re.search(r"2", console.locator("h1").inner_text())
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(number)
+    console.keyboard.press("s")
+    console.locator("[data-action=complete]").click()
+    expect(console.locator("#current-empty")).to_be_visible()
+
+    # The pad at window 2 wakes by itself and asks about this service; nothing is chosen in advance.
+    expect(pad.locator(".pad-ticket")).to_contain_text(number, timeout=10_000)
+    assert pad.locator("input[name=level]:checked").count() == 0
+    pad.locator(".rate-level", has_text="不满意").first.click()
+    pad.locator("button.rate-submit").click()
+    expect(pad.locator("#e-tags")).to_be_visible()  # a bad rating needs a reason
+    pad.locator(".rate-level", has_text="不满意").first.click()
+    pad.locator(".rate-tags:not([hidden]) .rate-tag", has_text="等候时间长").click()
+    screenshot(pad, "pad-rating-zh.png")
+    pad.locator("button.rate-submit").click()
+    expect(pad.locator("[data-thanks]")).to_be_visible()
+
+    phone = new_page(viewport=PHONE, recorder=recorder)
+    phone.goto(track_url)
+    expect(phone.locator("#t-rate")).to_be_visible()
+    phone.locator("#t-rate a").click()
+    expect(phone.locator(".book-ok")).to_be_visible()  # already rated at the pad
+    phone.locator("a.rate-link").click()
+    for item in phone.locator("fieldset.q-item").all()[:5]:
+        item.locator(".q-point", has_text="4").click()
+    screenshot(phone, "questionnaire-zh.png")
+    phone.locator("button.rate-submit").click()
+    expect(phone.locator(".book-ok")).to_be_visible()
+
+    office = new_page(recorder=recorder)
+    _sign_in(office, server, "manager")
+    office.goto(f"{server.url}/staff/{server.hall_code}/quality/")
+    expect(office.locator("table")).to_contain_text(number)
+    expect(office.locator("table")).to_contain_text("等候时间长")
+    screenshot(office, "quality-office-zh.png", full_page=True)
+    office.locator(".link-list a").first.click()
+    expect(office.locator("table.q-tree")).to_contain_text("服务效率")
+    screenshot(office, "indicator-system-zh.png", full_page=True)
+    errors = [e for e in recorder.errors() if "status of 422" not in e]
+    assert not errors, errors
