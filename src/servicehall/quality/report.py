@@ -1,0 +1,258 @@
+"""The service-quality report's numbers (服务质量报告): every measured indicator scored 0-100, dimension
+scores, the composite index and its change against the previous period of the same length, the weakest
+indicators with their evidence, reliability and validity of the questionnaire, the 好差评 figures and a
+methods appendix. A read: it computes, it writes nothing (pages, the PDF, the CSV and the monthly job
+all call ``report_build``).
+
+Scoring:
+- an objective indicator maps its value linearly from ``worst`` (0) to ``best`` (100), clamped;
+- a subjective indicator is the mean of its questionnaire items over the valid responses of the latest
+  cleaning run (all responses when none was run), mapped from 1..scale to 0-100;
+- the composite index is the weighted mean of the scored indicators by their global weights, re-normalised
+  over the indicators that have data (the report lists those without).
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+
+from servicehall.core.models import Hall
+from servicehall.quality import reliability, selectors
+from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, IndicatorKind, Metric
+from servicehall.quality.models import (
+    CleaningRun,
+    IndicatorSystem,
+    Questionnaire,
+    QuestionnaireResponse,
+    Rating,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the report covers: a hall and a period, optionally one counter, clerk or service item."""
+
+    hall: Hall
+    date_from: datetime.date
+    date_to: datetime.date
+    counter_id: int | None = None
+    clerk_id: int | None = None
+    service_id: int | None = None
+
+    def previous(self) -> "Scope":
+        days = (self.date_to - self.date_from).days + 1
+        return Scope(self.hall, self.date_from - datetime.timedelta(days=days),
+                     self.date_from - datetime.timedelta(days=1), self.counter_id, self.clerk_id, self.service_id)
+
+    def tickets(self):
+        from servicehall.queueing.models import Ticket
+
+        qs = Ticket.objects.filter(hall=self.hall, day__gte=self.date_from, day__lte=self.date_to)
+        if self.counter_id:
+            qs = qs.filter(counter_id=self.counter_id)
+        if self.clerk_id:
+            qs = qs.filter(clerk_id=self.clerk_id)
+        if self.service_id:
+            qs = qs.filter(service_id=self.service_id)
+        return qs
+
+
+def objective_values(scope: Scope) -> dict[str, float | None]:
+    """The operational figures the objective indicators are computed from (None: no data)."""
+    from servicehall.appointments.models import Appointment
+    from servicehall.queueing.choices import TicketStatus
+
+    tickets = scope.tickets()
+    waits = list(tickets.filter(wait_seconds__isnull=False).values_list("wait_seconds", flat=True))
+    c = tickets.aggregate(
+        issued=Count("id"), completed=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
+        no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+        abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, called_at__isnull=True)),
+        service=Avg("service_seconds", filter=Q(status=TicketStatus.COMPLETED)))
+    ratings = Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False).aggregate(
+        active=Count("id"), good=Count("id", filter=Q(level__in=GOOD_LEVELS)),
+        bad=Count("id", filter=Q(level__in=BAD_LEVELS)))
+    appts = Appointment.objects.filter(hall=scope.hall, day__gte=scope.date_from, day__lte=scope.date_to,
+                                       status="checked_in")
+    if scope.service_id:
+        appts = appts.filter(service_id=scope.service_id)
+    a = appts.aggregate(n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
+    waits_min = sorted(w / 60 for w in waits)
+    return {
+        Metric.WAIT_MEAN: round(statistics.fmean(waits_min), 2) if waits_min else None,
+        Metric.WAIT_P90: round(_p90(waits_min), 2) if waits_min else None,
+        Metric.SERVICE_VS_STANDARD: None,
+        Metric.NO_SHOW_RATE: _pct(c["no_show"], c["completed"] + c["no_show"]),
+        Metric.ABANDON_RATE: _pct(c["abandoned"], c["issued"]),
+        Metric.APPOINTMENT_PUNCTUALITY: _pct(a["n"] - a["late"], a["n"]),
+        Metric.GOOD_RATING_RATE: _pct(ratings["good"], ratings["active"]),
+        Metric.COMPLAINTS_PER_1000: round(1000 * ratings["bad"] / c["completed"], 2) if c["completed"] else None,
+        Metric.ON_TIME_CASES: None,
+        "services": c["completed"],
+    }
+
+
+def _p90(values: list[float]) -> float:
+    from servicehall.quality.descriptive import percentile
+
+    return float(percentile(values, 90))
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def score_linear(value: float | None, best: float | None, worst: float | None) -> float | None:
+    """0 at ``worst``, 100 at ``best``, linear between, clamped (works for either direction)."""
+    if value is None or best is None or worst is None or best == worst:
+        return None
+    return round(max(0.0, min(100.0, 100 * (value - worst) / (best - worst))), 1)
+
+
+def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tuple[dict, dict]:
+    """Per indicator code: the 0-100 score from the valid responses of the period, with n; and the rows per
+    dimension-less item key (for reliability)."""
+    if questionnaire is None:
+        return {}, {}
+    responses = QuestionnaireResponse.objects.filter(
+        questionnaire=questionnaire, submitted_at__date__gte=scope.date_from, submitted_at__date__lte=scope.date_to)
+    if scope.counter_id or scope.clerk_id or scope.service_id:
+        responses = responses.filter(ticket__in=scope.tickets())
+    run = CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first()
+    flagged = set(run.flags) if run else set()
+    answers = [r.answers for r in responses.only("id", "answers") if str(r.id) not in flagged]
+    by_indicator: dict[str, list[float]] = {}
+    columns: dict[str, list[float | None]] = {}
+    scale = questionnaire.scale
+    for item in questionnaire.items:
+        if item["kind"] not in ("likert", "perception"):
+            continue
+        values = [a.get(item["key"]) for a in answers]
+        numbers = [float(v) for v in values if isinstance(v, int | float) and 1 <= v <= scale]
+        by_indicator.setdefault(item["indicator"], []).extend(numbers)
+        columns[item["key"]] = [float(v) if isinstance(v, int | float) and 1 <= v <= scale else None for v in values]
+    scores = {code: {"score": round(100 * (statistics.fmean(v) - 1) / (scale - 1), 1), "n": len(v),
+                     "mean": round(statistics.fmean(v), 3)}
+              for code, v in by_indicator.items() if v}
+    return scores, columns
+
+
+def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questionnaire | None = None,
+                 with_previous: bool = True) -> dict:
+    questionnaire = questionnaire or Questionnaire.objects.filter(system=system).order_by("-created_at").first()
+    values = objective_values(scope)
+    subjective, columns = subjective_scores(questionnaire, scope)
+    tree = selectors.tree(system=system)
+    rows, missing = [], []
+    for dimension in tree:
+        for leaf in _leaves(dimension):
+            if leaf["kind"] == IndicatorKind.OBJECTIVE:
+                value = values.get(leaf["metric"])
+                score = score_linear(value, leaf["best"], leaf["worst"])
+                evidence = {"value": value, "metric": leaf["metric"], "best": leaf["best"], "worst": leaf["worst"]}
+            else:
+                found = subjective.get(leaf["code"])
+                score = found["score"] if found else None
+                evidence = found or {}
+            row = {"dimension": dimension["code"], "dimension_name": dimension["name"], "code": leaf["code"],
+                   "name": leaf["name"], "kind": leaf["kind"], "weight": leaf["global_weight"], "score": score,
+                   "evidence": evidence}
+            (rows if score is not None else missing).append(row)
+    weight = sum(r["weight"] for r in rows)
+    index = round(sum(r["weight"] * r["score"] for r in rows) / weight, 1) if weight else None
+    dimensions = []
+    for dimension in tree:
+        mine = [r for r in rows if r["dimension"] == dimension["code"]]
+        w = sum(r["weight"] for r in mine)
+        dimensions.append({"code": dimension["code"], "name": dimension["name"], "weight": dimension["weight"],
+                           "score": round(sum(r["weight"] * r["score"] for r in mine) / w, 1) if w else None})
+    # The weakest: what costs the index most (weight x shortfall from 100).
+    weakest = sorted(rows, key=lambda r: r["weight"] * (100 - r["score"]), reverse=True)[:5]
+    previous = None
+    if with_previous:
+        previous = report_build(system=system, scope=scope.previous(), questionnaire=questionnaire,
+                                with_previous=False)["index"]
+    return {
+        "scope": scope, "system": system, "questionnaire": questionnaire, "index": index, "previous_index": previous,
+        "change": round(index - previous, 1) if index is not None and previous is not None else None,
+        "dimensions": dimensions, "indicators": rows, "missing": missing, "weakest": weakest,
+        "objective": values, "reliability": _reliability(system, questionnaire, columns),
+        "ratings": selectors.rating_statistics(hall=scope.hall, date_from=scope.date_from, date_to=scope.date_to),
+        "methods": _methods(system, questionnaire),
+    }
+
+
+def _leaves(node: dict) -> list[dict]:
+    if not node["children"]:
+        return [node] if node["kind"] != IndicatorKind.DIMENSION else []
+    return [leaf for child in node["children"] for leaf in _leaves(child)]
+
+
+def _reliability(system, questionnaire, columns: dict) -> list[dict]:
+    """Cronbach's α per dimension (its items as columns) and KMO/Bartlett over all items, with warnings."""
+    if questionnaire is None or not columns:
+        return []
+    dims: dict[str, list[str]] = {}
+    leaf_dim = {leaf["code"]: d["code"] for d in selectors.tree(system=system) for leaf in _leaves(d)}
+    for item in questionnaire.items:
+        if item["key"] in columns:
+            dims.setdefault(leaf_dim.get(item["indicator"], "?"), []).append(item["key"])
+    out = []
+    for code, keys in dims.items():
+        rows = [list(r) for r in zip(*(columns[k] for k in keys), strict=True)]
+        entry = {"dimension": code, "items": len(keys), "alpha": None, "warnings": []}
+        try:
+            alpha = reliability.cronbach_alpha(rows)
+            entry |= {"alpha": round(alpha.alpha, 3), "ci_low": round(alpha.ci_low, 3),
+                      "ci_high": round(alpha.ci_high, 3), "n": alpha.n}
+            if alpha.alpha < 0.7:
+                entry["warnings"].append(f"α = {alpha.alpha:.2f} < 0.70: the items of this dimension do not "
+                                         "measure one thing consistently.")
+        except ValueError as exc:
+            entry["warnings"].append(str(exc))
+        out.append(entry)
+    every = [list(r) for r in zip(*columns.values(), strict=True)]
+    try:
+        kmo = reliability.kmo_bartlett(every)
+        out.append({"dimension": "KMO", "kmo": round(kmo.kmo, 3), "chi2": kmo.chi2, "df": kmo.df, "p": kmo.p,
+                    "n": kmo.n, "warnings": list(kmo.warnings)})
+    except ValueError as exc:
+        out.append({"dimension": "KMO", "kmo": None, "warnings": [str(exc)]})
+    return out
+
+
+def _methods(system, questionnaire) -> dict:
+    from servicehall.quality.models import Judgement
+
+    judgements = [{"parent": j.parent.code if j.parent else None, "expert": str(j.expert), "cr": round(j.cr, 4),
+                   "ri_table": j.ri_table} for j in Judgement.objects.filter(system=system).select_related("parent",
+                                                                                                         "expert")]
+    run = CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first() \
+        if questionnaire else None
+    return {"judgements": judgements, "ri_table": system.ri_table,
+            "cleaning": {"total": run.total, "valid": run.valid, "valid_rate": run.valid_rate, "counts": run.counts,
+                         "rules": run.rules, "at": run.created_at} if run else None,
+            "operator": "weighted_average", "system_version": system.version}
+
+
+def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter") -> list[dict]:
+    """The composite index per counter (or clerk, or service item) over the same period, best first."""
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.core.models import Counter
+
+    if by == "counter":
+        units = [(c.pk, f"{c.number} {c.name}") for c in Counter.objects.filter(hall=scope.hall, active=True)]
+        make = lambda pk: Scope(scope.hall, scope.date_from, scope.date_to, counter_id=pk)  # noqa: E731
+    elif by == "service":
+        units = [(i.pk, i.name) for i in ServiceItem.objects.filter(hall=scope.hall, active=True)]
+        make = lambda pk: Scope(scope.hall, scope.date_from, scope.date_to, service_id=pk)  # noqa: E731
+    else:
+        raise ValueError("rank by counter or service")
+    rows = []
+    for pk, label in units:
+        built = report_build(system=system, scope=make(pk), with_previous=False)
+        if built["index"] is not None and built["objective"]["services"]:
+            rows.append({"id": pk, "label": label, "index": built["index"], "services": built["objective"]["services"]})
+    return sorted(rows, key=lambda r: r["index"], reverse=True)
