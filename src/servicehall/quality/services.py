@@ -97,12 +97,19 @@ def system_new_version(*, actor: Actor, system: IndicatorSystem) -> IndicatorSys
     copy = IndicatorSystem.objects.create(hall=system.hall, name=system.name, version=version + 1,
                                           template=system.template, ri_table=system.ri_table,
                                           created_at=timezone.now(), based_on=system)
-    mapping: dict[int, Indicator] = {}
-    for r in Indicator.objects.filter(system=system).order_by("parent_id", "position", "id"):
-        old_pk, parent = r.pk, mapping.get(r.parent_id)
-        r.pk, r.id, r.system, r.parent = None, None, copy, parent
-        r.save(force_insert=True)
-        mapping[old_pk] = r
+    rows = list(Indicator.objects.filter(system=system).order_by("position", "id"))
+    mapping: dict[int | None, Indicator | None] = {None: None}
+    pending = rows
+    while pending:  # parents before their children, level by level (NULLs sort differently per database)
+        ready = [r for r in pending if r.parent_id in mapping]
+        pending = [r for r in pending if r.parent_id not in mapping]
+        if not ready:
+            raise Conflict(_("The indicator tree is broken: some indicators have no parent in this version."))
+        for r in ready:
+            old_pk, parent = r.pk, mapping[r.parent_id]
+            r.pk, r.id, r.system, r.parent = None, None, copy, parent
+            r.save(force_insert=True)
+            mapping[old_pk] = r
     audit_record(actor=actor, action="quality.system_version", hall=system.hall, obj=copy,
                  after={"based_on": system.pk, "version": copy.version})
     return copy
