@@ -63,3 +63,39 @@ def test_the_report_warns_when_answers_are_noise(clock, hall_a, items_a, actors,
                                                                   datetime.date(2030, 2, 28)))
     warnings = [w for r in built["reliability"] for w in r["warnings"]]
     assert any("α" in w for w in warnings) and any("KMO" in w for w in warnings), warnings
+
+
+def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, staff):
+    import io
+
+    from django.test import Client
+    from pypdf import PdfReader
+
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    url = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-05"
+    html = client.get(url).content.decode()
+    assert "服务环境" in html and "<svg" in html and "q-index" in html
+    pdf = client.get(url + "&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "甲区政务服务中心" in text and "服务效率" in text
+    csv = client.get(url + "&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("dimension,code") and "C2" in csv
+    assert client.get("/staff/hall-a/quality/report/?from=2030-03-09&to=2030-03-01").status_code == 422
+    clerk = Client()
+    clerk.force_login(staff["clerk_a"])
+    assert clerk.get(url).status_code == 403
+
+
+def test_the_worker_writes_last_month_s_report_once(clock, hall_a, items_a, actors, published, settings, tmp_path):
+    from servicehall.quality.report import monthly_report_write
+
+    settings.VAR_DIR = tmp_path
+    simulate(hall=hall_a, questionnaire=published[1], days=3, tickets_per_day=20, start=datetime.date(2030, 2, 10))
+    assert monthly_report_write() == 1  # the clock says March: February's report
+    assert (tmp_path / "reports" / "hall-a" / "2030-02.pdf").read_bytes().startswith(b"%PDF")
+    assert "C2" in (tmp_path / "reports" / "hall-a" / "2030-02.csv").read_text(encoding="utf-8-sig")
+    assert monthly_report_write() == 0

@@ -256,3 +256,40 @@ def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter") -> li
         if built["index"] is not None and built["objective"]["services"]:
             rows.append({"id": pk, "label": label, "index": built["index"], "services": built["objective"]["services"]})
     return sorted(rows, key=lambda r: r["index"], reverse=True)
+
+
+def monthly_report_write(*, now=None) -> int:
+    """Write last month's report for every active hall with a published indicator system (idempotent)."""
+    import csv
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from servicehall.quality.choices import SystemStatus
+    from servicehall.quality.pdf import report_pdf
+
+    written = 0
+    for hall in Hall.objects.filter(active=True):
+        system = IndicatorSystem.objects.filter(hall=hall, status=SystemStatus.PUBLISHED).order_by(
+            "-published_at").first()
+        if system is None:
+            continue
+        today = (now or timezone.now()).astimezone(hall.tzinfo).date()
+        last_day = today.replace(day=1) - datetime.timedelta(days=1)
+        first_day = last_day.replace(day=1)
+        folder = settings.VAR_DIR / "reports" / hall.code
+        target = folder / f"{first_day:%Y-%m}.pdf"
+        if target.exists():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        with override("zh-hans"):
+            built = report_build(system=system, scope=Scope(hall, first_day, last_day))
+            target.write_bytes(report_pdf(built))
+        with open(folder / f"{first_day:%Y-%m}.csv", "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score"])
+            for r in built["indicators"] + built["missing"]:
+                writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"]])
+        written += 1
+    return written

@@ -15,3 +15,12 @@ def overdue() -> str:
     from servicehall.quality.services import rectifications_overdue
 
     return f"alerted {rectifications_overdue()}"
+
+
+@job("quality.monthly_reports", every_seconds=3600)
+def monthly_reports() -> str:
+    """After a month ends, write each hall's report of that month (PDF and CSV) to var/reports/<hall>/,
+    once, with the hall's newest published indicator system."""
+    from servicehall.quality.report import monthly_report_write
+
+    return f"written {monthly_report_write()}"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("t/<str:public_id>/rate", views.phone_rate, name="rate"),
     path("q/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
     path("staff/<slug:hall_code>/quality/", views.office, name="office"),
+    path("staff/<slug:hall_code>/quality/report/", views.report_page, name="report"),
     path("staff/<slug:hall_code>/quality/systems/<int:system_id>/", views.system_page, name="system"),
 ]

@@ -275,3 +275,68 @@ def system_page(request, hall_code: str, system_id: int):
         "hall": hall, "system": system, "tree": nodes[0]["children"], "nodes": nodes, "scale": SAATY,
         "problems": selectors.weight_problems(system=system), "errors": errors, "notice": notice,
         "draft": system.status == "draft"}, status=422 if errors else 200)
+
+
+def report_page(request, hall_code: str):
+    """The service-quality report for a scope and period: page, PDF (``?format=pdf``) or CSV
+    (``?format=csv``)."""
+    import csv
+    import datetime
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponse
+
+    from servicehall.core.choices import Role
+    from servicehall.quality import charts, report
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    hall = hall_get(code=hall_code)
+    _staff(request, hall, Role.MANAGER, Role.EVALUATOR)
+    systems = list(selectors.system_list(hall=hall))
+    published = [s for s in systems if s.status == "published"] or systems
+    chosen = next((s for s in systems if str(s.pk) == request.GET.get("system")), published[0] if published else None)
+    today = timezone.now().astimezone(hall.tzinfo).date()
+
+    def day(name, default):
+        try:
+            return datetime.date.fromisoformat(request.GET.get(name) or "")
+        except ValueError:
+            return default
+
+    date_to = day("to", today)
+    date_from = day("from", date_to - datetime.timedelta(days=29))
+    errors = {}
+    if date_from > date_to:
+        errors["from"] = [_("The start is after the end.")]
+        date_from = date_to
+    built = None
+    if chosen is not None:
+        built = report.report_build(system=chosen, scope=report.Scope(hall, date_from, date_to))
+    fmt = request.GET.get("format")
+    if built is not None and fmt == "pdf":
+        from servicehall.quality.pdf import report_pdf
+
+        response = HttpResponse(report_pdf(built), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="quality-{hall.code}-{date_from}-{date_to}.pdf"'
+        return response
+    if built is not None and fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="quality-{hall.code}-{date_from}-{date_to}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
+        for r in built["indicators"] + built["missing"]:
+            writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"],
+                             r["evidence"]])
+        return response
+    radar = bars = ""
+    ranked = []
+    if built is not None:
+        radar = charts.radar_svg([d["name"] for d in built["dimensions"]], [d["score"] for d in built["dimensions"]])
+        bars = charts.bars_svg([(f"{r['code']} {r['name']}", r["score"]) for r in built["indicators"]])
+        ranked = report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to))
+    return render(request, "quality/report.html", {
+        "hall": hall, "systems": systems, "chosen": chosen, "built": built, "date_from": date_from,
+        "date_to": date_to, "radar": radar, "bars": bars, "ranked": ranked, "errors": errors,
+        "query": request.GET.urlencode()}, status=422 if errors else 200)

@@ -1,0 +1,114 @@
+"""The service-quality report as a PDF with embedded Chinese glyphs (the catalogue's font set-up), with a
+radar of the dimensions drawn by ReportLab's own charts."""
+
+import io
+
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.spider import SpiderChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+from servicehall.catalog.pdf import _p, _styles, cjk_font_name
+
+GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+
+
+def _fmt(v, digits: int = 1) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+def _table(rows, widths, st) -> Table:
+    t = Table([[_p(c, st["cell"]) for c in row] for row in rows], colWidths=widths, repeatRows=1)
+    t.setStyle(GRID)
+    return t
+
+
+def _radar(dimensions: list[dict], font: str) -> Drawing:
+    d = Drawing(90 * mm, 70 * mm)
+    chart = SpiderChart()
+    chart.x, chart.y, chart.width, chart.height = 10 * mm, 5 * mm, 70 * mm, 60 * mm
+    chart.data = [[x["score"] or 0 for x in dimensions]]
+    chart.labels = [f"{x['name']} {_fmt(x['score'], 0)}" for x in dimensions]
+    chart.strands[0].strokeColor = colors.HexColor("#b91c1c")
+    chart.strands[0].fillColor = colors.Color(0.73, 0.11, 0.11, alpha=0.2)
+    chart.strandLabels.fontName = font
+    chart.spokeLabels.fontName = font
+    chart.spokeLabels.fontSize = 9
+    d.add(chart)
+    return d
+
+
+def report_pdf(built: dict) -> bytes:
+    font = cjk_font_name()
+    st = _styles(font)
+    scope, system = built["scope"], built["system"]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
+                            bottomMargin=14 * mm, title=_("Service-quality report"), author=scope.hall.name)
+    change = "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
+    story = [
+        _p(scope.hall.name, st["subtitle"]),
+        _p(_("Service-quality report"), st["title"]),
+        _p(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
+        Spacer(1, 5 * mm),
+        _p(f"{_('Composite service-quality index')}: {_fmt(built['index'])} / 100 {change}", st["h2"]),
+    ]
+    if len(built["dimensions"]) >= 3:
+        story.append(_radar(built["dimensions"], font))
+    story.append(_table([[_("Dimension"), _("Weight"), _("Score")]] + [
+        [d["name"], _fmt(d["weight"], 3), _fmt(d["score"])] for d in built["dimensions"]],
+        [70 * mm, 40 * mm, 40 * mm], st))
+    story += [_p(_("The weakest indicators"), st["h2"]), _table(
+        [[_("Indicator"), _("Weight"), _("Score"), _("Evidence")]] + [
+            [f"{r['code']} {r['name']}", _fmt(r["weight"], 3), _fmt(r["score"]), _evidence(r)]
+            for r in built["weakest"]], [55 * mm, 22 * mm, 22 * mm, 79 * mm], st)]
+    story += [_p(_("Every indicator"), st["h2"]), _table(
+        [[_("Dimension"), _("Indicator"), _("Kind"), _("Weight"), _("Score")]] + [
+            [r["dimension_name"], f"{r['code']} {r['name']}", r["kind"], _fmt(r["weight"], 3), _fmt(r["score"])]
+            for r in built["indicators"]], [30 * mm, 60 * mm, 30 * mm, 28 * mm, 30 * mm], st)]
+    if built["missing"]:
+        story.append(_p(_("Without data in this period: %(list)s") % {
+            "list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])}, st["small"]))
+    ratings = built["ratings"]
+    story += [_p(_("好差评"), st["h2"]), _table([
+        [_("Services completed"), _("Active ratings"), _("Participation"), _("Good"), _("Bad"), _("Rectified"),
+         _("On time")],
+        [ratings["served"], ratings["active"], _pct(ratings["participation_rate"]), _pct(ratings["good_rate"]),
+         _pct(ratings["bad_rate"]), _pct(ratings["rectified_rate"]), _pct(ratings["on_time_rate"])]],
+        [25 * mm] * 7, st)]
+    story.append(_p(_("Reliability and validity"), st["h2"]))
+    for r in built["reliability"]:
+        head = (f"KMO = {_fmt(r.get('kmo'), 3)}" if r["dimension"] == "KMO"
+                else f"{r['dimension']}: α = {_fmt(r.get('alpha'), 3)} [{_fmt(r.get('ci_low'), 3)}, "
+                     f"{_fmt(r.get('ci_high'), 3)}]")
+        story.append(_p(head + ("；" + "；".join(r["warnings"]) if r["warnings"] else ""), st["base"]))
+    methods = built["methods"]
+    story.append(_p(_("Methods"), st["h2"]))
+    story.append(_p(_("Weights by AHP (random index table %(table)s); consistency ratios: %(crs)s.") % {
+        "table": methods["ri_table"], "crs": "、".join(f"{j['parent'] or '—'} {j['cr']:.3f}"
+                                                      for j in methods["judgements"]) or "—"}, st["base"]))
+    if methods["cleaning"]:
+        c = methods["cleaning"]
+        story.append(_p(_("Cleaning: %(valid)s valid of %(total)s responses; removed per rule: %(counts)s.") % {
+            "valid": c["valid"], "total": c["total"], "counts": "、".join(f"{k} {v}" for k, v in c["counts"].items())},
+            st["base"]))
+    story.append(_p(_("Composite: weighted average of the indicators' 0-100 scores by their global weights."),
+                    st["base"]))
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{100 * v:.1f}%"
+
+
+def _evidence(row: dict) -> str:
+    e = row["evidence"]
+    if row["kind"] == "objective":
+        return f"{e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
+    return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
