@@ -55,7 +55,7 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
     tickets = list(Ticket.objects.filter(hall=hall, day__gte=start,
                                          day__lt=start + datetime.timedelta(days=days)).select_related("counter"))
     ratings, responses = [], []
-    likert = [i for i in questionnaire.items if i["kind"] in ("likert", "perception")] if questionnaire else []
+    likert = [i for i in questionnaire.items if i["kind"] != "text"] if questionnaire else []
     for t in tickets:
         if rng.random() < rating_share:
             bad = rng.random() < (0.5 if t.counter_id == bad_window.pk else 0.03)
@@ -68,6 +68,10 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
             answers = {}
             for item in likert:
                 centre = 2.0 if item["indicator"] == "C2" else 4.1  # the planted weak environment
+                if item["kind"] == "importance":
+                    centre = 4.5 if item["indicator"].startswith("B") else 3.8  # efficiency matters most
+                elif item["kind"] == "expectation":
+                    centre = 4.6
                 if t.counter_id == bad_window.pk and item["indicator"].startswith("A"):
                     centre = 2.5  # and the planted window: its attitude is what people complain about
                 answers[item["key"]] = max(1, min(questionnaire.scale, round(rng.gauss(centre + person, 0.6))))
