@@ -79,5 +79,34 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     office.locator(".link-list a").first.click()
     expect(office.locator("table.q-tree")).to_contain_text("服务效率")
     screenshot(office, "indicator-system-zh.png", full_page=True)
+
+    # The report of the day: the page, then its PDF downloaded as a user would.
+    office.goto(f"{server.url}/staff/{server.hall_code}/quality/report/?from=2031-03-12&to=2031-03-12")
+    expect(office.locator(".q-index")).to_be_visible()
+    expect(office.locator(".q-radar svg")).to_be_visible()
+    screenshot(office, "quality-report-zh.png", full_page=True)
+    with office.expect_download() as download:
+        office.locator("a.btn", has_text="PDF").click()
+    path = download.value.path()
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    first = PdfReader(path).pages[0].extract_text()
+    assert "服务质量报告" in first and "青山区政务服务中心" in first
+    _render_first_page(path)
     errors = [e for e in recorder.errors() if "status of 422" not in e]
     assert not errors, errors
+
+
+def _render_first_page(path) -> None:
+    """With SERVICEHALL_SCREENSHOTS=1 (and poppler's pdftoppm), keep the PDF's first page as a PNG to look at."""
+    import os
+    import shutil
+    import subprocess
+
+    from tests.browser.conftest import SCREENSHOT_DIR
+
+    if os.environ.get("SERVICEHALL_SCREENSHOTS") == "1" and shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
+                        str(SCREENSHOT_DIR / "quality-report-pdf-page1")], check=True)

@@ -110,5 +110,5 @@ def _pct(v) -> str:
 def _evidence(row: dict) -> str:
     e = row["evidence"]
     if row["kind"] == "objective":
-        return f"{e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
+        return f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
     return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"

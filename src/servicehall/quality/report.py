@@ -151,7 +151,8 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
             if leaf["kind"] == IndicatorKind.OBJECTIVE:
                 value = values.get(leaf["metric"])
                 score = score_linear(value, leaf["best"], leaf["worst"])
-                evidence = {"value": value, "metric": leaf["metric"], "best": leaf["best"], "worst": leaf["worst"]}
+                evidence = {"value": value, "metric": leaf["metric"], "metric_name": str(Metric(leaf["metric"]).label),
+                            "best": leaf["best"], "worst": leaf["worst"]}
             else:
                 found = subjective.get(leaf["code"])
                 score = found["score"] if found else None
@@ -169,7 +170,8 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
         dimensions.append({"code": dimension["code"], "name": dimension["name"], "weight": dimension["weight"],
                            "score": round(sum(r["weight"] * r["score"] for r in mine) / w, 1) if w else None})
     # The weakest: what costs the index most (weight x shortfall from 100).
-    weakest = sorted(rows, key=lambda r: r["weight"] * (100 - r["score"]), reverse=True)[:5]
+    weakest = sorted((r for r in rows if r["score"] < 100), key=lambda r: r["weight"] * (100 - r["score"]),
+                     reverse=True)[:5]
     previous = None
     if with_previous:
         previous = report_build(system=system, scope=scope.previous(), questionnaire=questionnaire,
@@ -219,7 +221,7 @@ def _reliability(system, questionnaire, columns: dict) -> list[dict]:
         out.append({"dimension": "KMO", "kmo": round(kmo.kmo, 3), "chi2": kmo.chi2, "df": kmo.df, "p": kmo.p,
                     "n": kmo.n, "warnings": list(kmo.warnings)})
     except ValueError as exc:
-        out.append({"dimension": "KMO", "kmo": None, "warnings": [str(exc)]})
+        out.append({"dimension": "KMO", "kmo": None, "chi2": None, "p": None, "warnings": [str(exc)]})
     return out
 
 
