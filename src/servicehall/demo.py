@@ -135,6 +135,14 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
     quality.system_publish(actor=actor, system=system)
     questionnaire = quality.questionnaire_generate(actor=actor, system=system, importance=True)
     quality.questionnaire_publish(actor=actor, questionnaire=questionnaire)
+    # Thirty days of simulated history before today, so the quality office and the report have data (the
+    # weaknesses planted by the simulation are what the report should point at).
+    from servicehall.quality.simulate import simulate
+
+    today = datetime.date.today()
+    simulate(hall=hall, questionnaire=questionnaire, days=30, tickets_per_day=60,
+             start=today - datetime.timedelta(days=30), response_share=0.25)
+    quality.cleaning_run(actor=actor, questionnaire=questionnaire)
 
 
 # Resident IDs with valid check characters, invented for the demo.
@@ -156,6 +164,8 @@ def demo_summary(base_url: str) -> str:
         f"    Book an appointment {base_url}/book/{hall.code}/",
         f"    Kiosk check-in      {base_url}/kiosk/{hall.code}/check-in/",
         f"    Appointments        {base_url}/staff/{hall.code}/appointments/   (sign in as manager)",
+        f"    Service quality     {base_url}/staff/{hall.code}/quality/   (report: …/quality/report/)",
+        f"    Rate a service      {base_url}/pad/{hall.code}/   (the rating pad; pair it below)",
         f"    Staff sign-in       {base_url}/login/",
         f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
         f"    Administration      {base_url}/admin/",
