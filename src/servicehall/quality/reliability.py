@@ -26,11 +26,13 @@ def complete_rows(rows, *, min_items: int = 2, min_rows: int = 2) -> tuple[np.nd
     number of rows removed. ValueError for ragged rows, non-numbers, or too few items or respondents."""
     if rows is None:
         raise ValueError("no answers given")
+    # A float matrix with NaN for missing (a year of answers) needs no Python loop.
+    raw = rows if isinstance(rows, np.ndarray) and rows.dtype.kind == "f" else None
     try:
-        raw = [[math.nan if v is None else v for v in row] for row in rows]
+        raw = raw if raw is not None else [[math.nan if v is None else v for v in row] for row in rows]
     except TypeError as exc:
         raise ValueError("answers must be rows (respondents) of item values") from exc
-    widths = {len(r) for r in raw}
+    widths = {raw.shape[1]} if isinstance(raw, np.ndarray) and raw.ndim == 2 else {len(r) for r in raw}
     if len(widths) > 1:
         raise ValueError(f"every respondent must have the same number of items; got row lengths {sorted(widths)}")
     try:
