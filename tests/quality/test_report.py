@@ -99,3 +99,27 @@ def test_the_worker_writes_last_month_s_report_once(clock, hall_a, items_a, acto
     assert (tmp_path / "reports" / "hall-a" / "2030-02.pdf").read_bytes().startswith(b"%PDF")
     assert "C2" in (tmp_path / "reports" / "hall-a" / "2030-02.csv").read_text(encoding="utf-8-sig")
     assert monthly_report_write() == 0
+
+
+def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, published, staff):
+    from django.test import Client
+
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=40, tickets_per_day=15, start=datetime.date(2030, 1, 10))
+    scope = report.Scope(hall_a, datetime.date(2030, 1, 10), datetime.date(2030, 2, 18))
+    built = report.report_build(system=system, scope=scope, fuzzy_operator="weighted_average")
+    f = built["fuzzy"]
+    assert f["operator"] == "weighted_average" and f["grades"] == [100, 80, 60, 40, 20]
+    assert abs(sum(f["b"]) - 1) < 1e-3 and all(abs(sum(d["b"]) - 1) < 1e-3 for d in f["dimensions"])  # 4 decimals
+    by_dim = {d["code"]: d["score"] for d in f["dimensions"]}
+    assert by_dim["C"] < by_dim["A"]  # the planted poor environment drags 服务质量 down
+    assert [m["month"] for m in built["trend"]] == ["2030-01", "2030-02"]
+    assert 35 < built["trend"][0]["wait_minutes"] < 45 and built["trend"][0]["services"] == 22 * 15
+    other = report.report_build(system=system, scope=scope, fuzzy_operator="max_min")
+    assert other["fuzzy"]["operator"] == "max_min" and other["fuzzy"]["score"] != f["score"]
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    html = client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min").content.decode()
+    assert "max_min" in html and "2030-02" in html
+    assert client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min&format=pdf"
+                      ).content.startswith(b"%PDF")

@@ -74,6 +74,18 @@ def report_pdf(built: dict) -> bytes:
     if built["missing"]:
         story.append(_p(_("Without data in this period: %(list)s") % {
             "list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])}, st["small"]))
+    if built.get("trend"):
+        story += [_p(_("By month"), st["h2"]), _table(
+            [[_("Month"), _("Services completed"), _("Mean wait (minutes)"), _("Good")]] + [
+                [m["month"], m["services"], _fmt(m["wait_minutes"]), "—" if m["good_rate"] is None else
+                 f"{m['good_rate']}%"] for m in built["trend"]], [40 * mm, 45 * mm, 50 * mm, 40 * mm], st)]
+    if built.get("fuzzy"):
+        f = built["fuzzy"]
+        story += [_p(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]), _table(
+            [[_("Dimension"), "B", _("Score")]] + [[d["name"], " / ".join(f"{x:.3f}" for x in d["b"]),
+                                                   _fmt(d["score"])] for d in f["dimensions"]]
+            + [[_("Overall"), " / ".join(f"{x:.3f}" for x in f["b"]), _fmt(f["score"])]],
+            [40 * mm, 100 * mm, 35 * mm], st)]
     ratings = built["ratings"]
     story += [_p(_("好差评"), st["h2"]), _table([
         [_("Services completed"), _("Active ratings"), _("Participation"), _("Good"), _("Bad"), _("Rectified"),

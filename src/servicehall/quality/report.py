@@ -163,8 +163,69 @@ def _raw_answers(responses):
                 yield pk, (json.loads(answers) if isinstance(answers, str | bytes) else answers)
 
 
+def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | None, answers: dict, *,
+                     operator: str = "weighted_average") -> dict | None:
+    """Two-level fuzzy comprehensive evaluation (模糊综合评价) of the questionnaire answers: per dimension,
+    R = the share of answers at each grade (best first) per subjective indicator, W = their local weights
+    re-normalised, B = W ∘ R; then the dimensions' B as R with the dimension weights. The operator is
+    recorded; scores read B against grade points 100 … 100/scale."""
+    from servicehall.quality import fuzzy
+
+    if questionnaire is None or not answers or not answers["keys"] or answers["matrix"].shape[0] == 0:
+        return None
+    matrix, scale = answers["matrix"], questionnaire.scale
+    column = {k: c for c, k in enumerate(answers["keys"])}
+    indicator_of = {i["key"]: i["indicator"] for i in questionnaire.items}
+    points = [100 * (scale - g) / scale for g in range(scale)]
+    dims = []
+    for dimension in selectors.tree(system=system):
+        rows, weights = [], []
+        for leaf in _leaves(dimension):
+            cols = [column[k] for k in answers["keys"] if indicator_of[k] == leaf["code"]]
+            values = matrix[:, cols].ravel() if cols else np.array([])
+            values = values[~np.isnan(values)]
+            if values.size == 0:
+                continue
+            rows.append([float(np.count_nonzero(values == grade)) / values.size for grade in range(scale, 0, -1)])
+            weights.append(leaf["weight"])
+        if not rows or sum(weights) <= 0:
+            continue
+        w = [x / sum(weights) for x in weights]
+        b = fuzzy.fuzzy_evaluate(w, rows, operator=operator)
+        dims.append({"code": dimension["code"], "name": dimension["name"], "weight": dimension["weight"],
+                     "b": [round(x, 4) for x in b], "score": round(fuzzy.score(b, points), 1)})
+    if not dims:
+        return None
+    total = sum(d["weight"] for d in dims)
+    overall = fuzzy.fuzzy_evaluate([d["weight"] / total for d in dims], [d["b"] for d in dims], operator=operator)
+    return {"operator": operator, "grades": points, "dimensions": dims, "b": [round(x, 4) for x in overall],
+            "score": round(fuzzy.score(overall, points), 1)}
+
+
+def monthly_trend(scope: Scope) -> list[dict]:
+    """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate, in two
+    grouped queries (cheap for a year)."""
+    from django.db.models.functions import TruncMonth
+
+    from servicehall.queueing.choices import TicketStatus
+
+    tickets = scope.tickets()
+    waits = {r["m"]: r for r in tickets.annotate(m=TruncMonth("day")).values("m").annotate(
+        services=Count("id", filter=Q(status=TicketStatus.COMPLETED)), wait=Avg("wait_seconds"))}
+    rates = {r["m"]: r for r in Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False)
+             .annotate(m=TruncMonth("ticket__day")).values("m")
+             .annotate(active=Count("id"), good=Count("id", filter=Q(level__in=GOOD_LEVELS)))}
+    out = []
+    for month in sorted(waits):
+        rate = rates.get(month)
+        out.append({"month": month.strftime("%Y-%m") if month else "", "services": waits[month]["services"],
+                    "wait_minutes": round(waits[month]["wait"] / 60, 1) if waits[month]["wait"] else None,
+                    "good_rate": _pct(rate["good"], rate["active"]) if rate else None})
+    return out
+
+
 def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questionnaire | None = None,
-                 with_previous: bool = True) -> dict:
+                 with_previous: bool = True, fuzzy_operator: str | None = None) -> dict:
     questionnaire = questionnaire or Questionnaire.objects.filter(system=system).order_by("-created_at").first()
     values = objective_values(scope)
     subjective, answers = subjective_scores(questionnaire, scope)
@@ -206,7 +267,10 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
         "dimensions": dimensions, "indicators": rows, "missing": missing, "weakest": weakest,
         "objective": values, "reliability": _reliability(system, questionnaire, answers),
         "ratings": selectors.rating_statistics(hall=scope.hall, date_from=scope.date_from, date_to=scope.date_to),
-        "methods": _methods(system, questionnaire),
+        "methods": _methods(system, questionnaire) | {"operator": fuzzy_operator or "weighted_average"},
+        "fuzzy": fuzzy_evaluation(system, questionnaire, answers, operator=fuzzy_operator)
+        if fuzzy_operator else None,
+        "trend": monthly_trend(scope) if with_previous else [],
     }
 
 

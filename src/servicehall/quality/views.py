@@ -312,7 +312,11 @@ def report_page(request, hall_code: str):
         date_from = date_to
     built = None
     if chosen is not None:
-        built = report.report_build(system=chosen, scope=report.Scope(hall, date_from, date_to))
+        from servicehall.quality.fuzzy import OPERATORS
+
+        operator = request.GET.get("fuzzy") if request.GET.get("fuzzy") in OPERATORS else None
+        built = report.report_build(system=chosen, scope=report.Scope(hall, date_from, date_to),
+                                    fuzzy_operator=operator)
     fmt = request.GET.get("format")
     if built is not None and fmt == "pdf":
         from servicehall.quality.pdf import report_pdf
@@ -339,4 +343,6 @@ def report_page(request, hall_code: str):
     return render(request, "quality/report.html", {
         "hall": hall, "systems": systems, "chosen": chosen, "built": built, "date_from": date_from,
         "date_to": date_to, "radar": radar, "bars": bars, "ranked": ranked, "errors": errors,
+        "operators": ["weighted_average", "max_min", "max_product", "bounded_sum"],
+        "operator": request.GET.get("fuzzy", ""),
         "query": request.GET.urlencode()}, status=422 if errors else 200)
