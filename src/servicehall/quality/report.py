@@ -205,21 +205,27 @@ def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | Non
 def monthly_trend(scope: Scope) -> list[dict]:
     """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate, in two
     grouped queries (cheap for a year)."""
-    from django.db.models.functions import TruncMonth
+    from django.db.models import CharField
+    from django.db.models.functions import Cast, Substr
 
     from servicehall.queueing.choices import TicketStatus
 
+    # "YYYY-MM" from the date's text: native in both databases (TruncMonth is a Python function per row on
+    # SQLite, seconds for a year of tickets).
+    def month(field):
+        return Substr(Cast(field, CharField()), 1, 7)
+
     tickets = scope.tickets()
-    waits = {r["m"]: r for r in tickets.annotate(m=TruncMonth("day")).values("m").annotate(
+    waits = {r["m"]: r for r in tickets.annotate(m=month("day")).values("m").annotate(
         services=Count("id", filter=Q(status=TicketStatus.COMPLETED)), wait=Avg("wait_seconds"))}
     rates = {r["m"]: r for r in Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False)
-             .annotate(m=TruncMonth("ticket__day")).values("m")
+             .annotate(m=month("ticket__day")).values("m")
              .annotate(active=Count("id"), good=Count("id", filter=Q(level__in=GOOD_LEVELS)))}
     out = []
-    for month in sorted(waits):
-        rate = rates.get(month)
-        out.append({"month": month.strftime("%Y-%m") if month else "", "services": waits[month]["services"],
-                    "wait_minutes": round(waits[month]["wait"] / 60, 1) if waits[month]["wait"] else None,
+    for m in sorted(waits):
+        rate = rates.get(m)
+        out.append({"month": m, "services": waits[m]["services"],
+                    "wait_minutes": round(waits[m]["wait"] / 60, 1) if waits[m]["wait"] else None,
                     "good_rate": _pct(rate["good"], rate["active"]) if rate else None})
     return out
 
