@@ -202,31 +202,50 @@ def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | Non
             "score": round(fuzzy.score(overall, points), 1)}
 
 
-def monthly_trend(scope: Scope) -> list[dict]:
-    """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate, in two
-    grouped queries (cheap for a year)."""
-    from django.db.models import CharField
-    from django.db.models.functions import Cast, Substr
+def _months(scope: Scope) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The calendar months of the period as (label, first day, day after the last), clipped to the period."""
+    out, first = [], scope.date_from
+    while first <= scope.date_to:
+        nxt = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        out.append((f"{first:%Y-%m}", first, min(nxt, scope.date_to + datetime.timedelta(days=1))))
+        first = nxt
+    return out
 
+
+def monthly_trend(scope: Scope) -> list[dict]:
+    """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate. Two
+    queries, each one scan with a filtered aggregate per month (no per-row functions, no join)."""
     from servicehall.queueing.choices import TicketStatus
 
-    # "YYYY-MM" from the date's text: native in both databases (TruncMonth is a Python function per row on
-    # SQLite, seconds for a year of tickets).
-    def month(field):
-        return Substr(Cast(field, CharField()), 1, 7)
-
-    tickets = scope.tickets()
-    waits = {r["m"]: r for r in tickets.annotate(m=month("day")).values("m").annotate(
-        services=Count("id", filter=Q(status=TicketStatus.COMPLETED)), wait=Avg("wait_seconds"))}
-    rates = {r["m"]: r for r in Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False)
-             .annotate(m=month("ticket__day")).values("m")
-             .annotate(active=Count("id"), good=Count("id", filter=Q(level__in=GOOD_LEVELS)))}
+    months = _months(scope)
+    done = Q(status=TicketStatus.COMPLETED)
+    agg = {}
+    for n, (_label, a, b) in enumerate(months):
+        inside = Q(day__gte=a, day__lt=b)
+        agg[f"s{n}"] = Count("id", filter=inside & done)
+        agg[f"w{n}"] = Avg("wait_seconds", filter=inside)
+    t = scope.tickets().aggregate(**agg) if agg else {}
+    tz = scope.hall.tzinfo
+    ratings = Rating.objects.filter(hall=scope.hall, excluded=False, is_default=False)
+    for field, value in (("counter_id", scope.counter_id), ("clerk_id", scope.clerk_id),
+                         ("service_id", scope.service_id)):
+        if value:
+            ratings = ratings.filter(**{field: value})
+    ragg = {}
+    for n, (_label, a, b) in enumerate(months):
+        inside = Q(served_at__gte=datetime.datetime.combine(a, datetime.time(), tzinfo=tz),
+                   served_at__lt=datetime.datetime.combine(b, datetime.time(), tzinfo=tz))
+        ragg[f"a{n}"] = Count("id", filter=inside)
+        ragg[f"g{n}"] = Count("id", filter=inside & Q(level__in=GOOD_LEVELS))
+    r = ratings.aggregate(**ragg) if ragg else {}
     out = []
-    for m in sorted(waits):
-        rate = rates.get(m)
-        out.append({"month": m, "services": waits[m]["services"],
-                    "wait_minutes": round(waits[m]["wait"] / 60, 1) if waits[m]["wait"] else None,
-                    "good_rate": _pct(rate["good"], rate["active"]) if rate else None})
+    for n, (label, _a, _b) in enumerate(months):
+        if not t.get(f"s{n}") and t.get(f"w{n}") is None:
+            continue
+        wait = t.get(f"w{n}")
+        out.append({"month": label, "services": t.get(f"s{n}") or 0,
+                    "wait_minutes": round(wait / 60, 1) if wait else None,
+                    "good_rate": _pct(r.get(f"g{n}") or 0, r.get(f"a{n}") or 0)})
     return out
 
 
