@@ -213,18 +213,23 @@ def _months(scope: Scope) -> list[tuple[str, datetime.date, datetime.date]]:
 
 
 def monthly_trend(scope: Scope) -> list[dict]:
-    """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate. Two
-    queries, each one scan with a filtered aggregate per month (no per-row functions, no join)."""
+    """Per calendar month of the period: services, mean wait (minutes) and the good-rating rate, in two
+    queries (one scan of the tickets, one of the ratings)."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast, Substr
+
     from servicehall.queueing.choices import TicketStatus
 
     months = _months(scope)
-    done = Q(status=TicketStatus.COMPLETED)
-    agg = {}
-    for n, (_label, a, b) in enumerate(months):
-        inside = Q(day__gte=a, day__lt=b)
-        agg[f"s{n}"] = Count("id", filter=inside & done)
-        agg[f"w{n}"] = Avg("wait_seconds", filter=inside)
-    t = scope.tickets().aggregate(**agg) if agg else {}
+    # Tickets: grouped on the date's text "YYYY-MM" (native in both databases; TruncMonth would call Python
+    # per row on SQLite). Ratings: a filtered count per month on their own timestamp (no join to tickets).
+    by_month = {row["m"]: row for row in scope.tickets().annotate(m=Substr(Cast("day", CharField()), 1, 7))
+                .values("m").annotate(s=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
+                                      w=Avg("wait_seconds"))}
+    t = {}
+    for n, (label, _a, _b) in enumerate(months):
+        row = by_month.get(label) or {}
+        t[f"s{n}"], t[f"w{n}"] = row.get("s"), row.get("w")
     tz = scope.hall.tzinfo
     ratings = Rating.objects.filter(hall=scope.hall, excluded=False, is_default=False)
     for field, value in (("counter_id", scope.counter_id), ("clerk_id", scope.clerk_id),
