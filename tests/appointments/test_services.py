@@ -270,8 +270,10 @@ def test_no_shows_and_suspension(clock, book, actors, hall_a):
         book(at(12, 10), phone=phone)
     assert exc.value.code == "suspended" and "2030-04-07" in str(exc.value.message)
     clock.set(at(8, 16) + datetime.timedelta(days=30, minutes=1))
-    assert selectors.no_shows_since(hall=hall_a, phone_digest=Appointment.objects.first().phone_digest,
-                                    id_digest="", since=clock.now - datetime.timedelta(days=90)).count() == 3
+    standing = selectors.person_standing(hall=hall_a, phone_digest=Appointment.objects.first().phone_digest,
+                                         id_digest="", person="", now=clock.now,
+                                         since=clock.now - datetime.timedelta(days=90))
+    assert standing["no_shows"] == 3
 
 
 def test_reminders_a_day_and_an_hour_before_once_each(clock, book, var, commit):
@@ -344,3 +346,16 @@ def test_ics_is_a_valid_calendar_with_place_and_materials(clock, book, hall_a):
     assert "居民身份证" in str(event["description"]) and appt.code in str(event["description"])
     assert str(event["uid"]) == f"{appt.public_id}@servicehall"
     assert next(iter(cal.walk("VALARM")))["trigger"].dt == datetime.timedelta(hours=-1)
+
+
+def test_joining_a_waitlist_twice_is_refused_and_changes_nothing(clock, book, actors, hall_a):
+    from servicehall.appointments.models import WaitlistEntry
+
+    book(at(7, 10))
+    book(at(7, 10))
+    join = dict(actor=actors["clerk_a"], hall=hall_a, service_code="SB-001", start=at(7, 10), name="王五",
+                phone="13700000001")
+    services.waitlist_join(**join)
+    with pytest.raises(Conflict) as exc:
+        services.waitlist_join(**join)
+    assert exc.value.code == "already_waiting" and WaitlistEntry.objects.count() == 1

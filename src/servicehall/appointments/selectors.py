@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -195,17 +195,6 @@ def person_standing(*, hall: Hall, phone_digest: str, id_digest: str, person: st
         last = parse_datetime(last)
         last = last.replace(tzinfo=datetime.UTC) if last is not None and last.tzinfo is None else last
     return {"no_shows": no_shows or 0, "last_no_show": last, "active": active or 0}
-
-
-def no_shows_since(*, hall: Hall, phone_digest: str, id_digest: str, since: datetime.datetime):
-    """The person's no-shows since a moment, newest first (by mobile or resident ID)."""
-    who = Q(phone_digest=phone_digest) if phone_digest else Q()
-    if id_digest:
-        who = who | Q(id_digest=id_digest) if phone_digest else Q(id_digest=id_digest)
-    if not who:
-        return Appointment.objects.none()
-    return (Appointment.objects.filter(who, hall=hall, status=AppointmentStatus.NO_SHOW, start__gte=since)
-            .order_by("-start"))
 
 
 def day_bookings(*, hall: Hall, day: datetime.date, service: ServiceItem | None = None):

@@ -10,7 +10,7 @@ serialises the UPDATEs on the slot row. Per-person limits use the same pattern o
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -538,11 +538,13 @@ def waitlist_join(*, actor: Actor, hall: Hall, service_code: str, start: datetim
     _check_person(hall, conf, person, now)
     with transaction.atomic():
         slot_id = _slot_row(hall, plan, view)
-        if WaitlistEntry.objects.filter(slot_id=slot_id, person=person.key, status=WaitlistStatus.WAITING).exists():
-            raise Conflict(_("You are already on the waitlist of this slot."), code="already_waiting")
         entry = WaitlistEntry(hall=hall, service=plan.service, slot_id=slot_id, created_at=now)
         person.apply(entry)
-        entry.save(force_insert=True)
+        try:  # the partial unique constraint decides (two taps at once must not both join)
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError as exc:
+            raise Conflict(_("You are already on the waitlist of this slot."), code="already_waiting") from exc
         audit_record(actor=actor, action="appointment.waitlist_join", hall=hall, obj=entry,
                      after={"service": plan.service.code, "start": view.start.isoformat()})
     return entry
