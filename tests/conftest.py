@@ -115,9 +115,14 @@ def _exact_estimates(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters live in the cache, and rows in the per-process memo; each test starts with none
+    (a flushed database reuses codes such as the hall's)."""
     from django.core.cache import cache
 
+    from servicehall.core import memo
+
     cache.clear()
+    memo.forget_all()
     yield
     cache.clear()
+    memo.forget_all()

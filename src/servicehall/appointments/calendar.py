@@ -19,6 +19,7 @@ import chinese_calendar
 import lunardate
 
 from servicehall.appointments.choices import DayKind
+from servicehall.core import memo
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -99,7 +100,13 @@ def hall_day(date: datetime.date, row=None, *, confirmed_years=frozenset()) -> D
 
 
 def hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[datetime.date, DayInfo]:
-    """Every day from ``date_from`` to ``date_to`` inclusive, with one query of the hall's table."""
+    """Every day from ``date_from`` to ``date_to`` inclusive, with one query of the hall's table.
+    Remembered per process for a few seconds (``core.memo``): every booking asks for its day, and the
+    table changes a few times a year. The caller must not change the returned dict."""
+    return memo.remember("calendar", (hall.pk, date_from, date_to), lambda: _hall_days(hall, date_from, date_to))
+
+
+def _hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[datetime.date, DayInfo]:
     from servicehall.appointments.models import CalendarDay
 
     rows = {r.date: r for r in CalendarDay.objects.filter(hall=hall, date__gte=date_from, date__lte=date_to)}

@@ -13,6 +13,7 @@ from servicehall.appointments import calendar
 from servicehall.appointments.choices import ACTIVE_STATUSES, AppointmentStatus
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
 
@@ -21,7 +22,7 @@ MAX_RANGE_DAYS = 62
 
 def settings_get(*, hall: Hall) -> AppointmentSettings:
     """The hall's booking settings, or the defaults (unsaved) when the manager never changed them."""
-    found = AppointmentSettings.objects.filter(hall=hall).first()
+    found = memo.remember("AppointmentSettings", hall.pk, lambda: AppointmentSettings.objects.filter(hall=hall).first())
     return found if found is not None else AppointmentSettings(hall=hall)
 
 
@@ -95,16 +96,21 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
 
 def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
               now: datetime.datetime | None = None,
-              only: datetime.datetime | None = None) -> tuple[list[SlotView], dict]:
+              only: datetime.datetime | None = None, rows: dict | None = None) -> tuple[list[SlotView], dict]:
     """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
-    calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows."""
+    calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows
+    (none when the caller already read the slot rows of the range: ``rows``, start → ``Slot``)."""
     now = now or timezone.now()
     tz = hall.tzinfo
     local_today = now.astimezone(tz).date()
     # The cut-off looks back for the working day before; without one, only the asked days are read.
     lookback = datetime.timedelta(days=14 if plan.cutoff_time is not None else 0)
     days = calendar.hall_days(hall, date_from - lookback, date_to)
-    rows = {s.start: s for s in Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to)}
+    if rows is None:
+        rows_qs = Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to).order_by()
+        if only is not None:
+            rows_qs = rows_qs.filter(start=only)
+        rows = {s.start: s for s in rows_qs}
     capacity_memo: list[int] = []
 
     def capacity() -> int:  # only slots nobody has touched need the plan's figure (one or two queries)
@@ -145,10 +151,13 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
 
 
 def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
-              now: datetime.datetime | None = None) -> SlotView | None:
-    """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none."""
+              now: datetime.datetime | None = None, row: Slot | None | bool = False) -> SlotView | None:
+    """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none.
+    ``row``: the slot's row when the caller has read it already (None: it has none yet)."""
     local_day = start.astimezone(hall.tzinfo).date()
-    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start)
+    rows = None if row is False else ({} if row is None else {row.start: row})
+    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start,
+                            rows=rows)
     return next((s for s in grid if s.start == start), None)
 
 

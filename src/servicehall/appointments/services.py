@@ -8,6 +8,7 @@ bookings in ``SEAT_STATUSES`` and two concurrent bookings can never both get the
 serialises the UPDATEs on the slot row. Per-person limits use the same pattern on ``BookingQuota``.
 """
 
+import copy
 import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -36,7 +37,7 @@ from servicehall.appointments.models import (
     WorkingPlan,
 )
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import crypto
+from servicehall.core import crypto, memo
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.challenge import challenge_check
@@ -137,22 +138,25 @@ class Person:
 
 
 def _plan_for(hall: Hall, service_code: str) -> WorkingPlan:
-    item = ServiceItem.objects.filter(hall=hall, code=service_code, active=True).select_related("working_plan").first()
+    item = memo.remember("item_plan", (hall.pk, service_code), lambda: ServiceItem.objects.filter(
+        hall=hall, code=service_code, active=True).select_related("working_plan").first())
     if item is None:
         raise Invalid(fields={"service": [_("No such service in this hall.")]})
     plan = selectors.plan_get(item=item)
     if plan is None:
         raise Conflict(_("%(service)s takes no appointments. Please take a number at the hall.")
                        % {"service": item.name}, code="not_bookable")
+    plan = copy.copy(plan)  # the remembered plan is shared between threads
     plan.service = item
     return plan
 
 
-def _slot_view(hall: Hall, plan: WorkingPlan, start: datetime.datetime, now) -> selectors.SlotView:
-    """The slot at ``start``, or a 409/422 that says why it cannot be booked."""
+def _slot_view(hall: Hall, plan: WorkingPlan, start: datetime.datetime, now,
+               row: Slot | None | bool = False) -> selectors.SlotView:
+    """The slot at ``start``, or a 409/422 that says why it cannot be booked (``row``: see ``slot_find``)."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=hall.tzinfo)
-    view = selectors.slot_find(hall=hall, plan=plan, start=start, now=now)
+    view = selectors.slot_find(hall=hall, plan=plan, start=start, now=now, row=row)
     if view is None:
         day = calendar.hall_days(hall, start.astimezone(hall.tzinfo).date(), start.astimezone(hall.tzinfo).date())
         info = next(iter(day.values()))
@@ -182,18 +186,21 @@ def _slot_row(hall: Hall, plan: WorkingPlan, view: selectors.SlotView) -> int:
 
 
 def _seat_take(slot_id: int, now: datetime.datetime) -> bool:
-    """Take one seat of the slot, or return False when none is left (expired holds are freed first)."""
-    if Slot.objects.filter(pk=slot_id, closed=False, taken__lt=F("capacity")).update(taken=F("taken") + 1):
+    """Take one seat of the slot, or return False when none is left (expired holds are freed first). In
+    SQL: it is the last statement of every booking, while the slot row is locked."""
+    if _seat_update(slot_id):
         return True
     if holds_expire(now=now, slot_id=slot_id, offer=False):
-        return bool(Slot.objects.filter(pk=slot_id, closed=False, taken__lt=F("capacity"))
-                    .update(taken=F("taken") + 1))
+        return _seat_update(slot_id)
     return False
 
 
-def _expired_holds(slot_id: int | None, now: datetime.datetime) -> bool:
-    return slot_id is not None and Appointment.objects.filter(slot_id=slot_id, status=S.HELD,
-                                                              hold_expires_at__lte=now).exists()
+def _seat_update(slot_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Slot._meta.db_table} SET taken = taken + 1 "  # noqa: S608
+                       "WHERE id = %s AND NOT closed AND taken < capacity", [slot_id])
+        return cursor.rowcount == 1
+
 
 
 def _seat_release(slot_id: int) -> None:
@@ -332,22 +339,29 @@ def appointment_confirm(*, actor: Actor, appt: Appointment, name: str, phone: st
     return appt
 
 
-def _known_full(hall: Hall, service_code: str, start: datetime.datetime, now: datetime.datetime) -> bool:
-    """One query: the slot exists, is open, has every seat taken and no expired hold to free. Most attempts
-    in a rush on a popular slot end here; the seat UPDATE remains the judge for everything else. Written in
-    SQL because it runs on every attempt and the ORM's compiling cost more than the query."""
+def _slot_probe(hall: Hall, service_code: str, start: datetime.datetime,
+                now: datetime.datetime) -> tuple[Slot | None, bool]:
+    """One query: the slot's row, if it has one, and whether it has expired holds to free. A full slot
+    with none is refused on this alone (most attempts in a rush on a popular slot end here); otherwise
+    the row serves the rest of the booking, and the seat UPDATE remains the judge. Written in SQL because
+    it runs on every attempt and the ORM's compiling cost more than the query."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=hall.tzinfo)
     slot, item, appt = Slot._meta.db_table, ServiceItem._meta.db_table, Appointment._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {slot} s JOIN {item} i ON i.id = s.service_id "  # noqa: S608
-            "WHERE s.hall_id = %s AND i.code = %s AND s.start = %s AND NOT s.closed AND s.taken >= s.capacity "
-            f"AND NOT EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s "
-            "AND a.hold_expires_at <= %s) LIMIT 1",
-            [hall.pk, service_code, adapt(start), S.HELD.value, adapt(now)])
-        return cursor.fetchone() is not None
+            "SELECT s.id, s.capacity, s.taken, s.closed, s.closed_reason, "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s) "
+            f"FROM {slot} s JOIN {item} i ON i.id = s.service_id "
+            "WHERE s.hall_id = %s AND i.code = %s AND s.start = %s",
+            [S.HELD.value, adapt(now), hall.pk, service_code, adapt(start)])
+        found = cursor.fetchone()
+    if found is None:
+        return None, False
+    pk, capacity, taken, closed, reason, expired = found
+    return Slot(pk=pk, hall=hall, start=start, capacity=capacity, taken=taken, closed=bool(closed),
+                closed_reason=reason), bool(expired)
 
 
 def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: datetime.datetime, name: str,
@@ -358,15 +372,16 @@ def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: date
     refusal changes nothing."""
     now = now or timezone.now()
     person = Person(name=name, phone=phone, id_number=id_number, real_name=False)
-    if _known_full(hall, service_code, start, now):
+    row, expired_holds = _slot_probe(hall, service_code, start, now)
+    if row is not None and not row.closed and row.taken >= row.capacity and not expired_holds:
         raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     conf = selectors.settings_get(hall=hall)
     plan = _plan_for(hall, service_code)
     if plan.real_name:
         person = Person(name=name, phone=phone, id_number=id_number, real_name=True)
     _check_public(actor, hall, conf, person, challenge, answer)
-    view = _slot_view(hall, plan, start, now)
-    if view.state == "full" and not _expired_holds(view.slot_id, now):
+    view = _slot_view(hall, plan, start, now, row=row)
+    if view.state == "full" and not expired_holds:
         raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     _check_person(hall, conf, person, now)
     appt = Appointment(hall=hall, service=plan.service, day=_local(hall, view.start).date(), start=view.start,

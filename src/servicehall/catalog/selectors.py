@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from servicehall.catalog.models import Category, Department, Material, ServiceItem
 from servicehall.catalog.search import query_terms, rank
+from servicehall.core import memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall
 
@@ -42,6 +43,13 @@ def item_get(*, hall: Hall, code: str, include_inactive: bool = False) -> Servic
     if item is None:
         raise NotFound(code="service_not_found")
     return item
+
+
+def item_active(*, hall: Hall, code: str) -> ServiceItem | None:
+    """The active item with this code, without its relations, or None: what issuing a ticket needs.
+    Remembered per process for a few seconds (``core.memo``), because every issue asks."""
+    return memo.remember("item", (hall.pk, code),
+                         lambda: ServiceItem.objects.filter(hall=hall, code=code, active=True).first())
 
 
 def category_list(*, hall: Hall) -> QuerySet[Category]:

@@ -4,6 +4,7 @@ A system administrator (``is_superuser``) may do everything. Everyone else holds
 ``HallMembership``: a clerk of hall A can do nothing in hall B.
 """
 
+from servicehall.core import memo
 from servicehall.core.actors import Actor
 from servicehall.core.choices import Role
 from servicehall.core.errors import NotAuthenticated, PermissionDenied
@@ -21,11 +22,16 @@ def roles_in_hall(user, hall: Hall) -> set[str]:
         return set()
     cache = getattr(user, "_hall_roles_cache", None)
     if cache is None:
-        cache = {}
-        for hall_id, role in HallMembership.objects.filter(user=user).values_list("hall_id", "role"):
-            cache.setdefault(hall_id, set()).add(role)
+        cache = memo.remember("roles", user.pk, lambda: _roles_by_hall(user.pk))
         user._hall_roles_cache = cache
     return cache.get(hall.pk, set())
+
+
+def _roles_by_hall(user_id: int) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = {}
+    for hall_id, role in HallMembership.objects.filter(user_id=user_id).values_list("hall_id", "role"):
+        roles.setdefault(hall_id, set()).add(role)
+    return roles
 
 
 def has_role(user, hall: Hall, *roles: str) -> bool:

@@ -5,15 +5,21 @@ import datetime
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from servicehall.core import memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import AuditEntry, Counter, Hall
 
 
 def hall_get(*, code: str, active_only: bool = True) -> Hall:
-    qs = Hall.objects.all()
-    if active_only:
-        qs = qs.filter(active=True)
-    hall = qs.filter(code=code).first()
+    """The hall with this code (remembered per process for a few seconds: every request asks)."""
+
+    def load():
+        qs = Hall.objects.all()
+        if active_only:
+            qs = qs.filter(active=True)
+        return qs.filter(code=code).first()
+
+    hall = memo.remember("hall", (code, active_only), load)
     if hall is None:
         raise NotFound(code="hall_not_found")
     return hall

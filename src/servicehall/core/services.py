@@ -1,6 +1,7 @@
 """Every write of the core app. Each service checks permission, saves, and writes its audit row in one
 transaction; views, the API, the admin and the demo loader all come through here."""
 
+import copy
 import datetime
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core import memo
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record, snapshot
 from servicehall.core.choices import Role
@@ -198,28 +200,45 @@ def device_create(*, actor: Actor, hall: Hall, kind: str, name: str, counter: Co
 
 
 def authenticate_token(raw: str):
-    """Return the user of a live API token, or None. Updates ``last_used_at`` at most once a minute."""
+    """Return the user of a live API token, or None. The token is remembered for a few seconds per process
+    (``core.memo``; a revocation reaches every process within that time). ``last_used_at`` is written at
+    most once a minute."""
     if not raw:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw), revoked_at__isnull=True).first()
+    digest = hash_token(raw)
+    token = memo.remember("token", digest, lambda: ApiToken.objects.select_related("user").filter(
+        digest=digest, revoked_at__isnull=True).first())
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    _touch(ApiToken, token.pk, "last_used_at", token.last_used_at)
+    return copy.copy(token.user)  # the remembered user is shared between threads; callers may annotate theirs
 
 
 def authenticate_device(raw: str) -> Device | None:
+    """Return the active device of a device token, or None; remembered like a token."""
     if not raw:
         return None
-    device = Device.objects.select_related("hall").filter(digest=hash_token(raw), active=True).first()
+    digest = hash_token(raw)
+    device = memo.remember("device", digest, lambda: Device.objects.select_related("hall").filter(
+        digest=digest, active=True).first())
     if device is None:
         return None
-    now = timezone.now()
-    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() > 60:
-        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    _touch(Device, device.pk, "last_seen_at", device.last_seen_at)
     return device
+
+
+_touched: dict[tuple[str, int], datetime.datetime] = {}
+
+
+def _touch(model, pk: int, field: str, stored: datetime.datetime | None) -> None:
+    """Record that a token or device was used, at most once a minute per process (a remembered row does not
+    see this process's own update, so the last write is kept here)."""
+    now = timezone.now()
+    key = (model._meta.label, pk)
+    last = max(filter(None, (stored, _touched.get(key))), default=None)
+    if last is None or (now - last).total_seconds() > 60:
+        _touched[key] = now
+        model.objects.filter(pk=pk).update(**{field: now})
 
 
 def login_is_locked(*, username: str, ip: str | None) -> bool:

@@ -8,4 +8,8 @@ class QueueingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from servicehall.core import memo
         from servicehall.queueing import tasks  # noqa: F401  (registers the worker jobs)
+        from servicehall.queueing.models import QueueSettings
+
+        memo.depends_on("QueueSettings", QueueSettings)

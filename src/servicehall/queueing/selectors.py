@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall
 from servicehall.live.selectors import last_event_id
@@ -25,7 +26,7 @@ ESTIMATE_CACHE_SECONDS = 20
 
 def settings_get(*, hall: Hall) -> QueueSettings:
     """The hall's queue settings, or the defaults (unsaved) when the manager never changed them."""
-    found = QueueSettings.objects.filter(hall=hall).first()
+    found = memo.remember("QueueSettings", hall.pk, lambda: QueueSettings.objects.filter(hall=hall).first())
     return found if found is not None else QueueSettings(hall=hall)
 
 

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.catalog.models import ServiceItem
+from servicehall.catalog.selectors import item_active
 from servicehall.core import crypto
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
@@ -106,7 +106,7 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
     phone = normalize_phone(phone or "")
     if phone and not is_valid_mobile(phone):
         raise Invalid(fields={"phone": [_("Enter an 11-digit mobile number.")]})
-    item = ServiceItem.objects.filter(hall=hall, code=service_code, active=True).first()
+    item = item_active(hall=hall, code=service_code)
     if item is None:
         raise Invalid(fields={"service": [_("No such service in this hall.")]})
     now = timezone.now()
