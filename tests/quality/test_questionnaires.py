@@ -54,3 +54,73 @@ def test_answer_online_and_on_paper_then_clean(clock, system, actors, served):
     assert (run.total, run.valid) == (3, 1)
     assert (run.counts["duplicate"], run.counts["out_of_range"], run.counts["straight_line"]) == (1, 1, 0)
     assert run.valid_rate == round(1 / 3, 4) and run.rules["speeder_fraction"] == 0.3
+
+
+def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(system, actors, staff, hall_a, api_as):
+    from django.test import Client
+
+    from servicehall.core.models import AuditEntry
+
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
+    first = q.items[0]
+    assert first["text"] == "工作人员仪容整洁、举止得体"
+    assert first["text_en"] == "Staff are neatly dressed and behave properly."  # shipped statements are bilingual
+    # An evaluator rewords an item in both languages and drops another, through the page.
+    office = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    office.force_login(staff["evaluator_a"])
+    url = f"/staff/hall-a/quality/questionnaires/{q.pk}/"
+    form = {"title": "大厅满意度问卷", "title_en": "Hall satisfaction survey"}
+    for item in q.items:
+        form[f"text:{item['key']}"] = item["text"]
+        form[f"en:{item['key']}"] = item.get("text_en", "")
+    form[f"text:{first['key']}"] = ""  # an empty Chinese text is refused beside its field, nothing saved
+    refused = office.post(url, form)
+    assert refused.status_code == 422 and "中文内容不能为空" in refused.content.decode()
+    q.refresh_from_db()
+    assert q.title != "大厅满意度问卷"
+    form[f"text:{first['key']}"] = "工作人员着装规范"
+    form[f"en:{first['key']}"] = "Staff wear the proper uniform."
+    form["remove"] = [q.items[1]["key"]]
+    assert office.post(url, form).status_code == 200
+    q.refresh_from_db()
+    assert q.title_en == "Hall satisfaction survey" and q.items[0]["text_en"] == "Staff wear the proper uniform."
+    assert first["key"] in {i["key"] for i in q.items} and len(q.items) == 17 - 1
+    assert AuditEntry.objects.filter(action="quality.questionnaire_update").count() == 1
+    # Published: the citizen sees English on an English phone, and the questionnaire is frozen.
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/q/{q.pk}/").content.decode()
+    assert "Hall satisfaction survey" in english and "Staff wear the proper uniform." in english
+    assert "工作人员着装规范" in Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/q/{q.pk}/").content.decode()
+    with pytest.raises(Conflict):
+        services.questionnaire_update(actor=actors["evaluator_a"], questionnaire=q, title="改")
+    status, body = api_as("evaluator_a").call("PATCH", f"questionnaires/{q.pk}", {"title": "改"})
+    assert status == 409 and body["error"] == "frozen"
+    # A new version starts as a draft copy with the next number; the API edits it.
+    status, copy = api_as("evaluator_a").call("POST", f"questionnaires/{q.pk}/versions")
+    assert status == 201 and copy["version"] == 2 and copy["status"] == "draft" and copy["items"] == q.items
+    status, edited = api_as("evaluator_a").call("PATCH", f"questionnaires/{copy['id']}", {
+        "items": {first["key"]: {"text_en": "Staff are tidy."}}, "remove": ["nope"]})
+    assert status == 422 and "nope" in edited["fields"]
+    status, edited = api_as("evaluator_a").call("PATCH", f"questionnaires/{copy['id']}", {
+        "items": {first["key"]: {"text_en": "Staff are tidy."}}})
+    assert status == 200 and edited["items"][0]["text_en"] == "Staff are tidy."
+    assert edited["items"][0]["text"] == "工作人员着装规范"
+    # A clerk can neither read nor edit questionnaires.
+    assert api_as("clerk_a").call("GET", f"questionnaires/{q.pk}")[0] == 403
+
+
+def test_generated_from_the_office_page(system, staff):
+    from django.test import Client
+
+    from servicehall.quality.models import Questionnaire
+
+    office = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    office.force_login(staff["evaluator_a"])
+    page = office.post("/staff/hall-a/quality/", {"generate": "1", "system": system.pk, "scale": "7",
+                                                  "importance": "1"})
+    assert page.status_code == 200
+    q = Questionnaire.objects.get()
+    assert q.scale == 7 and q.importance and q.status == "draft"
+    assert office.post("/staff/hall-a/quality/", {"generate": "1", "system": system.pk,
+                                                  "scale": "x"}).status_code == 422
+    assert Questionnaire.objects.count() == 1

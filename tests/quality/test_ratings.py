@@ -130,3 +130,35 @@ def test_default_good_rating_is_recorded_but_not_active(clock, served, actors, h
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_the_rated_clerk_never_sees_who_rated_and_the_office_reads_the_number_on_record(
+        clock, served, actors, staff, hall_a, api_as):
+    from django.test import Client
+
+    ticket = served(phone="13812345678")
+    rating = services.rating_submit(actor=actors["citizen"], ticket=ticket, level=1, tags=["服务态度差"],
+                                    comment="窗口人员不耐烦")
+    case = rating.rectification
+    assert case.assignee == staff["clerk_a"]
+    # The clerk answering for the case sees what was said, not the ticket or the number.
+    status, cases = api_as("clerk_a").call("GET", f"halls/{hall_a.code}/rectifications")
+    assert status == 200 and cases[0]["comment"] == "窗口人员不耐烦"
+    assert cases[0]["ticket"] is None and cases[0]["contact"] is None
+    clerk = Client(HTTP_ACCEPT_LANGUAGE="en")
+    clerk.force_login(staff["clerk_a"])
+    page = clerk.get("/staff/hall-a/quality/").content.decode()
+    assert "窗口人员不耐烦" in page and ticket.number not in page and "138****5678" not in page
+    assert "Rater protected" in page
+    with pytest.raises(PermissionDenied):
+        services.rater_contact(actor=actors["clerk_a"], case=case)
+    assert api_as("clerk_a").call("GET", f"rectifications/{case.pk}/contact")[0] == 403
+    # The evaluator sees the ticket and the masked number; reading the full number is audited.
+    status, cases = api_as("evaluator_a").call("GET", f"halls/{hall_a.code}/rectifications")
+    assert cases[0]["ticket"] == ticket.number and cases[0]["contact"] == "138****5678"
+    office = Client(HTTP_ACCEPT_LANGUAGE="en")
+    office.force_login(staff["evaluator_a"])
+    shown = office.post("/staff/hall-a/quality/", {"case": case.pk, "contact": "1"}).content.decode()
+    assert "13812345678" in shown
+    entry = AuditEntry.objects.get(action="quality.rater_contact")
+    assert entry.actor == staff["evaluator_a"] and "13812345678" not in json.dumps(entry.after)

@@ -59,10 +59,17 @@ def test_the_report_warns_when_answers_are_noise(clock, hall_a, items_a, actors,
         QuestionnaireResponse(questionnaire=q, hall=hall_a, channel="phone", started_at=day,
                               submitted_at=day + datetime.timedelta(minutes=3),
                               answers={k: rng.randint(1, 5) for k in likert}) for _ in range(60)])
-    built = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 2, 1),
-                                                                  datetime.date(2030, 2, 28)))
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        built = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 2, 1),
+                                                                      datetime.date(2030, 2, 28)))
     warnings = [w for r in built["reliability"] for w in r["warnings"]]
-    assert any("α" in w for w in warnings) and any("KMO" in w for w in warnings), warnings
+    assert any("α" in w and "一致性不足" in w for w in warnings), warnings
+    # In the reader's language, naming weak items by their statement rather than a column number.
+    assert any("不适合做因子分析" in w for w in warnings), warnings
+    weak = next((w for w in warnings if "可考虑删除" in w), "")
+    assert not weak or any(i["text"] in weak for i in q.items), weak
 
 
 def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, staff):
@@ -123,3 +130,29 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
     assert "max_min" in html and "2030-02" in html
     assert client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min&format=pdf"
                       ).content.startswith(b"%PDF")
+
+
+def test_the_report_scoped_to_a_clerk_and_ranked_by_clerk(clock, hall_a, items_a, actors, published, staff,
+                                                         clerk_a2):
+    from django.test import Client
+
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1),
+             bad_window=window(hall_a, "3"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    base = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-05"
+    clerk = staff["clerk_a"]
+    html = client.get(f"{base}&clerk={clerk.pk}&rank=clerk").content.decode()
+    assert "按工作人员排名" in html and f"工作人员 {clerk.display_name or clerk.username}" in html
+    whole = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
+                                                                  datetime.date(2030, 3, 5)))
+    mine = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
+                                                                 datetime.date(2030, 3, 5), clerk_id=clerk.pk))
+    assert 0 < mine["objective"]["services"] < whole["objective"]["services"]
+    ranked = report.ranking(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
+                                                              datetime.date(2030, 3, 5)), by="clerk")
+    assert {r["id"] for r in ranked} == {staff["clerk_a"].pk, clerk_a2.pk}
+    # A window the hall does not have is refused beside the field, and nothing is reported for it.
+    bad = client.get(f"{base}&counter=999999")
+    assert bad.status_code == 422 and 'id="counter-error"' in bad.content.decode()

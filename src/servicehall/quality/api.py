@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from servicehall.core.choices import Role
 from servicehall.core.errors import Invalid, NotFound
-from servicehall.core.permissions import has_role, require_role
+from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
 from servicehall.quality.choices import RatingChannel
@@ -53,6 +53,26 @@ class JudgementIn(Schema):
     matrix: list[list[float]]
 
 
+class QuestionnaireIn(Schema):
+    scale: int = Field(5, description="5 or 7 points")
+    servqual: bool = False
+    importance: bool = False
+    title: str = Field("", max_length=100)
+    title_en: str = Field("", max_length=100)
+
+
+class ItemTextIn(Schema):
+    text: str | None = Field(None, max_length=300)
+    text_en: str | None = Field(None, max_length=300)
+
+
+class QuestionnairePatch(Schema):
+    title: str | None = Field(None, max_length=100)
+    title_en: str | None = Field(None, max_length=100)
+    items: dict[str, ItemTextIn] = Field(default_factory=dict, description="item key → new Chinese/English text")
+    remove: list[str] = Field(default_factory=list, description="keys of items to drop")
+
+
 class SettingsIn(Schema):
     rating_window_days: int | None = None
     default_rule: str | None = None
@@ -67,9 +87,12 @@ def _rating_out(r) -> dict:
             "rated_at": r.rated_at, "rectification": getattr(getattr(r, "rectification", None), "pk", None)}
 
 
-def _case_out(c: Rectification) -> dict:
+def _case_out(c: Rectification, *, rater_visible: bool) -> dict:
+    """A case; the ticket number and the masked contact only for those who may see who rated."""
     return {"id": c.pk, "status": c.status, "status_name": c.get_status_display(), "department": c.department,
-            "assignee": str(c.assignee) if c.assignee else None, "ticket": c.rating.ticket.number,
+            "assignee": str(c.assignee) if c.assignee else None,
+            "ticket": c.rating.ticket.number if rater_visible else None,
+            "contact": c.rating.ticket.phone_hint if rater_visible else None,
             "level": c.rating.level, "tags": c.rating.tags, "comment": c.rating.comment, "opened_at": c.opened_at,
             "revisit_due": c.revisit_due, "rectify_due": c.rectify_due, "closed_at": c.closed_at, "log": c.log,
             "follow_up_level": c.follow_up_level}
@@ -92,7 +115,8 @@ def follow_up(request, ticket_id: str, payload: FollowUpIn):
     case = Rectification.objects.filter(rating__ticket=ticket).select_related("rating", "rating__ticket").first()
     if case is None:
         raise NotFound()
-    return _case_out(services.rectification_follow_up(actor=request.auth, case=case, level=payload.level))
+    done = services.rectification_follow_up(actor=request.auth, case=case, level=payload.level)
+    return _case_out(done, rater_visible=selectors.may_see_rater(user=request.auth.user, hall=ticket.hall))
 
 
 @router.get("/halls/{hall_code}/ratings/statistics", summary="好差评 statistics of a period")
@@ -105,11 +129,20 @@ def rating_stats(request, hall_code: str, date_from: datetime.date, date_to: dat
 @router.get("/halls/{hall_code}/rectifications", summary="Bad-rating rectification cases (staff)")
 def cases(request, hall_code: str, status: str | None = None):
     hall = hall_get(code=hall_code)
-    require_role(request.auth, hall, Role.MANAGER, Role.CLERK)
+    require_role(request.auth, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
     qs = selectors.rectification_list(hall=hall, status=status)
-    if not has_role(request.auth.user, hall, Role.MANAGER):
+    visible = selectors.may_see_rater(user=request.auth.user, hall=hall)
+    if not visible:
         qs = qs.filter(assignee=request.auth.user)  # a clerk sees the cases they answer for
-    return [_case_out(c) for c in qs[:500]]
+    return [_case_out(c, rater_visible=visible) for c in qs[:500]]
+
+
+@router.get("/rectifications/{case_id}/contact", summary="The rater's mobile number for the revisit (audited)")
+def case_contact(request, case_id: int):
+    case = Rectification.objects.select_related("hall", "rating", "rating__ticket").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return {"id": case.pk, "phone": services.rater_contact(actor=request.auth, case=case)}
 
 
 @router.post("/rectifications/{case_id}/{action}", summary="One step of a rectification case")
@@ -122,7 +155,8 @@ def case_step(request, case_id: int, action: str, payload: StepIn):
     if action not in RectificationAction.values:
         raise NotFound()
     done = services.rectification_step(actor=request.auth, case=case, action=action, note=payload.note)
-    return _case_out(selectors.rectification_get(hall=done.hall, case_id=done.pk))
+    return _case_out(selectors.rectification_get(hall=done.hall, case_id=done.pk),
+                     rater_visible=selectors.may_see_rater(user=request.auth.user, hall=done.hall))
 
 
 @router.get("/halls/{hall_code}/indicator-systems", summary="The hall's indicator systems and versions")
@@ -207,3 +241,56 @@ def settings_write(request, hall_code: str, payload: SettingsIn):
     hall = hall_get(code=hall_code)
     conf = services.settings_update(actor=request.auth, hall=hall, **payload.model_dump(exclude_none=True))
     return {f: getattr(conf, f) for f in SettingsIn.model_fields}
+
+
+def _questionnaire(request, questionnaire_id: int):
+    from servicehall.quality.models import Questionnaire
+
+    q = Questionnaire.objects.select_related("hall", "system").filter(pk=questionnaire_id).first()
+    if q is None:
+        raise NotFound()
+    require_role(request.auth, q.hall, Role.MANAGER, Role.EVALUATOR)
+    return q
+
+
+def _questionnaire_out(q) -> dict:
+    return {"id": q.pk, "title": q.title, "title_en": q.title_en, "version": q.version, "status": q.status,
+            "system": q.system_id, "scale": q.scale, "servqual": q.servqual, "importance": q.importance,
+            "items": q.items, "published_at": q.published_at}
+
+
+@router.post("/indicator-systems/{system_id}/questionnaires", response={201: dict},
+             summary="A draft questionnaire generated from an indicator system")
+def questionnaire_create(request, system_id: int, payload: QuestionnaireIn):
+    q = services.questionnaire_generate(actor=request.auth, system=_system(request, system_id), scale=payload.scale,
+                                        servqual=payload.servqual, importance=payload.importance,
+                                        title=payload.title, title_en=payload.title_en)
+    return Status(201, _questionnaire_out(q))
+
+
+@router.get("/questionnaires/{questionnaire_id}", summary="A questionnaire with its items in Chinese and English")
+def questionnaire_detail(request, questionnaire_id: int):
+    return _questionnaire_out(_questionnaire(request, questionnaire_id))
+
+
+@router.patch("/questionnaires/{questionnaire_id}", summary="Edit a draft questionnaire")
+def questionnaire_patch(request, questionnaire_id: int, payload: QuestionnairePatch):
+    texts = {k: v.model_dump(exclude_none=True) for k, v in payload.items.items()}
+    q = services.questionnaire_update(actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id),
+                                      title=payload.title, title_en=payload.title_en, texts=texts,
+                                      remove=payload.remove)
+    return _questionnaire_out(q)
+
+
+@router.post("/questionnaires/{questionnaire_id}/publish", summary="Publish (freeze) a draft questionnaire")
+def questionnaire_publish(request, questionnaire_id: int):
+    q = services.questionnaire_publish(actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id))
+    return _questionnaire_out(q)
+
+
+@router.post("/questionnaires/{questionnaire_id}/versions", response={201: dict},
+             summary="A new draft version of a questionnaire")
+def questionnaire_version(request, questionnaire_id: int):
+    q = services.questionnaire_new_version(actor=request.auth,
+                                           questionnaire=_questionnaire(request, questionnaire_id))
+    return Status(201, _questionnaire_out(q))

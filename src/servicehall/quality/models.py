@@ -208,6 +208,7 @@ class Questionnaire(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="questionnaires")
     system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="questionnaires")
     title = models.CharField(_("title"), max_length=100)
+    title_en = models.CharField(_("English title"), max_length=100, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     scale = models.PositiveSmallIntegerField(_("points on the scale"), choices=[(5, "5"), (7, "7")], default=5)
     servqual = models.BooleanField(_("SERVQUAL expectation and perception pairs"), default=False)
@@ -219,11 +220,16 @@ class Questionnaire(models.Model):
 
     class Meta:
         ordering = ["hall", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["hall", "title", "version"],
+                                               name="quality_questionnaire_version_unique")]
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def localized_title(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title
 
 
 class QuestionnaireResponse(models.Model):

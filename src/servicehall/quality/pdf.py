@@ -52,7 +52,7 @@ def report_pdf(built: dict) -> bytes:
                             bottomMargin=14 * mm, title=_("Service-quality report"), author=scope.hall.name)
     change = "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
     story = [
-        _p(scope.hall.name, st["subtitle"]),
+        _p(scope.hall.name + (f" · {built['scope_label']}" if built.get("scope_label") else ""), st["subtitle"]),
         _p(_("Service-quality report"), st["title"]),
         _p(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
         Spacer(1, 5 * mm),

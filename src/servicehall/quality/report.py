@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
 
 from servicehall.core.models import Hall
 from servicehall.quality import reliability, selectors
@@ -320,6 +321,7 @@ def _reliability(system, questionnaire, answers: dict) -> list[dict]:
     indicator = {i["key"]: i["indicator"] for i in questionnaire.items}
     for c, key in enumerate(keys):
         dims.setdefault(leaf_dim.get(indicator[key], "?"), []).append(c)
+    label = {i["key"]: i["text"] for i in questionnaire.items}
     out = []
     for code, cols in dims.items():
         entry = {"dimension": code, "items": len(cols), "alpha": None, "warnings": []}
@@ -328,17 +330,42 @@ def _reliability(system, questionnaire, answers: dict) -> list[dict]:
             entry |= {"alpha": round(alpha.alpha, 3), "ci_low": round(alpha.ci_low, 3),
                       "ci_high": round(alpha.ci_high, 3), "n": alpha.n}
             if alpha.alpha < 0.7:
-                entry["warnings"].append(f"α = {alpha.alpha:.2f} < 0.70: the items of this dimension do not "
-                                         "measure one thing consistently.")
-        except ValueError as exc:
-            entry["warnings"].append(str(exc))
+                entry["warnings"].append(_("α = %(alpha).2f < 0.70: the items of this dimension do not measure "
+                                           "one thing consistently.") % {"alpha": alpha.alpha})
+        except ValueError:
+            entry["warnings"].append(_("Too few complete answers (or items) to compute α for this dimension."))
         out.append(entry)
     try:
         kmo = reliability.kmo_bartlett(matrix)
         out.append({"dimension": "KMO", "kmo": round(kmo.kmo, 3), "chi2": kmo.chi2, "df": kmo.df, "p": kmo.p,
-                    "n": kmo.n, "warnings": list(kmo.warnings)})
-    except ValueError as exc:
-        out.append({"dimension": "KMO", "kmo": None, "chi2": None, "p": None, "warnings": [str(exc)]})
+                    "n": kmo.n, "warnings": _kmo_warnings(kmo, [label.get(k, k) for k in keys])})
+    except ValueError:
+        out.append({"dimension": "KMO", "kmo": None, "chi2": None, "p": None,
+                    "warnings": [_("Too few complete answers, or an item everybody answered alike: KMO and "
+                                   "Bartlett's test cannot be computed.")]})
+    return out
+
+
+def _kmo_warnings(kmo, labels: list[str]) -> list[str]:
+    """The method's warnings in the reader's language, from its figures (the method module speaks English
+    to analysts in a notebook; the report speaks to a hall), naming weak items by their statement."""
+    out = []
+    if kmo.singular:
+        out.append(_("The correlation matrix is singular (too few respondents, or items that repeat others): "
+                     "Bartlett's test cannot be computed."))
+    elif kmo.n - 1 - (2 * kmo.k + 5) / 6 <= 0:
+        out.append(_("Only %(n)s respondents for %(k)s items: Bartlett's test is meaningless here.")
+                   % {"n": kmo.n, "k": kmo.k})
+    elif kmo.p is not None and kmo.p >= reliability.BARTLETT_ALPHA:
+        out.append(_("Bartlett's test is not significant (χ² = %(chi2).2f, df = %(df)s, p = %(p).3f): the items "
+                     "may be uncorrelated, with no common factors to find.") % {"chi2": kmo.chi2, "df": kmo.df,
+                                                                               "p": kmo.p})
+    if kmo.kmo < reliability.KMO_MINIMUM:
+        out.append(_("KMO = %(kmo).3f is below %(min)s: the items share too little common variance for factor "
+                     "analysis.") % {"kmo": kmo.kmo, "min": reliability.KMO_MINIMUM})
+    weak = [f"{labels[i]} ({v:.2f})" for i, v in enumerate(kmo.kmo_per_item) if v < reliability.ITEM_KMO_MINIMUM]
+    if weak:
+        out.append(_("Items with KMO below 0.5, candidates to drop: %(items)s.") % {"items": "; ".join(weak)})
     return out
 
 
@@ -356,6 +383,15 @@ def _methods(system, questionnaire) -> dict:
             "operator": "weighted_average", "system_version": system.version}
 
 
+def clerks_served(scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of the staff who served tickets in the period: the clerks a report can rank or scope."""
+    from django.contrib.auth import get_user_model
+
+    ids = scope.tickets().filter(clerk_id__isnull=False).values_list("clerk_id", flat=True).distinct().order_by()
+    return [(u.pk, u.display_name or u.get_username())
+            for u in get_user_model().objects.filter(pk__in=list(ids)).order_by("username")]
+
+
 def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter") -> list[dict]:
     """The composite index per counter (or clerk, or service item) over the same period, best first."""
     from servicehall.catalog.models import ServiceItem
@@ -367,8 +403,11 @@ def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter") -> li
     elif by == "service":
         units = [(i.pk, i.name) for i in ServiceItem.objects.filter(hall=scope.hall, active=True)]
         make = lambda pk: Scope(scope.hall, scope.date_from, scope.date_to, service_id=pk)  # noqa: E731
+    elif by == "clerk":
+        units = clerks_served(scope)
+        make = lambda pk: Scope(scope.hall, scope.date_from, scope.date_to, clerk_id=pk)  # noqa: E731
     else:
-        raise ValueError("rank by counter or service")
+        raise ValueError("rank by counter, clerk or service")
     rows = []
     for pk, label in units:
         built = report_build(system=system, scope=make(pk), with_previous=False)

@@ -5,8 +5,10 @@ import datetime
 
 from django.db.models import Count, F, Q
 
+from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
+from servicehall.core.permissions import has_role
 from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, IndicatorKind, RectificationStatus
 from servicehall.quality.models import Indicator, IndicatorSystem, QualitySettings, Rating, Rectification
 
@@ -100,9 +102,19 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+RATER_ROLES = (Role.MANAGER, Role.EVALUATOR)
+
+
+def may_see_rater(*, user, hall: Hall) -> bool:
+    """Who rated is shown only to the hall's 好差评 office (managers and evaluators), who revisit the
+    citizen; the clerk who was rated, even when answering for the case, sees what was said, never by whom
+    (no ticket number, no contact): GB/T 39734-2020 protects the rater."""
+    return has_role(user, hall, *RATER_ROLES)
+
+
 def rectification_list(*, hall: Hall, status: str | None = None):
     qs = Rectification.objects.filter(hall=hall).select_related("rating", "rating__service", "rating__counter",
-                                                                "assignee")
+                                                                "rating__ticket", "assignee")
     return qs.filter(status=status) if status else qs
 
 
@@ -127,6 +139,23 @@ def pad_ticket(*, counter, now: datetime.datetime):
     return (Ticket.objects.filter(counter=counter, status=TicketStatus.COMPLETED, rating__isnull=True,
                                   completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES))
             .select_related("service", "hall").order_by("-completed_at").first())
+
+
+def questionnaire_list(*, hall: Hall):
+    from servicehall.quality.models import Questionnaire
+
+    return Questionnaire.objects.filter(hall=hall).select_related("system").order_by("title", "-version")
+
+
+def questionnaire_get(*, hall: Hall, questionnaire_id: int):
+    found = questionnaire_list(hall=hall).filter(pk=questionnaire_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def response_count(*, questionnaire) -> int:
+    return questionnaire.responses.count()
 
 
 def questionnaire_current(*, hall: Hall):

@@ -38,7 +38,7 @@ from servicehall.quality.models import (
     Rating,
     Rectification,
 )
-from servicehall.quality.presets import TEMPLATES
+from servicehall.quality.presets import STATEMENTS_EN, TEMPLATES
 
 EDITORS = (Role.MANAGER, Role.EVALUATOR)
 
@@ -307,6 +307,18 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
+def rater_contact(*, actor: Actor, case: Rectification) -> str:
+    """The rater's full mobile number, for the revisit (回访) of a bad rating: only the hall's 好差评 office
+    (managers, evaluators) may read it, and every reading is audited."""
+    hall = case.hall
+    require_role(actor, hall, *selectors.RATER_ROLES)
+    phone = crypto.decrypt(case.rating.ticket.phone_encrypted) if case.rating.ticket_id else ""
+    audit_record(actor=actor, action="quality.rater_contact", hall=hall, obj=case,
+                 after={"found": bool(phone)})
+    return phone
+
+
+@transaction.atomic
 def rectification_step(*, actor: Actor, case: Rectification, action: str, note: str = "",
                        now: datetime.datetime | None = None) -> Rectification:
     """One step of a case, by the transition table. The responsible clerk or a manager records the
@@ -406,42 +418,135 @@ def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
 
 def _questionnaire_items(system: IndicatorSystem, *, servqual: bool, importance: bool) -> list[dict]:
     """Items from the subjective indicators' statements: one Likert item per statement (or an expectation
-    and a perception item with SERVQUAL), an importance item per indicator if asked, and free text."""
+    and a perception item with SERVQUAL), an importance item per indicator if asked, and free text. Each
+    item has its Chinese ``text`` and, where the shipped statement has one, its English ``text_en``."""
     items: list[dict] = []
+
+    def item(key, indicator, kind, text, text_en=None):
+        items.append({"key": key, "indicator": indicator, "kind": kind, "text": text,
+                      "text_en": STATEMENTS_EN.get(text, "") if text_en is None else text_en})
+
     for leaf in selectors.leaves(system=system):
         if leaf["kind"] != IndicatorKind.SUBJECTIVE:
             continue
         for n, text in enumerate(leaf["items"] or [leaf["name"]], 1):
             key = f"{leaf['code']}.{n}"
             if servqual:
-                items.append({"key": f"{key}.e", "indicator": leaf["code"], "kind": "expectation", "text": text})
-                items.append({"key": f"{key}.p", "indicator": leaf["code"], "kind": "perception", "text": text})
+                item(f"{key}.e", leaf["code"], "expectation", text)
+                item(f"{key}.p", leaf["code"], "perception", text)
             else:
-                items.append({"key": key, "indicator": leaf["code"], "kind": "likert", "text": text})
+                item(key, leaf["code"], "likert", text)
         if importance:
-            items.append({"key": f"{leaf['code']}.imp", "indicator": leaf["code"], "kind": "importance",
-                          "text": leaf["name"]})
-    items.append({"key": "comment", "indicator": "", "kind": "text", "text": "其他意见和建议"})
+            item(f"{leaf['code']}.imp", leaf["code"], "importance", leaf["name"], leaf.get("name_en") or "")
+    item("comment", "", "text", "其他意见和建议")
     return items
+
+
+def _next_version(hall: Hall, title: str) -> int:
+    from django.db.models import Max
+
+    from servicehall.quality.models import Questionnaire
+
+    return (Questionnaire.objects.filter(hall=hall, title=title).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def _questionnaire_create(**fields):
+    """Insert a questionnaire; two editors creating the same title's next version at once get one each
+    or a 409, never two rows with one number (the unique constraint decides)."""
+    from django.db import IntegrityError
+
+    from servicehall.quality.models import Questionnaire
+
+    try:
+        with transaction.atomic():
+            return Questionnaire.objects.create(**fields)
+    except IntegrityError as exc:
+        raise Conflict(_("Someone else just created this version; reload and try again."),
+                       code="version_taken") from exc
 
 
 @transaction.atomic
 def questionnaire_generate(*, actor: Actor, system: IndicatorSystem, scale: int = 5, servqual: bool = False,
-                           importance: bool = False, title: str = ""):
-    from servicehall.quality.models import Questionnaire
-
+                           importance: bool = False, title: str = "", title_en: str = ""):
+    """A draft questionnaire from an indicator-system version (its next version when the title exists)."""
     require_role(actor, system.hall, *EDITORS)
     if scale not in (5, 7):
         raise Invalid(fields={"scale": [_("Use a 5- or 7-point scale.")]})
     items = _questionnaire_items(system, servqual=servqual, importance=importance)
-    title = (title or f"{system.name}问卷")[:100]
-    version = (Questionnaire.objects.filter(hall=system.hall, title=title).count()) + 1
-    q = Questionnaire.objects.create(hall=system.hall, system=system, title=title, version=version, scale=scale,
-                                     servqual=servqual, importance=importance, items=items,
-                                     created_at=timezone.now())
+    title = (title.strip() or f"{system.name}问卷")[:100]
+    q = _questionnaire_create(hall=system.hall, system=system, title=title, title_en=title_en.strip()[:100],
+                              version=_next_version(system.hall, title), scale=scale, servqual=servqual,
+                              importance=importance, items=items, created_at=timezone.now())
     audit_record(actor=actor, action="quality.questionnaire_create", hall=system.hall, obj=q,
                  after={"system": system.pk, "items": len(items), "scale": scale})
     return q
+
+
+@transaction.atomic
+def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = None, title_en: str | None = None,
+                         texts: dict | None = None, remove: list[str] | None = None):
+    """Edit a draft: its titles, each item's Chinese and English text (``texts``: key → {"text",
+    "text_en"}), and which items to drop. A published questionnaire is frozen (its answers must keep
+    meaning what was asked): edit a new version instead."""
+    from servicehall.core.audit import snapshot
+    from servicehall.quality.models import Questionnaire
+
+    q = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    require_role(actor, q.hall, *EDITORS)
+    if q.status != SystemStatus.DRAFT:
+        raise Conflict(_("A published questionnaire cannot change; create a new version to edit."),
+                       code="frozen")
+    before = snapshot(q, ["title", "title_en", "items"])
+    errors: dict[str, list[str]] = {}
+    if title is not None:
+        if not title.strip():
+            errors["title"] = [_("Give the questionnaire a title.")]
+        q.title = title.strip()[:100]
+    if title_en is not None:
+        q.title_en = title_en.strip()[:100]
+    keys = {i["key"] for i in q.items}
+    unknown = set(texts or {}) | set(remove or [])
+    for key in sorted(unknown - keys):
+        errors[key] = [_("No such item in this questionnaire.")]
+    items = []
+    for item in q.items:
+        change = (texts or {}).get(item["key"]) or {}
+        item = dict(item)
+        if "text" in change:
+            text = str(change["text"] or "").strip()
+            if not text:
+                errors[f"{item['key']}.text"] = [_("The Chinese text cannot be empty.")]
+            item["text"] = text[:300]
+        if "text_en" in change:
+            item["text_en"] = str(change["text_en"] or "").strip()[:300]
+        if item["key"] not in (remove or []):
+            items.append(item)
+    if not any(i["kind"] != "text" for i in items):
+        errors["items"] = [_("Keep at least one rated item.")]
+    if errors:
+        raise Invalid(fields=errors)
+    if title is not None and title.strip() != before["title"] and \
+            Questionnaire.objects.filter(hall=q.hall, title=q.title, version=q.version).exclude(pk=q.pk).exists():
+        raise Invalid(fields={"title": [_("Another questionnaire already has this title and version.")]})
+    q.items = items
+    q.save(update_fields=["title", "title_en", "items"])
+    audit_record(actor=actor, action="quality.questionnaire_update", hall=q.hall, obj=q, before=before,
+                 after=snapshot(q, ["title", "title_en", "items"]))
+    return q
+
+
+@transaction.atomic
+def questionnaire_new_version(*, actor: Actor, questionnaire):
+    """A draft copy of a questionnaire (published or not) as the next version of its title."""
+    q = questionnaire
+    require_role(actor, q.hall, *EDITORS)
+    copy = _questionnaire_create(hall=q.hall, system=q.system, title=q.title, title_en=q.title_en,
+                                 version=_next_version(q.hall, q.title), scale=q.scale, servqual=q.servqual,
+                                 importance=q.importance, items=[dict(i) for i in q.items],
+                                 created_at=timezone.now())
+    audit_record(actor=actor, action="quality.questionnaire_version", hall=q.hall, obj=copy,
+                 after={"from": q.pk, "version": copy.version})
+    return copy
 
 
 @transaction.atomic

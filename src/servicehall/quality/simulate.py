@@ -24,7 +24,8 @@ PLANTED = ("wait", "environment", "window")
 def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: datetime.date, seed: int = 7,
              bad_window=None, response_share: float = 0.2, rating_share: float = 0.6) -> dict:
     from servicehall.catalog.models import ServiceItem
-    from servicehall.core.models import Counter
+    from servicehall.core.choices import Role
+    from servicehall.core.models import Counter, HallMembership
     from servicehall.quality.models import QuestionnaireResponse, Rating
     from servicehall.queueing.models import Ticket
 
@@ -32,6 +33,10 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
     items = list(ServiceItem.objects.filter(hall=hall, active=True))
     counters = list(Counter.objects.filter(hall=hall, active=True))
     bad_window = bad_window or counters[-1]
+    # Each window is staffed by one of the hall's clerks (in turn), so reports can be scoped by clerk.
+    clerks = list(HallMembership.objects.filter(hall=hall, role=Role.CLERK).order_by("user_id")
+                  .values_list("user_id", flat=True))
+    clerk_of = {c.pk: clerks[i % len(clerks)] if clerks else None for i, c in enumerate(counters)}
     tz = hall.tzinfo
     tickets: list[Ticket] = []
     for d in range(days):
@@ -47,6 +52,7 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
             tickets.append(Ticket(
                 hall=hall, service=item, day=day, prefix=item.ticket_prefix, seq=n,
                 number=f"{item.ticket_prefix}{n:03d}", channel="kiosk", status="completed", counter=counter,
+                clerk_id=clerk_of[counter.pk],
                 issued_at=issued, queued_at=issued, waiting_since=issued, first_called_at=called,
                 called_at=called, started_at=called + datetime.timedelta(seconds=60),
                 completed_at=called + datetime.timedelta(seconds=60 + service), wait_seconds=wait,

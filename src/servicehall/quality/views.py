@@ -5,13 +5,15 @@ size and one colour, none chosen in advance."""
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicehall.catalog.selectors import item_list
 from servicehall.core.actors import Actor, client_ip
 from servicehall.core.choices import DeviceKind
 from servicehall.core.errors import DomainError
-from servicehall.core.selectors import hall_get
+from servicehall.core.selectors import counter_list, hall_get
 from servicehall.core.services import authenticate_device
 from servicehall.quality import selectors, services
 from servicehall.quality.choices import BAD_LEVELS, RatingChannel, RatingLevel
@@ -142,14 +144,16 @@ def questionnaire(request, questionnaire_id: int):
                                             channel=RatingChannel.PHONE, ticket=ticket, started_at=started_at)
         except DomainError as exc:
             errors = _errors(exc)
+    english = get_language().startswith("en")
     groups: list[dict] = []
     for item in q.items:
         if not groups or groups[-1]["indicator"] != item["indicator"]:
             groups.append({"indicator": item["indicator"], "items": []})
-        groups[-1]["items"].append(item | {"value": str(answers.get(item["key"], "")),
+        shown = item.get("text_en") if english and item.get("text_en") else item["text"]
+        groups[-1]["items"].append(item | {"text": shown, "value": str(answers.get(item["key"], "")),
                                            "errors": errors.get(item["key"], [])})
     return render(request, "quality/questionnaire.html", {
-        "hall": q.hall, "q": q, "groups": groups, "points": list(range(1, q.scale + 1)), "answers": answers,
+        "hall": q.hall, "q": q, "title": q.localized_title(get_language()), "groups": groups, "points": list(range(1, q.scale + 1)), "answers": answers,
         "errors": errors, "done": done, "ticket": ticket,
         "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire")},
         status=422 if errors else 200)
@@ -204,19 +208,33 @@ def office(request, hall_code: str):
         rows.append({"case": c, "steps": steps, "overdue": (c.status == "open" and c.revisit_due < timezone.now())
                      or c.rectify_due < timezone.now()})
     return render(request, "quality/office.html", {
+        "rater_visible": selectors.may_see_rater(user=request.user, hall=hall),
         "hall": hall, "stats": selectors.rating_statistics(hall=hall, date_from=today - datetime.timedelta(days=30),
                                                            date_to=today),
-        "cases": rows, "systems": selectors.system_list(hall=hall), "errors": errors, "notice": notice,
+        "cases": rows, "systems": selectors.system_list(hall=hall),
+        "questionnaires": selectors.questionnaire_list(hall=hall), "errors": errors, "notice": notice,
         "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
         "templates": [("article", _("The article's system")), ("servqual", "SERVQUAL"),
                       ("haochaping", _("好差评 content"))]}, status=422 if errors else 200)
 
 
 def _office_post(request, actor, hall) -> str:
+    if request.POST.get("generate"):
+        system_id = request.POST.get("system", "")
+        system = selectors.system_get(hall=hall, system_id=int(system_id) if system_id.isdigit() else 0)
+        q = services.questionnaire_generate(
+            actor=actor, system=system, scale=int(request.POST["scale"]) if request.POST.get("scale", "").isdigit() else 0,
+            servqual=bool(request.POST.get("servqual")), importance=bool(request.POST.get("importance")))
+        return _("Draft questionnaire “%(title)s” version %(v)s created.") % {"title": q.title, "v": q.version}
     if request.POST.get("template"):
         system = services.system_from_template(actor=actor, hall=hall, template=request.POST["template"])
         return _("Draft “%(name)s” version %(v)s created.") % {"name": system.name, "v": system.version}
     case = selectors.rectification_get(hall=hall, case_id=int(request.POST.get("case") or 0))
+    if request.POST.get("contact"):
+        phone = services.rater_contact(actor=actor, case=case)
+        return (_("Case %(id)s: the rater's mobile number is %(phone)s (this reading is recorded).")
+                % {"id": case.pk, "phone": phone} if phone else
+                _("Case %(id)s: the rater left no mobile number.") % {"id": case.pk})
     services.rectification_step(actor=actor, case=case, action=request.POST.get("action", ""),
                                 note=request.POST.get("note", ""))
     return _("Case %(id)s updated.") % {"id": case.pk}
@@ -277,6 +295,48 @@ def system_page(request, hall_code: str, system_id: int):
         "draft": system.status == "draft"}, status=422 if errors else 200)
 
 
+def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
+    """Edit a draft questionnaire in Chinese and English (titles, each item's text, which items stay),
+    publish it, or start a new version of a published one."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from servicehall.core.choices import Role
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    hall = hall_get(code=hall_code)
+    actor = _staff(request, hall, Role.MANAGER, Role.EVALUATOR)
+    q = selectors.questionnaire_get(hall=hall, questionnaire_id=questionnaire_id)
+    errors, notice, posted = {}, "", {}
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "publish":
+                q = services.questionnaire_publish(actor=actor, questionnaire=q)
+                notice = _("Published: the phone pages now offer this questionnaire, and it is frozen.")
+            elif action == "version":
+                copy = services.questionnaire_new_version(actor=actor, questionnaire=q)
+                return redirect("quality:questionnaire_edit", hall_code=hall.code, questionnaire_id=copy.pk)
+            else:
+                posted = {i["key"]: {"text": request.POST.get(f"text:{i['key']}", ""),
+                                     "text_en": request.POST.get(f"en:{i['key']}", "")} for i in q.items}
+                q = services.questionnaire_update(
+                    actor=actor, questionnaire=q, title=request.POST.get("title", ""),
+                    title_en=request.POST.get("title_en", ""), texts=posted,
+                    remove=[k for k in request.POST.getlist("remove")])
+                notice, posted = _("Saved."), {}
+        except DomainError as exc:
+            errors = _errors(exc)
+    rows = [{"item": i, "text": posted.get(i["key"], {}).get("text", i["text"]),
+             "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
+             "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], [])} for i in q.items]
+    return render(request, "quality/questionnaire_edit.html", {
+        "hall": hall, "q": q, "rows": rows, "errors": errors, "notice": notice,
+        "draft": q.status == "draft", "title": request.POST.get("title", q.title) if errors else q.title,
+        "title_en": request.POST.get("title_en", q.title_en) if errors else q.title_en,
+        "responses": selectors.response_count(questionnaire=q)}, status=422 if errors else 200)
+
+
 def report_page(request, hall_code: str):
     """The service-quality report for a scope and period: page, PDF (``?format=pdf``) or CSV
     (``?format=csv``)."""
@@ -310,13 +370,29 @@ def report_page(request, hall_code: str):
     if date_from > date_to:
         errors["from"] = [_("The start is after the end.")]
         date_from = date_to
+    # The scope: the whole hall, or one window, clerk or service item (ids the hall really has).
+    units = {"counter": [(c.pk, f"{c.number} {c.name}") for c in counter_list(hall=hall)],
+             "clerk": report.clerks_served(report.Scope(hall, date_from, date_to)),
+             "service": [(i.pk, i.name) for i in item_list(hall=hall)]}
+    chosen_unit = {}
+    for kind, options in units.items():
+        wanted = request.GET.get(kind) or ""
+        if wanted:
+            if wanted.isdigit() and int(wanted) in {pk for pk, _label in options}:
+                chosen_unit[kind] = int(wanted)
+            else:
+                errors[kind] = [_("Choose one from the list.")]
+    rank_by = request.GET.get("rank") if request.GET.get("rank") in ("counter", "clerk", "service") else "counter"
+    scope = report.Scope(hall, date_from, date_to, counter_id=chosen_unit.get("counter"),
+                         clerk_id=chosen_unit.get("clerk"), service_id=chosen_unit.get("service"))
     built = None
     if chosen is not None:
         from servicehall.quality.fuzzy import OPERATORS
 
         operator = request.GET.get("fuzzy") if request.GET.get("fuzzy") in OPERATORS else None
-        built = report.report_build(system=chosen, scope=report.Scope(hall, date_from, date_to),
-                                    fuzzy_operator=operator)
+        built = report.report_build(system=chosen, scope=scope, fuzzy_operator=operator)
+        names = {"counter": _("Window"), "clerk": _("Clerk"), "service": _("Service item")}
+        built["scope_label"] = " · ".join(f"{names[kind]} {dict(units[kind])[pk]}" for kind, pk in chosen_unit.items())
     fmt = request.GET.get("format")
     if built is not None and fmt == "pdf":
         from servicehall.quality.pdf import report_pdf
@@ -339,10 +415,11 @@ def report_page(request, hall_code: str):
     if built is not None:
         radar = charts.radar_svg([d["name"] for d in built["dimensions"]], [d["score"] for d in built["dimensions"]])
         bars = charts.bars_svg([(f"{r['code']} {r['name']}", r["score"]) for r in built["indicators"]])
-        ranked = report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to))
+        ranked = report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to), by=rank_by)
     return render(request, "quality/report.html", {
         "hall": hall, "systems": systems, "chosen": chosen, "built": built, "date_from": date_from,
-        "date_to": date_to, "radar": radar, "bars": bars, "ranked": ranked, "errors": errors,
+        "date_to": date_to, "radar": radar, "bars": bars, "ranked": ranked, "errors": errors, "units": units,
+        "chosen_unit": chosen_unit, "rank_by": rank_by,
         "operators": ["weighted_average", "max_min", "max_product", "bounded_sum"],
         "operator": request.GET.get("fuzzy", ""),
         "query": request.GET.urlencode()}, status=422 if errors else 200)
