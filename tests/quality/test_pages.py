@@ -108,3 +108,48 @@ def test_the_quality_office_works_a_case_and_weights_dimensions_by_ahp(clock, se
     other = Client()
     other.force_login(staff["clerk_b"])
     assert other.get("/staff/hall-a/quality/").status_code == 403
+
+
+@pytest.fixture
+def kiosk_client(admin_actor, hall_a, items_a):
+    _device, raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK,
+                                               name="出口自助机")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.get(f"/kiosk/hall-a/pair/?token={raw}").status_code == 302
+    return client
+
+
+def test_the_kiosk_rates_a_service_by_its_typed_number_or_scanned_code(clock, served, kiosk_client):
+    first, second = served(), served()
+    assert "/kiosk/hall-a/rate/" in kiosk_client.get("/kiosk/hall-a/").content.decode()
+    unknown = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": "Z999"})
+    assert unknown.status_code == 422 and 'id="lookup-error"' in unknown.content.decode()
+    # Typed (lower-case is fine): the five levels, nothing chosen in advance.
+    page = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number.lower()}).content.decode()
+    assert first.number in page and page.count('name="level"') == 5 and " checked" not in page
+    done = kiosk_client.post("/kiosk/hall-a/rate/", {"step": "rate", "ticket": first.public_id, "level": "5"})
+    assert done.status_code == 200 and "data-thanks" in done.content.decode()
+    rating = Rating.objects.get(ticket=first)
+    assert rating.channel == "kiosk" and rating.level == 5
+    again = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number})
+    assert again.status_code == 422 and "本次服务已评价" in again.content.decode()
+    # Scanned: the QR code carries the tracking link; a bad rating still needs its reason.
+    link = f"http://testserver/t/{second.public_id}/"
+    assert second.number in kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": link}).content.decode()
+    bad = kiosk_client.post("/kiosk/hall-a/rate/", {"step": "rate", "ticket": second.public_id, "level": "2"})
+    assert bad.status_code == 422 and not Rating.objects.filter(ticket=second).exists()
+
+
+def test_an_unpaired_screen_cannot_rate_as_a_kiosk(clock, served):
+    ticket = served()
+    response = Client().post("/kiosk/hall-a/rate/", {"step": "rate", "ticket": ticket.public_id, "level": "5"})
+    assert response.status_code == 403 and not Rating.objects.exists()
+
+
+def test_a_typed_number_reaches_only_today_s_recent_services(clock, served, kiosk_client):
+    ticket = served()
+    clock.advance(hours=5)
+    old = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number})
+    assert old.status_code == 422
+    # Its own QR code still works within the hall's rating window.
+    assert ticket.number in kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.public_id}).content.decode()

@@ -156,3 +156,26 @@ def test_the_report_scoped_to_a_clerk_and_ranked_by_clerk(clock, hall_a, items_a
     # A window the hall does not have is refused beside the field, and nothing is reported for it.
     bad = client.get(f"{base}&counter=999999")
     assert bad.status_code == 422 and 'id="counter-error"' in bad.content.decode()
+
+
+def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors, published, admin_actor):
+    from servicehall.catalog.services import item_save, item_to_data
+    from servicehall.queueing.models import Ticket
+
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=3, tickets_per_day=60, start=datetime.date(2030, 3, 1))
+    scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 3))
+    before = report.report_build(system=system, scope=scope, with_previous=False)
+    assert before["objective"]["service_vs_standard"] is None  # no item has a standard: no data, not 0 %
+    assert "B5" in {r["code"] for r in before["missing"]}
+    # Social insurance (SB-001) should take at most 7 minutes at the window.
+    data = item_to_data(items_a["SB-001"]) | {"standard_minutes": 7}
+    item_save(actor=admin_actor, hall=hall_a, data=data)
+    built = report.report_build(system=system, scope=scope, with_previous=False)
+    done = list(Ticket.objects.filter(hall=hall_a, service=items_a["SB-001"], status="completed",
+                                      day__gte=scope.date_from, day__lte=scope.date_to)
+                .values_list("service_seconds", flat=True))
+    expected = round(100 * sum(1 for s in done if s <= 420) / len(done), 2)
+    assert 0 < expected < 100 and built["objective"]["service_vs_standard"] == expected
+    b5 = next(r for r in built["indicators"] if r["code"] == "B5")
+    assert b5["score"] == report.score_linear(expected, 100, 70)

@@ -35,6 +35,7 @@ class ServiceOut(Schema):
     department: str
     item_type: str
     promised_limit_days: int
+    standard_minutes: int = 0
     legal_limit_days: int
     fee_cny: Decimal
     fully_online: bool
@@ -69,6 +70,7 @@ def _service_out(item) -> dict:
         "code": item.code, "name": item.name, "ticket_prefix": item.ticket_prefix,
         "category": item.category.name, "department": item.department.name, "item_type": item.item_type,
         "promised_limit_days": item.promised_limit_days, "legal_limit_days": item.legal_limit_days,
+        "standard_minutes": item.standard_minutes,
         "fee_cny": item.fee_cny, "fully_online": item.fully_online, "visits_required": item.visits_required,
         "appointment_supported": item.appointment_supported,
         "counters": [c.number for c in item.counters.all()],

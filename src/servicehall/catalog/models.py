@@ -65,6 +65,10 @@ class ServiceItem(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"), default=0)
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), default=0)
+    standard_minutes = models.PositiveSmallIntegerField(
+        _("standard service time (minutes)"), default=0,
+        help_text=_("How long serving one citizen at the window should take; 0: not set. The quality report "
+                    "measures the share of services done within it."))
     fee_cny = models.DecimalField(_("fee (CNY)"), max_digits=10, decimal_places=2, default=Decimal("0"),
                                   validators=[MinValueValidator(Decimal("0"))])
     fee_note = models.CharField(_("fee note"), max_length=200, blank=True)

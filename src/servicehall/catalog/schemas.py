@@ -32,6 +32,7 @@ class ItemData(BaseModel):
     legal_basis: str = ""
     legal_limit_days: int = Field(default=0, ge=0, le=3650)
     promised_limit_days: int = Field(default=0, ge=0, le=3650)
+    standard_minutes: int = Field(default=0, ge=0, le=480)
     fee_cny: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=10, decimal_places=2)
     fee_note: str = Field(default="", max_length=200)
     materials: list[MaterialData] = Field(default_factory=list)

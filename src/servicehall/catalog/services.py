@@ -21,7 +21,7 @@ from servicehall.core.permissions import require_role
 
 CSV_COLUMNS = [
     "code", "name", "department", "category", "item_type", "description", "keywords", "legal_basis",
-    "legal_limit_days", "promised_limit_days", "fee_cny", "fee_note", "materials", "steps", "counters",
+    "legal_limit_days", "promised_limit_days", "standard_minutes", "fee_cny", "fee_note", "materials", "steps", "counters",
     "fully_online", "visits_required", "appointment_supported", "ticket_prefix", "active",
 ]
 JSON_FORMAT = "servicehall.catalog/1"
@@ -33,6 +33,7 @@ def item_to_data(item: ServiceItem) -> dict:
         code=item.code, name=item.name, department=item.department.name, category=item.category.name,
         item_type=item.item_type, description=item.description, keywords=item.keywords, legal_basis=item.legal_basis,
         legal_limit_days=item.legal_limit_days, promised_limit_days=item.promised_limit_days,
+        standard_minutes=item.standard_minutes,
         fee_cny=item.fee_cny, fee_note=item.fee_note,
         materials=[
             {"name": m.name, "originals": m.originals, "copies": m.copies, "required": m.required,
@@ -64,7 +65,8 @@ def _save_item(*, hall: Hall, data: ItemData, counters_by_number: dict[str, Coun
     is_new = item is None
     if is_new:
         item = ServiceItem(hall=hall, code=data.code)
-    for field in ("name", "description", "keywords", "legal_basis", "legal_limit_days", "promised_limit_days", "fee_cny",
+    for field in ("name", "description", "keywords", "legal_basis", "legal_limit_days", "promised_limit_days",
+                  "standard_minutes", "fee_cny",
                   "fee_note", "fully_online", "visits_required", "appointment_supported", "ticket_prefix",
                   "active"):
         setattr(item, field, getattr(data, field))

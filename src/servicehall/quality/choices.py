@@ -27,7 +27,7 @@ class Metric(models.TextChoices):
 
     WAIT_MEAN = "wait_mean", _("Mean waiting time (minutes)")
     WAIT_P90 = "wait_p90", _("90th-percentile waiting time (minutes)")
-    SERVICE_VS_STANDARD = "service_vs_standard", _("Service time against the item's standard (%)")
+    SERVICE_VS_STANDARD = "service_vs_standard", _("Services done within the item's standard time (%)")
     NO_SHOW_RATE = "no_show_rate", _("No-show rate (%)")
     ABANDON_RATE = "abandon_rate", _("Abandonment rate (%)")
     APPOINTMENT_PUNCTUALITY = "appointment_punctuality", _("Appointment check-in on time (%)")

@@ -37,6 +37,8 @@ TEMPLATES = {
             _o("B2", "现场排队状况", "Queueing on site", Metric.WAIT_MEAN, LOWER, 5, 60),
             _o("B3", "等候时长（90%分位）", "Waiting time, 90th percentile", Metric.WAIT_P90, LOWER, 15, 90),
             _s("B4", "办理流程", "Procedure", "办理流程简便清晰", "所需材料事先告知清楚"),
+            _o("B5", "服务时长达标率", "Service within the standard time", Metric.SERVICE_VS_STANDARD, HIGHER,
+               100, 70),
         ]),
         ("C", "服务质量", "Quality", D, {}, [
             _s("C1", "服务文化", "Service culture", "大厅体现“以人民为中心”的服务理念", "有老年人、残疾人等便利措施"),

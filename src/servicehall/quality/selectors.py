@@ -141,6 +141,29 @@ def pad_ticket(*, counter, now: datetime.datetime):
             .select_related("service", "hall").order_by("-completed_at").first())
 
 
+KIOSK_LOOKBACK_HOURS = 4
+
+
+def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
+    """The ticket a citizen wants to rate at the kiosk: scanned (the tracking link of the ticket's QR code,
+    or its id) or typed (its number, then only a service completed here in the last few hours today, so
+    a typed number reaches no older service). None when nothing matches."""
+    import re
+
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    text = (text or "").strip()
+    found = re.search(r"/t/([A-Za-z0-9_-]{8,})", text)
+    qs = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED).select_related("service", "hall")
+    if found or len(text) > 8:
+        return qs.filter(public_id=found.group(1) if found else text).first()
+    local = now.astimezone(hall.tzinfo)
+    return (qs.filter(number=text.upper(), day=local.date(),
+                      completed_at__gte=now - datetime.timedelta(hours=KIOSK_LOOKBACK_HOURS))
+            .order_by("-completed_at").first())
+
+
 def questionnaire_list(*, hall: Hall):
     from servicehall.quality.models import Questionnaire
 

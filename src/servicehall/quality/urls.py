@@ -9,6 +9,7 @@ urlpatterns = [
     path("pad/<slug:hall_code>/rate", views.pad_rate, name="pad_rate"),
     path("t/<str:public_id>/rate", views.phone_rate, name="rate"),
     path("q/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
+    path("kiosk/<slug:hall_code>/rate/", views.kiosk_rate, name="kiosk_rate"),
     path("staff/<slug:hall_code>/quality/", views.office, name="office"),
     path("staff/<slug:hall_code>/quality/report/", views.report_page, name="report"),
     path("staff/<slug:hall_code>/quality/systems/<int:system_id>/", views.system_page, name="system"),

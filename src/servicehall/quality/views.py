@@ -115,6 +115,37 @@ def phone_rate(request, public_id: str):
         status=422 if errors and "general" not in errors else 409 if errors else 200)
 
 
+def kiosk_rate(request, hall_code: str):
+    """Rate a service at a kiosk after it: scan the ticket's QR code or type its number, then the five
+    levels (the same form as the pad, nothing pre-chosen). Only a paired kiosk of the hall rates here."""
+    from servicehall.kiosk.views import _device
+
+    hall = hall_get(code=hall_code)
+    device = _device(request, hall)
+    errors, form, ticket, thanks = {}, {}, None, False
+    lookup = (request.POST.get("lookup") or request.GET.get("lookup") or "").strip()[:200]
+    if request.method == "POST" and device is not None:
+        ticket = selectors.kiosk_ticket(hall=hall, text=request.POST.get("ticket") or lookup, now=timezone.now())
+        if ticket is None:
+            errors["lookup"] = [_("No service with this number was completed here today. Check the number on "
+                                  "your ticket, or scan its QR code.")]
+        elif request.POST.get("step") == "rate":
+            form = _form(request)
+            try:
+                services.rating_submit(actor=Actor(device=device, ip=client_ip(request)), ticket=ticket,
+                                       level=form["level"], tags=form["tags"], comment=form["comment"],
+                                       channel=RatingChannel.KIOSK)
+                thanks, ticket = True, None
+            except DomainError as exc:
+                errors = _errors(exc)
+        elif getattr(ticket, "rating", None) is not None:
+            errors["lookup"], ticket = [_("This service has already been rated. Thank you!")], None
+    status = 200 if not errors else 409 if "general" in errors else 422
+    return render(request, "quality/kiosk_rate.html", {
+        "hall": hall, "paired": device is not None, "ticket": ticket, "lookup": lookup, "levels": _levels(hall),
+        "errors": errors, "form": form, "thanks": thanks}, status=status if device is not None else 403)
+
+
 def questionnaire(request, questionnaire_id: int):
     """The citizen's questionnaire on the phone (from the rating page, the ticket's QR or a text). The
     page carries a signed start time, so the cleaning can tell a two-second click-through."""

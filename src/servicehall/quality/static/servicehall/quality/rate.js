@@ -10,6 +10,9 @@
     });
   }
   document.querySelectorAll("input[name=level]").forEach(function (i) { i.addEventListener("change", showTags); });
+  // The kiosk's thank-you screen goes back to the kiosk's start by itself.
+  var kioskThanks = document.querySelector(".kiosk-thanks[data-thanks]");
+  if (kioskThanks) { setTimeout(function () { window.location.assign(kioskThanks.dataset.home); }, 8000); }
   var pad = document.getElementById("pad");
   if (!pad || !window.HallStream || !pad.dataset.counter) return;
   var form = pad.querySelector("form");

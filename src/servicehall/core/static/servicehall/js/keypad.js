@@ -1,4 +1,4 @@
-// Kiosk check-in: an on-screen keypad with the booking-code alphabet (a touch screen has no keyboard;
+// Kiosk forms (check-in, rating): an on-screen keypad with the field's alphabet (a touch screen has no keyboard;
 // a QR scanner types into the focused field by itself). Letters are shown and sent upper-case.
 (function () {
   "use strict";
@@ -17,6 +17,9 @@
   });
   key("⌫", "key-wide", function () { input.value = input.value.slice(0, -1); });
   key("✕", "key-wide", function () { input.value = ""; });
-  input.addEventListener("input", function () { input.value = input.value.toUpperCase(); });
+  // A field that also takes a scanned link (data-keep-case) must keep what the scanner typed.
+  if (!("keepCase" in pad.dataset)) {
+    input.addEventListener("input", function () { input.value = input.value.toUpperCase(); });
+  }
   pad.removeAttribute("aria-hidden");
 })();
