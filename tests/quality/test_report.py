@@ -122,6 +122,15 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
     assert by_dim["C"] < by_dim["A"]  # the planted poor environment drags 服务质量 down
     assert [m["month"] for m in built["trend"]] == ["2030-01", "2030-02"]
     assert 35 < built["trend"][0]["wait_minutes"] < 45 and built["trend"][0]["services"] == 22 * 15
+    # What citizens said, month by month: the mean of every rated answer submitted that (local) month.
+    from servicehall.quality.models import QuestionnaireResponse
+
+    rated = [i["key"] for i in q.items if i["kind"] in ("likert", "perception")]
+    for month in built["trend"]:
+        values = [v for r in QuestionnaireResponse.objects.filter(questionnaire=q)
+                  if r.submitted_at.astimezone(hall_a.tzinfo).strftime("%Y-%m") == month["month"]
+                  for k, v in r.answers.items() if k in rated and isinstance(v, int) and 1 <= v <= 5]
+        assert values and month["satisfaction"] == round(100 * (sum(values) / len(values) - 1) / 4, 1)
     other = report.report_build(system=system, scope=scope, fuzzy_operator="max_min")
     assert other["fuzzy"]["operator"] == "max_min" and other["fuzzy"]["score"] != f["score"]
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -76,9 +76,11 @@ def report_pdf(built: dict) -> bytes:
             "list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])}, st["small"]))
     if built.get("trend"):
         story += [_p(_("By month"), st["h2"]), _table(
-            [[_("Month"), _("Services completed"), _("Mean wait (minutes)"), _("Good")]] + [
+            [[_("Month"), _("Services completed"), _("Mean wait (minutes)"), _("Good"),
+              _("Questionnaire score")]] + [
                 [m["month"], m["services"], _fmt(m["wait_minutes"]), "—" if m["good_rate"] is None else
-                 f"{m['good_rate']}%"] for m in built["trend"]], [40 * mm, 45 * mm, 50 * mm, 40 * mm], st)]
+                 f"{m['good_rate']}%", _fmt(m.get("satisfaction"))] for m in built["trend"]],
+            [28 * mm, 36 * mm, 40 * mm, 30 * mm, 40 * mm], st)]
     if built.get("fuzzy"):
         f = built["fuzzy"]
         story += [_p(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]), _table(

@@ -12,6 +12,7 @@ Scoring:
   over the indicators that have data (the report lists those without).
 """
 
+import bisect
 import datetime
 from dataclasses import dataclass
 
@@ -147,7 +148,10 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     keys = [i["key"] for i in items]
     scale = questionnaire.scale
     rows: list[np.ndarray] = []
-    for pk, answers in _raw_answers(responses):
+    months = _months(scope)
+    starts = [datetime.datetime.combine(a, datetime.time(), tzinfo=tz) for _label, a, _b in months]
+    month_of: list[int] = []
+    for pk, answers, at in _raw_answers(responses):
         if pk in flagged:
             continue
         row = np.full(len(keys), np.nan)
@@ -156,7 +160,16 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
             if isinstance(v, int | float) and 1 <= v <= scale:
                 row[c] = v
         rows.append(row)
+        month_of.append(max(bisect.bisect_right(starts, at) - 1, 0))
     matrix = np.vstack(rows) if rows else np.empty((0, len(keys)))
+    # Per month: the mean of every rated answer, on 0-100 (the trend of what citizens said).
+    by_month = {}
+    if rows:
+        index = np.asarray(month_of)
+        for n, (label, _a, _b) in enumerate(months):
+            chosen = matrix[index == n]
+            if chosen.size and np.count_nonzero(~np.isnan(chosen)):
+                by_month[label] = round(100 * (float(np.nanmean(chosen)) - 1) / (scale - 1), 1)
     scores = {}
     by_indicator: dict[str, list[int]] = {}
     for c, item in enumerate(items):
@@ -167,7 +180,7 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
         if n:
             mean = float(np.nanmean(values))
             scores[code] = {"score": round(100 * (mean - 1) / (scale - 1), 1), "n": n, "mean": round(mean, 3)}
-    return scores, {"keys": keys, "matrix": matrix}
+    return scores, {"keys": keys, "matrix": matrix, "by_month": by_month}
 
 
 def _raw_answers(responses):
@@ -177,12 +190,16 @@ def _raw_answers(responses):
 
     from django.db import connection
 
-    sql, params = responses.values_list("id", "answers").query.sql_with_params()
+    sql, params = responses.values_list("id", "answers", "submitted_at").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(10000):
-            for pk, answers in batch:
-                yield pk, (json.loads(answers) if isinstance(answers, str | bytes) else answers)
+            for pk, answers, at in batch:
+                if isinstance(at, str):  # SQLite without its converters: the stored UTC text
+                    at = datetime.datetime.fromisoformat(at[:19])
+                if at.tzinfo is None:  # SQLite stores UTC without an offset
+                    at = at.replace(tzinfo=datetime.UTC)
+                yield pk, (json.loads(answers) if isinstance(answers, str | bytes) else answers), at
 
 
 def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | None, answers: dict, *,
@@ -322,7 +339,8 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
         "methods": _methods(system, questionnaire) | {"operator": fuzzy_operator or "weighted_average"},
         "fuzzy": fuzzy_evaluation(system, questionnaire, answers, operator=fuzzy_operator)
         if fuzzy_operator else None,
-        "trend": monthly_trend(scope) if with_previous else [],
+        "trend": [m | {"satisfaction": answers.get("by_month", {}).get(m["month"]) if answers else None}
+                  for m in monthly_trend(scope)] if with_previous else [],
     }
 
 
