@@ -188,3 +188,59 @@ def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors
     assert 0 < expected < 100 and built["objective"]["service_vs_standard"] == expected
     b5 = next(r for r in built["indicators"] if r["code"] == "B5")
     assert b5["score"] == report.score_linear(expected, 100, 70)
+
+
+def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, actors, staff):
+    import io
+
+    from django.test import Client
+    from pypdf import PdfReader
+
+    system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
+    services.system_publish(actor=actors["evaluator_a"], system=system)
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system, servqual=True,
+                                        importance=True)
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
+    simulate(hall=hall_a, questionnaire=q, days=6, tickets_per_day=50, start=datetime.date(2030, 3, 1))
+    scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 6))
+    built = report.report_build(system=system, scope=scope, with_previous=False)
+    rows = {r["code"]: r["evidence"] for r in built["indicators"] if r["kind"] == "subjective"}
+    # Per indicator: n, mean, SD, the interval around the mean, and the distribution that adds up to n.
+    for code, e in rows.items():
+        assert sum(e["distribution"].values()) == e["n"] and list(e["distribution"]) == [1, 2, 3, 4, 5], code
+        assert e["ci_low"] < e["mean"] < e["ci_high"] and e["sd"] > 0
+    assert rows["C2"]["mean"] < rows["A1"]["mean"]  # the planted poor environment
+    # IPA: efficiency (B) is what citizens say matters most, and it is rated above the mean.
+    quadrants = {p["code"]: p["quadrant"] for p in built["ipa"]["points"]}
+    assert set(quadrants) == set(rows)
+    assert quadrants["B1"] == "keep up the good work"
+    assert quadrants["C2"] in ("concentrate here", "low priority")  # the planted environment: below the mean
+    # SERVQUAL: perceptions fall short of expectations, most of all for the environment's statements.
+    sq = built["servqual"]
+    assert sq["overall"] < 0 and len(sq["items"]) == 16
+    worst = min(sq["items"], key=lambda i: i["gap"])
+    assert worst["key"].startswith("C2.")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    url = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-06"
+    html = client.get(url).content.decode()
+    assert "重要性—表现分析" in html and "继续保持" in html
+    assert 'aria-label="IPA"' in html and "SERVQUAL" in html and "回访" in html
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(
+        client.get(url + "&format=pdf").content)).pages)
+    assert "继续保持" in text and "SERVQUAL" in text
+
+
+def test_the_revisit_rate_counts_real_name_bad_ratings(clock, served, actors, hall_a):
+    from servicehall.quality import selectors
+
+    anonymous, named = served(), served(phone="13812345678")
+    services.rating_submit(actor=actors["citizen"], ticket=anonymous, level=1, tags=["服务态度差"])
+    rating = services.rating_submit(actor=actors["citizen"], ticket=named, level=2, tags=["等候时间长"])
+    today = named.day
+    stats = selectors.rating_statistics(hall=hall_a, date_from=today, date_to=today)
+    assert stats["real_name_bad"] == 1 and stats["revisit_rate"] == 0
+    services.rectification_step(actor=actors["manager_a"], case=rating.rectification, action="revisit",
+                                note="已电话回访")
+    stats = selectors.rating_statistics(hall=hall_a, date_from=today, date_to=today)
+    assert stats["revisit_rate"] == 1.0

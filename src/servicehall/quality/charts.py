@@ -45,3 +45,63 @@ def bars_svg(rows: list[tuple[str, float | None]], *, width: int = 560) -> str:
                    f'<text x="{width - 44}" y="{y + 17}" font-size="13">{"—" if v is None else f"{v:.0f}"}</text>')
     return (f'<svg viewBox="0 0 {width} {h * len(rows)}" width="{width}" height="{h * len(rows)}" role="img" '
             f'aria-label="scores">{"".join(out)}</svg>')
+
+
+def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, size: int = 420) -> str:
+    """The importance–performance plane: performance across, importance up, the cross-hairs at the grand
+    means, each indicator a labelled dot; the "concentrate here" quadrant (top left) shaded."""
+    pad = 40
+    span = size - 2 * pad
+    low = min([p["performance"] for p in points] + [p["importance"] for p in points] + [x_mid, y_mid])
+    lo = max(1.0, math.floor(low * 2) / 2 - 0.5)
+    hi = float(scale)
+
+    def x(v):
+        return pad + span * (v - lo) / (hi - lo)
+
+    def y(v):
+        return size - pad - span * (v - lo) / (hi - lo)
+
+    xm, ym = x(x_mid), y(y_mid)
+    dots = "".join(
+        f'<circle cx="{x(p["performance"]):.1f}" cy="{y(p["importance"]):.1f}" r="5" '
+        f'fill="{"#b91c1c" if p["quadrant"] == "concentrate here" else "#334155"}"/>'
+        f'<text x="{x(p["performance"]) + 7:.1f}" y="{y(p["importance"]) + 4:.1f}" font-size="12">'
+        f'{escape(p["code"])} {escape(p["name"])}</text>' for p in points)
+    return (f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="IPA">'
+            f'<rect x="{pad}" y="{pad}" width="{xm - pad:.1f}" height="{ym - pad:.1f}" fill="#fdecec"/>'
+            f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#d8dce2"/>'
+            f'<line x1="{xm:.1f}" y1="{pad}" x2="{xm:.1f}" y2="{size - pad}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
+            f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
+            f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">→ {escape(_t("performance"))}</text>'
+            f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" text-anchor="middle">'
+            f'→ {escape(_t("importance"))}</text>{dots}</svg>')
+
+
+def _t(word: str) -> str:
+    from django.utils.translation import gettext
+
+    return {"performance": gettext("performance (mean answer)"), "importance": gettext("importance")}[word]
+
+
+_GRADE_COLOURS = ("#b91c1c", "#ea580c", "#a3a3a3", "#65a30d", "#15803d")
+
+
+def distribution_svg(distribution: dict[int, int], *, width: int = 220, height: int = 18) -> str:
+    """One stacked bar of the answers, worst grade on the left (red) to best on the right (green); each
+    segment's width is its share, its tooltip the grade, count and share."""
+    total = sum(distribution.values())
+    if not total:
+        return ""
+    grades = sorted(distribution)
+    colours = _GRADE_COLOURS if len(grades) == 5 else [
+        _GRADE_COLOURS[round(i * 4 / max(len(grades) - 1, 1))] for i in range(len(grades))]
+    out, x = [], 0.0
+    for grade, colour in zip(grades, colours, strict=True):
+        w = width * distribution[grade] / total
+        share = round(100 * distribution[grade] / total)
+        out.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}">'
+                   f'<title>{grade}: {distribution[grade]} ({share}%)</title></rect>')
+        x += w
+    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{escape(" / ".join(f"{g}: {distribution[g]}" for g in grades))}">{"".join(out)}</svg>')

@@ -74,6 +74,32 @@ def report_pdf(built: dict) -> bytes:
     if built["missing"]:
         story.append(_p(_("Without data in this period: %(list)s") % {
             "list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])}, st["small"]))
+    subjective = [r for r in built["indicators"] if r["kind"] == "subjective"]
+    if subjective:
+        story += [_p(_("Questionnaire indicators"), st["h2"]), _table(
+            [[_("Indicator"), "n", _("mean"), _("SD"), _("95% confidence interval"), _("Answers, worst to best")]] + [
+                [f"{r['code']} {r['name']}", r["evidence"]["n"], _fmt(r["evidence"]["mean"], 2),
+                 _fmt(r["evidence"].get("sd"), 2),
+                 "—" if r["evidence"].get("ci_low") is None else
+                 f"[{r['evidence']['ci_low']:.2f}, {r['evidence']['ci_high']:.2f}]",
+                 " ".join(f"{g}:{c}" for g, c in (r["evidence"].get("distribution") or {}).items())]
+                for r in subjective], [48 * mm, 16 * mm, 16 * mm, 16 * mm, 32 * mm, 50 * mm], st)]
+    if built.get("ipa"):
+        ipa = built["ipa"]
+        names = {"concentrate here": _("Concentrate here"), "keep up the good work": _("Keep up the good work"),
+                 "low priority": _("Low priority"), "possible overkill": _("Possible overkill")}
+        story += [_p(_("Importance–performance analysis"), st["h2"]), _table(
+            [[_("Indicator"), _("importance"), _("performance (mean answer)"), _("Quadrant")]] + [
+                [f"{p['code']} {p['name']}", _fmt(p["importance"], 2), _fmt(p["performance"], 2),
+                 names[p["quadrant"]]] for p in ipa["points"]], [60 * mm, 30 * mm, 45 * mm, 43 * mm], st)]
+    if built.get("servqual"):
+        sq = built["servqual"]
+        story += [_p(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
+                  _p(f"{_('Overall gap')}: {sq['overall']:.2f} · " + " · ".join(
+                      f"{d['name']} {d['gap']:.2f}" for d in sq["dimensions"]), st["base"]), _table(
+            [[_("Item"), _("Expectation"), _("Perception"), _("Gap"), "n"]] + [
+                [i["text"], _fmt(i["expectation"], 2), _fmt(i["perception"], 2), _fmt(i["gap"], 2), i["n"]]
+                for i in sq["items"]], [80 * mm, 25 * mm, 25 * mm, 25 * mm, 23 * mm], st)]
     if built.get("trend"):
         story += [_p(_("By month"), st["h2"]), _table(
             [[_("Month"), _("Services completed"), _("Mean wait (minutes)"), _("Good"),
@@ -91,10 +117,11 @@ def report_pdf(built: dict) -> bytes:
     ratings = built["ratings"]
     story += [_p(_("好差评"), st["h2"]), _table([
         [_("Services completed"), _("Active ratings"), _("Participation"), _("Good"), _("Bad"), _("Rectified"),
-         _("On time")],
+         _("On time"), _("Real-name bad ratings revisited")],
         [ratings["served"], ratings["active"], _pct(ratings["participation_rate"]), _pct(ratings["good_rate"]),
-         _pct(ratings["bad_rate"]), _pct(ratings["rectified_rate"]), _pct(ratings["on_time_rate"])]],
-        [25 * mm] * 7, st)]
+         _pct(ratings["bad_rate"]), _pct(ratings["rectified_rate"]), _pct(ratings["on_time_rate"]),
+         _pct(ratings.get("revisit_rate"))]],
+        [21 * mm] * 7 + [31 * mm], st)]
     story.append(_p(_("Reliability and validity"), st["h2"]))
     for r in built["reliability"]:
         head = (f"KMO = {_fmt(r.get('kmo'), 3)}" if r["dimension"] == "KMO"

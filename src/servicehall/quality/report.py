@@ -21,7 +21,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from servicehall.core.models import Hall
-from servicehall.quality import reliability, selectors
+from servicehall.quality import descriptive, reliability, selectors
 from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, IndicatorKind, Metric
 from servicehall.quality.models import (
     CleaningRun,
@@ -144,7 +144,12 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
         responses = responses.filter(ticket__in=scope.tickets())
     run = CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first()
     flagged = {int(k) for k in run.flags} if run else set()
-    items = [i for i in questionnaire.items if i["kind"] in ("likert", "perception")]
+    # Every rated item is read; the scores use the performance items (Likert statements, SERVQUAL
+    # perceptions), importance and expectation items feed the IPA and the SERVQUAL gaps.
+    rated = [i for i in questionnaire.items if i["kind"] in ("likert", "perception", "expectation", "importance")]
+    all_keys = [i["key"] for i in rated]
+    perf_cols = [c for c, i in enumerate(rated) if i["kind"] in ("likert", "perception")]
+    items = [rated[c] for c in perf_cols]
     keys = [i["key"] for i in items]
     scale = questionnaire.scale
     rows: list[np.ndarray] = []
@@ -154,14 +159,15 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     for pk, answers, at in _raw_answers(responses):
         if pk in flagged:
             continue
-        row = np.full(len(keys), np.nan)
-        for c, key in enumerate(keys):
+        row = np.full(len(all_keys), np.nan)
+        for c, key in enumerate(all_keys):
             v = answers.get(key)
             if isinstance(v, int | float) and 1 <= v <= scale:
                 row[c] = v
         rows.append(row)
         month_of.append(max(bisect.bisect_right(starts, at) - 1, 0))
-    matrix = np.vstack(rows) if rows else np.empty((0, len(keys)))
+    everything = np.vstack(rows) if rows else np.empty((0, len(all_keys)))
+    matrix = everything[:, perf_cols]
     # Per month: the mean of every rated answer, on 0-100 (the trend of what citizens said).
     by_month = {}
     if rows:
@@ -175,12 +181,22 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     for c, item in enumerate(items):
         by_indicator.setdefault(item["indicator"], []).append(c)
     for code, cols in by_indicator.items():
-        values = matrix[:, cols]
-        n = int(np.count_nonzero(~np.isnan(values)))
-        if n:
-            mean = float(np.nanmean(values))
-            scores[code] = {"score": round(100 * (mean - 1) / (scale - 1), 1), "n": n, "mean": round(mean, 3)}
-    return scores, {"keys": keys, "matrix": matrix, "by_month": by_month}
+        values = matrix[:, cols].ravel()
+        values = values[~np.isnan(values)]
+        if values.size:
+            d = descriptive.describe(values, levels=range(1, scale + 1))
+            scores[code] = {"score": round(100 * (d.mean - 1) / (scale - 1), 1), "n": d.n, "mean": round(d.mean, 3),
+                            "sd": d.sd, "ci_low": d.ci_low, "ci_high": d.ci_high, "distribution": d.distribution}
+    importance = {}
+    for c, item in enumerate(rated):
+        if item["kind"] == "importance" and np.count_nonzero(~np.isnan(everything[:, c])):
+            importance[item["indicator"]] = float(np.nanmean(everything[:, c]))
+    column = {key: c for c, key in enumerate(all_keys)}
+    pairs = [(column[k[:-2] + ".p"], column[k]) for k in all_keys if k.endswith(".e") and k[:-2] + ".p" in column]
+    servqual = {"keys": [all_keys[p][:-2] for p, _e in pairs], "perception": everything[:, [p for p, _e in pairs]],
+                "expectation": everything[:, [e for _p, e in pairs]]} if pairs else None
+    return scores, {"keys": keys, "matrix": matrix, "by_month": by_month, "importance": importance,
+                    "servqual": servqual}
 
 
 def _raw_answers(responses):
@@ -339,9 +355,50 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
         "methods": _methods(system, questionnaire) | {"operator": fuzzy_operator or "weighted_average"},
         "fuzzy": fuzzy_evaluation(system, questionnaire, answers, operator=fuzzy_operator)
         if fuzzy_operator else None,
+        "ipa": _ipa(rows, answers),
+        "servqual": _servqual(system, questionnaire, answers),
         "trend": [m | {"satisfaction": answers.get("by_month", {}).get(m["month"]) if answers else None}
                   for m in monthly_trend(scope)] if with_previous else [],
     }
+
+
+def _ipa(rows: list[dict], answers: dict) -> dict | None:
+    """Importance–performance quadrants of the subjective indicators that have both a stated importance
+    (the questionnaire's importance items) and a score: what to fix first."""
+    importance = (answers or {}).get("importance") or {}
+    scored = [r for r in rows if r["kind"] == IndicatorKind.SUBJECTIVE and r["code"] in importance]
+    if len(scored) < 2:
+        return None
+    result = descriptive.importance_performance([importance[r["code"]] for r in scored],
+                                                [r["evidence"]["mean"] for r in scored])
+    return {"importance_mean": result.importance_mean, "performance_mean": result.performance_mean,
+            "points": [{"code": r["code"], "name": r["name"], "importance": round(importance[r["code"]], 3),
+                        "performance": r["evidence"]["mean"], "quadrant": q}
+                       for r, q in zip(scored, result.quadrants, strict=True)]}
+
+
+def _servqual(system, questionnaire, answers: dict) -> dict | None:
+    """SERVQUAL gaps (perception − expectation) per item and per dimension, when the questionnaire asked
+    both; None otherwise, or when no respondent answered both sides of every item."""
+    pairs = (answers or {}).get("servqual")
+    if not pairs or not pairs["keys"]:
+        return None
+    indicator = {i["key"][:-2]: i["indicator"] for i in questionnaire.items if i["kind"] == "perception"}
+    text = {i["key"][:-2]: i["text"] for i in questionnaire.items if i["kind"] == "perception"}
+    leaf_dim = {leaf["code"]: d for d in selectors.tree(system=system) for leaf in _leaves(d)}
+    dims: dict[str, list[int]] = {}
+    for n, key in enumerate(pairs["keys"]):
+        dim = leaf_dim.get(indicator.get(key))
+        dims.setdefault(f"{dim['code']} {dim['name']}" if dim else "?", []).append(n)
+    try:
+        gaps = descriptive.servqual_gaps(pairs["perception"], pairs["expectation"], dimensions=dims)
+    except ValueError:
+        return None
+    return {"overall": round(gaps.overall, 3),
+            "dimensions": [{"name": k, "gap": round(v, 3)} for k, v in gaps.dimension_gaps.items()],
+            "items": [{"key": k, "text": text.get(k, k), "perception": round(p, 3), "expectation": round(e, 3),
+                       "gap": round(g, 3), "n": n} for k, p, e, g, n in zip(
+                pairs["keys"], gaps.perception, gaps.expectation, gaps.item_gaps, gaps.n, strict=True)]}
 
 
 def _leaves(node: dict) -> list[dict]:

@@ -90,7 +90,11 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     cases = Rectification.objects.filter(rating__in=qs)
     closed = cases.filter(status=RectificationStatus.CLOSED)
     on_time = closed.filter(closed_at__lte=F("rectify_due")).count()
+    # Real-name bad ratings: the citizen left a mobile number, so the office can and must call back.
+    real_name = cases.exclude(rating__ticket__phone_hint="")
+    revisit = real_name.aggregate(n=Count("id"), done=Count("id", filter=Q(revisited_at__isnull=False)))
     return {
+        "real_name_bad": revisit["n"], "revisit_rate": _rate(revisit["done"], revisit["n"]),
         "served": served, "ratings": c["total"], "active": active, "default": c["default"],
         "participation_rate": _rate(active, served), "good_rate": _rate(c["good"], active),
         "bad_rate": _rate(c["bad"], active), "bad": c["bad"], "cases": cases.count(),

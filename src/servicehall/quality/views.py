@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.selectors import item_list
@@ -193,6 +194,8 @@ def questionnaire(request, questionnaire_id: int):
 # ---------------------------------------------------------------- the quality office
 
 
+QUADRANT_NAMES = {"concentrate here": _lazy("Concentrate here"), "keep up the good work": _lazy("Keep up the good work"),
+                  "low priority": _lazy("Low priority"), "possible overkill": _lazy("Possible overkill")}
 SAATY = [(9, "9"), (7, "7"), (5, "5"), (3, "3"), (1, "1"), (1 / 3, "1/3"), (1 / 5, "1/5"), (1 / 7, "1/7"),
          (1 / 9, "1/9")]
 
@@ -441,15 +444,25 @@ def report_page(request, hall_code: str):
             writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"],
                              r["evidence"]])
         return response
-    radar = bars = ""
+    radar = bars = ipa = ""
     ranked = []
     if built is not None:
         radar = charts.radar_svg([d["name"] for d in built["dimensions"]], [d["score"] for d in built["dimensions"]])
         bars = charts.bars_svg([(f"{r['code']} {r['name']}", r["score"]) for r in built["indicators"]])
         ranked = report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to), by=rank_by)
+        if built["ipa"]:
+            scale = built["questionnaire"].scale if built["questionnaire"] else 5
+            ipa = charts.ipa_svg(built["ipa"]["points"], built["ipa"]["performance_mean"],
+                                 built["ipa"]["importance_mean"], scale=scale)
+            for point in built["ipa"]["points"]:
+                point["quadrant_name"] = QUADRANT_NAMES[point["quadrant"]]
+        for row in built["indicators"]:
+            dist = row["evidence"].get("distribution") if row["kind"] == "subjective" else None
+            row["dist_svg"] = charts.distribution_svg(dist) if dist else ""
     return render(request, "quality/report.html", {
         "hall": hall, "systems": systems, "chosen": chosen, "built": built, "date_from": date_from,
-        "date_to": date_to, "radar": radar, "bars": bars, "ranked": ranked, "errors": errors, "units": units,
+        "date_to": date_to, "radar": radar, "bars": bars, "ipa": ipa, "ranked": ranked, "errors": errors,
+        "units": units,
         "chosen_unit": chosen_unit, "rank_by": rank_by,
         "operators": ["weighted_average", "max_min", "max_product", "bounded_sum"],
         "operator": request.GET.get("fuzzy", ""),
