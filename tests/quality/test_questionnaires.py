@@ -124,3 +124,24 @@ def test_generated_from_the_office_page(system, staff):
     assert office.post("/staff/hall-a/quality/", {"generate": "1", "system": system.pk,
                                                   "scale": "x"}).status_code == 422
     assert Questionnaire.objects.count() == 1
+
+
+def test_staff_type_in_paper_forms_under_their_name(system, actors, staff):
+    from django.test import Client
+
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
+    first = q.items[0]["key"]
+    office = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    office.force_login(staff["evaluator_a"])
+    page = office.get(f"/q/{q.pk}/?paper=1").content.decode()
+    assert "纸质问卷" in page
+    assert office.post(f"/q/{q.pk}/", {"paper": "1", first: "4"}).status_code == 200
+    stored = QuestionnaireResponse.objects.get()
+    assert stored.channel == RatingChannel.PAPER and stored.answers[first] == 4
+    # A clerk may not enter paper forms; a citizen's ``paper`` flag is ignored (it stays a phone answer).
+    clerk = Client()
+    clerk.force_login(staff["clerk_a"])
+    assert clerk.post(f"/q/{q.pk}/", {"paper": "1", first: "4"}).status_code == 403
+    assert Client().post(f"/q/{q.pk}/", {"paper": "1", first: "3"}).status_code == 200
+    assert QuestionnaireResponse.objects.filter(channel=RatingChannel.PHONE).count() == 1

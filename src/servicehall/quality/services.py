@@ -598,6 +598,11 @@ def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str,
                 errors[key] = [_("Choose a value from 1 to %(n)s.") % {"n": questionnaire.scale}]
                 continue
             value = number
+        elif isinstance(value, str):
+            # Typed from paper: a number is kept as the number typed (9 on a 5-point scale included, for
+            # the cleaning to flag); anything else is kept as text, which the analysis never counts.
+            text = value.strip()
+            value = int(text) if text.lstrip("-").isdigit() else text[:20]
         clean_answers[key] = value
     if errors:
         raise Invalid(fields=errors)

@@ -163,6 +163,13 @@ def questionnaire(request, questionnaire_id: int):
         from servicehall.queueing.models import Ticket
 
         ticket = Ticket.objects.filter(public_id=request.GET.get("t") or request.POST.get("t"), hall=q.hall).first()
+    # Staff of the hall's quality office type in paper forms here (``?paper=1``): stored as entered, as
+    # channel "paper", under their name; the cleaning flags what is wrong.
+    paper = bool(request.GET.get("paper") or request.POST.get("paper")) and request.user.is_authenticated
+    if paper:
+        from servicehall.core.choices import Role
+
+        _staff(request, q.hall, Role.MANAGER, Role.EVALUATOR)
     errors, done, answers = {}, None, {}
     if request.method == "POST":
         answers = {i["key"]: request.POST.get(i["key"], "") for i in q.items}
@@ -172,8 +179,10 @@ def questionnaire(request, questionnaire_id: int):
         except (signing.BadSignature, ValueError, TypeError):
             started_at = None
         try:
-            done = services.response_submit(actor=Actor(ip=client_ip(request)), questionnaire=q, answers=answers,
-                                            channel=RatingChannel.PHONE, ticket=ticket, started_at=started_at)
+            actor = Actor(user=request.user if paper else None, ip=client_ip(request))
+            done = services.response_submit(actor=actor, questionnaire=q, answers=answers,
+                                            channel=RatingChannel.PAPER if paper else RatingChannel.PHONE,
+                                            ticket=ticket, started_at=None if paper else started_at)
         except DomainError as exc:
             errors = _errors(exc)
     english = get_language().startswith("en")
@@ -186,7 +195,7 @@ def questionnaire(request, questionnaire_id: int):
                                            "errors": errors.get(item["key"], [])})
     return render(request, "quality/questionnaire.html", {
         "hall": q.hall, "q": q, "title": q.localized_title(get_language()), "groups": groups, "points": list(range(1, q.scale + 1)), "answers": answers,
-        "errors": errors, "done": done, "ticket": ticket,
+        "errors": errors, "done": done, "ticket": ticket, "paper": paper,
         "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire")},
         status=422 if errors else 200)
 
