@@ -76,6 +76,10 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     form[f"text:{first['key']}"] = ""  # an empty Chinese text is refused beside its field, nothing saved
     refused = office.post(url, form)
     assert refused.status_code == 422 and "中文内容不能为空" in refused.content.decode()
+    assert "[&#x27;" not in refused.content.decode()  # messages beside their fields, not a dump of the errors
+    everything = office.post(url, form | {f"text:{first['key']}": "x",
+                                          "remove": [i["key"] for i in q.items if i["kind"] != "text"]})
+    assert everything.status_code == 422 and "至少保留一个评分题项" in everything.content.decode()
     q.refresh_from_db()
     assert q.title != "大厅满意度问卷"
     form[f"text:{first['key']}"] = "工作人员着装规范"

@@ -220,6 +220,10 @@ def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, acto
     assert sq["overall"] < 0 and len(sq["items"]) == 16
     worst = min(sq["items"], key=lambda i: i["gap"])
     assert worst["key"].startswith("C2.")
+    # A newer draft (no answers yet) does not hide the published questionnaire's answers.
+    services.questionnaire_new_version(actor=actors["evaluator_a"], questionnaire=q)
+    again = report.report_build(system=system, scope=scope, with_previous=False)
+    assert again["questionnaire"] == q and again["ipa"] == built["ipa"]
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(staff["evaluator_a"])
     url = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-06"

@@ -52,22 +52,28 @@ def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, s
     means, each indicator a labelled dot; the "concentrate here" quadrant (top left) shaded."""
     pad = 40
     span = size - 2 * pad
-    low = min([p["performance"] for p in points] + [p["importance"] for p in points] + [x_mid, y_mid])
-    lo = max(1.0, math.floor(low * 2) / 2 - 0.5)
-    hi = float(scale)
+    # Each axis zooms on its own data (answers cluster near the top of the scale), with a margin.
+    xs = [p["performance"] for p in points] + [x_mid]
+    ys = [p["importance"] for p in points] + [y_mid]
+    x_lo, x_hi = max(1.0, min(xs) - 0.25), min(float(scale), max(xs) + 0.25)
+    y_lo, y_hi = max(1.0, min(ys) - 0.25), min(float(scale), max(ys) + 0.25)
 
     def x(v):
-        return pad + span * (v - lo) / (hi - lo)
+        return pad + span * (v - x_lo) / ((x_hi - x_lo) or 1)
 
     def y(v):
-        return size - pad - span * (v - lo) / (hi - lo)
+        return size - pad - span * (v - y_lo) / ((y_hi - y_lo) or 1)
 
     xm, ym = x(x_mid), y(y_mid)
     dots = "".join(
         f'<circle cx="{x(p["performance"]):.1f}" cy="{y(p["importance"]):.1f}" r="5" '
         f'fill="{"#b91c1c" if p["quadrant"] == "concentrate here" else "#334155"}"/>'
         f'<text x="{x(p["performance"]) + 7:.1f}" y="{y(p["importance"]) + 4:.1f}" font-size="12">'
-        f'{escape(p["code"])} {escape(p["name"])}</text>' for p in points)
+        f'{escape(p["code"])}<title>{escape(p["code"])} {escape(p["name"])}</title></text>' for p in points)
+    ticks = "".join(
+        f'<text x="{x(v):.1f}" y="{size - pad + 14}" text-anchor="middle" font-size="10">{v:.1f}</text>'
+        f'<text x="{pad - 4}" y="{y(w) + 3:.1f}" text-anchor="end" font-size="10">{w:.1f}</text>'
+        for v, w in ((x_lo, y_lo), (x_hi, y_hi)))
     return (f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="IPA">'
             f'<rect x="{pad}" y="{pad}" width="{xm - pad:.1f}" height="{ym - pad:.1f}" fill="#fdecec"/>'
             f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#d8dce2"/>'
@@ -75,7 +81,7 @@ def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, s
             f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
             f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">→ {escape(_t("performance"))}</text>'
             f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" text-anchor="middle">'
-            f'→ {escape(_t("importance"))}</text>{dots}</svg>')
+            f'→ {escape(_t("importance"))}</text>{ticks}{dots}</svg>')
 
 
 def _t(word: str) -> str:

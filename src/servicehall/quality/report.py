@@ -311,7 +311,9 @@ def monthly_trend(scope: Scope) -> list[dict]:
 
 def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questionnaire | None = None,
                  with_previous: bool = True, fuzzy_operator: str | None = None) -> dict:
-    questionnaire = questionnaire or Questionnaire.objects.filter(system=system).order_by("-created_at").first()
+    # The newest published questionnaire of this system (a draft has no answers yet).
+    questionnaire = questionnaire or Questionnaire.objects.filter(
+        system=system, status="published").order_by("-published_at", "-pk").first()
     values = objective_values(scope)
     subjective, answers = subjective_scores(questionnaire, scope)
     tree = selectors.tree(system=system)

@@ -522,7 +522,7 @@ def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = Non
         if item["key"] not in (remove or []):
             items.append(item)
     if not any(i["kind"] != "text" for i in items):
-        errors["items"] = [_("Keep at least one rated item.")]
+        errors["remove"] = [_("Keep at least one rated item.")]
     if errors:
         raise Invalid(fields=errors)
     if title is not None and title.strip() != before["title"] and \

@@ -370,7 +370,9 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
                 notice, posted = _("Saved."), {}
         except DomainError as exc:
             errors = _errors(exc)
-    rows = [{"item": i, "text": posted.get(i["key"], {}).get("text", i["text"]),
+    kinds = {"likert": _("statement"), "importance": _("importance"), "expectation": _("Expectation"),
+             "perception": _("Perception"), "text": _("free text")}
+    rows = [{"item": i, "kind": kinds.get(i["kind"], i["kind"]), "text": posted.get(i["key"], {}).get("text", i["text"]),
              "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
              "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], [])} for i in q.items]
     return render(request, "quality/questionnaire_edit.html", {
