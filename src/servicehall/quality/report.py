@@ -152,25 +152,30 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     items = [rated[c] for c in perf_cols]
     keys = [i["key"] for i in items]
     scale = questionnaire.scale
-    rows: list[np.ndarray] = []
     months = _months(scope)
     starts = [datetime.datetime.combine(a, datetime.time(), tzinfo=tz) for _label, a, _b in months]
     month_of: list[int] = []
+    blocks: list[np.ndarray] = []
+    batch: list[list] = []
+    nan = float("nan")
     for pk, answers, at in _raw_answers(responses):
         if pk in flagged:
             continue
-        row = np.full(len(all_keys), np.nan)
-        for c, key in enumerate(all_keys):
-            v = answers.get(key)
-            if isinstance(v, int | float) and 1 <= v <= scale:
-                row[c] = v
-        rows.append(row)
+        batch.append([answers.get(key, nan) for key in all_keys])
         month_of.append(max(bisect.bisect_right(starts, at) - 1, 0))
-    everything = np.vstack(rows) if rows else np.empty((0, len(all_keys)))
+        if len(batch) == 10000:
+            blocks.append(_answer_block(batch))
+            batch = []
+    if batch:
+        blocks.append(_answer_block(batch))
+    everything = np.vstack(blocks) if blocks else np.empty((0, len(all_keys)))
+    # Out of the scale (a paper form typed wrong) is missing, never a number.
+    with np.errstate(invalid="ignore"):
+        everything[(everything < 1) | (everything > scale)] = np.nan
     matrix = everything[:, perf_cols]
     # Per month: the mean of every rated answer, on 0-100 (the trend of what citizens said).
     by_month = {}
-    if rows:
+    if month_of:
         index = np.asarray(month_of)
         for n, (label, _a, _b) in enumerate(months):
             chosen = matrix[index == n]
@@ -197,6 +202,18 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
                 "expectation": everything[:, [e for _p, e in pairs]]} if pairs else None
     return scores, {"keys": keys, "matrix": matrix, "by_month": by_month, "importance": importance,
                     "servqual": servqual}
+
+
+def _answer_block(batch: list[list]) -> np.ndarray:
+    """Rows of answers as floats in one conversion; only a batch holding something that is not a number
+    (a null, a word typed from paper) is converted value by value, that value becoming NaN."""
+    try:
+        return np.array(batch, dtype=float)
+    except (TypeError, ValueError):
+        def number(v):
+            return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else float("nan")
+
+        return np.array([[number(v) for v in row] for row in batch], dtype=float)
 
 
 def _raw_answers(responses):
