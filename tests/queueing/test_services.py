@@ -992,6 +992,25 @@ class TestNearNotification:
         assert callbacks and self.sent(file_backend) == []
 
 
+    def test_a_completed_service_texts_the_link_to_rate_it_in_chinese(
+            self, q, actors, clock, file_backend, settings, django_capture_on_commit_callbacks):
+        from django.utils import translation
+
+        settings.SERVICEHALL_PUBLIC_URL = "https://zwfw.example.gov.cn"
+        with_phone = q.issue(phone="13800000009")
+        q.issue()
+        q.open("1")
+        for _ in range(2):
+            ticket = q.call_next("1")
+            services.ticket_start(actor=actors["clerk_a"], ticket=ticket)
+            with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+                services.ticket_complete(actor=actors["clerk_a"], ticket=ticket)
+        sent = self.sent(file_backend)
+        assert [m["phone"] for m in sent] == ["13800000009"]  # the ticket without a number texts nobody
+        assert f"https://zwfw.example.gov.cn/t/{with_phone.public_id}/rate" in sent[0]["text"]
+        assert with_phone.number in sent[0]["text"] and "评价" in sent[0]["text"]
+
+
 class TestEndOfDay:
     def test_yesterdays_waiting_tickets_are_never_called_today_and_are_closed_at_the_first_opening(
             self, q, clock):

@@ -53,7 +53,7 @@ from servicehall.core.identity import (
     normalize_resident_id,
 )
 from servicehall.core.models import Hall
-from servicehall.core.notify import send_text
+from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import _validated
@@ -534,7 +534,7 @@ def _offer_seat(slot: Slot, now: datetime.datetime) -> Appointment | None:
     _notify(appt, _("[%(hall)s] A seat is free for %(service)s at %(when)s. Confirm within %(n)s minutes: "
                     "%(link)s") % {"hall": hall.name, "service": slot.service.name,
                                    "when": _when_text(hall, slot.start), "n": conf.waitlist_offer_minutes,
-                                   "link": manage_path(appt)})
+                                   "link": public_url(manage_path(appt))})
     return appt
 
 
@@ -682,7 +682,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
                     _notify(appt, _("[%(hall)s] Reminder: %(service)s at %(when)s, booking code %(code)s. "
                                     "Cancel or change: %(link)s") % {
                         "hall": hall.name, "service": appt.service.name, "when": _when_text(hall, appt.start),
-                        "code": appt.code, "link": manage_path(appt)})
+                        "code": appt.code, "link": public_url(manage_path(appt))})
                     sent += 1
     return sent
 

@@ -40,6 +40,12 @@ def backend():
     return cls()
 
 
+def public_url(path: str) -> str:
+    """An address a citizen can open from a text message: ``SERVICEHALL_PUBLIC_URL`` (the hall's public
+    site, e.g. https://zwfw.example.gov.cn) joined with ``path``."""
+    return settings.SERVICEHALL_PUBLIC_URL.rstrip("/") + path
+
+
 def send_text(phone: str, text: str) -> None:
     try:
         backend().send(phone, text)

@@ -1,14 +1,18 @@
 """Actions on a called, served or parked ticket: recall, start, complete, no-show, reactivate, transfer,
 park, resume, cancel."""
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import crypto
 from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Counter
+from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.live.services import event_emit
 from servicehall.queueing import selectors
@@ -77,8 +81,22 @@ def ticket_complete(*, actor: Actor, ticket: Ticket, outcome: str = Outcome.DONE
     now = timezone.now()
     ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))
     ticket.completed_at, ticket.outcome = now, outcome
-    return _save(actor, ticket, "complete", ["status", "completed_at", "service_seconds", "outcome"],
-                 outcome=outcome)
+    saved = _save(actor, ticket, "complete", ["status", "completed_at", "service_seconds", "outcome"],
+                  outcome=outcome)
+    _invite_rating(ticket)
+    return saved
+
+
+def _invite_rating(ticket: Ticket) -> None:
+    """A citizen who left a mobile number gets the link to rate the service (好差评 by text), after commit."""
+    phone = crypto.decrypt(ticket.phone_encrypted)
+    if not phone:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # the citizen's text, whatever the clerk's screen
+        text = _("[%(hall)s] %(number)s is done. How was the service? Rate it here: %(link)s") % {
+            "hall": ticket.hall.name, "number": ticket.number,
+            "link": public_url(reverse("quality:rate", args=[ticket.public_id]))}
+    transaction.on_commit(lambda: send_text(phone, text))
 
 
 @transaction.atomic
