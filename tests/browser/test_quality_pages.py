@@ -76,7 +76,7 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     expect(office.locator("table")).to_contain_text(number)
     expect(office.locator("table")).to_contain_text("等候时间长")
     screenshot(office, "quality-office-zh.png", full_page=True)
-    office.locator(".link-list a").first.click()
+    office.locator(".link-list a[href*='/quality/systems/']").first.click()
     expect(office.locator("table.q-tree")).to_contain_text("服务效率")
     screenshot(office, "indicator-system-zh.png", full_page=True)
 
@@ -95,6 +95,50 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     first = PdfReader(path).pages[0].extract_text()
     assert "服务质量报告" in first and "青山区政务服务中心" in first
     _render_first_page(path)
+    errors = [e for e in recorder.errors() if "status of 422" not in e]
+    assert not errors, errors
+
+
+def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(asgi_site, new_page, recorder, time_machine,
+                                                                screenshot):
+    from servicehall.quality.models import Rating
+
+    server = asgi_site
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    number, track_url = _kiosk_take(kiosk, server, "社会保障卡申领")
+    console = new_page(recorder=recorder)
+    _sign_in(console, server, "clerk")
+    console.goto(f"{server.url}/console/{server.hall_code}/")
+    console.locator("[data-open]", has_text="社保医保窗口").first.click()
+    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(number)
+    console.keyboard.press("s")
+    console.locator("[data-action=complete]").click()
+    expect(console.locator("#current-empty")).to_be_visible()
+
+    # At the kiosk: "rate a service", the number typed on the keypad (no keyboard on a touch screen).
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/")
+    kiosk.locator("a.kbtn", has_text="评价服务").click()
+    for ch in number:
+        key = kiosk.locator("#keypad button.key", has_text=re.compile(f"^{ch}$"))
+        box = key.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48  # touch-sized
+        key.click()
+    expect(kiosk.locator("#lookup")).to_have_value(number)
+    kiosk.locator("button.kbtn-take").click()
+    expect(kiosk.locator(".pad-ticket")).to_contain_text(number)
+    assert kiosk.locator("input[name=level]:checked").count() == 0  # nothing chosen in advance
+    level = kiosk.locator(".rate-level", has_text="非常满意").first
+    assert level.bounding_box()["height"] >= 48
+    level.click()
+    screenshot(kiosk, "kiosk-rate-levels-zh.png")
+    kiosk.locator("button.kbtn-take").click()
+    expect(kiosk.locator("[data-thanks]")).to_be_visible()
+    rating = Rating.objects.get(ticket__public_id=track_url.rstrip("/").rsplit("/", 1)[-1])
+    assert rating.channel == "kiosk" and rating.level == 5
     errors = [e for e in recorder.errors() if "status of 422" not in e]
     assert not errors, errors
 
