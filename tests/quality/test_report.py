@@ -248,3 +248,19 @@ def test_the_revisit_rate_counts_real_name_bad_ratings(clock, served, actors, ha
                                 note="已电话回访")
     stats = selectors.rating_statistics(hall=hall_a, date_from=today, date_to=today)
     assert stats["revisit_rate"] == 1.0
+
+
+@pytest.mark.parametrize("by", ["counter", "clerk", "service"])
+def test_a_ranking_scores_each_unit_as_its_own_report_does(clock, hall_a, items_a, actors, published, clerk_a2, by):
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=8, tickets_per_day=40, start=datetime.date(2030, 3, 1),
+             bad_window=window(hall_a, "3"))
+    services.cleaning_run(actor=actors["evaluator_a"], questionnaire=q)
+    scope = report.Scope(hall_a, datetime.date(2030, 3, 2), datetime.date(2030, 3, 7))
+    ranked = report.ranking(system=system, scope=scope, by=by)
+    assert len(ranked) >= 2
+    field = {"counter": "counter_id", "clerk": "clerk_id", "service": "service_id"}[by]
+    for row in ranked:
+        alone = report.report_build(system=system, with_previous=False, scope=report.Scope(
+            hall_a, scope.date_from, scope.date_to, **{field: row["id"]}))
+        assert (row["index"], row["services"]) == (alone["index"], alone["objective"]["services"]), row
