@@ -91,6 +91,9 @@ def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, 
     assert "甲区政务服务中心" in text and "服务效率" in text
     csv = client.get(url + "&format=csv").content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("dimension,code") and "C2" in csv
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(staff["evaluator_a"])
+    assert "Environment" in english.get(url).content.decode()  # indicators by their English names
     assert client.get("/staff/hall-a/quality/report/?from=2030-03-09&to=2030-03-01").status_code == 422
     clerk = Client()
     clerk.force_login(staff["clerk_a"])

@@ -451,6 +451,13 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
 def _scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, list, float | None, list]:
     """Every indicator scored 0-100 with its evidence (``rows``; ``missing``: no data), the composite index
     (the weighted mean over the indicators with data) and the dimensions' scores."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+
+    def name(node: dict) -> str:  # the indicator's English name on an English page, where it has one
+        return node.get("name_en") if english and node.get("name_en") else node["name"]
+
     rows, missing = [], []
     for dimension in tree:
         for leaf in _leaves(dimension):
@@ -463,8 +470,8 @@ def _scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, lis
                 found = subjective.get(leaf["code"])
                 score = found["score"] if found else None
                 evidence = found or {}
-            row = {"dimension": dimension["code"], "dimension_name": dimension["name"], "code": leaf["code"],
-                   "name": leaf["name"], "kind": leaf["kind"], "weight": leaf["global_weight"], "score": score,
+            row = {"dimension": dimension["code"], "dimension_name": name(dimension), "code": leaf["code"],
+                   "name": name(leaf), "kind": leaf["kind"], "weight": leaf["global_weight"], "score": score,
                    "evidence": evidence}
             (rows if score is not None else missing).append(row)
     weight = sum(r["weight"] for r in rows)
@@ -473,7 +480,7 @@ def _scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, lis
     for dimension in tree:
         mine = [r for r in rows if r["dimension"] == dimension["code"]]
         w = sum(r["weight"] for r in mine)
-        dimensions.append({"code": dimension["code"], "name": dimension["name"], "weight": dimension["weight"],
+        dimensions.append({"code": dimension["code"], "name": name(dimension), "weight": dimension["weight"],
                            "score": round(sum(r["weight"] * r["score"] for r in mine) / w, 1) if w else None})
     return rows, missing, index, dimensions
 
