@@ -254,13 +254,13 @@ def waitlist(request, hall_code: str, item_code: str):
 def kiosk_check_in(request, hall_code: str):
     """Check in at the kiosk with the booking code (typed or scanned from the confirmation's QR), or the
     mobile number or resident ID used to book; the ticket is printed like any other."""
-    from servicehall.kiosk.views import _device
+    from servicehall.kiosk.views import paired_kiosk
 
     hall = hall_get(code=hall_code)
     form = {k: (request.POST.get(k) or "").strip()[:20] for k in ("code", "phone", "id_number")}
     errors = {}
     if request.method == "POST":
-        device = _device(request, hall)
+        device = paired_kiosk(request, hall)
         actor = Actor(device=device, ip=client_ip(request)) if device else _actor(request)
         try:
             appt = services.appointment_check_in(actor=actor, hall=hall, code=form["code"], phone=form["phone"],

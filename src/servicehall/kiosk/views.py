@@ -25,7 +25,9 @@ DEVICE_COOKIE = "servicehall_kiosk"
 COOKIE_SALT = "kiosk-device"
 
 
-def _device(request, hall):
+def paired_kiosk(request, hall):
+    """The kiosk this browser was paired as (its signed cookie), if it belongs to ``hall``; the other apps'
+    kiosk pages (appointment check-in, rating) ask here too."""
     raw = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=COOKIE_SALT)
     device = authenticate_device(raw) if raw else None
     return device if device is not None and device.hall_id == hall.pk else None
@@ -56,7 +58,7 @@ def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=
     return render(request, "kiosk/item.html", {
         "hall": hall, "item": service, "classes": conf.priority_classes, "errors": errors or {},
         "form": form or {"priority": "normal", "phone": ""}, "summary": summary,
-        "can_issue": _device(request, hall) is not None or conf.allow_remote_tickets}, status=status)
+        "can_issue": paired_kiosk(request, hall) is not None or conf.allow_remote_tickets}, status=status)
 
 
 def item(request, hall_code: str, item_code: str):
@@ -67,7 +69,7 @@ def item(request, hall_code: str, item_code: str):
 def take(request, hall_code: str, item_code: str):
     """Take a number for the item; on a refusal the item page shows why, beside the field."""
     hall = hall_get(code=hall_code)
-    device = _device(request, hall)
+    device = paired_kiosk(request, hall)
     actor = Actor(device=device, ip=client_ip(request))
     form = {"priority": request.POST.get("priority") or "normal", "phone": (request.POST.get("phone") or "")[:20]}
     try:

@@ -119,10 +119,10 @@ def phone_rate(request, public_id: str):
 def kiosk_rate(request, hall_code: str):
     """Rate a service at a kiosk after it: scan the ticket's QR code or type its number, then the five
     levels (the same form as the pad, nothing pre-chosen). Only a paired kiosk of the hall rates here."""
-    from servicehall.kiosk.views import _device
+    from servicehall.kiosk.views import paired_kiosk
 
     hall = hall_get(code=hall_code)
-    device = _device(request, hall)
+    device = paired_kiosk(request, hall)
     errors, form, ticket, thanks = {}, {}, None, False
     lookup = (request.POST.get("lookup") or request.GET.get("lookup") or "").strip()[:200]
     if request.method == "POST" and device is not None:
