@@ -76,3 +76,31 @@ def test_a_renamed_hall_is_read_at_once(hall_a, admin_actor):
     assert hall_get(code=hall_a.code).name == "甲区政务服务中心"
     services.hall_update(actor=admin_actor, hall=hall_a, name="甲区市民中心")
     assert hall_get(code=hall_a.code).name == "甲区市民中心"
+
+
+@pytest.mark.parametrize("app", ["queue", "appointments", "quality"])
+def test_a_settings_change_never_writes_back_another_process_s_old_values(hall_a, admin_actor, app):
+    from servicehall.appointments import selectors as appt_selectors
+    from servicehall.appointments import services as appt_services
+    from servicehall.appointments.models import AppointmentSettings
+    from servicehall.quality import selectors as quality_selectors
+    from servicehall.quality import services as quality_services
+    from servicehall.quality.models import QualitySettings
+    from servicehall.queueing.models import QueueSettings
+
+    model, read, update, first, second = {
+        "queue": (QueueSettings, queue_selectors.settings_get, queue.settings_update,
+                  ("recall_limit", 4), ("allow_remote_tickets", True)),
+        "appointments": (AppointmentSettings, appt_selectors.settings_get, appt_services.settings_update,
+                         ("max_per_service_day", 3), ("check_in_before_minutes", 45)),
+        "quality": (QualitySettings, quality_selectors.settings_get, quality_services.settings_update,
+                    ("rating_window_days", 5), ("revisit_working_days", 2)),
+    }[app]
+    update(actor=admin_actor, hall=hall_a, **dict([first]))
+    read(hall=hall_a)  # this process now remembers the row
+    # Another worker process changes a second setting (no signal reaches this process) ...
+    model.objects.filter(hall=hall_a).update(**dict([second]))
+    # ... then a manager here changes the first one again: the other process's change must survive.
+    update(actor=admin_actor, hall=hall_a, **{first[0]: first[1] + 1})
+    row = model.objects.get(hall=hall_a)
+    assert getattr(row, second[0]) == second[1] and getattr(row, first[0]) == first[1] + 1

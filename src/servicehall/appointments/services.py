@@ -56,7 +56,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.services import _validated
+from servicehall.core.services import _validated, hall_settings_update
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
@@ -789,16 +789,8 @@ def calendar_day_set(*, actor: Actor, hall: Hall, date: datetime.date, kind: str
 
 
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> AppointmentSettings:
-    require_role(actor, hall, Role.MANAGER)
-    conf = selectors.settings_get(hall=hall)
-    before = {k: getattr(conf, k) for k in changes}
-    for k, v in changes.items():
-        setattr(conf, k, v)
-    _validated(conf, exclude=["hall"])
-    with transaction.atomic():
-        conf.save()
-        audit_record(actor=actor, action="appointment.settings", hall=hall, obj=conf, before=before, after=changes)
-    return conf
+    return hall_settings_update(model=AppointmentSettings, actor=actor, hall=hall, action="appointment.settings",
+                                changes=changes)
 
 
 def plan_save(*, actor: Actor, hall: Hall, service: ServiceItem, **fields) -> WorkingPlan:

@@ -44,6 +44,30 @@ def _validated(obj, exclude=None):
     return obj
 
 
+def hall_settings_update(*, model, actor: Actor, hall: Hall, action: str, changes: dict, check=None):
+    """Change a hall's settings row of ``model`` (queue, booking, quality settings), manager only, as a
+    form would: unknown or fixed fields refused, ``check(conf)`` for rules across fields, model
+    validation, audit with before and after. The row is read locked, never from a cache: two managers
+    changing different settings at once must not write back each other's old values."""
+    require_role(actor, hall, Role.MANAGER)
+    with transaction.atomic():
+        conf, _created = model.objects.select_for_update().get_or_create(hall=hall)
+        fixed = {"id", "pk", "hall", "hall_id"}
+        unknown = [k for k in changes if k in fixed or not hasattr(conf, k)]
+        if unknown:
+            raise Invalid(fields={k: [_("This field cannot be changed.")] for k in unknown})
+        before = snapshot(conf, list(changes))
+        for key, value in changes.items():
+            setattr(conf, key, value)
+        if check is not None:
+            check(conf)
+        _validated(conf, exclude=["hall"])
+        conf.save()
+        audit_record(actor=actor, action=action, hall=hall, obj=conf, before=before,
+                     after=snapshot(conf, list(changes)))
+    return conf
+
+
 @transaction.atomic
 def hall_create(*, actor: Actor, code: str, name: str, **fields) -> Hall:
     """Create a hall; only a system administrator may."""

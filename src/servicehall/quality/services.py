@@ -17,7 +17,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.services import _validated
+from servicehall.core.services import _validated, hall_settings_update
 from servicehall.quality import selectors
 from servicehall.quality.choices import (
     BAD_LEVELS,
@@ -401,16 +401,8 @@ def rectifications_overdue(*, now: datetime.datetime | None = None) -> int:
 
 
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
-    require_role(actor, hall, Role.MANAGER)
-    conf = selectors.settings_get(hall=hall)
-    before = {k: getattr(conf, k) for k in changes}
-    for k, v in changes.items():
-        setattr(conf, k, v)
-    _validated(conf, exclude=["hall"])
-    with transaction.atomic():
-        conf.save()
-        audit_record(actor=actor, action="quality.settings", hall=hall, obj=conf, before=before, after=changes)
-    return conf
+    return hall_settings_update(model=QualitySettings, actor=actor, hall=hall, action="quality.settings",
+                                changes=changes)
 
 
 # ---------------------------------------------------------------- questionnaires

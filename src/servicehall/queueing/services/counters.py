@@ -149,24 +149,16 @@ def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
 @transaction.atomic
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> QueueSettings:
     """Change the hall's queue settings (manager only), validated like a form."""
-    from servicehall.core.audit import snapshot
-    from servicehall.core.services import _validated
+    from servicehall.core.services import hall_settings_update
 
-    require_role(actor, hall, Role.MANAGER)
-    conf, _created = QueueSettings.objects.select_for_update().get_or_create(hall=hall)
-    before = snapshot(conf)
-    for key, value in changes.items():
-        if not hasattr(conf, key) or key in {"id", "hall", "hall_id"}:
-            raise Invalid(fields={key: [_("This field cannot be changed.")]})
-        setattr(conf, key, value)
-    classes = conf.priority_classes
-    if not isinstance(classes, list) or not any(isinstance(c, dict) and c.get("code") == NORMAL for c in classes):
-        raise Invalid(fields={"priority_classes": [_("The class “normal” must stay.")]})
-    _validated(conf)
-    conf.save()
-    audit_record(actor=actor, action="queue.settings", hall=hall, obj=conf, before=before, after=snapshot(conf))
-    return conf
+    def check(conf: QueueSettings) -> None:
+        classes = conf.priority_classes
+        if not isinstance(classes, list) or not any(isinstance(c, dict) and c.get("code") == NORMAL
+                                                    for c in classes):
+            raise Invalid(fields={"priority_classes": [_("The class “normal” must stay.")]})
 
+    return hall_settings_update(model=QueueSettings, actor=actor, hall=hall, action="queue.settings",
+                                changes=changes, check=check)
 
 
 @transaction.atomic
