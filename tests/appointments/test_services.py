@@ -359,3 +359,20 @@ def test_joining_a_waitlist_twice_is_refused_and_changes_nothing(clock, book, ac
     with pytest.raises(Conflict) as exc:
         services.waitlist_join(**join)
     assert exc.value.code == "already_waiting" and WaitlistEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_reads_the_calendar_afresh_not_from_the_memo(clock, book, hall_a):
+    """Another worker closes a day (no signal reaches this process): the next booking here is refused,
+    although this process's pages still remember the day as open for a few seconds."""
+    from servicehall.appointments import calendar
+    from servicehall.appointments.choices import DayKind
+    from servicehall.appointments.models import CalendarDay
+
+    day = at(7, 10).date()
+    assert calendar.hall_days(hall_a, day, day)[day].open  # remembered as open
+    CalendarDay.objects.bulk_create([CalendarDay(hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修")])
+    assert calendar.hall_days(hall_a, day, day)[day].open  # the memo still says open ...
+    with pytest.raises(Conflict) as exc:
+        book(at(7, 10))  # ... the booking does not believe it
+    assert exc.value.code == "day_closed" and not Appointment.objects.exists()

@@ -104,3 +104,33 @@ def test_a_settings_change_never_writes_back_another_process_s_old_values(hall_a
     update(actor=admin_actor, hall=hall_a, **{first[0]: first[1] + 1})
     row = model.objects.get(hall=hall_a)
     assert getattr(row, second[0]) == second[1] and getattr(row, first[0]) == first[1] + 1
+
+
+def test_the_memo_stays_bounded_whatever_keys_requests_bring(settings):
+    settings.SERVICEHALL_MEMO_SECONDS = 60
+    memo.forget_all()
+    for n in range(memo.MAX_ENTRIES * 3):
+        memo.remember("hall", (f"no-such-hall-{n}", True), lambda: None)
+    assert len(memo._store) <= memo.MAX_ENTRIES
+    assert ("hall", (f"no-such-hall-{memo.MAX_ENTRIES * 3 - 1}", True)) in memo._store  # the newest stay
+
+
+def test_a_value_loaded_while_its_namespace_is_dropped_is_not_kept(hall_a):
+    memo.forget_all()
+
+    def load_while_someone_saves():
+        memo.forget("hall")  # another thread's save lands while this load runs
+        return "old row"
+
+    assert memo.remember("hall", ("x", True), load_while_someone_saves) == "old row"
+    assert ("hall", ("x", True)) not in memo._store
+
+
+def test_a_save_drops_the_namespace_again_when_it_commits(hall_a, admin_actor):
+    hall_get(code=hall_a.code)
+    with transaction.atomic():
+        services.hall_update(actor=admin_actor, hall=hall_a, name="甲区市民中心")
+        # A reader outside the transaction still sees the old name and stores it ...
+        memo._store[("hall", (hall_a.code, True))] = (float("inf"), hall_a)
+    # ... and the commit drops it: the next read sees the new name.
+    assert hall_get(code=hall_a.code).name == "甲区市民中心"

@@ -149,3 +149,13 @@ def test_staff_type_in_paper_forms_under_their_name(system, actors, staff):
     assert clerk.post(f"/q/{q.pk}/", {"paper": "1", first: "4"}).status_code == 403
     assert Client().post(f"/q/{q.pk}/", {"paper": "1", first: "3"}).status_code == 200
     assert QuestionnaireResponse.objects.filter(channel=RatingChannel.PHONE).count() == 1
+
+
+def test_paper_answers_are_stored_as_typed_and_never_crash(system, actors):
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
+    keys = [i["key"] for i in q.items if i["kind"] == "likert"][:5]
+    typed = dict(zip(keys, ["4", "--5", "4.5", "好", "9"], strict=True))
+    stored = services.response_submit(actor=actors["evaluator_a"], questionnaire=q, answers=typed,
+                                      channel=RatingChannel.PAPER)
+    assert [stored.answers[k] for k in keys] == [4, "--5", 4.5, "好", 9]

@@ -267,3 +267,32 @@ def test_a_ranking_scores_each_unit_as_its_own_report_does(clock, hall_a, items_
         alone = report.report_build(system=system, with_previous=False, scope=report.Scope(
             hall_a, scope.date_from, scope.date_to, **{field: row["id"]}))
         assert (row["index"], row["services"]) == (alone["index"], alone["objective"]["services"]), row
+
+
+def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(clock, hall_a, items_a, actors, published, staff):
+    from django.test import Client
+
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=2, tickets_per_day=20, start=datetime.date(2030, 3, 1))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    base = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-02"
+    for fmt in ("pdf", "csv"):
+        refused = client.get(f"{base}&counter=999999&format={fmt}")
+        assert refused.status_code == 422 and refused["Content-Type"].startswith("text/html")
+    counter = window(hall_a, "3")
+    scoped = client.get(f"{base}&counter={counter.pk}&format=csv")
+    assert f"counter{counter.pk}" in scoped["Content-Disposition"]
+    assert scoped.content.decode("utf-8-sig").startswith("# ")  # the scope is the file's first line
+
+
+def test_a_period_answered_under_an_older_version_keeps_its_answers(clock, hall_a, items_a, actors, published):
+    system, q = published
+    simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1))
+    scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 5))
+    before = report.report_build(system=system, scope=scope, with_previous=False)
+    newer = services.questionnaire_new_version(actor=actors["evaluator_a"], questionnaire=q)
+    services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=newer)
+    after = report.report_build(system=system, scope=scope, with_previous=False)
+    assert after["questionnaire"] == q and after["index"] == before["index"]
+    assert {r["code"] for r in after["indicators"]} == {r["code"] for r in before["indicators"]}

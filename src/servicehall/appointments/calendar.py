@@ -99,10 +99,14 @@ def hall_day(date: datetime.date, row=None, *, confirmed_years=frozenset()) -> D
     return info
 
 
-def hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[datetime.date, DayInfo]:
+def hall_days(hall, date_from: datetime.date, date_to: datetime.date, *,
+              fresh: bool = False) -> dict[datetime.date, DayInfo]:
     """Every day from ``date_from`` to ``date_to`` inclusive, with one query of the hall's table.
-    Remembered per process for a few seconds (``core.memo``): every booking asks for its day, and the
-    table changes a few times a year. The caller must not change the returned dict."""
+    Remembered per process for a few seconds (``core.memo``): the pages ask for weeks of days, and the
+    table changes a few times a year. ``fresh``: read the table now (a booking must not land on a day
+    another process closed a second ago). The caller must not change the returned dict."""
+    if fresh:
+        return _hall_days(hall, date_from, date_to)
     return memo.remember("calendar", (hall.pk, date_from, date_to), lambda: _hall_days(hall, date_from, date_to))
 
 

@@ -96,7 +96,8 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
 
 def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
               now: datetime.datetime | None = None,
-              only: datetime.datetime | None = None, rows: dict | None = None) -> tuple[list[SlotView], dict]:
+              only: datetime.datetime | None = None, rows: dict | None = None,
+              fresh: bool = False) -> tuple[list[SlotView], dict]:
     """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
     calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows
     (none when the caller already read the slot rows of the range: ``rows``, start → ``Slot``)."""
@@ -105,7 +106,7 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
     local_today = now.astimezone(tz).date()
     # The cut-off looks back for the working day before; without one, only the asked days are read.
     lookback = datetime.timedelta(days=14 if plan.cutoff_time is not None else 0)
-    days = calendar.hall_days(hall, date_from - lookback, date_to)
+    days = calendar.hall_days(hall, date_from - lookback, date_to, fresh=fresh)
     if rows is None:
         rows_qs = Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to).order_by()
         if only is not None:
@@ -153,11 +154,12 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
 def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
               now: datetime.datetime | None = None, row: Slot | None | bool = False) -> SlotView | None:
     """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none.
-    ``row``: the slot's row when the caller has read it already (None: it has none yet)."""
+    ``row``: the slot's row when the caller has read it already (None: it has none yet). The hall's
+    calendar is read afresh: this is what a booking checks."""
     local_day = start.astimezone(hall.tzinfo).date()
     rows = None if row is False else ({} if row is None else {row.start: row})
     grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start,
-                            rows=rows)
+                            rows=rows, fresh=True)
     return next((s for s in grid if s.start == start), None)
 
 

@@ -158,7 +158,8 @@ def _slot_view(hall: Hall, plan: WorkingPlan, start: datetime.datetime, now,
         start = start.replace(tzinfo=hall.tzinfo)
     view = selectors.slot_find(hall=hall, plan=plan, start=start, now=now, row=row)
     if view is None:
-        day = calendar.hall_days(hall, start.astimezone(hall.tzinfo).date(), start.astimezone(hall.tzinfo).date())
+        local_day = start.astimezone(hall.tzinfo).date()
+        day = calendar.hall_days(hall, local_day, local_day, fresh=True)
         info = next(iter(day.values()))
         if not info.open:
             raise Conflict(_("The hall takes no bookings on %(date)s (%(why)s).") % {

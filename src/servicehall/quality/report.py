@@ -302,8 +302,11 @@ def _answer_block(batch: list[list]) -> np.ndarray:
     try:
         return np.array(batch, dtype=float)
     except (TypeError, ValueError):
-        def number(v):
-            return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else float("nan")
+        def number(v):  # as numpy reads a value in the fast path; what it cannot read is missing
+            try:
+                return float(v) if not isinstance(v, bool) else float("nan")
+            except (TypeError, ValueError):
+                return float("nan")
 
         return np.array([[number(v) for v in row] for row in batch], dtype=float)
 
@@ -420,7 +423,7 @@ def monthly_trend(scope: Scope) -> list[dict]:
 
 def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questionnaire | None = None,
                  with_previous: bool = True, fuzzy_operator: str | None = None) -> dict:
-    questionnaire = questionnaire or _published_questionnaire(system)
+    questionnaire = questionnaire or _published_questionnaire(system, scope)
     values = objective_values(scope)
     subjective, answers = subjective_scores(questionnaire, scope)
     tree = selectors.tree(system=system)
@@ -430,8 +433,7 @@ def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questi
                      reverse=True)[:5]
     previous = None
     if with_previous:
-        previous = report_build(system=system, scope=scope.previous(), questionnaire=questionnaire,
-                                with_previous=False)["index"]
+        previous = report_build(system=system, scope=scope.previous(), with_previous=False)["index"]
     return {
         "scope": scope, "system": system, "questionnaire": questionnaire, "index": index, "previous_index": previous,
         "change": round(index - previous, 1) if index is not None and previous is not None else None,
@@ -628,7 +630,7 @@ def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter",
     else:
         raise ValueError("rank by counter, clerk or service")
     field = UNIT_FIELDS[by]
-    questionnaire = questionnaire or _published_questionnaire(system)
+    questionnaire = questionnaire or _published_questionnaire(system, scope)
     values = objective_by_unit(scope, field)
     subjective = _subjective_by_unit(questionnaire, scope, field)
     tree = selectors.tree(system=system)
@@ -643,9 +645,21 @@ def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter",
     return sorted(rows, key=lambda r: r["index"], reverse=True)
 
 
-def _published_questionnaire(system: IndicatorSystem) -> Questionnaire | None:
-    """The newest published questionnaire of this system (a draft has no answers yet)."""
-    return Questionnaire.objects.filter(system=system, status="published").order_by("-published_at", "-pk").first()
+def _published_questionnaire(system: IndicatorSystem, scope: Scope | None = None) -> Questionnaire | None:
+    """The published questionnaire of this system that was answered most in the scope's period (a period
+    answered under an older version keeps its answers after a new one is published); without answers,
+    the newest published one. A draft has no answers yet."""
+    published = Questionnaire.objects.filter(system=system, status="published")
+    if scope is not None:
+        tz = scope.hall.tzinfo
+        inside = Q(responses__submitted_at__gte=datetime.datetime.combine(scope.date_from, datetime.time(), tzinfo=tz),
+                   responses__submitted_at__lt=datetime.datetime.combine(
+                       scope.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz))
+        answered = (published.annotate(n=Count("responses", filter=inside)).filter(n__gt=0)
+                    .order_by("-n", "-published_at", "-pk").first())
+        if answered is not None:
+            return answered
+    return published.order_by("-published_at", "-pk").first()
 
 
 def monthly_report_write(*, now=None) -> int:

@@ -85,8 +85,9 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     tz = hall.tzinfo
     since = datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz)
     until = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from,
-                                   day__lte=date_to).count()
+    # Services and ratings are counted by the same clock: when the service was completed.
+    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, completed_at__gte=since,
+                                   completed_at__lt=until).count()
     qs = Rating.objects.filter(hall=hall, served_at__gte=since, served_at__lt=until, excluded=False)
     c = qs.aggregate(total=Count("id"), default=Count("id", filter=Q(is_default=True)),
                      good=Count("id", filter=Q(level__in=GOOD_LEVELS, is_default=False)),
@@ -152,13 +153,14 @@ def pad_ticket(*, counter, now: datetime.datetime):
             .select_related("service", "hall").order_by("-completed_at").first())
 
 
-KIOSK_LOOKBACK_HOURS = 4
+KIOSK_LOOKBACK_MINUTES = 30
 
 
 def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
     """The ticket a citizen wants to rate at the kiosk: scanned (the tracking link of the ticket's QR code,
-    or its id) or typed (its number, then only a service completed here in the last few hours today, so
-    a typed number reaches no older service). None when nothing matches."""
+    or its id) or typed (its number, then only a service completed here in the last half hour: the
+    citizen walks from the window to the kiosk, and anyone can read a number off the board, so a typed
+    number must not reach a service from earlier in the day). None when nothing matches."""
     import re
 
     from servicehall.queueing.choices import TicketStatus
@@ -171,7 +173,7 @@ def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
         return qs.filter(public_id=found.group(1) if found else text).first()
     local = now.astimezone(hall.tzinfo)
     return (qs.filter(number=text.upper(), day=local.date(),
-                      completed_at__gte=now - datetime.timedelta(hours=KIOSK_LOOKBACK_HOURS))
+                      completed_at__gte=now - datetime.timedelta(minutes=KIOSK_LOOKBACK_MINUTES))
             .order_by("-completed_at").first())
 
 

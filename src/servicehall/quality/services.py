@@ -521,7 +521,14 @@ def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = Non
             Questionnaire.objects.filter(hall=q.hall, title=q.title, version=q.version).exclude(pk=q.pk).exists():
         raise Invalid(fields={"title": [_("Another questionnaire already has this title and version.")]})
     q.items = items
-    q.save(update_fields=["title", "title_en", "items"])
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            q.save(update_fields=["title", "title_en", "items"])
+    except IntegrityError as exc:  # another editor took this title and version a moment ago
+        raise Conflict(_("Someone else just created this version; reload and try again."),
+                       code="version_taken") from exc
     audit_record(actor=actor, action="quality.questionnaire_update", hall=q.hall, obj=q, before=before,
                  after=snapshot(q, ["title", "title_en", "items"]))
     return q
@@ -550,6 +557,24 @@ def questionnaire_publish(*, actor: Actor, questionnaire):
     questionnaire.save(update_fields=["status", "published_at"])
     audit_record(actor=actor, action="quality.questionnaire_publish", hall=questionnaire.hall, obj=questionnaire)
     return questionnaire
+
+
+def _paper_value(value):
+    """What a paper form's answer is stored as: a number stays the number typed (9 on a 5-point scale
+    included, for the cleaning to flag; "4" typed as text becomes 4); anything else is kept as short text,
+    which the analysis never counts."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()[:20]
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if number == number and abs(number) != float("inf") else text
 
 
 def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str, ticket=None,
@@ -590,11 +615,8 @@ def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str,
                 errors[key] = [_("Choose a value from 1 to %(n)s.") % {"n": questionnaire.scale}]
                 continue
             value = number
-        elif isinstance(value, str):
-            # Typed from paper: a number is kept as the number typed (9 on a 5-point scale included, for
-            # the cleaning to flag); anything else is kept as text, which the analysis never counts.
-            text = value.strip()
-            value = int(text) if text.lstrip("-").isdigit() else text[:20]
+        else:
+            value = _paper_value(value)
         clean_answers[key] = value
     if errors:
         raise Invalid(fields=errors)

@@ -438,18 +438,23 @@ def report_page(request, hall_code: str):
         built = report.report_build(system=chosen, scope=scope, fuzzy_operator=operator)
         names = {"counter": _("Window"), "clerk": _("Clerk"), "service": _("Service item")}
         built["scope_label"] = " · ".join(f"{names[kind]} {dict(units[kind])[pk]}" for kind, pk in chosen_unit.items())
-    fmt = request.GET.get("format")
+    # An export is of what was asked: with a field refused, the page says why instead of a hall-wide file.
+    fmt = request.GET.get("format") if not errors else None
+    label = "-".join(f"{kind}{pk}" for kind, pk in chosen_unit.items())
+    stem = f"quality-{hall.code}{'-' + label if label else ''}-{date_from}-{date_to}"
     if built is not None and fmt == "pdf":
         from servicehall.quality.pdf import report_pdf
 
         response = HttpResponse(report_pdf(built), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="quality-{hall.code}-{date_from}-{date_to}.pdf"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
         return response
     if built is not None and fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="quality-{hall.code}-{date_from}-{date_to}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
         writer = csv.writer(response)
+        if built.get("scope_label"):
+            writer.writerow(["# " + built["scope_label"]])
         writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
         for r in built["indicators"] + built["missing"]:
             writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"],
