@@ -32,6 +32,7 @@ class Environment:
     allowed_hosts: list[str]
     time_zone: str
     csrf_trusted_origins: list[str]
+    public_url: str
 
 
 def _demo_secret(var_dir: Path) -> str:
@@ -90,6 +91,7 @@ def read_environment() -> Environment:
     except Exception as exc:
         raise ConfigurationError(f"SERVICEHALL_TIME_ZONE {time_zone!r} is not a known time zone.") from exc
     debug = os.environ.get("SERVICEHALL_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+    public_url = _public_url(production, origins, allowed_hosts)
     return Environment(
         env=env,
         debug=debug and not production,
@@ -100,4 +102,25 @@ def read_environment() -> Environment:
         allowed_hosts=allowed_hosts,
         time_zone=time_zone,
         csrf_trusted_origins=origins,
+        public_url=public_url,
     )
+
+
+def _public_url(production: bool, origins: list[str], hosts: list[str]) -> str:
+    """The site's public address for links in texts: SERVICEHALL_PUBLIC_URL; in production without it, the
+    first trusted origin or https:// and the first named host (a text with a localhost link reaches nobody),
+    and a clear error when neither names the site."""
+    explicit = os.environ.get("SERVICEHALL_PUBLIC_URL", "").strip().rstrip("/")
+    if explicit:
+        if not explicit.startswith(("http://", "https://")):
+            raise ConfigurationError("SERVICEHALL_PUBLIC_URL must start with http:// or https://.")
+        return explicit
+    if not production:
+        return "http://127.0.0.1:8000"
+    if origins:
+        return origins[0].rstrip("/")
+    named = [h for h in hosts if h not in {"*", "localhost", "127.0.0.1", "[::1]"} and not h.startswith(".")]
+    if named:
+        return f"https://{named[0]}"
+    raise ConfigurationError("Set SERVICEHALL_PUBLIC_URL (for example https://hall.example.gov.cn): the links "
+                             "in the texts sent to citizens need the site's public address.")

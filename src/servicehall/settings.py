@@ -173,7 +173,7 @@ SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS = float(os.environ.get("SERVICEHALL_ESTIMA
 # Texts to citizens: "console", "file" (var/notifications.jsonl) or the dotted path of an SMS gateway class.
 SERVICEHALL_NOTIFY_BACKEND = os.environ.get("SERVICEHALL_NOTIFY_BACKEND", "file")
 # The public address of the site, for links in text messages (a phone cannot open a bare path).
-SERVICEHALL_PUBLIC_URL = os.environ.get("SERVICEHALL_PUBLIC_URL", "http://127.0.0.1:8000").strip()
+SERVICEHALL_PUBLIC_URL = ENV.public_url
 # Per-process memo of rows every request reads (servicehall.core.memo); 0 turns it off.
 SERVICEHALL_MEMO_SECONDS = float(os.environ.get("SERVICEHALL_MEMO_SECONDS", "5"))
 SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))

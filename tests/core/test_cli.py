@@ -61,3 +61,21 @@ def test_the_demo_loads_once_and_reuses_its_data():
     assert Counter.objects.count() == 12
     assert ServiceItem.objects.count() >= 20
     assert ServiceItem.objects.values("department").distinct().count() >= 5
+
+
+def test_links_in_texts_name_the_public_site_in_production(monkeypatch):
+    monkeypatch.setenv("SERVICEHALL_ENV", "production")
+    monkeypatch.setenv("SERVICEHALL_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SERVICEHALL_ALLOWED_HOSTS", "zwfw.example.gov.cn,localhost")
+    monkeypatch.delenv("SERVICEHALL_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("SERVICEHALL_CSRF_TRUSTED_ORIGINS", raising=False)
+    assert read_environment().public_url == "https://zwfw.example.gov.cn"
+    monkeypatch.setenv("SERVICEHALL_CSRF_TRUSTED_ORIGINS", "https://hall.example.gov.cn")
+    assert read_environment().public_url == "https://hall.example.gov.cn"
+    monkeypatch.delenv("SERVICEHALL_CSRF_TRUSTED_ORIGINS")
+    monkeypatch.setenv("SERVICEHALL_ALLOWED_HOSTS", "*")
+    with pytest.raises(ConfigurationError, match="SERVICEHALL_PUBLIC_URL"):
+        read_environment()  # a text with a localhost link would reach nobody
+    monkeypatch.setenv("SERVICEHALL_PUBLIC_URL", "zwfw.example.gov.cn")
+    with pytest.raises(ConfigurationError, match="http"):
+        read_environment()
