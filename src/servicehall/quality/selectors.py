@@ -85,9 +85,10 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     tz = hall.tzinfo
     since = datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz)
     until = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    # Services and ratings are counted by the same clock: when the service was completed.
-    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, completed_at__gte=since,
-                                   completed_at__lt=until).count()
+    # Services by their ticket's day (indexed), ratings by when the service was completed: the same days in
+    # a hall that closes before midnight (a ticket completed after midnight would count on two days).
+    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from,
+                                   day__lte=date_to).count()
     qs = Rating.objects.filter(hall=hall, served_at__gte=since, served_at__lt=until, excluded=False)
     c = qs.aggregate(total=Count("id"), default=Count("id", filter=Q(is_default=True)),
                      good=Count("id", filter=Q(level__in=GOOD_LEVELS, is_default=False)),
