@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_queue_pages import KIOSK, PHONE, RECORD_SPEECH, _kiosk_take, _sign_in
+from tests.browser.test_queue_pages import KIOSK, PHONE, RECORD_SPEECH, _kiosk_take, _open_window, _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,11 +78,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_the_board_calls_it_first(
     assert re.fullmatch(r"A\d{3}", booked) and booked != walk_in
     expect(board.locator('.wait-row[data-prefix="A"] .w-n')).to_have_text("2")
 
-    console = new_page(recorder=recorder)
-    _sign_in(console, server, "clerk")
-    console.goto(f"{server.url}/console/{server.hall_code}/")
-    console.locator("[data-open]", has_text="社保医保窗口").first.click()
-    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    console = _open_window(new_page, recorder, server)
     console.keyboard.press("n")
     expect(console.locator("#cur-number")).to_have_text(booked)  # the appointment goes before the walk-in
     expect(board.locator("#call-text")).to_contain_text(booked)

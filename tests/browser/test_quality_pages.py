@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_queue_pages import KIOSK, PHONE, _kiosk_take, _sign_in
+from tests.browser.test_queue_pages import KIOSK, PHONE, _kiosk_take, _open_window, _serve_next, _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +34,9 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
     number, track_url = _kiosk_take(kiosk, server, "社会保障卡申领", phone="13812345678")
 
-    console = new_page(recorder=recorder)
-    _sign_in(console, server, "clerk")
-    console.goto(f"{server.url}/console/{server.hall_code}/")
-    console.locator("[data-open]", has_text="社保医保窗口").first.click()
-    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    console = _open_window(new_page, recorder, server)
     assert re.search(r"2", console.locator("h1").inner_text())
-    console.keyboard.press("n")
-    expect(console.locator("#cur-number")).to_have_text(number)
-    console.keyboard.press("s")
-    console.locator("[data-action=complete]").click()
-    expect(console.locator("#current-empty")).to_be_visible()
+    _serve_next(console, number)
 
     # The pad at window 2 wakes by itself and asks about this service; nothing is chosen in advance.
     expect(pad.locator(".pad-ticket")).to_contain_text(number, timeout=10_000)
@@ -108,16 +100,7 @@ def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(asgi_site, new_pag
     kiosk = new_page(viewport=KIOSK, recorder=recorder)
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
     number, track_url = _kiosk_take(kiosk, server, "社会保障卡申领")
-    console = new_page(recorder=recorder)
-    _sign_in(console, server, "clerk")
-    console.goto(f"{server.url}/console/{server.hall_code}/")
-    console.locator("[data-open]", has_text="社保医保窗口").first.click()
-    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
-    console.keyboard.press("n")
-    expect(console.locator("#cur-number")).to_have_text(number)
-    console.keyboard.press("s")
-    console.locator("[data-action=complete]").click()
-    expect(console.locator("#current-empty")).to_be_visible()
+    _serve_next(_open_window(new_page, recorder, server), number)
 
     # At the kiosk: "rate a service", the number typed on the keypad (no keyboard on a touch screen).
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/")

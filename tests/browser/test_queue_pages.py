@@ -49,6 +49,25 @@ def _sign_in(page, server, username: str) -> None:
     page.wait_for_url(re.compile(r"/staff/$"))
 
 
+def _open_window(new_page, recorder, server, window: str = "社保医保窗口"):
+    """The clerk signs in, opens the console and signs in to ``window`` (window 2 in the demo)."""
+    console = new_page(recorder=recorder)
+    _sign_in(console, server, "clerk")
+    console.goto(f"{server.url}/console/{server.hall_code}/")
+    console.locator("[data-open]", has_text=window).first.click()
+    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    return console
+
+
+def _serve_next(console, number: str) -> None:
+    """Call the next ticket (it must be ``number``), start and complete it with the keyboard and button."""
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(number)
+    console.keyboard.press("s")
+    console.locator("[data-action=complete]").click()
+    expect(console.locator("#current-empty")).to_be_visible()
+
+
 def test_kiosk_ticket_is_called_on_the_board_and_the_phone_and_survives_a_restart(
         asgi_site, new_page, recorder, time_machine, screenshot):
     time_machine.move_to(OPEN_HOUR, tick=True)
@@ -169,11 +188,7 @@ def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(asgi_site, 
     first, second = (services.ticket_issue(actor=clerk, hall=hall, service_code=item.code, channel="counter")
                      for _ in range(2))
 
-    console = new_page(recorder=recorder)
-    _sign_in(console, server, "clerk")
-    console.goto(f"{server.url}/console/{server.hall_code}/")
-    console.locator("[data-open]", has_text="社保医保窗口").first.click()
-    expect(console.locator("#state-chip")).to_have_attribute("data-state", "open")
+    console = _open_window(new_page, recorder, server)
     expect(console.locator("#queue li")).to_have_count(2)
     # Call the second ticket out of turn (the hall allows it; the call is audited).
     console.locator("#queue li", has_text=second.number).locator("button").click()

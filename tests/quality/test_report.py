@@ -10,6 +10,16 @@ from tests.queueing.conftest import window
 
 
 @pytest.fixture
+def evaluator(staff):
+    """The quality evaluator of hall A, signed in, reading Chinese pages."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["evaluator_a"])
+    return client
+
+
+@pytest.fixture
 def published(actors, hall_a):
     system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
     services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None,
@@ -72,7 +82,7 @@ def test_the_report_warns_when_answers_are_noise(clock, hall_a, items_a, actors,
     assert not weak or any(i["text"] in weak for i in q.items), weak
 
 
-def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, staff):
+def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, staff, evaluator):
     import io
 
     from django.test import Client
@@ -80,8 +90,7 @@ def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, 
 
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1))
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(staff["evaluator_a"])
+    client = evaluator
     url = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-05"
     html = client.get(url).content.decode()
     assert "服务环境" in html and "<svg" in html and "q-index" in html
@@ -111,8 +120,7 @@ def test_the_worker_writes_last_month_s_report_once(clock, hall_a, items_a, acto
     assert monthly_report_write() == 0
 
 
-def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, published, staff):
-    from django.test import Client
+def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, published, staff, evaluator):
 
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=40, tickets_per_day=15, start=datetime.date(2030, 1, 10))
@@ -136,8 +144,7 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
         assert values and month["satisfaction"] == round(100 * (sum(values) / len(values) - 1) / 4, 1)
     other = report.report_build(system=system, scope=scope, fuzzy_operator="max_min")
     assert other["fuzzy"]["operator"] == "max_min" and other["fuzzy"]["score"] != f["score"]
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(staff["evaluator_a"])
+    client = evaluator
     html = client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min").content.decode()
     assert "max_min" in html and "2030-02" in html
     assert client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min&format=pdf"
@@ -145,14 +152,12 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
 
 
 def test_the_report_scoped_to_a_clerk_and_ranked_by_clerk(clock, hall_a, items_a, actors, published, staff,
-                                                         clerk_a2):
-    from django.test import Client
+                                                         clerk_a2, evaluator):
 
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1),
              bad_window=window(hall_a, "3"))
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(staff["evaluator_a"])
+    client = evaluator
     base = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-05"
     clerk = staff["clerk_a"]
     html = client.get(f"{base}&clerk={clerk.pk}&rank=clerk").content.decode()
@@ -193,10 +198,9 @@ def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors
     assert b5["score"] == report.score_linear(expected, 100, 70)
 
 
-def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, actors, staff):
+def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, actors, staff, evaluator):
     import io
 
-    from django.test import Client
     from pypdf import PdfReader
 
     system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
@@ -227,8 +231,7 @@ def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, acto
     services.questionnaire_new_version(actor=actors["evaluator_a"], questionnaire=q)
     again = report.report_build(system=system, scope=scope, with_previous=False)
     assert again["questionnaire"] == q and again["ipa"] == built["ipa"]
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(staff["evaluator_a"])
+    client = evaluator
     url = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-06"
     html = client.get(url).content.decode()
     assert "重要性—表现分析" in html and "继续保持" in html
@@ -269,13 +272,12 @@ def test_a_ranking_scores_each_unit_as_its_own_report_does(clock, hall_a, items_
         assert (row["index"], row["services"]) == (alone["index"], alone["objective"]["services"]), row
 
 
-def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(clock, hall_a, items_a, actors, published, staff):
-    from django.test import Client
+def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(clock, hall_a, items_a, actors, published,
+                                                                 evaluator):
 
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=2, tickets_per_day=20, start=datetime.date(2030, 3, 1))
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(staff["evaluator_a"])
+    client = evaluator
     base = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-02"
     for fmt in ("pdf", "csv"):
         refused = client.get(f"{base}&counter=999999&format={fmt}")

@@ -96,3 +96,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (R.RECTIFYING, RA.RECTIFIED): R.CLOSED,
     (R.EXPLAINED, RA.CLOSE): R.CLOSED,
 }
+
+
+# Importance–performance quadrants (``descriptive.QUADRANTS`` keys) as pages and PDFs name them.
+QUADRANT_LABELS = {
+    "concentrate here": _("Concentrate here"), "keep up the good work": _("Keep up the good work"),
+    "low priority": _("Low priority"), "possible overkill": _("Possible overkill"),
+}
+
+# Questionnaire item kinds as the editor names them.
+ITEM_KIND_LABELS = {
+    "likert": _("statement"), "importance": _("importance"), "expectation": _("Expectation"),
+    "perception": _("Perception"), "text": _("free text"),
+}

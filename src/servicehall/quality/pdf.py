@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicehall.catalog.pdf import _p, _styles, cjk_font_name
+from servicehall.quality.choices import QUADRANT_LABELS
 
 GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
@@ -86,12 +87,10 @@ def report_pdf(built: dict) -> bytes:
                 for r in subjective], [48 * mm, 16 * mm, 16 * mm, 16 * mm, 32 * mm, 50 * mm], st)]
     if built.get("ipa"):
         ipa = built["ipa"]
-        names = {"concentrate here": _("Concentrate here"), "keep up the good work": _("Keep up the good work"),
-                 "low priority": _("Low priority"), "possible overkill": _("Possible overkill")}
         story += [_p(_("Importance–performance analysis"), st["h2"]), _table(
             [[_("Indicator"), _("importance"), _("performance (mean answer)"), _("Quadrant")]] + [
                 [f"{p['code']} {p['name']}", _fmt(p["importance"], 2), _fmt(p["performance"], 2),
-                 names[p["quadrant"]]] for p in ipa["points"]], [60 * mm, 30 * mm, 45 * mm, 43 * mm], st)]
+                 str(QUADRANT_LABELS[p["quadrant"]])] for p in ipa["points"]], [60 * mm, 30 * mm, 45 * mm, 43 * mm], st)]
     if built.get("servqual"):
         sq = built["servqual"]
         story += [_p(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
@@ -153,3 +152,19 @@ def _evidence(row: dict) -> str:
     if row["kind"] == "objective":
         return f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
     return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
+
+
+def report_csv(built: dict) -> str:
+    """The report's indicators as CSV (with a BOM, so Excel opens the Chinese correctly); a scoped report
+    says its scope on the first line."""
+    import csv
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    if built.get("scope_label"):
+        writer.writerow(["# " + built["scope_label"]])
+    writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
+    for r in built["indicators"] + built["missing"]:
+        writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"], r["evidence"]])
+    return out.getvalue()

@@ -188,24 +188,8 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     scale = questionnaire.scale
     months = _months(scope)
     starts = [datetime.datetime.combine(a, datetime.time(), tzinfo=tz) for _label, a, _b in months]
-    month_of: list[int] = []
-    blocks: list[np.ndarray] = []
-    batch: list[list] = []
-    nan = float("nan")
-    for pk, answers, at in _raw_answers(responses):
-        if pk in flagged:
-            continue
-        batch.append([answers.get(key, nan) for key in all_keys])
-        month_of.append(max(bisect.bisect_right(starts, at) - 1, 0))
-        if len(batch) == 10000:
-            blocks.append(_answer_block(batch))
-            batch = []
-    if batch:
-        blocks.append(_answer_block(batch))
-    everything = np.vstack(blocks) if blocks else np.empty((0, len(all_keys)))
-    # Out of the scale (a paper form typed wrong) is missing, never a number.
-    with np.errstate(invalid="ignore"):
-        everything[(everything < 1) | (everything > scale)] = np.nan
+    everything, extras = _read_answers(responses, all_keys, scale, flagged)
+    month_of = [max(bisect.bisect_right(starts, at) - 1, 0) for at, in extras]
     matrix = everything[:, perf_cols]
     # Per month: the mean of every rated answer, on 0-100 (the trend of what citizens said).
     by_month = {}
@@ -214,17 +198,14 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
         for n, (label, _a, _b) in enumerate(months):
             chosen = matrix[index == n]
             if chosen.size and np.count_nonzero(~np.isnan(chosen)):
-                by_month[label] = round(100 * (float(np.nanmean(chosen)) - 1) / (scale - 1), 1)
+                by_month[label] = _to_score(float(np.nanmean(chosen)), scale)
     scores = {}
-    by_indicator: dict[str, list[int]] = {}
-    for c, item in enumerate(items):
-        by_indicator.setdefault(item["indicator"], []).append(c)
-    for code, cols in by_indicator.items():
+    for code, cols in _columns_by_indicator(items).items():
         values = matrix[:, cols].ravel()
         values = values[~np.isnan(values)]
         if values.size:
             d = descriptive.describe(values, levels=range(1, scale + 1))
-            scores[code] = {"score": round(100 * (d.mean - 1) / (scale - 1), 1), "n": d.n, "mean": round(d.mean, 3),
+            scores[code] = {"score": _to_score(d.mean, scale), "n": d.n, "mean": round(d.mean, 3),
                             "sd": d.sd, "ci_low": d.ci_low, "ci_high": d.ci_high, "distribution": d.distribution}
     importance = {}
     for c, item in enumerate(rated):
@@ -259,30 +240,15 @@ def _subjective_by_unit(questionnaire: Questionnaire | None, scope: Scope, field
         return {}
     responses, flagged = _period_responses(questionnaire, scope)
     items = [i for i in questionnaire.items if i["kind"] in ("likert", "perception")]
-    keys, scale, nan = [i["key"] for i in items], questionnaire.scale, float("nan")
-    blocks, batch, units = [], [], []
+    scale = questionnaire.scale
     # As for one unit's report: answers about tickets of the period (a unit's report reads them through its
     # tickets).
     linked = responses.filter(ticket__day__gte=scope.date_from, ticket__day__lte=scope.date_to)
-    for pk, answers, _at, unit in _raw_answers(linked, f"ticket__{field}"):
-        if pk in flagged:
-            continue
-        batch.append([answers.get(key, nan) for key in keys])
-        units.append(-1 if unit is None else unit)
-        if len(batch) == 10000:
-            blocks.append(_answer_block(batch))
-            batch = []
-    if batch:
-        blocks.append(_answer_block(batch))
-    if not blocks:
+    matrix, extras = _read_answers(linked, [i["key"] for i in items], scale, flagged, f"ticket__{field}")
+    if not extras:
         return {}
-    matrix = np.vstack(blocks)
-    with np.errstate(invalid="ignore"):
-        matrix[(matrix < 1) | (matrix > scale)] = np.nan
-    unit_of = np.asarray(units)
-    columns: dict[str, list[int]] = {}
-    for c, item in enumerate(items):
-        columns.setdefault(item["indicator"], []).append(c)
+    unit_of = np.asarray([-1 if unit is None else unit for _at, unit in extras])
+    columns = _columns_by_indicator(items)
     out: dict = {}
     for unit in np.unique(unit_of):
         rows = matrix[unit_of == unit]
@@ -291,9 +257,45 @@ def _subjective_by_unit(questionnaire: Questionnaire | None, scope: Scope, field
             values = rows[:, cols]
             if np.count_nonzero(~np.isnan(values)):
                 mean = float(np.nanmean(values))
-                scores[code] = {"score": round(100 * (mean - 1) / (scale - 1), 1), "mean": round(mean, 3)}
+                scores[code] = {"score": _to_score(mean, scale), "mean": round(mean, 3)}
         out[None if unit == -1 else int(unit)] = scores
     return out
+
+
+def _read_answers(responses, keys: list[str], scale: int, flagged: set, *extra: str) -> tuple[np.ndarray, list]:
+    """The answers to ``keys`` of the responses the cleaning kept, as one float matrix (NaN: missing, or
+    outside 1..scale, as a paper form typed wrong), converted 10,000 rows at a time; and per row its
+    ``submitted_at`` and the ``extra`` fields."""
+    nan = float("nan")
+    blocks: list[np.ndarray] = []
+    batch: list[list] = []
+    extras: list[tuple] = []
+    for pk, answers, at, *more in _raw_answers(responses, *extra):
+        if pk in flagged:
+            continue
+        batch.append([answers.get(key, nan) for key in keys])
+        extras.append((at, *more))
+        if len(batch) == 10000:
+            blocks.append(_answer_block(batch))
+            batch = []
+    if batch:
+        blocks.append(_answer_block(batch))
+    matrix = np.vstack(blocks) if blocks else np.empty((0, len(keys)))
+    with np.errstate(invalid="ignore"):
+        matrix[(matrix < 1) | (matrix > scale)] = np.nan
+    return matrix, extras
+
+
+def _columns_by_indicator(items: list[dict]) -> dict[str, list[int]]:
+    columns: dict[str, list[int]] = {}
+    for c, item in enumerate(items):
+        columns.setdefault(item["indicator"], []).append(c)
+    return columns
+
+
+def _to_score(mean: float, scale: int) -> float:
+    """A mean answer on 1..scale as 0-100."""
+    return round(100 * (mean - 1) / (scale - 1), 1)
 
 
 def _answer_block(batch: list[list]) -> np.ndarray:

@@ -550,13 +550,18 @@ def questionnaire_new_version(*, actor: Actor, questionnaire):
 
 @transaction.atomic
 def questionnaire_publish(*, actor: Actor, questionnaire):
+    from servicehall.quality.models import Questionnaire
+
     require_role(actor, questionnaire.hall, *EDITORS)
-    if questionnaire.status != SystemStatus.DRAFT:
+    # Read locked: the caller's copy may be old, and two editors pressing "publish" must publish once.
+    row = Questionnaire.objects.select_for_update().select_related("hall").get(pk=questionnaire.pk)
+    if row.status != SystemStatus.DRAFT:
         raise Conflict(_("This questionnaire is already published."), code="frozen")
-    questionnaire.status, questionnaire.published_at = SystemStatus.PUBLISHED, timezone.now()
-    questionnaire.save(update_fields=["status", "published_at"])
-    audit_record(actor=actor, action="quality.questionnaire_publish", hall=questionnaire.hall, obj=questionnaire)
-    return questionnaire
+    row.status, row.published_at = SystemStatus.PUBLISHED, timezone.now()
+    row.save(update_fields=["status", "published_at"])
+    audit_record(actor=actor, action="quality.questionnaire_publish", hall=row.hall, obj=row)
+    questionnaire.status, questionnaire.published_at = row.status, row.published_at  # the caller's copy too
+    return row
 
 
 def _paper_value(value):

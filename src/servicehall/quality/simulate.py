@@ -67,6 +67,7 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
             bad = rng.random() < (0.5 if t.counter_id == bad_window.pk else 0.03)
             level = rng.choice((1, 2)) if bad else rng.choice((4, 5, 5, 5))
             ratings.append(Rating(hall=hall, ticket=t, service_id=t.service_id, counter_id=t.counter_id,
+                                  clerk_id=t.clerk_id,
                                   level=level, tags=["等候时间长"] if bad else [], channel=RatingChannel.PAD,
                                   served_at=t.completed_at, rated_at=t.completed_at + datetime.timedelta(minutes=1)))
         if likert and rng.random() < response_share:

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.selectors import item_list
@@ -17,7 +16,13 @@ from servicehall.core.errors import DomainError
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.core.services import authenticate_device
 from servicehall.quality import selectors, services
-from servicehall.quality.choices import BAD_LEVELS, RatingChannel, RatingLevel
+from servicehall.quality.choices import (
+    BAD_LEVELS,
+    ITEM_KIND_LABELS,
+    QUADRANT_LABELS,
+    RatingChannel,
+    RatingLevel,
+)
 from servicehall.queueing import selectors as queue_selectors
 
 PAD_COOKIE = "servicehall_pad"
@@ -203,8 +208,6 @@ def questionnaire(request, questionnaire_id: int):
 # ---------------------------------------------------------------- the quality office
 
 
-QUADRANT_NAMES = {"concentrate here": _lazy("Concentrate here"), "keep up the good work": _lazy("Keep up the good work"),
-                  "low priority": _lazy("Low priority"), "possible overkill": _lazy("Possible overkill")}
 SAATY = [(9, "9"), (7, "7"), (5, "5"), (3, "3"), (1, "1"), (1 / 3, "1/3"), (1 / 5, "1/5"), (1 / 7, "1/7"),
          (1 / 9, "1/9")]
 
@@ -370,9 +373,7 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
                 notice, posted = _("Saved."), {}
         except DomainError as exc:
             errors = _errors(exc)
-    kinds = {"likert": _("statement"), "importance": _("importance"), "expectation": _("Expectation"),
-             "perception": _("Perception"), "text": _("free text")}
-    rows = [{"item": i, "kind": kinds.get(i["kind"], i["kind"]), "text": posted.get(i["key"], {}).get("text", i["text"]),
+    rows = [{"item": i, "kind": ITEM_KIND_LABELS.get(i["kind"], i["kind"]), "text": posted.get(i["key"], {}).get("text", i["text"]),
              "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
              "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], [])} for i in q.items]
     return render(request, "quality/questionnaire_edit.html", {
@@ -385,7 +386,6 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
 def report_page(request, hall_code: str):
     """The service-quality report for a scope and period: page, PDF (``?format=pdf``) or CSV
     (``?format=csv``)."""
-    import csv
     import datetime
 
     from django.contrib.auth.views import redirect_to_login
@@ -393,6 +393,7 @@ def report_page(request, hall_code: str):
 
     from servicehall.core.choices import Role
     from servicehall.quality import charts, report
+    from servicehall.quality.fuzzy import OPERATORS
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -432,8 +433,6 @@ def report_page(request, hall_code: str):
                          clerk_id=chosen_unit.get("clerk"), service_id=chosen_unit.get("service"))
     built = None
     if chosen is not None:
-        from servicehall.quality.fuzzy import OPERATORS
-
         operator = request.GET.get("fuzzy") if request.GET.get("fuzzy") in OPERATORS else None
         built = report.report_build(system=chosen, scope=scope, fuzzy_operator=operator)
         names = {"counter": _("Window"), "clerk": _("Clerk"), "service": _("Service item")}
@@ -449,16 +448,10 @@ def report_page(request, hall_code: str):
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
         return response
     if built is not None and fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        from servicehall.quality.pdf import report_csv
+
+        response = HttpResponse(report_csv(built), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-        writer = csv.writer(response)
-        if built.get("scope_label"):
-            writer.writerow(["# " + built["scope_label"]])
-        writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
-        for r in built["indicators"] + built["missing"]:
-            writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"],
-                             r["evidence"]])
         return response
     radar = bars = ipa = ""
     ranked = []
@@ -471,7 +464,7 @@ def report_page(request, hall_code: str):
             ipa = charts.ipa_svg(built["ipa"]["points"], built["ipa"]["performance_mean"],
                                  built["ipa"]["importance_mean"], scale=scale)
             for point in built["ipa"]["points"]:
-                point["quadrant_name"] = QUADRANT_NAMES[point["quadrant"]]
+                point["quadrant_name"] = QUADRANT_LABELS[point["quadrant"]]
         for row in built["indicators"]:
             dist = row["evidence"].get("distribution") if row["kind"] == "subjective" else None
             row["dist_svg"] = charts.distribution_svg(dist) if dist else ""
@@ -480,6 +473,6 @@ def report_page(request, hall_code: str):
         "date_to": date_to, "radar": radar, "bars": bars, "ipa": ipa, "ranked": ranked, "errors": errors,
         "units": units,
         "chosen_unit": chosen_unit, "rank_by": rank_by,
-        "operators": ["weighted_average", "max_min", "max_product", "bounded_sum"],
+        "operators": list(OPERATORS),
         "operator": request.GET.get("fuzzy", ""),
         "query": request.GET.urlencode()}, status=422 if errors else 200)
