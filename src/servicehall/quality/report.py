@@ -48,6 +48,9 @@ class Scope:
         return Scope(self.hall, self.date_from - datetime.timedelta(days=days),
                      self.date_from - datetime.timedelta(days=1), self.counter_id, self.clerk_id, self.service_id)
 
+    def span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        return selectors.day_span(hall=self.hall, date_from=self.date_from, date_to=self.date_to)
+
     def tickets(self):
         from servicehall.queueing.models import Ticket
 
@@ -221,10 +224,7 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
 
 def _period_responses(questionnaire: Questionnaire, scope: Scope):
     """The scope's responses to the questionnaire, and the ids the latest cleaning run flagged."""
-    tz = scope.hall.tzinfo
-    since = datetime.datetime.combine(scope.date_from, datetime.time(), tzinfo=tz)
-    until = datetime.datetime.combine(scope.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    # A range on the timestamp (not __date, which SQLite computes row by row in Python) keeps the index.
+    since, until = scope.span()
     responses = QuestionnaireResponse.objects.filter(questionnaire=questionnaire, submitted_at__gte=since,
                                                      submitted_at__lt=until)
     if scope.counter_id or scope.clerk_id or scope.service_id:
@@ -653,10 +653,8 @@ def _published_questionnaire(system: IndicatorSystem, scope: Scope | None = None
     the newest published one. A draft has no answers yet."""
     published = Questionnaire.objects.filter(system=system, status="published")
     if scope is not None:
-        tz = scope.hall.tzinfo
-        inside = Q(responses__submitted_at__gte=datetime.datetime.combine(scope.date_from, datetime.time(), tzinfo=tz),
-                   responses__submitted_at__lt=datetime.datetime.combine(
-                       scope.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz))
+        since, until = scope.span()
+        inside = Q(responses__submitted_at__gte=since, responses__submitted_at__lt=until)
         answered = (published.annotate(n=Count("responses", filter=inside)).filter(n__gt=0)
                     .order_by("-n", "-published_at", "-pk").first())
         if answered is not None:

@@ -74,6 +74,14 @@ def weight_problems(*, system: IndicatorSystem) -> list[str]:
     return [f"{names.get(parent, '—')}: {total:.4f}" for parent, total in sums.items() if abs(total - 1) > 1e-6]
 
 
+def day_span(*, hall: Hall, date_from: datetime.date, date_to: datetime.date):
+    """The instants that begin ``date_from`` and end ``date_to`` in the hall's time zone, to filter a
+    timestamp by range (an index works; ``__date`` is computed row by row on SQLite)."""
+    tz = hall.tzinfo
+    return (datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz),
+            datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz))
+
+
 def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
     """好差评 statistics of a period: services, ratings, participation, active and default ratings, good
     and bad rates, rectification and on-time rectification rates (GB/T 39734's figures), and the revisit
@@ -82,9 +90,7 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     from servicehall.queueing.choices import TicketStatus
     from servicehall.queueing.models import Ticket
 
-    tz = hall.tzinfo
-    since = datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz)
-    until = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    since, until = day_span(hall=hall, date_from=date_from, date_to=date_to)
     # Services by their ticket's day (indexed), ratings by when the service was completed: the same days in
     # a hall that closes before midnight (a ticket completed after midnight would count on two days).
     served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from,
