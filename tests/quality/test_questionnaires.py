@@ -159,3 +159,10 @@ def test_paper_answers_are_stored_as_typed_and_never_crash(system, actors):
     stored = services.response_submit(actor=actors["evaluator_a"], questionnaire=q, answers=typed,
                                       channel=RatingChannel.PAPER)
     assert [stored.answers[k] for k in keys] == [4, "--5", 4.5, "好", 9]
+
+
+def test_a_generated_questionnaire_has_a_title_in_both_languages(system, actors):
+    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
+    assert q.title.endswith("问卷") and q.localized_title("en") == "Service-quality questionnaire"
+    named = services.questionnaire_generate(actor=actors["evaluator_a"], system=system, title="窗口满意度")
+    assert named.localized_title("en") == "窗口满意度"  # a hall's own title has no made-up English

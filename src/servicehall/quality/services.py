@@ -465,8 +465,11 @@ def questionnaire_generate(*, actor: Actor, system: IndicatorSystem, scale: int 
     if scale not in (5, 7):
         raise Invalid(fields={"scale": [_("Use a 5- or 7-point scale.")]})
     items = _questionnaire_items(system, servqual=servqual, importance=importance)
-    title = (title.strip() or f"{system.name}问卷")[:100]
-    q = _questionnaire_create(hall=system.hall, system=system, title=title, title_en=title_en.strip()[:100],
+    # Without titles, the generated ones, in both languages (an English phone shows the English one).
+    if not title.strip():
+        title_en = title_en.strip() or "Service-quality questionnaire"
+    title, title_en = (title.strip() or f"{system.name}问卷")[:100], title_en.strip()[:100]
+    q = _questionnaire_create(hall=system.hall, system=system, title=title, title_en=title_en,
                               version=_next_version(system.hall, title), scale=scale, servqual=servqual,
                               importance=importance, items=items, created_at=timezone.now())
     audit_record(actor=actor, action="quality.questionnaire_create", hall=system.hall, obj=q,

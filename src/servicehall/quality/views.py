@@ -258,7 +258,7 @@ def office(request, hall_code: str):
         "hall": hall, "stats": selectors.rating_statistics(hall=hall, date_from=today - datetime.timedelta(days=30),
                                                            date_to=today),
         "cases": rows, "systems": selectors.system_list(hall=hall),
-        "questionnaires": selectors.questionnaire_list(hall=hall), "errors": errors, "notice": notice,
+        "questionnaires": [(q, q.localized_title(get_language())) for q in selectors.questionnaire_list(hall=hall)], "errors": errors, "notice": notice,
         "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
         "templates": [("article", _("The article's system")), ("servqual", "SERVQUAL"),
                       ("haochaping", _("好差评 content"))]}, status=422 if errors else 200)
