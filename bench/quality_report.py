@@ -81,7 +81,7 @@ def measure(url: str) -> dict:
     from servicehall.demo import HALL_CODE
     from servicehall.quality.models import IndicatorSystem
     from servicehall.quality.pdf import report_pdf
-    from servicehall.quality.report import Scope, report_build
+    from servicehall.quality.report import Scope, ranking, report_build
 
     hall = Hall.objects.get(code=HALL_CODE)
     system = IndicatorSystem.objects.filter(hall=hall, status="published").first()
@@ -92,10 +92,20 @@ def measure(url: str) -> dict:
         t1 = time.monotonic()
         pdf = report_pdf(built)
     t2 = time.monotonic()
+    # The report page also ranks the units of the scope (30 days by default; here the year and a month).
+    rankings = {}
+    year = Scope(hall, YEAR_START, YEAR_START.replace(month=12, day=31))
+    month = Scope(hall, YEAR_START, YEAR_START + datetime.timedelta(days=29))
+    for label, scope in (("year", year), ("30_days", month)):
+        for by in ("counter", "service"):
+            t = time.monotonic()
+            ranked = ranking(system=system, scope=scope, by=by)
+            rankings[f"{label}_by_{by}"] = {"seconds": round(time.monotonic() - t, 2), "units": len(ranked)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"report_seconds": round(t1 - t0, 2), "pdf_seconds": round(t2 - t1, 2), "total_seconds": round(t2 - t0, 2),
             "peak_rss_mb": round(peak / 1024, 1), "rss_before_mb": round(before / 1024, 1),
-            "index": built["index"], "weakest": [r["code"] for r in built["weakest"][:3]], "pdf_bytes": len(pdf)}
+            "index": built["index"], "weakest": [r["code"] for r in built["weakest"][:3]], "pdf_bytes": len(pdf),
+            "ranking": rankings}
 
 
 def run_one(kind: str, args) -> dict:
