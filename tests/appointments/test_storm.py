@@ -17,7 +17,9 @@ What must hold afterwards:
 * two slots of 50 seats, bookings into either while some of those who got a seat cancel and some move to
   the other slot (in both directions at once): only 201/200/409 answers, never a 5xx; for each slot the
   seats taken equal its seat-holding bookings and never exceed its capacity; 201s minus cancellations
-  equal the bookings left; every booking is in the slot and state its last answer said.
+  equal the bookings left; every booking is in the slot and state its last answer said;
+* one person sent to 64 different slots at once, with a limit of 2 active bookings: exactly 2 booked,
+  62 answers 409 ``person_limit``, and only 2 seats taken.
 """
 
 import datetime
@@ -307,3 +309,31 @@ def test_bookings_cancellations_and_moves_between_two_slots_at_once_keep_every_s
     print(f"\nstorm B: {len(log.answers)} requests in {seconds:.1f} s ({len(log.answers) / seconds:.0f}/s); "
           f"{len(booked)} booked, {len(cancels)} cancelled, {len(moved)} moved, {len(refused_moves)} moves "
           f"refused; seats taken {[s.taken for s in slots.values()]}")
+
+
+def test_one_person_booking_from_sixty_four_connections_at_once_gets_only_the_hall_limit(server, storm_hall):
+    """A script sends one citizen's details to 64 different slots at the same instant. The hall allows two
+    active bookings per person (and up to ten per service and day, so that limit does not decide):
+    exactly two are booked, every other attempt is told the limit, and no slot keeps a seat for a refusal."""
+    hall, limit = storm_hall, 2
+    with _client(server, hall.manager_token) as client:
+        r = client.patch(f"/api/v1/halls/{hall.code}/appointments/settings",
+                         json={"max_active": limit, "max_per_service_day": 10})
+        assert r.status_code == 200, r.text
+    starts = open_slots(server, hall, seats=5, count=CONNECTIONS)
+    person = citizen(7)
+    log = AnswerLog()
+
+    def book(client: httpx.Client, n: int) -> None:
+        log.call(client, "POST", "/api/v1/appointments", "book",
+                 json={"hall": hall.code, "service": hall.service, "start": starts[n], **person})
+
+    problems = storm(server, hall.clerk_token, book, CONNECTIONS)
+    assert problems == [], f"{problems}\n{server.log_tail()}"
+    assert log.server_errors() == [], server.log_tail()
+    answers = log.of("book")
+    assert Tally(a.status for a in answers) == {201: limit, 409: CONNECTIONS - limit}
+    assert {a.body.get("error") for a in log.of("book", 409)} == {"person_limit"}
+    assert Appointment.objects.filter(hall=hall.hall, status=S.BOOKED).count() == limit
+    assert sum(Slot.objects.filter(hall=hall.hall).values_list("taken", flat=True)) == limit
+    assert seat_problems(hall.hall) == []
