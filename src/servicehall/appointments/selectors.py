@@ -97,16 +97,18 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
 def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
               now: datetime.datetime | None = None,
               only: datetime.datetime | None = None, rows: dict | None = None,
-              fresh: bool = False) -> tuple[list[SlotView], dict]:
+              fresh: bool = False, days: dict | None = None) -> tuple[list[SlotView], dict]:
     """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
     calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows
-    (none when the caller already read the slot rows of the range: ``rows``, start → ``Slot``)."""
+    (none when the caller already read the slot rows of the range: ``rows``, start → ``Slot``; nor the
+    calendar when it read the days: ``days``, date → ``DayInfo``, with the cut-off's look-back if any)."""
     now = now or timezone.now()
     tz = hall.tzinfo
     local_today = now.astimezone(tz).date()
-    # The cut-off looks back for the working day before; without one, only the asked days are read.
-    lookback = datetime.timedelta(days=14 if plan.cutoff_time is not None else 0)
-    days = calendar.hall_days(hall, date_from - lookback, date_to, fresh=fresh)
+    if days is None:
+        # The cut-off looks back for the working day before; without one, only the asked days are read.
+        lookback = datetime.timedelta(days=14 if plan.cutoff_time is not None else 0)
+        days = calendar.hall_days(hall, date_from - lookback, date_to, fresh=fresh)
     if rows is None:
         rows_qs = Slot.objects.filter(service=plan.service, day__gte=date_from, day__lte=date_to).order_by()
         if only is not None:
@@ -152,14 +154,18 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
 
 
 def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
-              now: datetime.datetime | None = None, row: Slot | None | bool = False) -> SlotView | None:
+              now: datetime.datetime | None = None, row: Slot | None | bool = False,
+              day: calendar.DayInfo | None = None) -> SlotView | None:
     """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none.
-    ``row``: the slot's row when the caller has read it already (None: it has none yet). The hall's
-    calendar is read afresh: this is what a booking checks."""
+    ``row``: the slot's row when the caller has read it already (None: it has none yet); ``day``: the
+    slot's day, when the caller has just read the hall's calendar row for it (a plan with a cut-off
+    still reads the days before). Otherwise the hall's calendar is read afresh: this is what a booking
+    checks."""
     local_day = start.astimezone(hall.tzinfo).date()
     rows = None if row is False else ({} if row is None else {row.start: row})
+    days = {local_day: day} if day is not None and plan.cutoff_time is None else None
     grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start,
-                            rows=rows, fresh=True)
+                            rows=rows, fresh=True, days=days)
     return next((s for s in grid if s.start == start), None)
 
 

@@ -153,15 +153,15 @@ def _plan_for(hall: Hall, service_code: str) -> WorkingPlan:
 
 
 def _slot_view(hall: Hall, plan: WorkingPlan, start: datetime.datetime, now,
-               row: Slot | None | bool = False) -> selectors.SlotView:
-    """The slot at ``start``, or a 409/422 that says why it cannot be booked (``row``: see ``slot_find``)."""
+               row: Slot | None | bool = False, day: calendar.DayInfo | None = None) -> selectors.SlotView:
+    """The slot at ``start``, or a 409/422 that says why it cannot be booked (``row``, ``day``: see
+    ``slot_find``)."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=hall.tzinfo)
-    view = selectors.slot_find(hall=hall, plan=plan, start=start, now=now, row=row)
+    view = selectors.slot_find(hall=hall, plan=plan, start=start, now=now, row=row, day=day)
     if view is None:
         local_day = start.astimezone(hall.tzinfo).date()
-        day = calendar.hall_days(hall, local_day, local_day, fresh=True)
-        info = next(iter(day.values()))
+        info = day or next(iter(calendar.hall_days(hall, local_day, local_day, fresh=True).values()))
         if not info.open:
             raise Conflict(_("The hall takes no bookings on %(date)s (%(why)s).") % {
                 "date": info.date.isoformat(), "why": info.name or _("closed")}, code="day_closed")
@@ -356,28 +356,34 @@ def appointment_confirm(*, actor: Actor, appt: Appointment, name: str, phone: st
 
 
 def _slot_probe(hall: Hall, service_code: str, start: datetime.datetime,
-                now: datetime.datetime) -> tuple[Slot | None, bool]:
-    """One query: the slot's row, if it has one, and whether it has expired holds to free. A full slot
-    with none is refused on this alone (most attempts in a rush on a popular slot end here); otherwise
-    the row serves the rest of the booking, and the seat UPDATE remains the judge. Written in SQL because
-    it runs on every attempt and the ORM's compiling cost more than the query."""
+                now: datetime.datetime) -> tuple[Slot | None, bool, calendar.DayInfo]:
+    """One query: the slot's row, if it has one, whether it has expired holds to free, and the hall's
+    calendar row for its day, read now (a day another process closed a second ago is refused). A full
+    slot with no expired hold is refused on this alone (most attempts in a rush on a popular slot end
+    here); otherwise the rows serve the rest of the booking, and the seat UPDATE remains the judge.
+    Written in SQL because it runs on every attempt and the ORM's compiling cost more than the query."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=hall.tzinfo)
+    local_day = start.astimezone(hall.tzinfo).date()
     slot, item, appt = Slot._meta.db_table, ServiceItem._meta.db_table, Appointment._meta.db_table
-    adapt = connection.ops.adapt_datetimefield_value
+    ops = connection.ops
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.id, s.capacity, s.taken, s.closed, s.closed_reason, "  # noqa: S608
-            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s) "
-            f"FROM {slot} s JOIN {item} i ON i.id = s.service_id "
-            "WHERE s.hall_id = %s AND i.code = %s AND s.start = %s",
-            [S.HELD.value, adapt(now), hall.pk, service_code, adapt(start)])
-        found = cursor.fetchone()
-    if found is None:
-        return None, False
-    pk, capacity, taken, closed, reason, expired = found
+            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s), "
+            "c.kind, c.name "
+            f"FROM (SELECT 1 AS one) base "
+            f"LEFT JOIN {CalendarDay._meta.db_table} c ON c.hall_id = %s AND c.date = %s "
+            f"LEFT JOIN ({slot} s JOIN {item} i ON i.id = s.service_id AND i.code = %s) "
+            "ON s.hall_id = %s AND s.start = %s",
+            [S.HELD.value, ops.adapt_datetimefield_value(now), hall.pk, ops.adapt_datefield_value(local_day),
+             service_code, hall.pk, ops.adapt_datetimefield_value(start)])
+        pk, capacity, taken, closed, reason, expired, kind, name = cursor.fetchone()
+    day = calendar.hall_day(local_day, None if kind is None else CalendarDay(date=local_day, kind=kind, name=name))
+    if pk is None:
+        return None, False, day
     return Slot(pk=pk, hall=hall, start=start, capacity=capacity, taken=taken, closed=bool(closed),
-                closed_reason=reason), bool(expired)
+                closed_reason=reason), bool(expired), day
 
 
 def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: datetime.datetime, name: str,
@@ -388,7 +394,7 @@ def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: date
     refusal changes nothing."""
     now = now or timezone.now()
     person = Person(name=name, phone=phone, id_number=id_number, real_name=False)
-    row, expired_holds = _slot_probe(hall, service_code, start, now)
+    row, expired_holds, day = _slot_probe(hall, service_code, start, now)
     if row is not None and not row.closed and row.taken >= row.capacity and not expired_holds:
         raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     conf = selectors.settings_get(hall=hall)
@@ -396,7 +402,7 @@ def appointment_book(*, actor: Actor, hall: Hall, service_code: str, start: date
     if plan.real_name:
         person = Person(name=name, phone=phone, id_number=id_number, real_name=True)
     _check_public(actor, hall, conf, person, challenge, answer)
-    view = _slot_view(hall, plan, start, now, row=row)
+    view = _slot_view(hall, plan, start, now, row=row, day=day)
     if view.state == "full" and not expired_holds:
         raise Conflict(_("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full")
     appt = Appointment(hall=hall, service=plan.service, day=_local(hall, view.start).date(), start=view.start,
