@@ -316,45 +316,36 @@ def profile_requests(hall: dict, free_start: datetime.datetime, full_start: date
 # --- pgbench ------------------------------------------------------------------------------------------------
 
 # The booking of appointments.services.appointment_book (the API's POST /appointments), statement for statement
-# as queries_per_request captures them (code of 2026-11-26): the reads of the request (token, hall, settings,
-# item, plan, calendar, the day's slots); a slot the reads show full is refused at once after a look for
-# expired holds, without a transaction; otherwise the person's standing, then the transaction: the
-# conditional UPDATE takes the seat, then the caller's roles, the quota, the booking and the audit row. The
-# slot row exists before each run (bench/appointments.py creates it), as it does after a slot's first booking.
+# as queries_per_request captures them (code of 2026-12-02; token, hall, roles, settings, item and plan come
+# from the per-process memo and cost no statement there): the slot probe (the slot's row, whether it has
+# expired holds, the hall's calendar row for the day); a slot the probe shows full with no expired hold is
+# refused on that alone, without a transaction; otherwise, in the transaction: the person's advisory lock,
+# their standing, the quota upsert, the booking and the audit row, and last the conditional UPDATE that
+# takes the seat (no seat: roll back). The slot row exists before each run (bench/appointments.py creates
+# it), as it does after a slot's first booking.
 PGBENCH_BOOK = r"""
 \set n random(1, 1000000000)
-SELECT t.id, t.user_id, t.last_used_at, u.is_active FROM core_apitoken t JOIN core_user u ON u.id = t.user_id
-  WHERE t.user_id = :clerk AND t.revoked_at IS NULL ORDER BY t.id LIMIT 1;
-SELECT * FROM core_hall WHERE active AND code = :hall_code ORDER BY id LIMIT 1;
-SELECT * FROM appointments_appointmentsettings WHERE hall_id = :hall ORDER BY id LIMIT 1;
-SELECT * FROM catalog_serviceitem WHERE hall_id = :hall AND code = :service_code AND active ORDER BY id LIMIT 1;
-SELECT * FROM appointments_workingplan WHERE service_id = :svc AND active ORDER BY id LIMIT 1;
-SELECT * FROM appointments_calendarday WHERE hall_id = :hall AND date >= :day::date - 14 AND date <= :day::date;
-SELECT max(id) FILTER (WHERE start = :start::timestamptz) AS slot_id,
-       max(taken) FILTER (WHERE start = :start::timestamptz) AS taken,
-       max(capacity) FILTER (WHERE start = :start::timestamptz) AS capacity
-  FROM appointments_slot WHERE service_id = :svc AND day >= :day::date AND day <= :day::date \gset
-\if :taken >= :capacity
-SELECT 1 AS a FROM appointments_appointment WHERE hold_expires_at <= now() AND slot_id = :slot_id
-  AND status = 'held' LIMIT 1;
-\else
-SELECT count(id) FILTER (WHERE (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) AND status = 'no_show'
-         AND start >= now() - interval '90 days'),
-       max(start) FILTER (WHERE (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) AND status = 'no_show'
-         AND start >= now() - interval '90 days'),
-       count(id) FILTER (WHERE person = md5(:n::text) AND status IN ('held', 'booked') AND "end" >= now())
+SELECT s.id AS slot_id, s.capacity AS capacity, s.taken AS taken, s.closed AS closed,
+       EXISTS (SELECT 1 FROM appointments_appointment a WHERE a.slot_id = s.id AND a.status = 'held'
+               AND a.hold_expires_at <= now()) AS expired,
+       coalesce(c.kind, '') AS day_kind, coalesce(c.name, '') AS day_name
+  FROM (SELECT 1 AS one) base
+  LEFT JOIN appointments_calendarday c ON c.hall_id = :hall AND c.date = :day::date
+  LEFT JOIN (appointments_slot s JOIN catalog_serviceitem i ON i.id = s.service_id AND i.code = :service_code)
+    ON s.hall_id = :hall AND s.start = :start::timestamptz \gset
+\if :taken < :capacity
+BEGIN;
+SELECT pg_advisory_xact_lock(hashtext(md5(:n::text)));
+SELECT SUM(CASE WHEN status = 'no_show' AND start >= now() - interval '90 days'
+                AND (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) THEN 1 ELSE 0 END),
+       MAX(CASE WHEN status = 'no_show' AND start >= now() - interval '90 days'
+                AND (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) THEN start END),
+       SUM(CASE WHEN person = md5(:n::text) AND status IN ('held', 'booked') AND "end" >= now() THEN 1 ELSE 0 END)
   FROM appointments_appointment
   WHERE hall_id = :hall AND (person = md5(:n::text) OR phone_digest = md5(:n::text) OR id_digest = md5(:n::text));
-BEGIN;
-WITH took AS (UPDATE appointments_slot SET taken = taken + 1 WHERE id = :slot_id AND NOT closed
-              AND taken < capacity RETURNING 1)
-SELECT count(*) AS took FROM took \gset
-\if :took
-SELECT m.hall_id, m.role FROM core_hallmembership m JOIN core_hall h ON h.id = m.hall_id WHERE m.user_id = :clerk;
-INSERT INTO appointments_bookingquota (hall_id, service_id, day, person, active)
-  VALUES (:hall, :svc, :day::date, md5(:n::text), 0) ON CONFLICT DO NOTHING;
-UPDATE appointments_bookingquota SET active = active + 1
-  WHERE service_id = :svc AND day = :day::date AND person = md5(:n::text) AND active < 1;
+INSERT INTO appointments_bookingquota AS q (hall_id, service_id, day, person, active)
+  VALUES (:hall, :svc, :day::date, md5(:n::text), 1)
+  ON CONFLICT (service_id, day, person) DO UPDATE SET active = q.active + 1 WHERE q.active < 1 RETURNING id;
 INSERT INTO appointments_appointment (public_id, code, hall_id, service_id, slot_id, day, start, "end", status,
     channel, person, booked_by_id, created_at, booked_at, reschedules, checked_in_late, cancel_reason,
     name_encrypted, name_hint, phone_encrypted, phone_hint, phone_digest, id_encrypted, id_hint, id_digest)
@@ -369,10 +360,12 @@ INSERT INTO core_auditentry (at, actor_label, action, object_type, object_id, ob
     'YY-001 出入境证件办理', '127.0.0.1', NULL,
     jsonb_build_object('code', 'ABCDEFGH', 'service', 'YY-001', 'start', :start::text, 'channel', 'staff'),
     :clerk, :hall);
+WITH took AS (UPDATE appointments_slot SET taken = taken + 1 WHERE id = :slot_id AND NOT closed
+              AND taken < capacity RETURNING 1)
+SELECT count(*) AS took FROM took \gset
+\if :took
 COMMIT;
 \else
-SELECT id FROM appointments_appointment WHERE status = 'held' AND hold_expires_at <= now() AND slot_id = :slot_id
-  LIMIT 500 FOR UPDATE SKIP LOCKED;
 ROLLBACK;
 \endif
 \endif
