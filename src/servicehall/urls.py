@@ -7,6 +7,9 @@ from django.views.i18n import JavaScriptCatalog
 from servicehall.api import api
 from servicehall.live.views import hall_events
 
+handler404 = "servicehall.core.views.not_found"
+handler500 = "servicehall.core.views.server_error"
+
 admin.site.site_header = "ServiceHall"
 admin.site.site_title = "ServiceHall"
 

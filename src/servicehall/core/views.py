@@ -6,7 +6,9 @@ import datetime
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,9 +16,29 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.core import selectors, services
 from servicehall.core.actors import client_ip
 from servicehall.core.choices import Role
-from servicehall.core.errors import PermissionDenied
+from servicehall.core.errors import NotFound, PermissionDenied
 from servicehall.core.forms import AuditFilterForm, LoginForm
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
+
+
+def not_found(request, exception=None):
+    """An address that leads nowhere (Django's handler404): under /api/ the API's JSON error, elsewhere a
+    page in the site's layout and the reader's language with a way back, not Django's bare "Not Found"
+    (a citizen who mistypes a ticket link must still know where they are)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "not_found", "message": _("Nothing is at this address."), "fields": {}},
+                            status=404)
+    error = NotFound(_("Nothing is at this address."))
+    return render(request, "core/error.html", {"error": error}, status=404)
+
+
+def server_error(request):
+    """Django's handler500: JSON under /api/, elsewhere a page that needs neither the database nor a
+    context processor (it may be the database that failed). Nothing of the error is shown."""
+    message = _("Something went wrong on our side. Nothing was saved; please try again in a moment.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "server_error", "message": message, "fields": {}}, status=500)
+    return HttpResponseServerError(loader.get_template("core/server_error.html").render({"message": message}))
 
 
 def landing(request):
