@@ -90,6 +90,11 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     assert q.title_en == "Hall satisfaction survey" and q.items[0]["text_en"] == "Staff wear the proper uniform."
     assert first["key"] in {i["key"] for i in q.items} and len(q.items) == 17 - 1
     assert AuditEntry.objects.filter(action="quality.questionnaire_update").count() == 1
+    # The editor's heading is in the reader's language (both titles stay editable below it).
+    english_office = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english_office.force_login(staff["evaluator_a"])
+    assert "<h1>Hall satisfaction survey <small>" in english_office.get(url).content.decode()
+    assert "<h1>大厅满意度问卷 <small>" in office.get(url).content.decode()
     # Published: the citizen sees English on an English phone, and the questionnaire is frozen.
     services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/q/{q.pk}/").content.decode()

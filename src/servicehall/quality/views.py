@@ -380,6 +380,7 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
         "hall": hall, "q": q, "rows": rows, "errors": errors, "notice": notice,
         "draft": q.status == "draft", "title": request.POST.get("title", q.title) if errors else q.title,
         "title_en": request.POST.get("title_en", q.title_en) if errors else q.title_en,
+        "heading": q.localized_title(get_language()),
         "responses": selectors.response_count(questionnaire=q)}, status=422 if errors else 200)
 
 
