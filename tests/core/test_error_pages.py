@@ -24,10 +24,10 @@ def test_a_mistyped_page_address_answers_a_page_in_the_readers_language():
     response = client.get("/t/no-such-ticket-link/x/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "此地址没有内容" in html and 'href="/"' in html and "ServiceHall" in html
+    assert "未找到相关内容" in html and 'href="/"' in html and "ServiceHall" in html
     client.cookies["django_language"] = "en"
     html = client.get("/no/such/page/").content.decode()
-    assert "Nothing is at this address" in html and "Content-Security-Policy" in client.get("/nope/").headers
+    assert "Not found." in html and "Error code" in html and "Content-Security-Policy" in client.get("/nope/").headers
 
 
 @pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_a_mistyped_api_path_answers_the_api_error_shape():
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("application/json")
     body = response.json()
-    assert body["error"] == "not_found" and body["message"] and body["fields"] == {}
+    assert body == {"error": "not_found", "message": "Not found.", "fields": {}}  # as an unknown record's 404
 
 
 @pytest.mark.django_db
@@ -46,7 +46,8 @@ def test_a_failure_on_our_side_shows_a_calm_page_and_json_under_the_api(settings
     page = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 500
     text = page.content.decode()
-    assert "没有保存" in text and "database" not in text  # nothing of the error leaks
+    assert "没有保存" in text and "server_error" in text and "staff.css" in text
+    assert "database" not in text  # nothing of the real error leaks
     api = client.get("/api/v1/boom", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 500 and api.json()["error"] == "server_error"
     assert "Nothing was saved" in api.json()["message"]

@@ -235,7 +235,7 @@ def _person_lock(hall: Hall, person: Person) -> None:
     active bookings counts the other one (a script sending one person to 64 slots at once booked 5 with a
     limit of 2 without it). PostgreSQL: a transaction-scoped advisory lock on the person's key. SQLite
     already runs one writing transaction at a time."""
-    if connection.vendor != "postgresql" or not person.key:
+    if connection.vendor != "postgresql":
         return
     digest = hashlib.blake2b(f"appointment-person:{hall.pk}:{person.key}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:

@@ -17,6 +17,14 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
+class ServerError(DomainError):
+    """Not raised by services: what the site's 500 handler answers (nothing of the real error is shown)."""
+
+    status = 500
+    code = "server_error"
+    default_message = _("Something went wrong on our side. Nothing was saved; please try again in a moment.")
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

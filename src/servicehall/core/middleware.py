@@ -40,12 +40,12 @@ class DomainErrorPageMiddleware:
 
     def process_exception(self, request, exception):
         from django.contrib.auth.views import redirect_to_login
-        from django.shortcuts import render
 
         from servicehall.core.errors import DomainError, NotAuthenticated
+        from servicehall.core.views import error_page
 
         if not isinstance(exception, DomainError):
             return None
         if isinstance(exception, NotAuthenticated):
             return redirect_to_login(request.get_full_path())
-        return render(request, "core/error.html", {"error": exception}, status=exception.status)
+        return error_page(request, exception)

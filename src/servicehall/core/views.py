@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,29 +16,35 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.core import selectors, services
 from servicehall.core.actors import client_ip
 from servicehall.core.choices import Role
-from servicehall.core.errors import NotFound, PermissionDenied
+from servicehall.core.errors import DomainError, NotFound, PermissionDenied, ServerError
 from servicehall.core.forms import AuditFilterForm, LoginForm
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
 
 
+def error_page(request, error: DomainError):
+    """A domain error as a page in the site's layout (the error page middleware and the 404 handler)."""
+    return render(request, "core/error.html", {"error": error}, status=error.status)
+
+
 def not_found(request, exception=None):
-    """An address that leads nowhere (Django's handler404): under /api/ the API's JSON error, elsewhere a
-    page in the site's layout and the reader's language with a way back, not Django's bare "Not Found"
-    (a citizen who mistypes a ticket link must still know where they are)."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": "not_found", "message": _("Nothing is at this address."), "fields": {}},
-                            status=404)
-    error = NotFound(_("Nothing is at this address."))
-    return render(request, "core/error.html", {"error": error}, status=404)
+    """Django's handler404, for an address no route matches: the same answer as a record that is not
+    there (the API's JSON under /api/, otherwise the error page with a way back), not Django's bare
+    "Not Found"."""
+    from servicehall.api import domain_error_response
+
+    error = NotFound()
+    return domain_error_response(request, error) if request.path.startswith("/api/") else error_page(request, error)
 
 
 def server_error(request):
     """Django's handler500: JSON under /api/, elsewhere a page that needs neither the database nor a
-    context processor (it may be the database that failed). Nothing of the error is shown."""
-    message = _("Something went wrong on our side. Nothing was saved; please try again in a moment.")
+    context processor (it may be the database that failed). Nothing of the real error is shown."""
+    from servicehall.api import domain_error_response
+
+    error = ServerError()
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": "server_error", "message": message, "fields": {}}, status=500)
-    return HttpResponseServerError(loader.get_template("core/server_error.html").render({"message": message}))
+        return domain_error_response(request, error)
+    return HttpResponseServerError(loader.get_template("core/server_error.html").render({"error": error}))
 
 
 def landing(request):
