@@ -67,16 +67,25 @@ def citizen(n: int) -> dict:
 
     birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=n // 1000)
     first17 = f"110105{birth:%Y%m%d}{n % 1000:03d}"
-    return {"name": f"市民{n}", "phone": f"1{3 + n % 7}{n:09d}", "id_number": first17 + resident_id_check_char(first17)}
+    return {
+        "name": f"市民{n}",
+        "phone": f"1{3 + n % 7}{n:09d}",
+        "id_number": first17 + resident_id_check_char(first17),
+    }
 
 
 # --- the load generator (its own process) ------------------------------------------------------------------
 
+
 async def loadgen(spec: dict) -> dict:
     """``attempts`` bookings of one slot from ``connections`` keep-alive connections, all at once."""
     host, port, conns, attempts = spec["host"], spec["port"], spec["connections"], spec["attempts"]
-    bodies = [json.dumps({"hall": spec["hall"], "service": spec["service"], "start": spec["start"],
-                          **spec["citizens"][n]}).encode() for n in range(attempts)]
+    bodies = [
+        json.dumps(
+            {"hall": spec["hall"], "service": spec["service"], "start": spec["start"], **spec["citizens"][n]}
+        ).encode()
+        for n in range(attempts)
+    ]
     pending = collections.deque(range(attempts))
     latencies: list[float] = []
     by_status: dict[str, list[float]] = collections.defaultdict(list)
@@ -111,27 +120,43 @@ async def loadgen(spec: dict) -> dict:
 
     tasks = [asyncio.create_task(client()) for _ in range(conns)]
     await ready.wait()
-    c0, r0, t0 = Q.cpu_snapshot(spec["server_pid"], spec["db"]), resource.getrusage(resource.RUSAGE_SELF), \
-        time.monotonic()
+    c0, r0, t0 = (
+        Q.cpu_snapshot(spec["server_pid"], spec["db"]),
+        resource.getrusage(resource.RUSAGE_SELF),
+        time.monotonic(),
+    )
     await asyncio.gather(*tasks)
     seconds = time.monotonic() - t0
     c1, r1 = Q.cpu_snapshot(spec["server_pid"], spec["db"]), resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
-    return {"seconds": seconds, "latency": percentiles(latencies), "statuses": dict(statuses),
-            "latency_by_status": {k: percentiles(v) for k, v in sorted(by_status.items())},
-            "errors_409": dict(errors), "codes": codes, "cpu": Q.cpu_delta(c0, c1, seconds),
-            "load_generator_cpu_us_per_request": round(client_cpu / max(1, len(latencies)) * 1e6, 1)}
+    return {
+        "seconds": seconds,
+        "latency": percentiles(latencies),
+        "statuses": dict(statuses),
+        "latency_by_status": {k: percentiles(v) for k, v in sorted(by_status.items())},
+        "errors_409": dict(errors),
+        "codes": codes,
+        "cpu": Q.cpu_delta(c0, c1, seconds),
+        "load_generator_cpu_us_per_request": round(client_cpu / max(1, len(latencies)) * 1e6, 1),
+    }
 
 
 def run_loadgen(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--role", "loadgen"], input=json.dumps(spec), text=True,
-                          capture_output=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--role", "loadgen"],
+        input=json.dumps(spec),
+        text=True,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"load generator failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout)
 
 
 # --- set-up through the services --------------------------------------------------------------------------
+
 
 def build_hall(code: str) -> dict:
     """A hall with one bookable service, built and configured through the project's services."""
@@ -146,22 +171,44 @@ def build_hall(code: str) -> dict:
     from servicehall.core.choices import CounterKind, Role
 
     users = get_user_model().objects
-    admin = users.filter(username="bench-admin").first() or users.create_superuser(username="bench-admin",
-                                                                                     password=None)
+    admin = users.filter(username="bench-admin").first() or users.create_superuser(
+        username="bench-admin", password=None
+    )
     actor = Actor(user=admin, ip="127.0.0.1")
     with transaction.atomic():
         hall = core.hall_create(actor=actor, code=code, name=f"预约基准大厅 {code}", address="人民路 1 号")
-        core.counter_create(actor=actor, hall=hall, number="1", name="1号窗口", kind=CounterKind.COMPREHENSIVE)
-        item = item_save(actor=actor, hall=hall, data={
-            "code": SERVICE, "name": "出入境证件办理", "department": "基准部门", "category": "基准类别",
-            "ticket_prefix": "Y", "counters": ["1"], "materials": [{"name": "居民身份证"}]})
-        appointments.plan_save(actor=actor, hall=hall, service=item, slot_minutes=30, seats_per_slot=SEATS,
-                               walk_in_seats=0, horizon_days=7, min_notice_minutes=0,
-                               periods={str(d): [["00:00", "23:59"]] for d in range(7)})
+        core.counter_create(
+            actor=actor, hall=hall, number="1", name="1号窗口", kind=CounterKind.COMPREHENSIVE
+        )
+        item = item_save(
+            actor=actor,
+            hall=hall,
+            data={
+                "code": SERVICE,
+                "name": "出入境证件办理",
+                "department": "基准部门",
+                "category": "基准类别",
+                "ticket_prefix": "Y",
+                "counters": ["1"],
+                "materials": [{"name": "居民身份证"}],
+            },
+        )
+        appointments.plan_save(
+            actor=actor,
+            hall=hall,
+            service=item,
+            slot_minutes=30,
+            seats_per_slot=SEATS,
+            walk_in_seats=0,
+            horizon_days=7,
+            min_notice_minutes=0,
+            periods={str(d): [["00:00", "23:59"]] for d in range(7)},
+        )
         today = timezone.now().astimezone(hall.tzinfo).date()
         for n in range(3):
-            appointments.calendar_day_set(actor=actor, hall=hall, date=today + datetime.timedelta(days=n),
-                                          kind="workday", name="bench")
+            appointments.calendar_day_set(
+                actor=actor, hall=hall, date=today + datetime.timedelta(days=n), kind="workday", name="bench"
+            )
         clerk = users.create_user(username=f"{code}-clerk", password=None)
         core.membership_grant(actor=actor, user=clerk, hall=hall, role=Role.CLERK)
         token = core.token_create(actor=Actor(user=clerk, ip="127.0.0.1"), user=clerk, name="bench")
@@ -179,7 +226,9 @@ def open_slots(code: str, count: int) -> list[datetime.datetime]:
     hall = Hall.objects.get(code=code)
     plan = selectors.plan_get(item=ServiceItem.objects.get(hall=hall, code=SERVICE))
     today = timezone.now().astimezone(hall.tzinfo).date()
-    grid, _days = selectors.slot_grid(hall=hall, plan=plan, date_from=today, date_to=today + datetime.timedelta(days=2))
+    grid, _days = selectors.slot_grid(
+        hall=hall, plan=plan, date_from=today, date_to=today + datetime.timedelta(days=2)
+    )
     earliest = timezone.now() + LEAD
     found = [s.start for s in grid if s.state == "open" and s.capacity == SEATS and s.start >= earliest]
     if len(found) < count:
@@ -192,17 +241,30 @@ def slot_check(dsn: str, hall_id: int, start: datetime.datetime) -> dict:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        row = conn.execute("SELECT id, capacity, taken FROM appointments_slot WHERE hall_id = %s AND start = %s",
-                           (hall_id, start)).fetchone()
+        row = conn.execute(
+            "SELECT id, capacity, taken FROM appointments_slot WHERE hall_id = %s AND start = %s",
+            (hall_id, start),
+        ).fetchone()
         if row is None:
             return {"slot": None}
         slot_id, capacity, taken = row
-        booked, codes = conn.execute("SELECT count(*), count(DISTINCT code) FROM appointments_appointment "
-                                     "WHERE slot_id = %s AND status = 'booked'", (slot_id,)).fetchone()
-        holding = conn.execute("SELECT count(*) FROM appointments_appointment WHERE slot_id = %s AND status IN "
-                               "('held', 'booked', 'checked_in', 'no_show')", (slot_id,)).fetchone()[0]
-    return {"capacity": capacity, "taken": taken, "booked": booked, "seat_holding": holding,
-            "distinct_codes": codes}
+        booked, codes = conn.execute(
+            "SELECT count(*), count(DISTINCT code) FROM appointments_appointment "
+            "WHERE slot_id = %s AND status = 'booked'",
+            (slot_id,),
+        ).fetchone()
+        holding = conn.execute(
+            "SELECT count(*) FROM appointments_appointment WHERE slot_id = %s AND status IN "
+            "('held', 'booked', 'checked_in', 'no_show')",
+            (slot_id,),
+        ).fetchone()[0]
+    return {
+        "capacity": capacity,
+        "taken": taken,
+        "booked": booked,
+        "seat_holding": holding,
+        "distinct_codes": codes,
+    }
 
 
 def warm_up(port: int, hall: dict, start: datetime.datetime, first: int) -> None:
@@ -213,10 +275,20 @@ def warm_up(port: int, hall: dict, start: datetime.datetime, first: int) -> None
     def one(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for j in range(16):
-            body = json.dumps({"hall": hall["code"], "service": SERVICE, "start": start.isoformat(),
-                               **citizen(first + i * 16 + j)})
-            conn.request("POST", "/api/v1/appointments", body=body,
-                         headers={"Authorization": f"Bearer {hall['token']}", "Content-Type": "application/json"})
+            body = json.dumps(
+                {
+                    "hall": hall["code"],
+                    "service": SERVICE,
+                    "start": start.isoformat(),
+                    **citizen(first + i * 16 + j),
+                }
+            )
+            conn.request(
+                "POST",
+                "/api/v1/appointments",
+                body=body,
+                headers={"Authorization": f"Bearer {hall['token']}", "Content-Type": "application/json"},
+            )
             response = conn.getresponse()
             response.read()
             if response.status not in (201, 409):
@@ -232,8 +304,10 @@ def warm_up(port: int, hall: dict, start: datetime.datetime, first: int) -> None
 
 # --- the SQL of one request ---------------------------------------------------------------------------------
 
-def queries_per_request(hall: dict, free_start: datetime.datetime, full_start: datetime.datetime,
-                        first: int) -> dict:
+
+def queries_per_request(
+    hall: dict, free_start: datetime.datetime, full_start: datetime.datetime, first: int
+) -> dict:
     """The SQL statements of one booking that gets a seat and one refused for a full slot, through Django's
     test client (the second request of each kind is counted, so per-process caches are warm)."""
     from django.db import connection
@@ -249,10 +323,13 @@ def queries_per_request(hall: dict, free_start: datetime.datetime, full_start: d
             captured.append(sql)
             return execute(sql, params, many, context)
 
-        body = json.dumps({"hall": hall["code"], "service": SERVICE, "start": start.isoformat(), **citizen(n)})
+        body = json.dumps(
+            {"hall": hall["code"], "service": SERVICE, "start": start.isoformat(), **citizen(n)}
+        )
         with connection.execute_wrapper(wrapper):
-            response = client.post("/api/v1/appointments", data=body, content_type="application/json",
-                                   headers=headers)
+            response = client.post(
+                "/api/v1/appointments", data=body, content_type="application/json", headers=headers
+            )
         return response, captured
 
     out = {}
@@ -260,14 +337,16 @@ def queries_per_request(hall: dict, free_start: datetime.datetime, full_start: d
         for i in range(2):
             response, sql = counted(start, first + 2 * len(out) + i)
             if response.status_code != expected:
-                raise RuntimeError(f"{name}: answered {response.status_code} {response.content[:300]!r}, "
-                                   f"expected {expected}")
+                raise RuntimeError(
+                    f"{name}: answered {response.status_code} {response.content[:300]!r}, expected {expected}"
+                )
         out[name] = Q._query_summary([{"sql": s} for s in sql])
     return out
 
 
-def profile_requests(hall: dict, free_start: datetime.datetime, full_start: datetime.datetime, first: int,
-                     n: int = 40) -> dict:
+def profile_requests(
+    hall: dict, free_start: datetime.datetime, full_start: datetime.datetime, first: int, n: int = 40
+) -> dict:
     """In-process, one thread, Django's test client (no HTTP): the CPU of ``n`` bookings that get a seat and
     ``n`` refused ones, then a cProfile of ``n`` more of each: where the time of a request goes (cumulative,
     per request, the project's functions and the database driver's ``execute``; cProfile inflates them)."""
@@ -278,16 +357,28 @@ def profile_requests(hall: dict, free_start: datetime.datetime, full_start: date
 
     client = Client()
     headers = {"Authorization": f"Bearer {hall['token']}"}
+
     def send(body: str, expected: int) -> None:
-        response = client.post("/api/v1/appointments", data=body, content_type="application/json", headers=headers)
+        response = client.post(
+            "/api/v1/appointments", data=body, content_type="application/json", headers=headers
+        )
         if response.status_code != expected:
             raise RuntimeError(f"profile: answered {response.status_code} {response.content[:300]!r}")
 
     out = {}
     kinds = (("booked", free_start, 201, 0), ("refused_slot_full", full_start, 409, 2 * n))
     for name, start, expected, offset in kinds:
-        bodies = [json.dumps({"hall": hall["code"], "service": SERVICE, "start": start.isoformat(),
-                              **citizen(first + offset + i)}) for i in range(2 * n)]
+        bodies = [
+            json.dumps(
+                {
+                    "hall": hall["code"],
+                    "service": SERVICE,
+                    "start": start.isoformat(),
+                    **citizen(first + offset + i),
+                }
+            )
+            for i in range(2 * n)
+        ]
         t0, w0 = time.process_time(), time.perf_counter()
         for body in bodies[:n]:  # without the profiler: the real cost
             send(body, expected)
@@ -303,13 +394,20 @@ def profile_requests(hall: dict, free_start: datetime.datetime, full_start: date
         rows = []
         for (filename, line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
             if "/servicehall/" in filename or func in ("execute", "_execute", "encrypt", "digest"):
-                where = filename.split("/src/servicehall/")[-1] if "/src/servicehall/" in filename else \
-                    filename.rsplit("/", 1)[-1]
+                where = (
+                    filename.split("/src/servicehall/")[-1]
+                    if "/src/servicehall/" in filename
+                    else filename.rsplit("/", 1)[-1]
+                )
                 rows.append((ct / n * 1000, f"{where}:{line} {func}"))
         rows.sort(reverse=True)
-        out[name] = {"requests": n, "cpu_ms_per_request": round(cpu_plain, 2),
-                     "wall_ms_per_request": round(wall_plain, 2), "cpu_ms_per_request_profiled": round(cpu_ms, 2),
-                     "cumulative_ms_per_request": {k: round(v, 2) for v, k in rows[:30]}}
+        out[name] = {
+            "requests": n,
+            "cpu_ms_per_request": round(cpu_plain, 2),
+            "wall_ms_per_request": round(wall_plain, 2),
+            "cpu_ms_per_request_profiled": round(cpu_ms, 2),
+            "cumulative_ms_per_request": {k: round(v, 2) for v, k in rows[:30]},
+        }
     return out
 
 
@@ -372,26 +470,64 @@ ROLLBACK;
 """
 
 
-def run_pgbench(pgbench: str, dsn_parts: dict, hall: dict, start: datetime.datetime, day: datetime.date,
-                clients: int, attempts: int, log_dir: Path, quiet: float) -> dict:
+def run_pgbench(
+    pgbench: str,
+    dsn_parts: dict,
+    hall: dict,
+    start: datetime.datetime,
+    day: datetime.date,
+    clients: int,
+    attempts: int,
+    log_dir: Path,
+    quiet: float,
+) -> dict:
     """One run of the booking script on a fresh slot: ``attempts`` transactions from ``clients`` clients."""
     import psycopg
 
     per_client = max(1, -(-attempts // clients))
     with psycopg.connect(hall["dsn"], autocommit=True) as conn:  # the slot row, as after its first booking
-        conn.execute("INSERT INTO appointments_slot (hall_id, service_id, day, start, \"end\", capacity, taken, closed, "
-                     "closed_reason) VALUES (%s, %s, %s, %s, %s, %s, 0, false, '') ON CONFLICT DO NOTHING",
-                     (hall["hall_id"], hall["service_id"], day, start, start + datetime.timedelta(minutes=30), SEATS))
+        conn.execute(
+            'INSERT INTO appointments_slot (hall_id, service_id, day, start, "end", capacity, taken, closed, '
+            "closed_reason) VALUES (%s, %s, %s, %s, %s, %s, 0, false, '') ON CONFLICT DO NOTHING",
+            (hall["hall_id"], hall["service_id"], day, start, start + datetime.timedelta(minutes=30), SEATS),
+        )
     script = log_dir / "pgbench_book.sql"
     script.write_text(PGBENCH_BOOK, encoding="utf-8")
     for old in log_dir.glob("pgb.*"):
         old.unlink()
-    variables = {"hall": hall["hall_id"], "svc": hall["service_id"], "clerk": hall["clerk_id"],
-                 "hall_code": hall["code"], "service_code": SERVICE, "seats": SEATS,
-                 "start": start.isoformat(), "day": day.isoformat()}
-    cmd = [pgbench, "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-t", str(per_client), "-f", str(script),
-           "-l", "--log-prefix", str(log_dir / "pgb"),
-           "-h", dsn_parts["host"], "-p", str(dsn_parts["port"]), "-U", dsn_parts["user"]]
+    variables = {
+        "hall": hall["hall_id"],
+        "svc": hall["service_id"],
+        "clerk": hall["clerk_id"],
+        "hall_code": hall["code"],
+        "service_code": SERVICE,
+        "seats": SEATS,
+        "start": start.isoformat(),
+        "day": day.isoformat(),
+    }
+    cmd = [
+        pgbench,
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-t",
+        str(per_client),
+        "-f",
+        str(script),
+        "-l",
+        "--log-prefix",
+        str(log_dir / "pgb"),
+        "-h",
+        dsn_parts["host"],
+        "-p",
+        str(dsn_parts["port"]),
+        "-U",
+        dsn_parts["user"],
+    ]
     for key, value in variables.items():
         cmd += ["-D", f"{key}={value}"]
     cmd.append(dsn_parts["dbname"])
@@ -405,9 +541,12 @@ def run_pgbench(pgbench: str, dsn_parts: dict, hall: dict, start: datetime.datet
     after = Q.cpu_snapshot(None, dsn_parts["dbname"])
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after["groups"]["pgbench"] = before["groups"].get("pgbench", 0) + (
-        children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime)
+        children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"pgbench failed ({proc.returncode}):\n{proc.stderr[-3000:]}\n{proc.stdout[-2000:]}")
+        raise RuntimeError(
+            f"pgbench failed ({proc.returncode}):\n{proc.stderr[-3000:]}\n{proc.stdout[-2000:]}"
+        )
     import re
 
     tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", proc.stdout).group(1))
@@ -426,32 +565,56 @@ def run_pgbench(pgbench: str, dsn_parts: dict, hall: dict, start: datetime.datet
     # connect and do the same: it is listed apart, as the app's warm-up hides the same cost.
     later = [s for c, n, s in rows if n != first[c]]
     cpu = Q.cpu_delta(before, after, seconds)
-    return {"clients": clients, "transactions": per_client * clients, "tps": round(tps, 1), **percentiles(latencies),
-            "without_first_per_client": percentiles(later),
-            "failed": int(failed.group(1)) if failed else 0, "cpu": cpu, "machine_busy_before": idle,
-            "slot": slot_check(hall["dsn"], hall["hall_id"], start), "protocol": "prepared statements (-M prepared)"}
+    return {
+        "clients": clients,
+        "transactions": per_client * clients,
+        "tps": round(tps, 1),
+        **percentiles(latencies),
+        "without_first_per_client": percentiles(later),
+        "failed": int(failed.group(1)) if failed else 0,
+        "cpu": cpu,
+        "machine_busy_before": idle,
+        "slot": slot_check(hall["dsn"], hall["hall_id"], start),
+        "protocol": "prepared statements (-M prepared)",
+    }
 
 
 # --- main ---------------------------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--role", choices=["main", "loadgen"], default="main", help=argparse.SUPPRESS)
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432"),
-                        help="PostgreSQL server URL without a database name")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name",
+    )
     parser.add_argument("--db", default="servicehall_bench_appt")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--port", type=int, default=8720)
-    parser.add_argument("--workers", type=int, default=2, help="granian WSGI workers (servicehall serve --workers)")
-    parser.add_argument("--threads", type=int, default=None, help="blocking threads per worker (default: serve's)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="granian WSGI workers (servicehall serve --workers)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="blocking threads per worker (default: serve's)"
+    )
     parser.add_argument("--attempts", type=int, default=2000, help="booking attempts per storm")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--runs", type=int, default=3, help="storms, each on a fresh slot (the median is kept)")
-    parser.add_argument("--quiet-wait", type=float, default=60.0,
-                        help="before each storm, wait up to this many seconds for other work on the machine to stop")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="storms, each on a fresh slot (the median is kept)"
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help="before each storm, wait up to this many seconds for other work on the machine to stop",
+    )
     parser.add_argument("--skip-pgbench", action="store_true")
     parser.add_argument("--pgbench-runs", type=int, default=3)
-    parser.add_argument("--profile", action="store_true", help="add an in-process cProfile of both request kinds")
+    parser.add_argument(
+        "--profile", action="store_true", help="add an in-process cProfile of both request kinds"
+    )
     args = parser.parse_args()
 
     if args.role == "loadgen":
@@ -480,21 +643,29 @@ def main() -> None:
     zone = Hall.objects.get(code=PGB_HALL).tzinfo
     # Slots: one per storm, one for the warm-up, one free and the warm-up's (full) for the statement count.
     slots = open_slots(HALL, args.runs + 2)
-    storm_slots, warm_slot, free_slot = slots[:args.runs], slots[args.runs], slots[args.runs + 1]
+    storm_slots, warm_slot, free_slot = slots[: args.runs], slots[args.runs], slots[args.runs + 1]
     pgb_slots = open_slots(PGB_HALL, args.pgbench_runs)
     connection.close()
     dsn_parts = connection.get_connection_params()
 
     out: dict = {
         "code": Q._code_version(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": Q._pg_version(dsn)},
-        "storm": {"attempts": args.attempts, "connections": args.connections, "seats": SEATS,
-                  "request": "POST /api/v1/appointments (clerk API token: no rate limit, no check question), "
-                             "each attempt with its own mobile number and resident ID, all on one slot"},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgres": Q._pg_version(dsn),
+        },
+        "storm": {
+            "attempts": args.attempts,
+            "connections": args.connections,
+            "seats": SEATS,
+            "request": "POST /api/v1/appointments (clerk API token: no rate limit, no check question), "
+            "each attempt with its own mobile number and resident ID, all on one slot",
+        },
         "load_generator": "separate process: asyncio client, raw HTTP/1.1 keep-alive sockets (bench/queue.py's), "
-                          "one connection per simulated client, all connected before the start; latency = request "
-                          "written to response read; attempts_per_s = attempts / (first request sent to last "
-                          "response read)",
+        "one connection per simulated client, all connected before the start; latency = request "
+        "written to response read; attempts_per_s = attempts / (first request sent to last "
+        "response read)",
     }
     port, events_port = args.port, args.port + 1
     serve_args = ["--workers", str(args.workers), "--port", str(port), "--events-port", str(events_port)]
@@ -505,22 +676,37 @@ def main() -> None:
     server = Q.start_server(serve_args, env, [port, events_port], Path(var_dir) / "server.log")
     runs = []
     try:
-        out["serving"] = {"command": "servicehall serve " + " ".join(serve_args),
-                          "requests": f"granian WSGI, {args.workers} workers x {args.threads or 2} threads, "
-                                      "persistent DB connections"}
+        out["serving"] = {
+            "command": "servicehall serve " + " ".join(serve_args),
+            "requests": f"granian WSGI, {args.workers} workers x {args.threads or 2} threads, "
+            "persistent DB connections",
+        }
         log(f"warm-up: 128 bookings from 8 connections on {warm_slot.isoformat()}")
         warm_up(port, hall, warm_slot, first=1_000_000)
         for i, start in enumerate(storm_slots):
             idle = Q.wait_until_quiet(args.quiet_wait)
-            log(f"storm {i + 1}/{args.runs}: {args.attempts} attempts, {args.connections} connections, slot "
-                f"{start.isoformat()} ({SEATS} seats)")
+            log(
+                f"storm {i + 1}/{args.runs}: {args.attempts} attempts, {args.connections} connections, slot "
+                f"{start.isoformat()} ({SEATS} seats)"
+            )
             citizens = [citizen(2_000_000 + i * 100_000 + n) for n in range(args.attempts)]
             sampler = Q.LockSampler(dsn, args.db, 1.0, 3.0)
             sampler.thread.start()
-            result = run_loadgen({"host": "127.0.0.1", "port": port, "connections": args.connections,
-                                  "attempts": args.attempts, "hall": HALL, "service": SERVICE,
-                                  "start": start.isoformat(), "token": hall["token"], "citizens": citizens,
-                                  "server_pid": server.pid, "db": args.db})
+            result = run_loadgen(
+                {
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "connections": args.connections,
+                    "attempts": args.attempts,
+                    "hall": HALL,
+                    "service": SERVICE,
+                    "start": start.isoformat(),
+                    "token": hall["token"],
+                    "citizens": citizens,
+                    "server_pid": server.pid,
+                    "db": args.db,
+                }
+            )
             sampler.thread.join()
             check = slot_check(dsn, hall["hall_id"], start)
             statuses = {str(k): v for k, v in sorted(result["statuses"].items(), key=lambda kv: str(kv[0]))}
@@ -528,32 +714,57 @@ def main() -> None:
             used = result["cpu"]["cores_used_by"]
             server_cores = sum(v for k, v in used.items() if k in ("granian_workers", "uvicorn", "serve"))
             run = {
-                "slot": start.isoformat(), "seconds": round(result["seconds"], 2),
-                "attempts_per_s": round(args.attempts / result["seconds"], 1), **result["latency"],
-                "status_counts": statuses, "latency_by_status": result["latency_by_status"],
-                "errors_409": result["errors_409"], "confirmed": confirmed,
-                "confirmed_equals_capacity": confirmed == SEATS == check.get("taken") == check.get("booked")
-                                             == check.get("seat_holding") == check.get("distinct_codes")
-                                             and len(set(result["codes"])) == confirmed
-                                             and set(result["statuses"]) <= {"201", "409"}
-                                             and result["errors_409"] == {"slot_full": args.attempts - SEATS},
-                "database": check, "cpu": result["cpu"],
-                "cpu_ms_per_attempt": {"server": round(server_cores * result["seconds"] / args.attempts * 1000, 2),
-                                       "postgres": round(used.get("postgres", 0) * result["seconds"]
-                                                         / args.attempts * 1000, 2)},
+                "slot": start.isoformat(),
+                "seconds": round(result["seconds"], 2),
+                "attempts_per_s": round(args.attempts / result["seconds"], 1),
+                **result["latency"],
+                "status_counts": statuses,
+                "latency_by_status": result["latency_by_status"],
+                "errors_409": result["errors_409"],
+                "confirmed": confirmed,
+                "confirmed_equals_capacity": confirmed
+                == SEATS
+                == check.get("taken")
+                == check.get("booked")
+                == check.get("seat_holding")
+                == check.get("distinct_codes")
+                and len(set(result["codes"])) == confirmed
+                and set(result["statuses"]) <= {"201", "409"}
+                and result["errors_409"] == {"slot_full": args.attempts - SEATS},
+                "database": check,
+                "cpu": result["cpu"],
+                "cpu_ms_per_attempt": {
+                    "server": round(server_cores * result["seconds"] / args.attempts * 1000, 2),
+                    "postgres": round(used.get("postgres", 0) * result["seconds"] / args.attempts * 1000, 2),
+                },
                 "load_generator_cpu_us_per_request": result["load_generator_cpu_us_per_request"],
-                "database_activity": sampler.summary(), "machine_busy_before": idle,
+                "database_activity": sampler.summary(),
+                "machine_busy_before": idle,
             }
-            log(f"storm {i + 1}: {run['attempts_per_s']} attempts/s, p50 {run['p50_ms']} ms, p99 {run['p99_ms']} "
-                f"ms, {statuses}, confirmed {confirmed}, check {check}, cpu {result['cpu']}")
+            log(
+                f"storm {i + 1}: {run['attempts_per_s']} attempts/s, p50 {run['p50_ms']} ms, p99 {run['p99_ms']} "
+                f"ms, {statuses}, confirmed {confirmed}, check {check}, cpu {result['cpu']}"
+            )
             runs.append(run)
     finally:
         code = Q.stop_server(server)
         log(f"server stopped (exit code {code})")
     out["serving"]["exit_code_after_sigint"] = code
     median = sorted(runs, key=lambda r: r["attempts_per_s"])[len(runs) // 2]
-    out["result"] = {k: median[k] for k in ("attempts_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "status_counts",
-                                             "latency_by_status", "confirmed", "cpu_ms_per_attempt")}
+    out["result"] = {
+        k: median[k]
+        for k in (
+            "attempts_per_s",
+            "p50_ms",
+            "p90_ms",
+            "p99_ms",
+            "max_ms",
+            "status_counts",
+            "latency_by_status",
+            "confirmed",
+            "cpu_ms_per_attempt",
+        )
+    }
     out["result"]["which"] = f"the median of {len(runs)} storms by attempts/s"
     out["result"]["all_runs_attempts_per_s"] = [r["attempts_per_s"] for r in runs]
     out["result"]["all_runs_p99_ms"] = [r["p99_ms"] for r in runs]
@@ -575,18 +786,35 @@ def main() -> None:
         else:
             pg_runs = []
             for i, start in enumerate(pgb_slots):
-                log(f"pgbench ({i + 1}/{args.pgbench_runs}): {args.connections} clients, {args.attempts} booking "
-                    f"transactions on a fresh slot of {SEATS} seats")
-                pg_runs.append(run_pgbench(pgbench, dsn_parts, pgb_hall, start, start.astimezone(zone).date(),
-                                           args.connections, args.attempts, Path(var_dir), args.quiet_wait))
-                log(f"pgbench: {pg_runs[-1]['tps']} tps, p99 {pg_runs[-1]['p99_ms']} ms, slot "
-                    f"{pg_runs[-1]['slot']}, other processes {pg_runs[-1]['cpu']['cores_used_by_other_processes']}")
+                log(
+                    f"pgbench ({i + 1}/{args.pgbench_runs}): {args.connections} clients, {args.attempts} booking "
+                    f"transactions on a fresh slot of {SEATS} seats"
+                )
+                pg_runs.append(
+                    run_pgbench(
+                        pgbench,
+                        dsn_parts,
+                        pgb_hall,
+                        start,
+                        start.astimezone(zone).date(),
+                        args.connections,
+                        args.attempts,
+                        Path(var_dir),
+                        args.quiet_wait,
+                    )
+                )
+                log(
+                    f"pgbench: {pg_runs[-1]['tps']} tps, p99 {pg_runs[-1]['p99_ms']} ms, slot "
+                    f"{pg_runs[-1]['slot']}, other processes {pg_runs[-1]['cpu']['cores_used_by_other_processes']}"
+                )
             pg = sorted(pg_runs, key=lambda r: r["tps"])[len(pg_runs) // 2]
             pg["all_runs_tps"] = [r["tps"] for r in pg_runs]
             out["pgbench"] = pg
             out["ratio_to_pgbench"] = round(out["result"]["attempts_per_s"] / pg["tps"], 3)
-    out["goal"] = {"attempts_per_s_at_least_400": out["result"]["attempts_per_s"] >= 400,
-                   "p99_under_250ms": (out["result"]["p99_ms"] or 1e9) < 250}
+    out["goal"] = {
+        "attempts_per_s_at_least_400": out["result"]["attempts_per_s"] >= 400,
+        "p99_under_250ms": (out["result"]["p99_ms"] or 1e9) < 250,
+    }
     if not args.keep_db:
         connection.close()
         Q.drop_database(args.pg, args.db)

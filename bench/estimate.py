@@ -53,21 +53,41 @@ CATEGORIES = {
 # morning peak, a quieter afternoon with a smaller peak after lunch.
 SESSIONS = [(dt.time(8, 30), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30))]
 PROFILE = {
-    dt.time(8, 30): 1.6, dt.time(9, 0): 1.8, dt.time(9, 30): 1.7, dt.time(10, 0): 1.4, dt.time(10, 30): 1.1,
-    dt.time(11, 0): 0.8, dt.time(11, 30): 0.5,
-    dt.time(13, 30): 0.9, dt.time(14, 0): 1.1, dt.time(14, 30): 1.0, dt.time(15, 0): 0.9, dt.time(15, 30): 0.7,
-    dt.time(16, 0): 0.6, dt.time(16, 30): 0.4, dt.time(17, 0): 0.2,
+    dt.time(8, 30): 1.6,
+    dt.time(9, 0): 1.8,
+    dt.time(9, 30): 1.7,
+    dt.time(10, 0): 1.4,
+    dt.time(10, 30): 1.1,
+    dt.time(11, 0): 0.8,
+    dt.time(11, 30): 0.5,
+    dt.time(13, 30): 0.9,
+    dt.time(14, 0): 1.1,
+    dt.time(14, 30): 1.0,
+    dt.time(15, 0): 0.9,
+    dt.time(15, 30): 0.7,
+    dt.time(16, 0): 0.6,
+    dt.time(16, 30): 0.4,
+    dt.time(17, 0): 0.2,
 }
 PRIORITY_SHARE = 0.08
-PRIORITY_CLASSES = [("appointment", 0.40), ("elderly", 0.45), ("disabled", 0.08), ("pregnant", 0.05),
-                    ("military", 0.02)]
+PRIORITY_CLASSES = [
+    ("appointment", 0.40),
+    ("elderly", 0.45),
+    ("disabled", 0.08),
+    ("pregnant", 0.05),
+    ("military", 0.02),
+]
 NO_SHOW_SHARE = 0.05
 RECALL_EVERY = 40  # seconds between the call, the two recalls and the no-show
 WALK_MEDIAN, WALK_SIGMA = 40.0, 0.5  # seconds from the call to the window
 # Windows that deviate from "open at the start of each session": late openings, breaks, an early close.
 LATE_OPEN = {"3": dt.time(9, 10), "10": dt.time(9, 0)}
-BREAKS = [("2", dt.time(10, 15), 15), ("4", dt.time(10, 40), 15), ("6", dt.time(14, 45), 10),
-          ("9", dt.time(15, 0), 15)]
+BREAKS = [
+    ("2", dt.time(10, 15), 15),
+    ("4", dt.time(10, 40), 15),
+    ("6", dt.time(14, 45), 10),
+    ("9", dt.time(15, 0), 15),
+]
 EARLY_CLOSE = {"5": dt.time(16, 30)}
 FIRST_DAY = dt.date(2025, 3, 7)  # a Friday: warm-up; the measured days are the next working days
 
@@ -125,6 +145,7 @@ class Record:
 
 # --- candidate estimators, from the same database state as the real one ---------------------------------
 
+
 class Alternatives:
     """Candidate estimates computed at the instant of issue from what the database holds then. They use
     only data a selector could read: open sessions, the services each window calls, waiting tickets,
@@ -144,15 +165,23 @@ class Alternatives:
             return hit[1]
         since = now - dt.timedelta(days=14)
         if kind == "service":
-            values = list(Ticket.objects.filter(service_id=service_id, completed_at__gte=since,
-                                                service_seconds__isnull=False)
-                          .order_by("-completed_at").values_list("service_seconds", flat=True)[:30])
+            values = list(
+                Ticket.objects.filter(
+                    service_id=service_id, completed_at__gte=since, service_seconds__isnull=False
+                )
+                .order_by("-completed_at")
+                .values_list("service_seconds", flat=True)[:30]
+            )
         else:  # window time per call: call → completed (walk + service) or call → no-show
-            rows = (Ticket.objects.filter(service_id=service_id, called_at__isnull=False)
-                    .filter(Q(completed_at__gte=since) | Q(no_show_at__gte=since))
-                    .order_by("-called_at")
-                    .values_list("called_at", "completed_at", "no_show_at")[:30])
-            values = [((done or gone) - called).total_seconds() for called, done, gone in rows if done or gone]
+            rows = (
+                Ticket.objects.filter(service_id=service_id, called_at__isnull=False)
+                .filter(Q(completed_at__gte=since) | Q(no_show_at__gte=since))
+                .order_by("-called_at")
+                .values_list("called_at", "completed_at", "no_show_at")[:30]
+            )
+            values = [
+                ((done or gone) - called).total_seconds() for called, done, gone in rows if done or gone
+            ]
         value = statistics.fmean(values) if len(values) >= 3 else self.default
         self.memo[(kind, service_id)] = (now, value)
         return value
@@ -161,16 +190,25 @@ class Alternatives:
         from servicehall.queueing.choices import CounterState, TicketStatus
         from servicehall.queueing.models import CounterSession, Ticket
 
-        states = dict(CounterSession.objects.filter(counter__hall=self.hall, closed_at__isnull=True)
-                      .values_list("counter_id", "state"))
+        states = dict(
+            CounterSession.objects.filter(counter__hall=self.hall, closed_at__isnull=True).values_list(
+                "counter_id", "state"
+            )
+        )
         open_ids = {c for c, s in states.items() if s == CounterState.OPEN}
         mine = {c for c in open_ids if ticket.service_id in self.serves[c]}
         k = len(mine)
-        waiting = list(Ticket.objects.filter(hall=self.hall, status=TicketStatus.WAITING).exclude(pk=ticket.pk)
-                       .values_list("service_id", "is_priority", "queued_at", "id"))
-        at_windows = {c: (s, called) for c, s, called in Ticket.objects.filter(
-            hall=self.hall, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
-            .values_list("counter_id", "service_id", "called_at")}
+        waiting = list(
+            Ticket.objects.filter(hall=self.hall, status=TicketStatus.WAITING)
+            .exclude(pk=ticket.pk)
+            .values_list("service_id", "is_priority", "queued_at", "id")
+        )
+        at_windows = {
+            c: (s, called)
+            for c, s, called in Ticket.objects.filter(
+                hall=self.hall, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+            ).values_list("counter_id", "service_id", "called_at")
+        }
 
         def is_ahead(row) -> bool:
             _s, prio, queued, pk = row
@@ -221,7 +259,9 @@ class Alternatives:
             return (work + (remaining(kind) if residual else 0.0)) / k
 
         out = {
-            "same_service_only": same_service("service", residual=False),  # the estimator before the pooled one
+            "same_service_only": same_service(
+                "service", residual=False
+            ),  # the estimator before the pooled one
             "same_service_window_time": same_service("window", residual=False),
             "same_service_plus_busy_windows": same_service("service", residual=True),
             "pooled": pooled(),
@@ -234,10 +274,29 @@ class Alternatives:
 
 # --- the replay ----------------------------------------------------------------------------------------
 
+
 class Replay:
-    def __init__(self, *, rng: random.Random, hall, windows: dict[int, Window], kiosk, items, conf, clock,
-                 alternatives: Alternatives, cache_follows_clock: bool):
-        self.rng, self.hall, self.windows, self.kiosk, self.items, self.conf = rng, hall, windows, kiosk, items, conf
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        hall,
+        windows: dict[int, Window],
+        kiosk,
+        items,
+        conf,
+        clock,
+        alternatives: Alternatives,
+        cache_follows_clock: bool,
+    ):
+        self.rng, self.hall, self.windows, self.kiosk, self.items, self.conf = (
+            rng,
+            hall,
+            windows,
+            kiosk,
+            items,
+            conf,
+        )
         self.clock, self.alt, self.cache_follows_clock = clock, alternatives, cache_follows_clock
         self.tz = hall.tzinfo
         self.events: list[Event] = []
@@ -268,8 +327,9 @@ class Replay:
         # The estimator caches for 20 s. The local-memory cache measures expiry with time.time(), which the
         # simulated clock moves, so it expires in simulated time as in production. Should another cache
         # backend not follow the clock, clear it every 20 simulated seconds instead.
-        if not self.cache_follows_clock and (self.last_clear is None
-                                             or (when - self.last_clear).total_seconds() >= 20):
+        if not self.cache_follows_clock and (
+            self.last_clear is None or (when - self.last_clear).total_seconds() >= 20
+        ):
             cache.clear()
             self.last_clear = when
 
@@ -355,17 +415,30 @@ class Replay:
 
         item = self.items_by_id[arrival.service_id]
         channel = "appointment" if arrival.priority == "appointment" else "kiosk"
-        ticket = services.ticket_issue(actor=self.kiosk, hall=self.hall, service_code=item.code, channel=channel,
-                                       priority=arrival.priority)
+        ticket = services.ticket_issue(
+            actor=self.kiosk,
+            hall=self.hall,
+            service_code=item.code,
+            channel=channel,
+            priority=arrival.priority,
+        )
         self.stats["issued"] += 1
         if self.scored:
             self.records[ticket.pk] = Record(
-                day=self.day.isoformat(), service_id=item.pk, priority=ticket.is_priority, ahead=ticket.people_ahead,
+                day=self.day.isoformat(),
+                service_id=item.pk,
+                priority=ticket.is_priority,
+                ahead=ticket.people_ahead,
                 estimate=ticket.estimated_wait_seconds,
                 baseline=ticket.people_ahead * self.conf.default_service_minutes * 60,
-                alternatives=self.alt.compute(ticket, self.now))
+                alternatives=self.alt.compute(ticket, self.now),
+            )
         self.arrivals[ticket.pk] = arrival
-        idle = [w for w in self.windows.values() if item.pk in w.serves and w.open and not w.paused and w.ticket is None]
+        idle = [
+            w
+            for w in self.windows.values()
+            if item.pk in w.serves and w.open and not w.paused and w.ticket is None
+        ]
         self.rng.shuffle(idle)
         for w in idle:
             self.try_call(w)
@@ -438,6 +511,7 @@ class Replay:
 
 # --- set-up and report ---------------------------------------------------------------------------------
 
+
 def prepare_django(workdir: Path) -> None:
     os.environ["SERVICEHALL_DATABASE_URL"] = f"sqlite:///{workdir / 'estimate.sqlite3'}"
     os.environ["SERVICEHALL_VAR_DIR"] = str(workdir / "var")
@@ -484,8 +558,11 @@ def build_hall(start: dt.datetime):
     for counter in Counter.objects.filter(hall=hall, active=True).order_by("id"):
         clerk = get_user_model().objects.create_user(username=f"bench-clerk-{counter.number}", password=None)
         core.membership_grant(actor=admin, user=clerk, hall=hall, role=Role.CLERK)
-        windows[counter.pk] = Window(counter=counter, actor=Actor(user=clerk, ip="127.0.0.1"),
-                                     serves=set(selectors.counter_services(counter=counter)))
+        windows[counter.pk] = Window(
+            counter=counter,
+            actor=Actor(user=clerk, ip="127.0.0.1"),
+            serves=set(selectors.counter_services(counter=counter)),
+        )
     items = list(ServiceItem.objects.filter(hall=hall, active=True).select_related("category").order_by("id"))
     by_category = defaultdict(list)
     for item in items:
@@ -502,10 +579,13 @@ def summary(pairs: list[tuple[int, int]]) -> dict:
     errors = [abs(e - a) for e, a in pairs]
     mean_wait = statistics.fmean(a for _e, a in pairs)
     mae = statistics.fmean(errors)
-    return {"mae_s": round(mae, 1), "median_abs_error_s": round(statistics.median(errors), 1),
-            "bias_s": round(statistics.fmean(e - a for e, a in pairs), 1),
-            "mae_relative_to_mean_wait": round(mae / mean_wait, 3) if mean_wait else None,
-            "within_5_min": round(sum(err <= 300 for err in errors) / len(errors), 3)}
+    return {
+        "mae_s": round(mae, 1),
+        "median_abs_error_s": round(statistics.median(errors), 1),
+        "bias_s": round(statistics.fmean(e - a for e, a in pairs), 1),
+        "mae_relative_to_mean_wait": round(mae / mean_wait, 3) if mean_wait else None,
+        "within_5_min": round(sum(err <= 300 for err in errors) / len(errors), 3),
+    }
 
 
 def report(records: list[Record], items, stats, args, runtime: float, cache_note: str) -> dict:
@@ -513,10 +593,14 @@ def report(records: list[Record], items, stats, args, runtime: float, cache_note
     actual = [r.actual for r in records]
     alt_names = list(records[0].alternatives)
     out = {
-        "bench": "estimate", "seed": args.seed, "hall": "demo (qingshan): 12 windows, 27 services",
-        "measured_days": sorted({r.day for r in records}), "warmup_days": args.warmup_days,
+        "bench": "estimate",
+        "seed": args.seed,
+        "hall": "demo (qingshan): 12 windows, 27 services",
+        "measured_days": sorted({r.day for r in records}),
+        "warmup_days": args.warmup_days,
         "estimator_cache": cache_note,
-        "tickets": len(records), "priority_tickets": sum(r.priority for r in records),
+        "tickets": len(records),
+        "priority_tickets": sum(r.priority for r in records),
         "no_shows": stats["no_show_scored"],
         "mean_actual_wait_s": round(statistics.fmean(actual), 1),
         "median_actual_wait_s": round(statistics.median(actual), 1),
@@ -530,20 +614,31 @@ def report(records: list[Record], items, stats, args, runtime: float, cache_note
     for sid in sorted({r.service_id for r in records}, key=lambda s: (names[s].ticket_prefix, s)):
         rs = [r for r in records if r.service_id == sid]
         per_service[names[sid].code] = {
-            "name": names[sid].name, "queue": names[sid].ticket_prefix, "tickets": len(rs),
+            "name": names[sid].name,
+            "queue": names[sid].ticket_prefix,
+            "tickets": len(rs),
             "mean_wait_s": round(statistics.fmean(r.actual for r in rs)),
             "mae_s": round(statistics.fmean(abs(r.estimate - r.actual) for r in rs)),
             "baseline_mae_s": round(statistics.fmean(abs(r.baseline - r.actual) for r in rs)),
-            "same_service_only_mae_s": round(statistics.fmean(abs(r.alternatives["same_service_only"] - r.actual)
-                                                              for r in rs)),
+            "same_service_only_mae_s": round(
+                statistics.fmean(abs(r.alternatives["same_service_only"] - r.actual) for r in rs)
+            ),
         }
     out["by_class"] = {
-        label: {"tickets": len(rs), "mean_wait_s": round(statistics.fmean(r.actual for r in rs)),
-                "mae_s": round(statistics.fmean(abs(r.estimate - r.actual) for r in rs)),
-                "same_service_only_mae_s": round(statistics.fmean(
-                    abs(r.alternatives["same_service_only"] - r.actual) for r in rs))}
-        for label, rs in (("normal", [r for r in records if not r.priority]),
-                          ("priority", [r for r in records if r.priority])) if rs}
+        label: {
+            "tickets": len(rs),
+            "mean_wait_s": round(statistics.fmean(r.actual for r in rs)),
+            "mae_s": round(statistics.fmean(abs(r.estimate - r.actual) for r in rs)),
+            "same_service_only_mae_s": round(
+                statistics.fmean(abs(r.alternatives["same_service_only"] - r.actual) for r in rs)
+            ),
+        }
+        for label, rs in (
+            ("normal", [r for r in records if not r.priority]),
+            ("priority", [r for r in records if r.priority]),
+        )
+        if rs
+    }
     out["per_service"] = per_service
     out["runtime_s"] = round(runtime, 1)
     return out
@@ -570,10 +665,21 @@ def main(argv=None) -> int:
         with time_machine.travel(start, tick=False) as clock:
             hall, kiosk, windows, items = build_hall(start)
             conf = selectors.settings_get(hall=hall)
-            alt = Alternatives(hall, {c: w.serves for c, w in windows.items()}, conf.default_service_minutes * 60)
+            alt = Alternatives(
+                hall, {c: w.serves for c, w in windows.items()}, conf.default_service_minutes * 60
+            )
             follows = cache_follows_clock(clock, start)
-            replay = Replay(rng=rng, hall=hall, windows=windows, kiosk=kiosk, items=items, conf=conf, clock=clock,
-                            alternatives=alt, cache_follows_clock=follows)
+            replay = Replay(
+                rng=rng,
+                hall=hall,
+                windows=windows,
+                kiosk=kiosk,
+                items=items,
+                conf=conf,
+                clock=clock,
+                alternatives=alt,
+                cache_follows_clock=follows,
+            )
             replay.items_by_id = {i.pk: i for i in items}
             replay.arrivals = {}
             for n, day in enumerate(days):
@@ -587,8 +693,11 @@ def main(argv=None) -> int:
         missing = len(replay.records) - len(records)
         if missing:
             print(f"warning: {missing} scored tickets were never called", file=sys.stderr)
-        cache_note = ("20 s TTL in simulated time (local-memory cache follows the clock)" if follows
-                      else "cleared every 20 simulated seconds")
+        cache_note = (
+            "20 s TTL in simulated time (local-memory cache follows the clock)"
+            if follows
+            else "cleared every 20 simulated seconds"
+        )
         result = report(records, items, replay.stats, args, time.perf_counter() - began, cache_note)
         print(json.dumps(result, ensure_ascii=False, indent=2))
     finally:

@@ -47,7 +47,10 @@ def main(url: str) -> dict:
         for by in ("counter", "clerk", "service"):
             started = time.monotonic()
             ranked = ranking(system=system, scope=scope, by=by)
-            out[f"{days}_days_by_{by}"] = {"seconds": round(time.monotonic() - started, 2), "units": len(ranked)}
+            out[f"{days}_days_by_{by}"] = {
+                "seconds": round(time.monotonic() - started, 2),
+                "units": len(ranked),
+            }
     return out
 
 

@@ -58,8 +58,16 @@ def build(url: str, tickets: int, responses: int) -> dict:
     started = time.monotonic()
     for chunk in range(0, 365, 10):
         days = min(10, 365 - chunk)
-        simulate(hall=hall, questionnaire=q, days=days, tickets_per_day=per_day, seed=chunk,
-                 start=YEAR_START + datetime.timedelta(days=chunk), response_share=share, rating_share=0.3)
+        simulate(
+            hall=hall,
+            questionnaire=q,
+            days=days,
+            tickets_per_day=per_day,
+            seed=chunk,
+            start=YEAR_START + datetime.timedelta(days=chunk),
+            response_share=share,
+            rating_share=0.3,
+        )
         print(f"[bench] day {chunk + days}/365 ({time.monotonic() - started:.0f} s)", file=sys.stderr)
     from django.contrib.auth import get_user_model
 
@@ -68,9 +76,13 @@ def build(url: str, tickets: int, responses: int) -> dict:
     from servicehall.quality.models import QuestionnaireResponse, Rating
     from servicehall.queueing.models import Ticket
 
-    return {"tickets": Ticket.objects.filter(hall=hall).count(), "ratings": Rating.objects.count(),
-            "responses": QuestionnaireResponse.objects.count(), "valid_responses": run.valid,
-            "setup_seconds": round(time.monotonic() - started, 1)}
+    return {
+        "tickets": Ticket.objects.filter(hall=hall).count(),
+        "ratings": Rating.objects.count(),
+        "responses": QuestionnaireResponse.objects.count(),
+        "valid_responses": run.valid,
+        "setup_seconds": round(time.monotonic() - started, 1),
+    }
 
 
 def measure(url: str) -> dict:
@@ -88,7 +100,9 @@ def measure(url: str) -> dict:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.monotonic()
     with override("zh-hans"):
-        built = report_build(system=system, scope=Scope(hall, YEAR_START, YEAR_START.replace(month=12, day=31)))
+        built = report_build(
+            system=system, scope=Scope(hall, YEAR_START, YEAR_START.replace(month=12, day=31))
+        )
         t1 = time.monotonic()
         pdf = report_pdf(built)
     t2 = time.monotonic()
@@ -103,11 +117,18 @@ def measure(url: str) -> dict:
             ranked = ranking(system=system, scope=scope, by=by)
             rankings[f"{label}_by_{by}"] = {"seconds": round(time.monotonic() - t, 2), "units": len(ranked)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"report_seconds": round(t1 - t0, 2), "pdf_seconds": round(t2 - t1, 2), "total_seconds": round(t2 - t0, 2),
-            "peak_rss_mb": round(report_peak / 1024, 1), "peak_rss_with_rankings_mb": round(peak / 1024, 1),
-            "rss_before_mb": round(before / 1024, 1),
-            "index": built["index"], "weakest": [r["code"] for r in built["weakest"][:3]], "pdf_bytes": len(pdf),
-            "ranking": rankings}
+    return {
+        "report_seconds": round(t1 - t0, 2),
+        "pdf_seconds": round(t2 - t1, 2),
+        "total_seconds": round(t2 - t0, 2),
+        "peak_rss_mb": round(report_peak / 1024, 1),
+        "peak_rss_with_rankings_mb": round(peak / 1024, 1),
+        "rss_before_mb": round(before / 1024, 1),
+        "index": built["index"],
+        "weakest": [r["code"] for r in built["weakest"][:3]],
+        "pdf_bytes": len(pdf),
+        "ranking": rankings,
+    }
 
 
 def run_one(kind: str, args) -> dict:
@@ -116,24 +137,60 @@ def run_one(kind: str, args) -> dict:
         url = f"sqlite:///{work / 'q.sqlite3'}"
     else:
         db = "servicehall_bench_quality"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}",
-                        "postgres"], check=True)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {db}", "postgres"],
-                       check=True)
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}", "postgres"],
+            check=True,
+        )
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {db}", "postgres"],
+            check=True,
+        )
         url = f"postgresql://postgres@127.0.0.1:5432/{db}"
     env = os.environ | {"SERVICEHALL_VAR_DIR": str(work)}
     me = [sys.executable, __file__]
-    data = json.loads(subprocess.run(me + ["--role", "build", "--url", url, "--tickets", str(args.tickets),
-                                           "--responses", str(args.responses)], env=env, check=True,
-                                          stdout=subprocess.PIPE).stdout)
-    result = json.loads(subprocess.run(me + ["--role", "measure", "--url", url], env=env, check=True,
-                                            stdout=subprocess.PIPE).stdout)
+    data = json.loads(
+        subprocess.run(
+            me
+            + [
+                "--role",
+                "build",
+                "--url",
+                url,
+                "--tickets",
+                str(args.tickets),
+                "--responses",
+                str(args.responses),
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+        ).stdout
+    )
+    result = json.loads(
+        subprocess.run(
+            me + ["--role", "measure", "--url", url], env=env, check=True, stdout=subprocess.PIPE
+        ).stdout
+    )
     shutil.rmtree(work, ignore_errors=True)
     if kind == "pg":
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                        "DROP DATABASE IF EXISTS servicehall_bench_quality", "postgres"], check=False)
-    return {"data": data, "report": result,
-            "goal": {"under_10_s": result["total_seconds"] < 10, "under_1_gb": result["peak_rss_mb"] < 1024}}
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-qc",
+                "DROP DATABASE IF EXISTS servicehall_bench_quality",
+                "postgres",
+            ],
+            check=False,
+        )
+    return {
+        "data": data,
+        "report": result,
+        "goal": {"under_10_s": result["total_seconds"] < 10, "under_1_gb": result["peak_rss_mb"] < 1024},
+    }
 
 
 def main() -> int:
@@ -150,8 +207,11 @@ def main() -> int:
     if args.role == "measure":
         print(json.dumps(measure(args.url)))
         return 0
-    out = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "tickets": args.tickets,
-           "responses": args.responses}
+    out = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "tickets": args.tickets,
+        "responses": args.responses,
+    }
     for kind in args.db.split(","):
         print(f"[bench] {kind}", file=sys.stderr)
         out[kind] = run_one(kind, args)

@@ -66,10 +66,16 @@ def percentiles(values: list[float]) -> dict:
     def pick(q: float) -> float:
         return round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 2)
 
-    return {"p50_ms": pick(0.50), "p90_ms": pick(0.90), "p99_ms": pick(0.99), "max_ms": round(s[-1] * 1000, 2)}
+    return {
+        "p50_ms": pick(0.50),
+        "p90_ms": pick(0.90),
+        "p99_ms": pick(0.99),
+        "max_ms": round(s[-1] * 1000, 2),
+    }
 
 
 # --- CPU accounting: who used the two cores during a measured window ------------------------------------
+
 
 def _proc_table() -> dict[int, tuple[int, str, float]]:
     """pid -> (parent pid, command name, CPU seconds so far) for every process."""
@@ -81,8 +87,8 @@ def _proc_table() -> dict[int, tuple[int, str, float]]:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
         cpu = (int(fields[11]) + int(fields[12])) / CLK
         if comm == "postgres" and fields[1] == "1":
             # The postmaster: the CPU time of backends that have exited (pgbench's) is added to its
@@ -140,15 +146,20 @@ def cpu_snapshot(server_pid: int | None = None, db: str = "") -> dict:
 
 
 def cpu_delta(before: dict, after: dict, seconds: float) -> dict:
-    groups = {k: round((after["groups"].get(k, 0) - before["groups"].get(k, 0)) / seconds, 3)
-              for k in sorted(set(after["groups"]) | set(before["groups"]))}
+    groups = {
+        k: round((after["groups"].get(k, 0) - before["groups"].get(k, 0)) / seconds, 3)
+        for k in sorted(set(after["groups"]) | set(before["groups"]))
+    }
     total = after["total"] - before["total"]
     busy = (after["busy"] - before["busy"]) / total if total else 0.0
     cores = os.cpu_count() or 1
     groups = {k: v for k, v in groups.items() if v > 0.005}
     others = max(0.0, busy * cores - sum(groups.values()))
-    return {"cores_used_by": groups, "cores_used_by_other_processes": round(others, 2),
-            "machine_busy": round(busy, 3)}
+    return {
+        "cores_used_by": groups,
+        "cores_used_by_other_processes": round(others, 2),
+        "machine_busy": round(busy, 3),
+    }
 
 
 def wait_until_quiet(limit: float, threshold: float = 0.25) -> float:
@@ -170,6 +181,7 @@ def wait_until_quiet(limit: float, threshold: float = 0.25) -> float:
 
 # --- the load generator (its own process) ------------------------------------------------------------------
 
+
 class Http:
     """A minimal HTTP/1.1 keep-alive client on asyncio streams: enough for JSON APIs, cheap per request."""
 
@@ -189,8 +201,10 @@ class Http:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         auth = f"Authorization: Bearer {token}\r\n" if token else ""
-        head = (f"{method} {path} HTTP/1.1\r\n{self.prefix}{auth}Content-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\n{self.prefix}{auth}Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         self.writer.write(head.encode() + body)
         try:
             raw = await self.reader.readuntil(b"\r\n\r\n")
@@ -198,7 +212,7 @@ class Http:
             status = int(raw[9:12])
             i = lower.find(b"\r\ncontent-length:")
             if i >= 0:
-                length = int(lower[i + 17:lower.index(b"\r\n", i + 2)])
+                length = int(lower[i + 17 : lower.index(b"\r\n", i + 2)])
                 payload = await self.reader.readexactly(length) if length else b""
             elif b"transfer-encoding: chunked" in lower:
                 parts = []
@@ -232,9 +246,13 @@ class Recorder:
 
     def summary(self, seconds: float, ok: set[int]) -> dict:
         errors = sum(n for code, n in self.codes.items() if code not in ok)
-        return {"requests": len(self.latencies), "requests_per_s": round(len(self.latencies) / seconds, 1),
-                **percentiles(self.latencies), "errors": errors,
-                "status_codes": {str(k): v for k, v in sorted(self.codes.items(), key=str)}}
+        return {
+            "requests": len(self.latencies),
+            "requests_per_s": round(len(self.latencies) / seconds, 1),
+            **percentiles(self.latencies),
+            "errors": errors,
+            "status_codes": {str(k): v for k, v in sorted(self.codes.items(), key=str)},
+        }
 
 
 async def loadgen(spec: dict) -> dict:
@@ -284,7 +302,11 @@ async def loadgen(spec: dict) -> dict:
 
         clerk = spec["clerks"][i]
         conn = Http(host, port)
-        db = await psycopg.AsyncConnection.connect(spec["dsn"], autocommit=True) if spec["reset"] == "sql" else None
+        db = (
+            await psycopg.AsyncConnection.connect(spec["dsn"], autocommit=True)
+            if spec["reset"] == "sql"
+            else None
+        )
         path = f"/api/v1/counters/{clerk['counter']}/call-next"
         while time.monotonic() < end:
             status, payload = await timed(conn, "call_next", "POST", path, clerk["token"])
@@ -294,11 +316,16 @@ async def loadgen(spec: dict) -> dict:
                 continue
             public_id = json.loads(payload)["id"]
             if db is not None:  # free the counter outside the app: one UPDATE, no HTTP, no event
-                await db.execute("UPDATE queueing_ticket SET status = 'completed', completed_at = now() "
-                                 "WHERE public_id = %s", (public_id,))
+                await db.execute(
+                    "UPDATE queueing_ticket SET status = 'completed', completed_at = now() "
+                    "WHERE public_id = %s",
+                    (public_id,),
+                )
             else:
                 for action in ("start", "complete"):
-                    await timed(conn, action, "POST", f"/api/v1/tickets/{public_id}/{action}", clerk["token"], b"{}")
+                    await timed(
+                        conn, action, "POST", f"/api/v1/tickets/{public_id}/{action}", clerk["token"], b"{}"
+                    )
         await conn.close()
         if db is not None:
             await db.close()
@@ -313,19 +340,27 @@ async def loadgen(spec: dict) -> dict:
     client_cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
     measured = sum(len(r.latencies) for r in rec.values())
     ok = {201} if kind == "issue" else {200}
-    result = {name: r.summary(seconds, ok if name in ("issue", "call_next") else {200}) for name, r in rec.items()}
+    result = {
+        name: r.summary(seconds, ok if name in ("issue", "call_next") else {200}) for name, r in rec.items()
+    }
     result["_meta"] = {
-        "connections": conns, "measured_seconds": round(seconds, 2), "warmup_seconds": spec["warmup"],
+        "connections": conns,
+        "measured_seconds": round(seconds, 2),
+        "warmup_seconds": spec["warmup"],
         "load_generator_cpu_us_per_request": round(client_cpu / measured * 1e6, 1) if measured else None,
         "load_generator_cores": round(client_cpu / seconds, 3),
         "cpu": cpu_delta(snaps["c0"], snaps["c1"], seconds),
-        "total_ok": sum(n for (name, status), n in totals.items() if status in (200, 201) and name in
-                        ("issue", "call_next")),
+        "total_ok": sum(
+            n
+            for (name, status), n in totals.items()
+            if status in (200, 201) and name in ("issue", "call_next")
+        ),
     }
     return result
 
 
 # --- the SSE listener (its own process) ------------------------------------------------------------------
+
 
 async def sse_listen(spec: dict) -> None:
     host, port, n = spec["host"], spec["port"], spec["streams"]
@@ -341,8 +376,12 @@ async def sse_listen(spec: dict) -> None:
     async def stream(i: int):
         try:
             reader, writer = await asyncio.open_connection(host, port)
-            writer.write((f"GET /api/v1/halls/{spec['hall']}/events HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                          "Accept: text/event-stream\r\n\r\n").encode())
+            writer.write(
+                (
+                    f"GET /api/v1/halls/{spec['hall']}/events HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                    "Accept: text/event-stream\r\n\r\n"
+                ).encode()
+            )
             head = await reader.readuntil(b"\r\n\r\n")
             if int(head[9:12]) != 200:
                 errors[f"status {int(head[9:12])}"] += 1
@@ -394,6 +433,7 @@ async def sse_listen(spec: dict) -> None:
 
 # --- set-up: database, halls, tokens -------------------------------------------------------------------
 
+
 def admin_dsn(base: str, db: str = "postgres") -> str:
     return base.rstrip("/") + "/" + db
 
@@ -415,12 +455,17 @@ def drop_database(base: str, name: str) -> None:
 
 def server_env(dsn: str, var_dir: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEHALL_")}
-    env.update({
-        "SERVICEHALL_ENV": "production", "SERVICEHALL_SECRET_KEY": "bench-" + "x" * 50,
-        "SERVICEHALL_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "SERVICEHALL_DATABASE_URL": dsn,
-        "SERVICEHALL_VAR_DIR": var_dir, "SERVICEHALL_NOTIFY_BACKEND": "file",
-        "DJANGO_SETTINGS_MODULE": "servicehall.settings",
-    })
+    env.update(
+        {
+            "SERVICEHALL_ENV": "production",
+            "SERVICEHALL_SECRET_KEY": "bench-" + "x" * 50,
+            "SERVICEHALL_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SERVICEHALL_DATABASE_URL": dsn,
+            "SERVICEHALL_VAR_DIR": var_dir,
+            "SERVICEHALL_NOTIFY_BACKEND": "file",
+            "DJANGO_SETTINGS_MODULE": "servicehall.settings",
+        }
+    )
     return env
 
 
@@ -444,27 +489,59 @@ def build_halls() -> dict:
         for code in (HALL, UV_HALL, UV2_HALL, PGB_HALL):
             hall = core.hall_create(actor=actor, code=code, name=f"基准大厅 {code}", address="人民路 1 号")
             floor = core.floor_create(actor=actor, hall=hall, level=1, name="一楼")
-            counters = [core.counter_create(actor=actor, hall=hall, number=str(n), name=f"{n}号窗口", floor=floor,
-                                            kind=CounterKind.COMPREHENSIVE) for n in range(1, COUNTERS + 1)]
-            items = [item_save(actor=actor, hall=hall, data={
-                "code": code_, "name": f"基准事项 {code_}", "department": "基准部门", "category": "基准类别",
-                "ticket_prefix": prefix, "counters": [c.number for c in counters]}) for code_, prefix in SERVICES]
-            _device, kiosk = core.device_create(actor=actor, hall=hall, kind=DeviceKind.KIOSK, name="入口自助机")
+            counters = [
+                core.counter_create(
+                    actor=actor,
+                    hall=hall,
+                    number=str(n),
+                    name=f"{n}号窗口",
+                    floor=floor,
+                    kind=CounterKind.COMPREHENSIVE,
+                )
+                for n in range(1, COUNTERS + 1)
+            ]
+            items = [
+                item_save(
+                    actor=actor,
+                    hall=hall,
+                    data={
+                        "code": code_,
+                        "name": f"基准事项 {code_}",
+                        "department": "基准部门",
+                        "category": "基准类别",
+                        "ticket_prefix": prefix,
+                        "counters": [c.number for c in counters],
+                    },
+                )
+                for code_, prefix in SERVICES
+            ]
+            _device, kiosk = core.device_create(
+                actor=actor, hall=hall, kind=DeviceKind.KIOSK, name="入口自助机"
+            )
             clerks = []
             for n, counter in enumerate(counters, start=1):
-                user = User.objects.create_user(username=f"{code}-clerk{n:02d}", password=None,
-                                                display_name=f"窗口{n}")
+                user = User.objects.create_user(
+                    username=f"{code}-clerk{n:02d}", password=None, display_name=f"窗口{n}"
+                )
                 core.membership_grant(actor=actor, user=user, hall=hall, role=Role.CLERK)
                 clerk_actor = Actor(user=user, ip="127.0.0.1")
                 token = core.token_create(actor=clerk_actor, user=user, name="bench")
                 queue.counter_open(actor=clerk_actor, counter=counter)
                 clerks.append({"token": token, "counter": counter.pk, "user": user.pk})
-            out[code] = {"hall_id": hall.pk, "services": [i.code for i in items], "service_ids": [i.pk for i in items],
-                         "counter_ids": [c.pk for c in counters], "kiosk_token": kiosk, "clerks": clerks}
+            out[code] = {
+                "hall_id": hall.pk,
+                "services": [i.code for i in items],
+                "service_ids": [i.pk for i in items],
+                "counter_ids": [c.pk for c in counters],
+                "kiosk_token": kiosk,
+                "clerks": clerks,
+            }
     for data in out.values():
         ids, cids = data["service_ids"], data["counter_ids"]
         assert ids == list(range(ids[0], ids[0] + len(ids))), "service ids must be consecutive for pgbench"
-        assert cids == list(range(cids[0], cids[0] + len(cids))), "counter ids must be consecutive for pgbench"
+        assert cids == list(range(cids[0], cids[0] + len(cids))), (
+            "counter ids must be consecutive for pgbench"
+        )
     return out
 
 
@@ -472,8 +549,11 @@ def waiting_counts(dsn: str, hall_id: int) -> dict[int, int]:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        rows = conn.execute("SELECT service_id, count(*) FROM queueing_ticket WHERE hall_id = %s "
-                            "AND status = 'waiting' GROUP BY service_id", (hall_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT service_id, count(*) FROM queueing_ticket WHERE hall_id = %s "
+            "AND status = 'waiting' GROUP BY service_id",
+            (hall_id,),
+        ).fetchall()
     return dict(rows)
 
 
@@ -500,19 +580,31 @@ def queries_per_request(halls: dict) -> dict:
 
     kiosk = {"Authorization": f"Bearer {data['kiosk_token']}"}
     for _ in range(2):
-        r, issue = counted(lambda: client.post(f"/api/v1/halls/{UV_HALL}/tickets", data=json.dumps({"service": "S0"}),
-                                               content_type="application/json", headers=kiosk))
+        r, issue = counted(
+            lambda: client.post(
+                f"/api/v1/halls/{UV_HALL}/tickets",
+                data=json.dumps({"service": "S0"}),
+                content_type="application/json",
+                headers=kiosk,
+            )
+        )
         assert r.status_code == 201, r.content
     out["issue"] = _query_summary(issue)
     clerk = data["clerks"][1]
     headers = {"Authorization": f"Bearer {clerk['token']}"}
     for _ in range(2):
-        r, call = counted(lambda: client.post(f"/api/v1/counters/{clerk['counter']}/call-next", headers=headers))
+        r, call = counted(
+            lambda: client.post(f"/api/v1/counters/{clerk['counter']}/call-next", headers=headers)
+        )
         assert r.status_code == 200, r.content
         ticket = r.json()["id"]
         for action in ("start", "complete"):
-            r = client.post(f"/api/v1/tickets/{ticket}/{action}", data="{}", content_type="application/json",
-                            headers=headers)
+            r = client.post(
+                f"/api/v1/tickets/{ticket}/{action}",
+                data="{}",
+                content_type="application/json",
+                headers=headers,
+            )
             assert r.status_code == 200, r.content
     out["call_next"] = _query_summary(call)
     return out
@@ -530,11 +622,11 @@ def _query_summary(captured: list[dict]) -> dict:
         if verb == "SELECT" and "COUNT(" in sql:
             verb = "SELECT COUNT"
         kinds[verb] += 1
-    return {"statements": len(captured), "by_kind": dict(kinds),
-            "sql": [q["sql"][:160] for q in captured]}
+    return {"statements": len(captured), "by_kind": dict(kinds), "sql": [q["sql"][:160] for q in captured]}
 
 
 # --- servers ---------------------------------------------------------------------------------------------
+
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
@@ -547,8 +639,9 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> Non
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
 
 
-def start_server(args_: list[str], env: dict, ports: list[int], log_path: Path,
-                 cmd: list[str] | None = None) -> subprocess.Popen:
+def start_server(
+    args_: list[str], env: dict, ports: list[int], log_path: Path, cmd: list[str] | None = None
+) -> subprocess.Popen:
     cmd = cmd or [str(VENV_BIN / "servicehall"), "serve", *args_, "--log-level", "warning"]
     log(f"starting: {' '.join(cmd)}")
     out = open(log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -575,8 +668,12 @@ def warm_up(port: int, hall: str, token: str) -> None:
     """A few sequential requests so every worker has imported everything before the clock starts."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for i in range(30):
-        conn.request("POST", f"/api/v1/halls/{hall}/tickets", body=json.dumps({"service": SERVICES[i % 3][0]}),
-                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            f"/api/v1/halls/{hall}/tickets",
+            body=json.dumps({"service": SERVICES[i % 3][0]}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         response = conn.getresponse()
         response.read()
         if response.status != 201:
@@ -585,8 +682,14 @@ def warm_up(port: int, hall: str, token: str) -> None:
 
 
 def run_loadgen(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--role", "loadgen"], input=json.dumps(spec), text=True,
-                          capture_output=True, timeout=spec["warmup"] + spec["duration"] + 120, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--role", "loadgen"],
+        input=json.dumps(spec),
+        text=True,
+        capture_output=True,
+        timeout=spec["warmup"] + spec["duration"] + 120,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"load generator failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout)
@@ -614,10 +717,13 @@ class LockSampler:
             while time.monotonic() < end:
                 rows = conn.execute(
                     "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = %s "
-                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'", (self.db,)).fetchall()
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                    (self.db,),
+                ).fetchall()
                 active = sum(1 for state, _t, _e in rows if state == "active")
-                waits = collections.Counter(f"{t}:{e}" for state, t, e in rows
-                                            if state == "active" and t in ("Lock", "LWLock"))
+                waits = collections.Counter(
+                    f"{t}:{e}" for state, t, e in rows if state == "active" and t in ("Lock", "LWLock")
+                )
                 self.samples.append((active, waits))
                 time.sleep(0.05)
 
@@ -626,9 +732,11 @@ class LockSampler:
         waits = collections.Counter()
         for _active, w in self.samples:
             waits.update(w)
-        return {"samples": len(self.samples),
-                "backends_running_query_avg": round(sum(a for a, _w in self.samples) / n, 2),
-                "backends_waiting_for_locks_avg": {k: round(v / n, 2) for k, v in waits.most_common(6)}}
+        return {
+            "samples": len(self.samples),
+            "backends_running_query_avg": round(sum(a for a, _w in self.samples) / n, 2),
+            "backends_waiting_for_locks_avg": {k: round(v / n, 2) for k, v in waits.most_common(6)},
+        }
 
 
 def phase(name: str, spec: dict) -> dict:
@@ -641,36 +749,53 @@ def phase(name: str, spec: dict) -> dict:
     sampler.thread.join()
     meta = result.pop("_meta")
     main = result.get("issue") or result.get("call_next")
-    log(f"{name}: {main['requests_per_s']} req/s, p50 {main['p50_ms']} ms, p99 {main['p99_ms']} ms, "
+    log(
+        f"{name}: {main['requests_per_s']} req/s, p50 {main['p50_ms']} ms, p99 {main['p99_ms']} ms, "
         f"errors {main['errors']}; load generator {meta['load_generator_cpu_us_per_request']} us/request; "
-        f"cpu {meta['cpu']}, db {result_db(sampler)}")
+        f"cpu {meta['cpu']}, db {result_db(sampler)}"
+    )
     used = meta["cpu"]["cores_used_by"]
     requests = sum(r["requests"] for r in result.values()) / meta["measured_seconds"]
     server = sum(v for k, v in used.items() if k in ("granian_workers", "uvicorn", "serve"))
-    return {**main, "connections": meta["connections"], "measured_seconds": meta["measured_seconds"],
-            "other_requests_in_loop": {k: v for k, v in result.items() if k not in ("issue", "call_next")},
-            "load_generator": {"cpu_us_per_request": meta["load_generator_cpu_us_per_request"],
-                               "cores": meta["load_generator_cores"]},
-            "cpu": meta["cpu"],
-            "cpu_ms_per_http_request": {"server": round(server / requests * 1000, 2) if requests else None,
-                                        "postgres": round(used.get("postgres", 0) / requests * 1000, 2)
-                                        if requests else None},
-            "database_activity": sampler.summary(), "machine_busy_before": idle, "total_ok": meta["total_ok"],
-            "hall_waiting_tickets": {"before": waiting_before,
-                                     "after": sum(waiting_counts(spec["dsn"], spec["hall_id"]).values())}}
+    return {
+        **main,
+        "connections": meta["connections"],
+        "measured_seconds": meta["measured_seconds"],
+        "other_requests_in_loop": {k: v for k, v in result.items() if k not in ("issue", "call_next")},
+        "load_generator": {
+            "cpu_us_per_request": meta["load_generator_cpu_us_per_request"],
+            "cores": meta["load_generator_cores"],
+        },
+        "cpu": meta["cpu"],
+        "cpu_ms_per_http_request": {
+            "server": round(server / requests * 1000, 2) if requests else None,
+            "postgres": round(used.get("postgres", 0) / requests * 1000, 2) if requests else None,
+        },
+        "database_activity": sampler.summary(),
+        "machine_busy_before": idle,
+        "total_ok": meta["total_ok"],
+        "hall_waiting_tickets": {
+            "before": waiting_before,
+            "after": sum(waiting_counts(spec["dsn"], spec["hall_id"]).values()),
+        },
+    }
 
 
 # --- SSE delivery ----------------------------------------------------------------------------------------
 
-def sse_delivery(events_port: int, port: int, hall: dict, dsn: str, streams: int, calls: int, server_pid: int,
-                 db_name: str) -> dict:
+
+def sse_delivery(
+    events_port: int, port: int, hall: dict, dsn: str, streams: int, calls: int, server_pid: int, db_name: str
+) -> dict:
     import psycopg
 
     log(f"sse: opening {streams} streams on the events process (port {events_port})")
-    listener = subprocess.Popen([sys.executable, __file__, "--role", "sse"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True)
-    listener.stdin.write(json.dumps({"host": "127.0.0.1", "port": events_port, "hall": HALL,
-                                     "streams": streams}) + "\n")
+    listener = subprocess.Popen(
+        [sys.executable, __file__, "--role", "sse"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    listener.stdin.write(
+        json.dumps({"host": "127.0.0.1", "port": events_port, "hall": HALL, "streams": streams}) + "\n"
+    )
     listener.stdin.flush()
     ready = listener.stdout.readline().split()
     log(f"sse: {ready[1] if len(ready) > 1 else 0} streams ready; calling {calls} tickets, one every 50 ms")
@@ -683,8 +808,11 @@ def sse_delivery(events_port: int, port: int, hall: dict, dsn: str, streams: int
     for i in range(calls):
         clerk = hall["clerks"][i % len(hall["clerks"])]
         t_send = time.monotonic()
-        conn.request("POST", f"/api/v1/counters/{clerk['counter']}/call-next",
-                     headers={"Authorization": f"Bearer {clerk['token']}"})
+        conn.request(
+            "POST",
+            f"/api/v1/counters/{clerk['counter']}/call-next",
+            headers={"Authorization": f"Bearer {clerk['token']}"},
+        )
         response = conn.getresponse()
         body = response.read()
         t_done = time.monotonic()
@@ -693,8 +821,10 @@ def sse_delivery(events_port: int, port: int, hall: dict, dsn: str, streams: int
             continue
         ticket = json.loads(body)
         sent[ticket["number"]] = (t_send, t_done)
-        db.execute("UPDATE queueing_ticket SET status = 'completed', completed_at = now() WHERE public_id = %s",
-                   (ticket["id"],))
+        db.execute(
+            "UPDATE queueing_ticket SET status = 'completed', completed_at = now() WHERE public_id = %s",
+            (ticket["id"],),
+        )
         time.sleep(0.05)
     cpu = cpu_delta(cpu_before, cpu_snapshot(server_pid, db_name), time.monotonic() - t_start)
     conn.close()
@@ -714,20 +844,29 @@ def sse_delivery(events_port: int, port: int, hall: dict, dsn: str, streams: int
             got[number] += 1
     expected = len(sent) * result["streams"]
     summary = {
-        "streams": result["streams"], "calls": len(sent), "call_failures": dict(failures),
-        "deliveries": len(from_response), "missed": expected - len(from_response),
-        "from_call_response_ms": {**percentiles(from_response),
-                                  "min_ms": round(min(from_response) * 1000, 2) if from_response else None},
+        "streams": result["streams"],
+        "calls": len(sent),
+        "call_failures": dict(failures),
+        "deliveries": len(from_response),
+        "missed": expected - len(from_response),
+        "from_call_response_ms": {
+            **percentiles(from_response),
+            "min_ms": round(min(from_response) * 1000, 2) if from_response else None,
+        },
         "from_call_request_sent_ms": percentiles(from_request),
-        "listener_errors": result["errors"], "cpu_during_calls": cpu,
+        "listener_errors": result["errors"],
+        "cpu_during_calls": cpu,
         "listener": "one asyncio process reading all streams (its own delay is included in the times)",
     }
-    log(f"sse: {summary['deliveries']}/{expected} delivered; from the call's response p50 "
-        f"{summary['from_call_response_ms']['p50_ms']} ms, p99 {summary['from_call_response_ms']['p99_ms']} ms")
+    log(
+        f"sse: {summary['deliveries']}/{expected} delivered; from the call's response p50 "
+        f"{summary['from_call_response_ms']['p50_ms']} ms, p99 {summary['from_call_response_ms']['p99_ms']} ms"
+    )
     return summary
 
 
 # --- pgbench ---------------------------------------------------------------------------------------------
+
 
 def find_pgbench() -> str | None:
     found = shutil.which("pgbench")
@@ -756,18 +895,48 @@ def top_up_waiting(dsn: str, hall: dict, target: dict[int, int]) -> None:
                 "SELECT md5(random()::text || g), CURRENT_DATE, %s, g, %s || g, 'kiosk', 'normal', false, "
                 "'waiting', '', '', '', '', '', 0, 0, now() - interval '1 hour' + g * interval '1 ms', "
                 "now() - interval '1 hour' + g * interval '1 ms', now(), %s, %s "
-                "FROM generate_series(1, %s) g", (prefix, prefix, hall["hall_id"], mine, missing))
+                "FROM generate_series(1, %s) g",
+                (prefix, prefix, hall["hall_id"], mine, missing),
+            )
         conn.execute("ANALYZE queueing_ticket")
 
 
-def run_pgbench(pgbench: str, dsn_parts: dict, script: Path, clients: int, transactions: int, variables: dict,
-                log_dir: Path, quiet: float) -> dict:
+def run_pgbench(
+    pgbench: str,
+    dsn_parts: dict,
+    script: Path,
+    clients: int,
+    transactions: int,
+    variables: dict,
+    log_dir: Path,
+    quiet: float,
+) -> dict:
     per_client = max(1, -(-transactions // clients))
     for old in log_dir.glob("pgb*"):
         old.unlink()
-    cmd = [pgbench, "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-t", str(per_client),
-           "-f", str(script), "-l", "--log-prefix", str(log_dir / "pgb"),
-           "-h", dsn_parts["host"], "-p", str(dsn_parts["port"]), "-U", dsn_parts["user"]]
+    cmd = [
+        pgbench,
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-t",
+        str(per_client),
+        "-f",
+        str(script),
+        "-l",
+        "--log-prefix",
+        str(log_dir / "pgb"),
+        "-h",
+        dsn_parts["host"],
+        "-p",
+        str(dsn_parts["port"]),
+        "-U",
+        dsn_parts["user"],
+    ]
     for key, value in variables.items():
         cmd += ["-D", f"{key}={value}"]
     cmd.append(dsn_parts["dbname"])
@@ -781,9 +950,12 @@ def run_pgbench(pgbench: str, dsn_parts: dict, script: Path, clients: int, trans
     after = cpu_snapshot(None, dsn_parts["dbname"])
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after["groups"]["pgbench"] = before["groups"].get("pgbench", 0) + (
-        children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime)
+        children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"pgbench failed ({proc.returncode}):\n{proc.stderr[-3000:]}\n{proc.stdout[-2000:]}")
+        raise RuntimeError(
+            f"pgbench failed ({proc.returncode}):\n{proc.stderr[-3000:]}\n{proc.stdout[-2000:]}"
+        )
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", proc.stdout)
     failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
     latencies = []
@@ -795,11 +967,20 @@ def run_pgbench(pgbench: str, dsn_parts: dict, script: Path, clients: int, trans
     tps_value = float(tps.group(1))
     cpu = cpu_delta(before, after, seconds)
     used = cpu["cores_used_by"]
-    return {"clients": clients, "transactions": per_client * clients, "tps": round(tps_value, 1),
-            **percentiles(latencies), "failed": int(failed.group(1)) if failed else 0,
-            "cpu": cpu, "cpu_ms_per_transaction": {
-                k: round(used.get(k, 0) * seconds / (per_client * clients) * 1000, 3) for k in ("postgres", "pgbench")},
-            "machine_busy_before": idle, "protocol": "prepared statements (-M prepared)"}
+    return {
+        "clients": clients,
+        "transactions": per_client * clients,
+        "tps": round(tps_value, 1),
+        **percentiles(latencies),
+        "failed": int(failed.group(1)) if failed else 0,
+        "cpu": cpu,
+        "cpu_ms_per_transaction": {
+            k: round(used.get(k, 0) * seconds / (per_client * clients) * 1000, 3)
+            for k in ("postgres", "pgbench")
+        },
+        "machine_busy_before": idle,
+        "protocol": "prepared statements (-M prepared)",
+    }
 
 
 def reset_hall(dsn: str, hall: dict) -> None:
@@ -815,33 +996,51 @@ def called_count(dsn: str, hall_id: int) -> int:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM queueing_ticket WHERE hall_id = %s AND status = 'called'",
-                            (hall_id,)).fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM queueing_ticket WHERE hall_id = %s AND status = 'called'", (hall_id,)
+        ).fetchone()[0]
 
 
 # --- main ------------------------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--role", choices=["main", "loadgen", "sse"], default="main", help=argparse.SUPPRESS)
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432"),
-                        help="PostgreSQL server URL without a database name")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name",
+    )
     parser.add_argument("--db", default="servicehall_bench")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--port", type=int, default=8710)
-    parser.add_argument("--workers", type=int, default=2, help="granian WSGI workers (servicehall serve --workers)")
-    parser.add_argument("--threads", type=int, default=None, help="blocking threads per worker (default: serve's)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="granian WSGI workers (servicehall serve --workers)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="blocking threads per worker (default: serve's)"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per phase")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each phase")
     parser.add_argument("--sse-streams", type=int, default=200)
     parser.add_argument("--sse-calls", type=int, default=60)
-    parser.add_argument("--quiet-wait", type=float, default=60.0,
-                        help="before each phase, wait up to this many seconds for other work on the machine to stop")
-    parser.add_argument("--phases", default="issue16,issue64,call,workflow,sse",
-                        help="comma-separated subset of issue16,issue64,call,workflow,sse (for tuning)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help="before each phase, wait up to this many seconds for other work on the machine to stop",
+    )
+    parser.add_argument(
+        "--phases",
+        default="issue16,issue64,call,workflow,sse",
+        help="comma-separated subset of issue16,issue64,call,workflow,sse (for tuning)",
+    )
     parser.add_argument("--skip-compare", action="store_true", help="skip the uvicorn-only comparison")
     parser.add_argument("--skip-pgbench", action="store_true")
-    parser.add_argument("--pgbench-runs", type=int, default=3, help="pgbench runs of each script (median kept)")
+    parser.add_argument(
+        "--pgbench-runs", type=int, default=3, help="pgbench runs of each script (median kept)"
+    )
     args = parser.parse_args()
 
     if args.role == "loadgen":
@@ -872,11 +1071,16 @@ def main() -> None:
 
     out: dict = {
         "code": _code_version(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "postgres": _pg_version(dsn)},
-        "serving": {}, "load_generator": {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgres": _pg_version(dsn),
+        },
+        "serving": {},
+        "load_generator": {
             "kind": "separate process: asyncio client, raw HTTP/1.1 keep-alive sockets, one connection per "
-                    "simulated client; latency = request written to response read"},
+            "simulated client; latency = request written to response read"
+        },
     }
     port, events_port = args.port, args.port + 1
     log_path = Path(var_dir) / "server.log"
@@ -886,17 +1090,30 @@ def main() -> None:
     if args.workers < 2:
         serve_args.append("--split")
     hb = halls[HALL]
-    base = {"host": "127.0.0.1", "port": port, "warmup": args.warmup, "duration": args.duration,
-            "quiet": args.quiet_wait, "db": args.db,
-            "hall": HALL, "hall_id": hb["hall_id"], "services": hb["services"], "kiosk_token": hb["kiosk_token"], "clerks": hb["clerks"],
-            "dsn": dsn}
+    base = {
+        "host": "127.0.0.1",
+        "port": port,
+        "warmup": args.warmup,
+        "duration": args.duration,
+        "quiet": args.quiet_wait,
+        "db": args.db,
+        "hall": HALL,
+        "hall_id": hb["hall_id"],
+        "services": hb["services"],
+        "kiosk_token": hb["kiosk_token"],
+        "clerks": hb["clerks"],
+        "dsn": dsn,
+    }
     results: dict = {}
     server = start_server(serve_args, env, [port, events_port], log_path)
     base["server_pid"] = server.pid
     try:
-        out["serving"] = {"command": "servicehall serve " + " ".join(serve_args),
-                          "requests": f"granian WSGI, {args.workers} workers x {args.threads or 2} threads, "
-                                      "persistent DB connections", "events": "uvicorn ASGI, one process"}
+        out["serving"] = {
+            "command": "servicehall serve " + " ".join(serve_args),
+            "requests": f"granian WSGI, {args.workers} workers x {args.threads or 2} threads, "
+            "persistent DB connections",
+            "events": "uvicorn ASGI, one process",
+        }
         warm_up(port, HALL, hb["kiosk_token"])
         phases = set(args.phases.split(","))
         if "issue16" in phases:
@@ -905,46 +1122,98 @@ def main() -> None:
             results["issue_64"] = phase("issue@64", {**base, "kind": "issue", "connections": 64})
         waiting_before_call = waiting_counts(dsn, hb["hall_id"])
         if "call" in phases:
-            results["call_next_16"] = phase("call-next@16", {**base, "kind": "call", "connections": 16,
-                                                             "reset": "sql"})
+            results["call_next_16"] = phase(
+                "call-next@16", {**base, "kind": "call", "connections": 16, "reset": "sql"}
+            )
             results["call_next_16"]["loop"] = (
                 "POST /counters/{id}/call-next (measured); then the load generator frees the counter with one SQL "
-                "UPDATE (status completed) on its own connection: no HTTP, no event")
+                "UPDATE (status completed) on its own connection: no HTTP, no event"
+            )
         if "workflow" in phases:
-            results["clerk_workflow_16"] = phase("workflow@16", {**base, "kind": "call", "connections": 16,
-                                                                 "reset": "http"})
+            results["clerk_workflow_16"] = phase(
+                "workflow@16", {**base, "kind": "call", "connections": 16, "reset": "http"}
+            )
             results["clerk_workflow_16"]["loop"] = (
                 "POST call-next (measured here), then POST tickets/{id}/start and POST tickets/{id}/complete "
-                "(in other_requests_in_loop)")
+                "(in other_requests_in_loop)"
+            )
         if "sse" in phases:
-            out["sse"] = sse_delivery(events_port, port, hb, dsn, args.sse_streams, args.sse_calls,
-                                      server.pid, args.db)
+            out["sse"] = sse_delivery(
+                events_port, port, hb, dsn, args.sse_streams, args.sse_calls, server.pid, args.db
+            )
     finally:
         code = stop_server(server)
         log(f"production server stopped (exit code {code})")
     out["serving"]["exit_code_after_sigint"] = code
 
     if not args.skip_compare and "issue_16" in results:
-        keys = ("requests_per_s", "p50_ms", "p99_ms", "errors", "cpu_ms_per_http_request", "cpu", "database_activity")
-        comparison = {"granian_wsgi_split": {"how": out["serving"]["command"],
-                                             **{k: results["issue_16"][k] for k in keys}}}
+        keys = (
+            "requests_per_s",
+            "p50_ms",
+            "p99_ms",
+            "errors",
+            "cpu_ms_per_http_request",
+            "cpu",
+            "database_activity",
+        )
+        comparison = {
+            "granian_wsgi_split": {
+                "how": out["serving"]["command"],
+                **{k: results["issue_16"][k] for k in keys},
+            }
+        }
         uv_port = port + 10
-        uvicorn2 = [sys.executable, "-m", "uvicorn", "servicehall.asgi:application", "--host", "127.0.0.1",
-                    "--port", str(uv_port), "--workers", "2", "--lifespan", "off", "--no-access-log",
-                    "--log-level", "warning"]
+        uvicorn2 = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "servicehall.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(uv_port),
+            "--workers",
+            "2",
+            "--lifespan",
+            "off",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
         for name, how, hall_code, cmd, extra_env in (
-                ("uvicorn_asgi_single", "servicehall serve (one uvicorn process, a connection per request)",
-                 UV_HALL, None, {}),
-                ("uvicorn_asgi_2_workers_pool", "uvicorn --workers 2, psycopg pool (SERVICEHALL_DB_POOL=1)",
-                 UV2_HALL, uvicorn2, {"SERVICEHALL_DB_POOL": "1"})):
+            (
+                "uvicorn_asgi_single",
+                "servicehall serve (one uvicorn process, a connection per request)",
+                UV_HALL,
+                None,
+                {},
+            ),
+            (
+                "uvicorn_asgi_2_workers_pool",
+                "uvicorn --workers 2, psycopg pool (SERVICEHALL_DB_POOL=1)",
+                UV2_HALL,
+                uvicorn2,
+                {"SERVICEHALL_DB_POOL": "1"},
+            ),
+        ):
             hu = halls[hall_code]
             server = start_server(["--port", str(uv_port)], {**env, **extra_env}, [uv_port], log_path, cmd)
             try:
                 warm_up(uv_port, hall_code, hu["kiosk_token"])
-                uv = phase(f"{name} issue@16", {**base, "port": uv_port, "server_pid": server.pid,
-                                                "hall": hall_code, "hall_id": hu["hall_id"],
-                                                "services": hu["services"], "kiosk_token": hu["kiosk_token"],
-                                                "kind": "issue", "connections": 16})
+                uv = phase(
+                    f"{name} issue@16",
+                    {
+                        **base,
+                        "port": uv_port,
+                        "server_pid": server.pid,
+                        "hall": hall_code,
+                        "hall_id": hu["hall_id"],
+                        "services": hu["services"],
+                        "kiosk_token": hu["kiosk_token"],
+                        "kind": "issue",
+                        "connections": 16,
+                    },
+                )
             finally:
                 stop_server(server)
             comparison[name] = {"how": how, **{k: uv[k] for k in keys}}
@@ -960,33 +1229,63 @@ def main() -> None:
             out["pgbench"] = {"error": "pgbench not found (apt-get install postgresql-client)"}
         else:
             hp = halls[PGB_HALL]
-            variables = {"hall": hp["hall_id"], "svc0": hp["service_ids"][0], "counter0": hp["counter_ids"][0],
-                         "actor": hp["clerks"][0]["user"]}
+            variables = {
+                "hall": hp["hall_id"],
+                "svc0": hp["service_ids"][0],
+                "counter0": hp["counter_ids"][0],
+                "actor": hp["clerks"][0]["user"],
+            }
             log_dir = Path(var_dir)
             issue_n = max(results["issue_16"]["total_ok"], 2000)
             call_n = max(results["call_next_16"]["total_ok"], 4000)
             issues, calls = [], []
             for rep in range(1, args.pgbench_runs + 1):
                 reset_hall(dsn, hp)
-                log(f"pgbench issue ({rep}/{args.pgbench_runs}): 16 clients, {issue_n} transactions (as many as "
-                    "the app issued at 16 connections), from an empty queue")
-                issues.append(run_pgbench(pgbench, dsn_parts, BENCH / "pgbench_issue.sql", 16, issue_n, variables,
-                                          log_dir, args.quiet_wait))
-                log(f"pgbench issue: {issues[-1]['tps']} tps, p99 {issues[-1]['p99_ms']} ms, other processes "
-                    f"{issues[-1]['cpu']['cores_used_by_other_processes']} cores")
+                log(
+                    f"pgbench issue ({rep}/{args.pgbench_runs}): 16 clients, {issue_n} transactions (as many as "
+                    "the app issued at 16 connections), from an empty queue"
+                )
+                issues.append(
+                    run_pgbench(
+                        pgbench,
+                        dsn_parts,
+                        BENCH / "pgbench_issue.sql",
+                        16,
+                        issue_n,
+                        variables,
+                        log_dir,
+                        args.quiet_wait,
+                    )
+                )
+                log(
+                    f"pgbench issue: {issues[-1]['tps']} tps, p99 {issues[-1]['p99_ms']} ms, other processes "
+                    f"{issues[-1]['cpu']['cores_used_by_other_processes']} cores"
+                )
             for rep in range(1, args.pgbench_runs + 1):
                 reset_hall(dsn, hp)
                 top_up_waiting(dsn, hp, waiting_before_call)
-                log(f"pgbench call-next ({rep}/{args.pgbench_runs}): 16 clients, {call_n} transactions, from a "
-                    "queue as long as the app's at the start of call_next_16")
-                pg_call = run_pgbench(pgbench, dsn_parts, BENCH / "pgbench_call.sql", 16, call_n, variables,
-                                      log_dir, args.quiet_wait)
+                log(
+                    f"pgbench call-next ({rep}/{args.pgbench_runs}): 16 clients, {call_n} transactions, from a "
+                    "queue as long as the app's at the start of call_next_16"
+                )
+                pg_call = run_pgbench(
+                    pgbench,
+                    dsn_parts,
+                    BENCH / "pgbench_call.sql",
+                    16,
+                    call_n,
+                    variables,
+                    log_dir,
+                    args.quiet_wait,
+                )
                 claimed = called_count(dsn, hp["hall_id"])
                 pg_call["claimed_fraction"] = round(claimed / pg_call["transactions"], 3)
                 pg_call["claims_per_s"] = round(pg_call["tps"] * pg_call["claimed_fraction"], 1)
                 calls.append(pg_call)
-                log(f"pgbench call-next: {pg_call['tps']} tps ({pg_call['claims_per_s']} claims/s), "
-                    f"p99 {pg_call['p99_ms']} ms, other processes {pg_call['cpu']['cores_used_by_other_processes']}")
+                log(
+                    f"pgbench call-next: {pg_call['tps']} tps ({pg_call['claims_per_s']} claims/s), "
+                    f"p99 {pg_call['p99_ms']} ms, other processes {pg_call['cpu']['cores_used_by_other_processes']}"
+                )
             # The median run by rate; all rates listed.
             pg_issue = sorted(issues, key=lambda r: r["tps"])[len(issues) // 2]
             pg_call = sorted(calls, key=lambda r: r["claims_per_s"])[len(calls) // 2]
@@ -1011,10 +1310,18 @@ def main() -> None:
 
 def _code_version() -> str:
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" (with uncommitted changes)" if dirty else "")

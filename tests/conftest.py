@@ -26,8 +26,14 @@ def _make_hall(actor, code, name):
     hall = services.hall_create(actor=actor, code=code, name=name, address="人民路 1 号")
     floor = services.floor_create(actor=actor, hall=hall, level=1, name="一楼")
     for number in ("1", "2", "3"):
-        services.counter_create(actor=actor, hall=hall, number=number, name=f"{number}号窗口", floor=floor,
-                                kind=CounterKind.COMPREHENSIVE)
+        services.counter_create(
+            actor=actor,
+            hall=hall,
+            number=number,
+            name=f"{number}号窗口",
+            floor=floor,
+            kind=CounterKind.COMPREHENSIVE,
+        )
     return hall
 
 
@@ -67,15 +73,20 @@ class ApiClient:
         self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
         self.token = token
 
-    def call(self, method: str, path: str, body=None, content_type="application/json", raw: str | None = None):
+    def call(
+        self, method: str, path: str, body=None, content_type="application/json", raw: str | None = None
+    ):
         headers = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         url = path if path.startswith("/") else f"/api/v1/{path}"
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         kwargs = {"content_type": content_type} if data is not None else {}
-        response = getattr(self.client, method.lower())(url, data=data, headers=headers, **kwargs) \
-            if data is not None else getattr(self.client, method.lower())(url, headers=headers)
+        response = (
+            getattr(self.client, method.lower())(url, data=data, headers=headers, **kwargs)
+            if data is not None
+            else getattr(self.client, method.lower())(url, headers=headers)
+        )
         ctype = response.get("Content-Type", "")
         payload = json.loads(response.content) if "json" in ctype and response.content else response.content
         return response.status_code, payload
@@ -97,7 +108,9 @@ def api_as(staff):
 
 @pytest.fixture
 def kiosk_token(admin_actor, hall_a):
-    _device, raw = services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="入口自助机")
+    _device, raw = services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="入口自助机"
+    )
     return raw
 
 

@@ -56,8 +56,10 @@ def tests_database_url() -> str:
     if engine.endswith(("sqlite3", ".sqlite")):
         name = str(conf["NAME"])
         if name == ":memory:" or "mode=memory" in name:
-            raise RuntimeError("The SQLite test database is in memory, which another process cannot open: "
-                               "unset SERVICEHALL_TEST_SQLITE_NAME or point it at a file.")
+            raise RuntimeError(
+                "The SQLite test database is in memory, which another process cannot open: "
+                "unset SERVICEHALL_TEST_SQLITE_NAME or point it at a file."
+            )
         return f"sqlite:///{Path(name).resolve()}"
     if engine.endswith("postgresql"):
         quote = urllib.parse.quote
@@ -103,8 +105,16 @@ class ServerProcess:
     Start, SIGKILL and restart it from the test's main thread only: the kernel ties the child's life to
     the thread that started it. Output goes to ``var_dir/server.log``; ``log_tail()`` shows its end."""
 
-    def __init__(self, *, var_dir: Path, database_url: str | None = None, host: str = "127.0.0.1",
-                 port: int | None = None, args: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        var_dir: Path,
+        database_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ):
         from django.conf import settings
 
         self.var_dir = Path(var_dir)
@@ -115,8 +125,11 @@ class ServerProcess:
         self.log_path = self.var_dir / "server.log"
         self.starts = 0
         self.proc: subprocess.Popen | None = None
-        inherited = {k: v for k, v in os.environ.items()
-                     if k not in ("SERVICEHALL_TEST_SQLITE_NAME", "SERVICEHALL_WORKERS")}
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("SERVICEHALL_TEST_SQLITE_NAME", "SERVICEHALL_WORKERS")
+        }
         self.env = {
             **inherited,
             "DJANGO_SETTINGS_MODULE": "servicehall.settings",
@@ -162,14 +175,30 @@ class ServerProcess:
 
     def _spawn(self) -> None:
         self.starts += 1
-        cmd = [sys.executable, "-m", "servicehall.cli", "serve", "--host", self.host,
-               "--port", str(self.port), *self.args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "servicehall.cli",
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            *self.args,
+        ]
         with open(self.log_path, "a", encoding="utf-8") as log:
             log.write(f"\n--- start {self.starts}: {' '.join(cmd)}\n")
             log.flush()
-            self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.var_dir, stdin=subprocess.DEVNULL,  # noqa: S603
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                         preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen(
+                cmd,
+                env=self.env,
+                cwd=self.var_dir,
+                stdin=subprocess.DEVNULL,  # noqa: S603
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
 
     def _wait_ready(self, timeout: float) -> bool:
         """True once any HTTP answer comes back; False if the process exits or time runs out."""
@@ -255,8 +284,14 @@ class EventStream:
     dropped connection it reconnects with the last id it received as ``Last-Event-ID``. ``gate``, when
     given, holds each reconnect until it is set (to make sure the stream misses something)."""
 
-    def __init__(self, base_url: str, hall_code: str, *, last_event_id: int | None = None,
-                 gate: threading.Event | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        hall_code: str,
+        *,
+        last_event_id: int | None = None,
+        gate: threading.Event | None = None,
+    ):
         self.url = f"{base_url}/api/v1/halls/{hall_code}/events"
         self.last_id = last_event_id
         self.gate = gate
@@ -417,21 +452,35 @@ def load_hall_create(*, counters: int, code: str = "load-hall", services=SERVICE
     users = get_user_model().objects
     admin = Actor(user=users.create_superuser(username=f"{code}-root", password=None))
     hall = core_services.hall_create(actor=admin, code=code, name="并发测试大厅", address="人民路 1 号")
-    windows = [core_services.counter_create(actor=admin, hall=hall, number=str(n), name=f"{n}号窗口",
-                                            kind=CounterKind.COMPREHENSIVE) for n in range(1, counters + 1)]
+    windows = [
+        core_services.counter_create(
+            actor=admin, hall=hall, number=str(n), name=f"{n}号窗口", kind=CounterKind.COMPREHENSIVE
+        )
+        for n in range(1, counters + 1)
+    ]
     for item_code, name, prefix in services:
-        item_save(actor=admin, hall=hall, data={
-            "code": item_code, "name": name, "department": "测试局", "category": "测试",
-            "ticket_prefix": prefix, "counters": [w.number for w in windows],
-            "materials": [{"name": "居民身份证"}]})
+        item_save(
+            actor=admin,
+            hall=hall,
+            data={
+                "code": item_code,
+                "name": name,
+                "department": "测试局",
+                "category": "测试",
+                "ticket_prefix": prefix,
+                "counters": [w.number for w in windows],
+                "materials": [{"name": "居民身份证"}],
+            },
+        )
     desks = []
     for window in windows:
         clerk = users.create_user(username=f"{code}-clerk-{window.number}", password=None)
         core_services.membership_grant(actor=admin, user=clerk, hall=hall, role=Role.CLERK)
         token = core_services.token_create(actor=Actor(user=clerk), user=clerk, name="load test")
         desks.append(Desk(counter_id=window.pk, number=window.number, clerk_id=clerk.pk, token=token))
-    _device, kiosk_token = core_services.device_create(actor=admin, hall=hall, kind=DeviceKind.KIOSK,
-                                                       name="自助机")
+    _device, kiosk_token = core_services.device_create(
+        actor=admin, hall=hall, kind=DeviceKind.KIOSK, name="自助机"
+    )
     return LoadHall(hall=hall, kiosk_token=kiosk_token, prefixes={c: p for c, _n, p in services}, desks=desks)
 
 

@@ -51,8 +51,9 @@ class ActorAuth(HttpBearer):
             if request.method not in SAFE_METHODS:
                 reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
                 if reason is not None:
-                    raise PermissionDenied(_("CSRF check failed: reload the page and try again."),
-                                           code="csrf_failed")
+                    raise PermissionDenied(
+                        _("CSRF check failed: reload the page and try again."), code="csrf_failed"
+                    )
             return Actor(user=user, ip=ip)
         return Actor(ip=ip)
 

@@ -55,8 +55,7 @@ def _user(username: str, display_name: str, superuser: bool):
     user = User.objects.filter(username=username).first()
     if user is None:
         maker = User.objects.create_superuser if superuser else User.objects.create_user
-        user = maker(username=username, password=DEMO_PASSWORD, display_name=display_name,
-                     is_staff=superuser)
+        user = maker(username=username, password=DEMO_PASSWORD, display_name=display_name, is_staff=superuser)
     return user
 
 
@@ -66,13 +65,25 @@ def load_demo() -> DemoResult:
         return DemoResult(created=False, hall=Hall.objects.get(code=HALL_CODE), device_tokens={})
     admin = _user("admin", "系统管理员", True)
     actor = Actor(user=admin, ip="127.0.0.1")
-    hall = core.hall_create(actor=actor, code=HALL_CODE, name="青山区政务服务中心",
-                            address="青山区人民路 88 号市民中心 A 座", phone="0571-12345", time_zone="Asia/Shanghai")
+    hall = core.hall_create(
+        actor=actor,
+        code=HALL_CODE,
+        name="青山区政务服务中心",
+        address="青山区人民路 88 号市民中心 A 座",
+        phone="0571-12345",
+        time_zone="Asia/Shanghai",
+    )
     am, pm = (datetime.time(8, 30), datetime.time(12, 0)), (datetime.time(13, 30), datetime.time(17, 30))
-    periods = [(d, *am) for d in range(5)] + [(d, *pm) for d in range(5)] + [(5, datetime.time(9), datetime.time(12))]
+    periods = (
+        [(d, *am) for d in range(5)]
+        + [(d, *pm) for d in range(5)]
+        + [(5, datetime.time(9), datetime.time(12))]
+    )
     core.hall_set_opening_hours(actor=actor, hall=hall, periods=periods)
-    floors = {1: core.floor_create(actor=actor, hall=hall, level=1, name="一楼 综合办事大厅"),
-              2: core.floor_create(actor=actor, hall=hall, level=2, name="二楼 企业服务专区")}
+    floors = {
+        1: core.floor_create(actor=actor, hall=hall, level=1, name="一楼 综合办事大厅"),
+        2: core.floor_create(actor=actor, hall=hall, level=2, name="二楼 企业服务专区"),
+    }
     for level, number, name, kind in COUNTERS:
         core.counter_create(actor=actor, hall=hall, number=number, name=name, kind=kind, floor=floors[level])
     for username, display_name, role in ACCOUNTS[1:]:
@@ -88,8 +99,9 @@ def load_demo() -> DemoResult:
         _device, raw = core.device_create(actor=actor, hall=hall, kind=kind, name=name)
         tokens[name] = raw
     window_2 = hall.counters.get(number="2")
-    _device, tokens["2号窗口评价器"] = core.device_create(actor=actor, hall=hall, kind=DeviceKind.RATING_PAD,
-                                                      name="2号窗口评价器", counter=window_2)
+    _device, tokens["2号窗口评价器"] = core.device_create(
+        actor=actor, hall=hall, kind=DeviceKind.RATING_PAD, name="2号窗口评价器", counter=window_2
+    )
     _demo_quality(actor, hall)
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
 
@@ -104,24 +116,36 @@ def _demo_appointments(actor: Actor, hall: Hall) -> None:
     periods = {str(d): [["08:30", "12:00"], ["13:30", "17:30"]] for d in range(5)}
     planned = []
     for item in ServiceItem.objects.filter(hall=hall, appointment_supported=True).order_by("code"):
-        if item.code.endswith(("SB-GG-003", "-GG-003", "-XK-001", "-XK-002", "-QR-002", "-GG-001")) or \
-                "居民身份证" in item.name:
-            real = "身份证" in item.name or "护照" in item.name or "通行证" in item.name or "户口" in item.name
-            appt_services.plan_save(actor=actor, hall=hall, service=item, periods=periods, real_name=real,
-                                    min_notice_minutes=30)
+        if (
+            item.code.endswith(("SB-GG-003", "-GG-003", "-XK-001", "-XK-002", "-QR-002", "-GG-001"))
+            or "居民身份证" in item.name
+        ):
+            real = (
+                "身份证" in item.name or "护照" in item.name or "通行证" in item.name or "户口" in item.name
+            )
+            appt_services.plan_save(
+                actor=actor, hall=hall, service=item, periods=periods, real_name=real, min_notice_minutes=30
+            )
             planned.append(item)
     names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
     n = 0
     for item in planned[:3]:
         plan = appt_selectors.plan_get(item=item)
         today = datetime.date.today()
-        grid, _days = appt_selectors.slot_grid(hall=hall, plan=plan, date_from=today,
-                                               date_to=today + datetime.timedelta(days=7))
+        grid, _days = appt_selectors.slot_grid(
+            hall=hall, plan=plan, date_from=today, date_to=today + datetime.timedelta(days=7)
+        )
         for view in [s for s in grid if s.bookable][4:7]:
             name = names[n % len(names)]
-            appt_services.appointment_book(actor=actor, hall=hall, service_code=item.code, start=view.start,
-                                           name=name, phone=f"139{n:04d}{n:04d}",
-                                           id_number=DEMO_IDS[n % len(DEMO_IDS)] if plan.real_name else "")
+            appt_services.appointment_book(
+                actor=actor,
+                hall=hall,
+                service_code=item.code,
+                start=view.start,
+                name=name,
+                phone=f"139{n:04d}{n:04d}",
+                id_number=DEMO_IDS[n % len(DEMO_IDS)] if plan.real_name else "",
+            )
             n += 1
 
 
@@ -131,7 +155,9 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
     from servicehall.quality import services as quality
 
     system = quality.system_from_template(actor=actor, hall=hall, template="article")
-    quality.judgement_submit(actor=actor, system=system, parent=None, matrix=[[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]])
+    quality.judgement_submit(
+        actor=actor, system=system, parent=None, matrix=[[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]]
+    )
     quality.system_publish(actor=actor, system=system)
     questionnaire = quality.questionnaire_generate(actor=actor, system=system, importance=True)
     quality.questionnaire_publish(actor=actor, questionnaire=questionnaire)
@@ -140,8 +166,14 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
     from servicehall.quality.simulate import simulate
 
     today = datetime.date.today()
-    simulate(hall=hall, questionnaire=questionnaire, days=30, tickets_per_day=60,
-             start=today - datetime.timedelta(days=30), response_share=0.25)
+    simulate(
+        hall=hall,
+        questionnaire=questionnaire,
+        days=30,
+        tickets_per_day=60,
+        start=today - datetime.timedelta(days=30),
+        response_share=0.25,
+    )
     quality.cleaning_run(actor=actor, questionnaire=questionnaire)
 
 

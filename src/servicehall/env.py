@@ -50,9 +50,7 @@ def _demo_secret(var_dir: Path) -> str:
 def read_environment() -> Environment:
     env = os.environ.get("SERVICEHALL_ENV", "development").strip().lower()
     if env not in {"development", "production", "test"}:
-        raise ConfigurationError(
-            f"SERVICEHALL_ENV must be development, production or test, not {env!r}."
-        )
+        raise ConfigurationError(f"SERVICEHALL_ENV must be development, production or test, not {env!r}.")
     production = env == "production"
     var_dir = _project_var_dir()
     database_url = os.environ.get("SERVICEHALL_DATABASE_URL", "").strip()
@@ -122,5 +120,7 @@ def _public_url(production: bool, origins: list[str], hosts: list[str]) -> str:
     named = [h for h in hosts if h not in {"*", "localhost", "127.0.0.1", "[::1]"} and not h.startswith(".")]
     if named:
         return f"https://{named[0]}"
-    raise ConfigurationError("Set SERVICEHALL_PUBLIC_URL (for example https://hall.example.gov.cn): the links "
-                             "in the texts sent to citizens need the site's public address.")
+    raise ConfigurationError(
+        "Set SERVICEHALL_PUBLIC_URL (for example https://hall.example.gov.cn): the links "
+        "in the texts sent to citizens need the site's public address."
+    )

@@ -96,8 +96,10 @@ def _database(url: str) -> dict:
             # The test database is a file, not memory, so that a server started as a subprocess by the
             # tests (tests/serverproc.py) opens the same database; one file per test process, so that two
             # runs in one checkout never delete each other's database.
-            "TEST": {"NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME")
-                     or str(ENV.var_dir / f"test-{os.getpid()}.sqlite3")},
+            "TEST": {
+                "NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME")
+                or str(ENV.var_dir / f"test-{os.getpid()}.sqlite3")
+            },
         }
     config = dj_database_url.parse(url)
     config.setdefault("OPTIONS", {})
@@ -112,7 +114,8 @@ def _database(url: str) -> dict:
         # A kept connection is checked (one SELECT 1) before its first use in a request, so a database
         # restart costs no failed request.
         config["CONN_HEALTH_CHECKS"] = config["CONN_MAX_AGE"] != 0 and os.environ.get(
-            "SERVICEHALL_CONN_HEALTH_CHECKS", "1").lower() not in {"0", "false", "no"}
+            "SERVICEHALL_CONN_HEALTH_CHECKS", "1"
+        ).lower() not in {"0", "false", "no"}
     return config
 
 
@@ -184,12 +187,16 @@ LOGGING = {
     "filters": {"expected_answers": {"()": "servicehall.core.logging.ExpectedAnswers"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"servicehall": {"level": "INFO"},
-                "django.request": {"level": "WARNING", "filters": ["expected_answers"]}},
+    "loggers": {
+        "servicehall": {"level": "INFO"},
+        "django.request": {"level": "WARNING", "filters": ["expected_answers"]},
+    },
 }
 
 # Shared counters (rate limits) must be shared by every server process: Redis when configured.
 if ENV.redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.redis_url}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.redis_url}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

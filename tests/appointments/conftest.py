@@ -27,8 +27,14 @@ def book(actors, hall_a, plan):
 
     def _book(start, *, phone=None, by="clerk_a", service="SB-001", **kw):
         counter["n"] += 1
-        return services.appointment_book(actor=actors[by], hall=hall_a, service_code=service, start=start,
-                                         name=kw.pop("name", "张三"), phone=phone or f"1380000{counter['n']:04d}",
-                                         **kw)
+        return services.appointment_book(
+            actor=actors[by],
+            hall=hall_a,
+            service_code=service,
+            start=start,
+            name=kw.pop("name", "张三"),
+            phone=phone or f"1380000{counter['n']:04d}",
+            **kw,
+        )
 
     return _book

@@ -24,14 +24,20 @@ def clerk(api_as):
 
 
 def test_slots_contract(clock, plan, api_as):
-    status, rows = api_as(None).call("GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-07&date_to=2030-03-08")
+    status, rows = api_as(None).call(
+        "GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-07&date_to=2030-03-08"
+    )
     assert status == 200 and len(rows) == 26  # 13 half-hour slots a day
     first = rows[0]
     assert set(first) >= {"start", "end", "capacity", "remaining", "state"}
     assert first["start"].startswith("2030-03-07T09:00:00") and first["capacity"] == first["remaining"] == 2
-    status, err = api_as(None).call("GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-08&date_to=2030-03-01")
+    status, err = api_as(None).call(
+        "GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-08&date_to=2030-03-01"
+    )
     assert status == 422 and "date_to" in err["fields"]
-    status, err = api_as(None).call("GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-01&date_to=2030-12-01")
+    status, err = api_as(None).call(
+        "GET", "halls/hall-a/services/SB-001/slots?date_from=2030-03-01&date_to=2030-12-01"
+    )
     assert status == 422
     status, err = api_as(None).call("GET", "halls/hall-a/services/GJ-001/slots")
     assert status == 409 and err["error"] == "not_bookable" and "公积金提取" in err["message"]
@@ -62,13 +68,18 @@ def test_public_booking_needs_the_check_question_and_is_rate_limited(clock, plan
     assert status == 422 and err["error"] == "challenge_failed" and "answer" in err["fields"]
     status, ch = citizen.call("GET", "appointments/challenge")
     a, b = (NUMERALS.index(c) for c in ch["question"].split("加")[0][-1] + ch["question"].split("加")[1][0])
-    status, ok = citizen.call("POST", "appointments", body(at(7, 10), challenge=ch["token"], answer=str(a + b)))
+    status, ok = citizen.call(
+        "POST", "appointments", body(at(7, 10), challenge=ch["token"], answer=str(a + b))
+    )
     assert status == 201
     # The same token cannot be used twice.
-    status, err = citizen.call("POST", "appointments", body(at(7, 11), phone="13812345670", challenge=ch["token"],
-                                                              answer=str(a + b)))
+    status, err = citizen.call(
+        "POST", "appointments", body(at(7, 11), phone="13812345670", challenge=ch["token"], answer=str(a + b))
+    )
     assert status == 422 and err["error"] == "challenge_failed"
-    seen = {citizen.call("POST", "appointments", body(at(7, 11), phone=f"1381234{i:04d}"))[0] for i in range(12)}
+    seen = {
+        citizen.call("POST", "appointments", body(at(7, 11), phone=f"1381234{i:04d}"))[0] for i in range(12)
+    }
     assert 429 in seen
 
 
@@ -105,16 +116,22 @@ def test_check_in_returns_an_appointment_ticket(clock, plan, clerk, api_as, kios
 
 def test_manager_endpoints_are_for_managers_of_the_hall(clock, plan, api_as):
     assert api_as("clerk_a").call("PUT", "halls/hall-a/services/SB-001/plan", {"seats_per_slot": 5})[0] == 403
-    assert api_as("manager_b").call("PATCH", "halls/hall-a/appointments/settings", {"hold_minutes": 3})[0] == 403
-    status, out = api_as("manager_a").call("PUT", "halls/hall-a/services/SB-001/plan",
-                                           {"seats_per_slot": 5, "walk_in_seats": 1})
+    assert (
+        api_as("manager_b").call("PATCH", "halls/hall-a/appointments/settings", {"hold_minutes": 3})[0] == 403
+    )
+    status, out = api_as("manager_a").call(
+        "PUT", "halls/hall-a/services/SB-001/plan", {"seats_per_slot": 5, "walk_in_seats": 1}
+    )
     assert status == 200 and out["capacity"] == 4
-    status, err = api_as("manager_a").call("PUT", "halls/hall-a/services/SB-001/plan",
-                                           {"periods": {"0": [["12:00", "09:00"]]}})
+    status, err = api_as("manager_a").call(
+        "PUT", "halls/hall-a/services/SB-001/plan", {"periods": {"0": [["12:00", "09:00"]]}}
+    )
     assert status == 422 and "periods" in err["fields"]
     status, err = api_as("manager_a").call("PATCH", "halls/hall-a/appointments/settings", {"hold_minutes": 0})
     assert status == 422 and "hold_minutes" in err["fields"]
-    status, out = api_as("manager_a").call("PUT", "halls/hall-a/calendar/2030-03-08", {"kind": "closed", "name": "停水"})
+    status, out = api_as("manager_a").call(
+        "PUT", "halls/hall-a/calendar/2030-03-08", {"kind": "closed", "name": "停水"}
+    )
     assert status == 200 and out["kind"] == "closed" and not out["open"]
     status, cal = api_as(None).call("GET", "halls/hall-a/calendar?date_from=2030-03-07&date_to=2030-03-09")
     assert [d["open"] for d in cal["days"]] == [True, False, False]

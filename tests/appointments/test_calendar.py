@@ -11,28 +11,37 @@ from servicehall.appointments.choices import DayKind
 D = datetime.date
 
 
-@pytest.mark.parametrize(("day", "open_", "kind", "name"), [
-    (D(2026, 1, 1), False, "holiday", "元旦"),
-    (D(2026, 1, 4), True, "makeup", "元旦"),          # Sunday worked for New Year
-    (D(2026, 2, 14), True, "makeup", "春节"),         # Saturday worked before the Spring Festival
-    (D(2026, 2, 16), False, "holiday", "春节"),       # Monday off (除夕)
-    (D(2026, 2, 23), False, "holiday", "春节"),       # Monday off, in lieu
-    (D(2026, 2, 28), True, "makeup", "春节"),         # Saturday worked after it
-    (D(2026, 4, 6), False, "holiday", "清明节"),
-    (D(2026, 5, 5), False, "holiday", "劳动节"),
-    (D(2026, 5, 9), True, "makeup", "劳动节"),
-    (D(2026, 6, 19), False, "holiday", "端午节"),
-    (D(2026, 9, 25), False, "holiday", "中秋节"),
-    (D(2026, 9, 20), True, "makeup", "国庆节"),
-    (D(2026, 10, 7), False, "holiday", "国庆节"),
-    (D(2026, 10, 10), True, "makeup", "国庆节"),
-    (D(2026, 10, 8), True, "workday", ""),            # Thursday after the National Day week
-    (D(2026, 3, 7), False, "weekend", ""),
-    (D(2026, 3, 9), True, "workday", ""),
-])
+@pytest.mark.parametrize(
+    ("day", "open_", "kind", "name"),
+    [
+        (D(2026, 1, 1), False, "holiday", "元旦"),
+        (D(2026, 1, 4), True, "makeup", "元旦"),  # Sunday worked for New Year
+        (D(2026, 2, 14), True, "makeup", "春节"),  # Saturday worked before the Spring Festival
+        (D(2026, 2, 16), False, "holiday", "春节"),  # Monday off (除夕)
+        (D(2026, 2, 23), False, "holiday", "春节"),  # Monday off, in lieu
+        (D(2026, 2, 28), True, "makeup", "春节"),  # Saturday worked after it
+        (D(2026, 4, 6), False, "holiday", "清明节"),
+        (D(2026, 5, 5), False, "holiday", "劳动节"),
+        (D(2026, 5, 9), True, "makeup", "劳动节"),
+        (D(2026, 6, 19), False, "holiday", "端午节"),
+        (D(2026, 9, 25), False, "holiday", "中秋节"),
+        (D(2026, 9, 20), True, "makeup", "国庆节"),
+        (D(2026, 10, 7), False, "holiday", "国庆节"),
+        (D(2026, 10, 10), True, "makeup", "国庆节"),
+        (D(2026, 10, 8), True, "workday", ""),  # Thursday after the National Day week
+        (D(2026, 3, 7), False, "weekend", ""),
+        (D(2026, 3, 9), True, "workday", ""),
+    ],
+)
 def test_2026_holidays_and_makeup_days(day, open_, kind, name):
     info = calendar.national_day(day)
-    assert (info.open, info.kind, info.name, info.source, info.provisional) == (open_, kind, name, "official", False)
+    assert (info.open, info.kind, info.name, info.source, info.provisional) == (
+        open_,
+        kind,
+        name,
+        "official",
+        False,
+    )
 
 
 def test_past_the_package_statutory_holidays_stay_closed_and_the_year_is_provisional():
@@ -64,7 +73,9 @@ def test_hall_table_overrides_and_confirms_a_year(actors, hall_a, plan):
     assert calendar.missing_years(hall_a, D(year - 1, 9, 1)) == []  # too early to nag
     # The notice gives a make-up Saturday and a bridging holiday: the manager enters them.
     sat = next(D(year, 2, d) for d in range(1, 8) if D(year, 2, d).weekday() == 5)
-    services.calendar_day_set(actor=actors["manager_a"], hall=hall_a, date=sat, kind=DayKind.WORKDAY, name="春节调休")
+    services.calendar_day_set(
+        actor=actors["manager_a"], hall=hall_a, date=sat, kind=DayKind.WORKDAY, name="春节调休"
+    )
     days = calendar.hall_days(hall_a, sat, sat)
     assert days[sat].open and days[sat].kind == "makeup" and days[sat].source == "hall"
     assert not days[sat].provisional
@@ -75,6 +86,8 @@ def test_hall_table_overrides_and_confirms_a_year(actors, hall_a, plan):
 
 def test_hall_closure_overrides_a_working_day(actors, hall_a, plan):
     day = D(2026, 3, 9)
-    services.calendar_day_set(actor=actors["manager_a"], hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修")
+    services.calendar_day_set(
+        actor=actors["manager_a"], hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修"
+    )
     info = calendar.hall_days(hall_a, day, day)[day]
     assert (info.open, info.kind, info.name, info.source) == (False, "closed", "停电检修", "hall")

@@ -48,11 +48,15 @@ def test_book_on_the_portal_then_change_and_cancel(clock, hall_a, plan, citizen)
     assert bad.status_code == 422 and 'id="e-name"' in html and 'id="e-phone"' in html
     assert Appointment.objects.get().status == S.HELD
     token, answer = solve(html)
-    wrong = citizen.post(details_url, {"name": "张三", "phone": "13812345678", "challenge": token,
-                                       "answer": str(int(answer) + 1)})
+    wrong = citizen.post(
+        details_url,
+        {"name": "张三", "phone": "13812345678", "challenge": token, "answer": str(int(answer) + 1)},
+    )
     assert wrong.status_code == 422 and 'id="e-answer"' in wrong.content.decode()
     token, answer = solve(wrong.content.decode())
-    ok = citizen.post(details_url, {"name": "张三", "phone": "13812345678", "challenge": token, "answer": answer})
+    ok = citizen.post(
+        details_url, {"name": "张三", "phone": "13812345678", "challenge": token, "answer": answer}
+    )
     assert ok.status_code == 302
     appt = Appointment.objects.get()
     assert appt.status == S.BOOKED
@@ -84,8 +88,16 @@ def test_full_slot_offers_the_waitlist(clock, book, citizen):
     assert "/book/hall-a/s/SB-001/waitlist?start=" in html
     url = f"/book/hall-a/s/SB-001/waitlist?start={at(7, 10).isoformat()}"
     token, answer = solve(citizen.get(url).content.decode())
-    joined = citizen.post(url, {"start": at(7, 10).isoformat(), "name": "王五", "phone": "13700000001",
-                                "challenge": token, "answer": answer})
+    joined = citizen.post(
+        url,
+        {
+            "start": at(7, 10).isoformat(),
+            "name": "王五",
+            "phone": "13700000001",
+            "challenge": token,
+            "answer": answer,
+        },
+    )
     assert joined.status_code == 201, re.findall(r"error[^>]*>([^<]+)", joined.content.decode())
     assert "1" in joined.content.decode()
 
@@ -93,18 +105,24 @@ def test_full_slot_offers_the_waitlist(clock, book, citizen):
 def test_holiday_is_shown_closed_with_its_name(clock, hall_a, plan, citizen, actors):
     from servicehall.appointments import services
 
-    services.calendar_day_set(actor=actors["manager_a"], hall=hall_a, date=datetime.date(2030, 3, 8),
-                              kind="holiday", name="测试节")
+    services.calendar_day_set(
+        actor=actors["manager_a"], hall=hall_a, date=datetime.date(2030, 3, 8), kind="holiday", name="测试节"
+    )
     html = citizen.get("/book/hall-a/s/SB-001/?day=2030-03-08").content.decode()
     assert "测试节" in html and 'action="/book/hall-a/s/SB-001/hold"' not in html
-    assert 'action="/book/hall-a/s/SB-001/hold"' in citizen.get("/book/hall-a/s/SB-001/?day=2030-03-07").content.decode()
+    assert (
+        'action="/book/hall-a/s/SB-001/hold"'
+        in citizen.get("/book/hall-a/s/SB-001/?day=2030-03-07").content.decode()
+    )
 
 
 def test_kiosk_check_in_prints_the_ticket(clock, book, hall_a, kiosk_a, admin_actor):
     from servicehall.core import services as core_services
     from servicehall.core.choices import DeviceKind
 
-    _device, raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="k2")
+    _device, raw = core_services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="k2"
+    )
     appt = book(at(6, 10))
     kiosk = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     kiosk.get(f"/kiosk/hall-a/pair/?token={raw}")
@@ -133,11 +151,14 @@ def test_manager_calendar_shows_seats_and_closes_a_day(clock, book, staff):
     manager.force_login(staff["manager_a"])
     html = manager.get("/staff/hall-a/appointments/?service=SB-001&date=2030-03-07").content.decode()
     assert "1/2" in html and "138****5678" in html and "13812345678" not in html
-    closed = manager.post("/staff/hall-a/appointments/?service=SB-001&date=2030-03-07",
-                          {"reason": "", "scope": "service"})
+    closed = manager.post(
+        "/staff/hall-a/appointments/?service=SB-001&date=2030-03-07", {"reason": "", "scope": "service"}
+    )
     assert closed.status_code == 422 and 'id="reason-error"' in closed.content.decode()
-    closed = manager.post("/staff/hall-a/appointments/?service=SB-001&date=2030-03-07",
-                          {"reason": "设备检修", "scope": "service"})
+    closed = manager.post(
+        "/staff/hall-a/appointments/?service=SB-001&date=2030-03-07",
+        {"reason": "设备检修", "scope": "service"},
+    )
     assert closed.status_code == 200 and Appointment.objects.get().status == S.CANCELLED
     clerk = Client()
     clerk.force_login(staff["clerk_b"])
@@ -150,7 +171,9 @@ def test_manager_enters_a_makeup_day_on_the_calendar_page(clock, hall_a, plan, s
     url = "/staff/hall-a/appointments/?service=SB-001&date=2030-03-07"
     bad = manager.post(url, {"action": "calendar_day", "day": "", "kind": "workday"})
     assert bad.status_code == 422 and 'id="day-error"' in bad.content.decode()
-    ok = manager.post(url, {"action": "calendar_day", "day": "2030-03-09", "kind": "workday", "name": "调休上班"})
+    ok = manager.post(
+        url, {"action": "calendar_day", "day": "2030-03-09", "kind": "workday", "name": "调休上班"}
+    )
     assert ok.status_code == 200 and "调休上班" in ok.content.decode()
     html = Client().get("/book/hall-a/s/SB-001/?day=2030-03-09").content.decode()
     assert 'action="/book/hall-a/s/SB-001/hold"' in html  # a Saturday open for booking

@@ -30,7 +30,9 @@ def seats_consistent():
 
 def texts(settings_var):
     path = settings_var / "notifications.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return (
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    )
 
 
 @pytest.fixture
@@ -47,8 +49,12 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def test_slots_follow_the_plan_breaks_and_default_seats(clock, hall_a, plan):
-    grid, days = selectors.slot_grid(hall=hall_a, plan=plan, date_from=clock.now.date(),
-                                     date_to=clock.now.date() + datetime.timedelta(days=8))
+    grid, days = selectors.slot_grid(
+        hall=hall_a,
+        plan=plan,
+        date_from=clock.now.date(),
+        date_to=clock.now.date() + datetime.timedelta(days=8),
+    )
     thursday = [s for s in grid if s.start.astimezone(SHANGHAI).date() == datetime.date(2030, 3, 7)]
     times = [s.start.astimezone(SHANGHAI).strftime("%H:%M") for s in thursday]
     assert times[:6] == ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30"]
@@ -161,7 +167,9 @@ def test_reschedule_keeps_the_booking_when_the_new_slot_is_full(clock, book, act
 
 
 def test_a_hold_keeps_the_seat_then_expires_by_itself(clock, actors, hall_a, plan, book):
-    held = services.appointment_hold(actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10))
+    held = services.appointment_hold(
+        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10)
+    )
     book(at(7, 10))
     with pytest.raises(Conflict):
         book(at(7, 10))  # the hold still counts
@@ -177,7 +185,9 @@ def test_a_hold_keeps_the_seat_then_expires_by_itself(clock, actors, hall_a, pla
 
 
 def test_confirming_an_expired_hold_tells_so_and_frees_the_seat(clock, actors, hall_a, plan):
-    held = services.appointment_hold(actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10))
+    held = services.appointment_hold(
+        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10)
+    )
     clock.advance(minutes=5)
     with pytest.raises(Conflict) as exc:
         services.appointment_confirm(actor=actors["clerk_a"], appt=held, name="李四", phone="13911112222")
@@ -194,14 +204,25 @@ def test_worker_expires_holds(clock, actors, hall_a, plan):
     assert Slot.objects.get().taken == 0
 
 
-
 def test_waitlist_gets_the_freed_seat_with_a_time_limited_offer(clock, book, actors, hall_a, var, commit):
     a = book(at(7, 10))
     book(at(7, 10))
-    entry = services.waitlist_join(actor=actors["clerk_a"], hall=hall_a, service_code="SB-001", start=at(7, 10),
-                                   name="王五", phone="13700000001")
-    second = services.waitlist_join(actor=actors["clerk_a"], hall=hall_a, service_code="SB-001", start=at(7, 10),
-                                    name="赵六", phone="13700000002")
+    entry = services.waitlist_join(
+        actor=actors["clerk_a"],
+        hall=hall_a,
+        service_code="SB-001",
+        start=at(7, 10),
+        name="王五",
+        phone="13700000001",
+    )
+    second = services.waitlist_join(
+        actor=actors["clerk_a"],
+        hall=hall_a,
+        service_code="SB-001",
+        start=at(7, 10),
+        name="赵六",
+        phone="13700000002",
+    )
     with commit():
         services.appointment_cancel(actor=actors["citizen"], appt=a)
     offer = Appointment.objects.get(waitlist_entry=entry)
@@ -214,8 +235,9 @@ def test_waitlist_gets_the_freed_seat_with_a_time_limited_offer(clock, book, act
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.EXPIRED
     offer2 = Appointment.objects.get(waitlist_entry=second)
-    confirmed = services.appointment_confirm(actor=actors["citizen"], appt=offer2, name="", phone="",
-                                             skip_challenge=True)
+    confirmed = services.appointment_confirm(
+        actor=actors["citizen"], appt=offer2, name="", phone="", skip_challenge=True
+    )
     assert confirmed.status == S.BOOKED and confirmed.phone_hint == "137****0002"
     second.refresh_from_db()
     assert second.status == WaitlistStatus.BOOKED
@@ -233,7 +255,11 @@ def test_check_in_turns_the_booking_into_an_appointment_ticket(clock, book, acto
     assert done.status == S.CHECKED_IN and not done.checked_in_late
     ticket = done.ticket
     assert (ticket.channel, ticket.priority, ticket.is_priority, ticket.service.code) == (
-        "appointment", "appointment", True, "SB-001")
+        "appointment",
+        "appointment",
+        True,
+        "SB-001",
+    )
     # Asking again (a kiosk that lost the answer) returns the same ticket, not a second one.
     again = services.appointment_check_in(actor=actors["kiosk"], hall=hall_a, phone="13900000009")
     assert again.ticket.pk == ticket.pk and Ticket.objects.count() == 1
@@ -270,9 +296,14 @@ def test_no_shows_and_suspension(clock, book, actors, hall_a):
         book(at(12, 10), phone=phone)
     assert exc.value.code == "suspended" and "2030-04-07" in str(exc.value.message)
     clock.set(at(8, 16) + datetime.timedelta(days=30, minutes=1))
-    standing = selectors.person_standing(hall=hall_a, phone_digest=Appointment.objects.first().phone_digest,
-                                         id_digest="", person="", now=clock.now,
-                                         since=clock.now - datetime.timedelta(days=90))
+    standing = selectors.person_standing(
+        hall=hall_a,
+        phone_digest=Appointment.objects.first().phone_digest,
+        id_digest="",
+        person="",
+        now=clock.now,
+        since=clock.now - datetime.timedelta(days=90),
+    )
     assert standing["no_shows"] == 3
 
 
@@ -294,8 +325,9 @@ def test_closing_a_day_cancels_and_texts_everyone_affected(clock, book, actors, 
     a = book(at(7, 10), phone="13400000001")
     b = book(at(7, 14), phone="13400000002")
     with commit():
-        n = services.day_close(actor=actors["manager_a"], hall=hall_a, date=datetime.date(2030, 3, 7),
-                               reason="停电检修")
+        n = services.day_close(
+            actor=actors["manager_a"], hall=hall_a, date=datetime.date(2030, 3, 7), reason="停电检修"
+        )
     assert n == 2
     for appt in (a, b):
         appt.refresh_from_db()
@@ -312,8 +344,12 @@ def test_closing_a_day_cancels_and_texts_everyone_affected(clock, book, actors, 
 
 def test_closing_a_slot(clock, book, actors, hall_a, plan):
     a = book(at(7, 10))
-    assert services.slot_close(actor=actors["manager_a"], hall=hall_a, service=plan.service, start=at(7, 10),
-                               reason="系统升级") == 1
+    assert (
+        services.slot_close(
+            actor=actors["manager_a"], hall=hall_a, service=plan.service, start=at(7, 10), reason="系统升级"
+        )
+        == 1
+    )
     with pytest.raises(Conflict) as exc:
         book(at(7, 10))
     assert exc.value.code == "slot_closed"
@@ -329,8 +365,9 @@ def test_smaller_plan_never_takes_a_seat_away(clock, book, actors, hall_a, plan)
     services.plan_save(actor=actors["manager_a"], hall=hall_a, service=plan.service, seats_per_slot=1)
     slot = Slot.objects.get()
     assert (slot.capacity, slot.taken) == (2, 2)
-    services.plan_save(actor=actors["manager_a"], hall=hall_a, service=plan.service, seats_per_slot=5,
-                       walk_in_seats=1)
+    services.plan_save(
+        actor=actors["manager_a"], hall=hall_a, service=plan.service, seats_per_slot=5, walk_in_seats=1
+    )
     slot.refresh_from_db()
     assert slot.capacity == 4
 
@@ -353,8 +390,14 @@ def test_joining_a_waitlist_twice_is_refused_and_changes_nothing(clock, book, ac
 
     book(at(7, 10))
     book(at(7, 10))
-    join = dict(actor=actors["clerk_a"], hall=hall_a, service_code="SB-001", start=at(7, 10), name="王五",
-                phone="13700000001")
+    join = dict(
+        actor=actors["clerk_a"],
+        hall=hall_a,
+        service_code="SB-001",
+        start=at(7, 10),
+        name="王五",
+        phone="13700000001",
+    )
     services.waitlist_join(**join)
     with pytest.raises(Conflict) as exc:
         services.waitlist_join(**join)
@@ -371,7 +414,9 @@ def test_a_booking_reads_the_calendar_afresh_not_from_the_memo(clock, book, hall
 
     day = at(7, 10).date()
     assert calendar.hall_days(hall_a, day, day)[day].open  # remembered as open
-    CalendarDay.objects.bulk_create([CalendarDay(hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修")])
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修")]
+    )
     assert calendar.hall_days(hall_a, day, day)[day].open  # the memo still says open ...
     with pytest.raises(Conflict) as exc:
         book(at(7, 10))  # ... the booking does not believe it

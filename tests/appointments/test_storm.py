@@ -84,8 +84,10 @@ def enough_connections(transactional_db):
     deadline = time.monotonic() + 60
     while (free := free_database_connections()) is not None and free < need:
         if time.monotonic() > deadline:
-            pytest.fail(f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
-                        "stop other clients or raise max_connections")
+            pytest.fail(
+                f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
+                "stop other clients or raise max_connections"
+            )
         time.sleep(1)
 
 
@@ -107,22 +109,36 @@ def open_slots(server, hall: StormHall, *, seats: int, count: int) -> list[str]:
     tz = hall.hall.tzinfo
     today = datetime.datetime.now(tz).date()
     days = [today + datetime.timedelta(days=n) for n in range(3)]
-    plan = {"periods": {str(d): [["00:00", "23:59"]] for d in range(7)}, "slot_minutes": 30,
-            "seats_per_slot": seats, "walk_in_seats": 0, "horizon_days": 7, "min_notice_minutes": 0,
-            "real_name": False, "active": True}
+    plan = {
+        "periods": {str(d): [["00:00", "23:59"]] for d in range(7)},
+        "slot_minutes": 30,
+        "seats_per_slot": seats,
+        "walk_in_seats": 0,
+        "horizon_days": 7,
+        "min_notice_minutes": 0,
+        "real_name": False,
+        "active": True,
+    }
     with _client(server, hall.manager_token) as client:
         r = client.put(f"/api/v1/halls/{hall.code}/services/{hall.service}/plan", json=plan)
         assert r.status_code == 200 and r.json()["capacity"] == seats, r.text
         for day in days:
-            r = client.put(f"/api/v1/halls/{hall.code}/calendar/{day.isoformat()}",
-                           json={"kind": "workday", "name": "storm test"})
+            r = client.put(
+                f"/api/v1/halls/{hall.code}/calendar/{day.isoformat()}",
+                json={"kind": "workday", "name": "storm test"},
+            )
             assert r.status_code == 200 and r.json()["open"] is True, r.text
-        r = client.get(f"/api/v1/halls/{hall.code}/services/{hall.service}/slots",
-                       params={"date_from": days[0].isoformat(), "date_to": days[-1].isoformat()})
+        r = client.get(
+            f"/api/v1/halls/{hall.code}/services/{hall.service}/slots",
+            params={"date_from": days[0].isoformat(), "date_to": days[-1].isoformat()},
+        )
     assert r.status_code == 200, r.text
     earliest = datetime.datetime.now(datetime.UTC) + LEAD
-    found = [s for s in r.json()
-             if s["state"] == "open" and datetime.datetime.fromisoformat(s["start"]) >= earliest]
+    found = [
+        s
+        for s in r.json()
+        if s["state"] == "open" and datetime.datetime.fromisoformat(s["start"]) >= earliest
+    ]
     assert len(found) >= count, r.json()
     assert all((s["capacity"], s["remaining"]) == (seats, seats) for s in found[:count]), found[:count]
     return [s["start"] for s in found[:count]]
@@ -178,7 +194,9 @@ def seat_problems(hall) -> list[str]:
     for slot in Slot.objects.filter(hall=hall):
         holding = Appointment.objects.filter(slot=slot, status__in=SEAT_STATUSES).count()
         if slot.taken != holding or slot.taken > slot.capacity:
-            problems.append(f"{slot}: taken {slot.taken}, capacity {slot.capacity}, seat-holding bookings {holding}")
+            problems.append(
+                f"{slot}: taken {slot.taken}, capacity {slot.capacity}, seat-holding bookings {holding}"
+            )
     return problems
 
 
@@ -189,8 +207,13 @@ def test_two_thousand_attempts_at_sixty_four_connections_fill_a_hundred_seats_ex
     log = AnswerLog()
 
     def book(client: httpx.Client, n: int) -> None:
-        log.call(client, "POST", "/api/v1/appointments", "book",
-                 json={"hall": hall.code, "service": hall.service, "start": start, **citizen(n)})
+        log.call(
+            client,
+            "POST",
+            "/api/v1/appointments",
+            "book",
+            json={"hall": hall.code, "service": hall.service, "start": start, **citizen(n)},
+        )
 
     began = time.monotonic()
     problems = storm(server, hall.clerk_token, book, attempts)
@@ -201,8 +224,10 @@ def test_two_thousand_attempts_at_sixty_four_connections_fill_a_hundred_seats_ex
     answers = log.of("book")
     statuses = Tally(a.status for a in answers)
     assert log.server_errors() == [], server.log_tail()
-    assert statuses == {201: seats, 409: attempts - seats}, (statuses, [a for a in answers
-                                                                      if a.status not in (201, 409)][:5])
+    assert statuses == {201: seats, 409: attempts - seats}, (
+        statuses,
+        [a for a in answers if a.status not in (201, 409)][:5],
+    )
     refusals = log.of("book", 409)
     assert Tally(a.body["error"] for a in refusals) == {"slot_full": attempts - seats}
     assert all(isinstance(a.body["message"], str) and a.body["message"].strip() for a in refusals)
@@ -223,8 +248,9 @@ def test_two_thousand_attempts_at_sixty_four_connections_fill_a_hundred_seats_ex
     print(f"\nstorm A: {attempts} attempts in {seconds:.1f} s ({attempts / seconds:.0f}/s)")
 
 
-def test_bookings_cancellations_and_moves_between_two_slots_at_once_keep_every_seat_count_exact(server,
-                                                                                               storm_hall):
+def test_bookings_cancellations_and_moves_between_two_slots_at_once_keep_every_seat_count_exact(
+    server, storm_hall
+):
     attempts, seats = 1000, 50
     hall = storm_hall
     starts = open_slots(server, hall, seats=seats, count=2)
@@ -251,20 +277,27 @@ def test_bookings_cancellations_and_moves_between_two_slots_at_once_keep_every_s
         with record:
             final[appt] = (answer.body["status"], here)
         if n % 6 in (0, 1):  # a third of those who got a seat give it back
-            answer = log.call(client, "POST", f"/api/v1/appointments/{appt}/cancel", "cancel",
-                              json={"reason": "storm"})
+            answer = log.call(
+                client, "POST", f"/api/v1/appointments/{appt}/cancel", "cancel", json={"reason": "storm"}
+            )
             if expect(answer, {200}, "cancel", n):
                 with record:
                     final[appt] = (answer.body["status"], here)
         elif n % 6 in (2, 3):  # a third try to move to the other slot (both directions at once)
-            answer = log.call(client, "POST", f"/api/v1/appointments/{appt}/reschedule", "reschedule",
-                              json={"start": there})
+            answer = log.call(
+                client, "POST", f"/api/v1/appointments/{appt}/reschedule", "reschedule", json={"start": there}
+            )
             if expect(answer, {200, 409}, "reschedule", n):
                 with record:
                     final[appt] = (answer.body["status"], there)
                 if n % 12 == 2:  # and some of those who moved cancel after all
-                    answer = log.call(client, "POST", f"/api/v1/appointments/{appt}/cancel", "cancel",
-                                      json={"reason": "storm, after moving"})
+                    answer = log.call(
+                        client,
+                        "POST",
+                        f"/api/v1/appointments/{appt}/cancel",
+                        "cancel",
+                        json={"reason": "storm, after moving"},
+                    )
                     if expect(answer, {200}, "cancel", n):
                         with record:
                             final[appt] = (answer.body["status"], there)
@@ -298,17 +331,22 @@ def test_bookings_cancellations_and_moves_between_two_slots_at_once_keep_every_s
     # Every booking is where, and as, its last answer said.
     in_db = {a.public_id: (a.status, a.start) for a in rows}
     assert set(in_db) == set(final)
-    wrong = [(appt, final[appt], in_db[appt]) for appt in final
-             if final[appt][0] != in_db[appt][0]
-             or datetime.datetime.fromisoformat(final[appt][1]) != in_db[appt][1]]
+    wrong = [
+        (appt, final[appt], in_db[appt])
+        for appt in final
+        if final[appt][0] != in_db[appt][0]
+        or datetime.datetime.fromisoformat(final[appt][1]) != in_db[appt][1]
+    ]
     assert wrong == [], wrong[:5]
     for start in starts:
         slot = slots[datetime.datetime.fromisoformat(start)]
         kept = sum(1 for status, at in final.values() if status == S.BOOKED and same_instant(at, start))
         assert slot.taken == kept
-    print(f"\nstorm B: {len(log.answers)} requests in {seconds:.1f} s ({len(log.answers) / seconds:.0f}/s); "
-          f"{len(booked)} booked, {len(cancels)} cancelled, {len(moved)} moved, {len(refused_moves)} moves "
-          f"refused; seats taken {[s.taken for s in slots.values()]}")
+    print(
+        f"\nstorm B: {len(log.answers)} requests in {seconds:.1f} s ({len(log.answers) / seconds:.0f}/s); "
+        f"{len(booked)} booked, {len(cancels)} cancelled, {len(moved)} moved, {len(refused_moves)} moves "
+        f"refused; seats taken {[s.taken for s in slots.values()]}"
+    )
 
 
 def test_one_person_booking_from_sixty_four_connections_at_once_gets_only_the_hall_limit(server, storm_hall):
@@ -317,16 +355,23 @@ def test_one_person_booking_from_sixty_four_connections_at_once_gets_only_the_ha
     exactly two are booked, every other attempt is told the limit, and no slot keeps a seat for a refusal."""
     hall, limit = storm_hall, 2
     with _client(server, hall.manager_token) as client:
-        r = client.patch(f"/api/v1/halls/{hall.code}/appointments/settings",
-                         json={"max_active": limit, "max_per_service_day": 10})
+        r = client.patch(
+            f"/api/v1/halls/{hall.code}/appointments/settings",
+            json={"max_active": limit, "max_per_service_day": 10},
+        )
         assert r.status_code == 200, r.text
     starts = open_slots(server, hall, seats=5, count=CONNECTIONS)
     person = citizen(7)
     log = AnswerLog()
 
     def book(client: httpx.Client, n: int) -> None:
-        log.call(client, "POST", "/api/v1/appointments", "book",
-                 json={"hall": hall.code, "service": hall.service, "start": starts[n], **person})
+        log.call(
+            client,
+            "POST",
+            "/api/v1/appointments",
+            "book",
+            json={"hall": hall.code, "service": hall.service, "start": starts[n], **person},
+        )
 
     problems = storm(server, hall.clerk_token, book, CONNECTIONS)
     assert problems == [], f"{problems}\n{server.log_tail()}"

@@ -19,8 +19,13 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1440, "height": 900}
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -93,10 +98,15 @@ def site(live_server, transactional_db, settings) -> DemoSite:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # rate-limit counters from earlier tests
     result = load_demo()
-    data = json.loads(resources.files("servicehall.catalog").joinpath("demo/items.json")
-                      .read_text(encoding="utf-8"))
-    return DemoSite(url=live_server.url, hall_code=HALL_CODE, hall_name=result.hall.name,
-                    items=[i for i in data["items"] if i.get("active", True)])
+    data = json.loads(
+        resources.files("servicehall.catalog").joinpath("demo/items.json").read_text(encoding="utf-8")
+    )
+    return DemoSite(
+        url=live_server.url,
+        hall_code=HALL_CODE,
+        hall_name=result.hall.name,
+        items=[i for i in data["items"] if i.get("active", True)],
+    )
 
 
 @dataclass
@@ -114,8 +124,10 @@ class Recorder:
         return [e for e in self.console_errors if "/favicon.ico" not in e] + self.page_errors
 
     def attach(self, page) -> None:
-        page.on("console", lambda m: self.console_errors.append(f"{m.text} @ {m.location}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: self.console_errors.append(f"{m.text} @ {m.location}") if m.type == "error" else None,
+        )
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         page.on("request", lambda r: self.requests.append(r.url))
 
@@ -126,8 +138,9 @@ def new_page(chromium):
     contexts = []
 
     def make(viewport: dict | None = None, recorder: Recorder | None = None):
-        context = chromium.new_context(viewport=viewport or DESKTOP, locale="zh-CN",
-                                       timezone_id="Asia/Shanghai")
+        context = chromium.new_context(
+            viewport=viewport or DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -186,8 +199,14 @@ class AsgiServer:
 
         import uvicorn
 
-        config = uvicorn.Config("servicehall.asgi:application", host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            "servicehall.asgi:application",
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -26,7 +26,8 @@ def _answer(question: str) -> str:
 
 
 def test_book_on_the_phone_check_in_at_the_kiosk_and_the_board_calls_it_first(
-        asgi_site, new_page, recorder, time_machine, screenshot):
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
     server = asgi_site
     time_machine.move_to(BOOKING_DAY, tick=True)
     phone = new_page(viewport=PHONE, recorder=recorder)
@@ -68,7 +69,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_the_board_calls_it_first(
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
     walk_in, _url = _kiosk_take(kiosk, server, SERVICE)
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/")
-    kiosk.click(f"a[href=\"/kiosk/{server.hall_code}/check-in/\"]")
+    kiosk.click(f'a[href="/kiosk/{server.hall_code}/check-in/"]')
     for ch in code:  # typed on the kiosk's on-screen keypad, as on a touch screen
         kiosk.locator("#keypad").get_by_role("button", name=ch, exact=True).click()
     expect(kiosk.locator("#code")).to_have_value(code)

@@ -39,6 +39,7 @@ def switch_language(page, code: str) -> None:
 
 # --- Landing and staff sign-in -------------------------------------------------------------------
 
+
 def test_landing_lists_the_hall_and_links_to_its_catalogue(site, page):
     page.goto(site.path("/"))
     expect(page.get_by_role("heading", name=HALL_NAME)).to_be_visible()
@@ -76,6 +77,7 @@ def test_wrong_password_shows_a_field_error_and_stays_on_login(site, page):
 
 # --- Language switching --------------------------------------------------------------------------
 
+
 def test_language_switch_returns_to_the_page_and_persists(site, page, screenshot):
     page.goto(site.catalog + "?q=hz")
     expect(html_lang(page)).to_have_attribute("lang", "zh-CN")
@@ -106,13 +108,17 @@ def test_language_switch_returns_to_the_page_and_persists(site, page, screenshot
 
 # --- Catalogue search ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("hz", PASSPORT),            # pinyin initials of 护照
-    ("huzhao", PASSPORT),        # full pinyin
-    ("护照", PASSPORT),          # simplified Chinese
-    ("護照", PASSPORT),          # traditional Chinese
-    ("社会保障卡", SOCIAL_CARD),
-])
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hz", PASSPORT),  # pinyin initials of 护照
+        ("huzhao", PASSPORT),  # full pinyin
+        ("护照", PASSPORT),  # simplified Chinese
+        ("護照", PASSPORT),  # traditional Chinese
+        ("社会保障卡", SOCIAL_CARD),
+    ],
+)
 def test_search_finds_the_service_first(site, page, query, expected):
     search(page, site, query)
     expect(page.locator("#q")).to_have_value(query)
@@ -141,6 +147,7 @@ def test_category_link_filters_the_list(site, page):
 
 # --- Item detail, print checklist, PDF -----------------------------------------------------------
 
+
 def test_item_from_results_shows_every_material(site, page, screenshot):
     item = site.item(PASSPORT)
     search(page, site, "hz")
@@ -149,8 +156,9 @@ def test_item_from_results_shows_every_material(site, page, screenshot):
     expect(page.locator("h1")).to_have_text(PASSPORT)
     rows = page.locator("table.materials tbody tr")
     expect(rows).to_have_count(len(item["materials"]))
-    assert [t.strip() for t in page.locator("table.materials .mat-name").all_inner_texts()] == \
-        [m["name"] for m in item["materials"]]
+    assert [t.strip() for t in page.locator("table.materials .mat-name").all_inner_texts()] == [
+        m["name"] for m in item["materials"]
+    ]
     screenshot(page, "item-zh.png", full_page=True)
 
 
@@ -192,6 +200,7 @@ def test_checklist_pdf_contains_the_item_name(site, page):
 
 
 # --- Kiosk and display board ---------------------------------------------------------------------
+
 
 def test_kiosk_tiles_are_touch_sized_and_large_print_toggles(site, new_page, recorder, screenshot):
     page = new_page(viewport=KIOSK, recorder=recorder)
@@ -241,12 +250,21 @@ def test_display_board_shows_hall_windows_and_clock(site, new_page, recorder, sc
 
 # --- Privacy, robustness, security ---------------------------------------------------------------
 
+
 def _public_paths(site) -> list[str]:
     code = site.item(PASSPORT)["code"]
     hall = site.hall_code
-    return ["/", f"/catalog/{hall}/", f"/catalog/{hall}/?q=hz", f"/catalog/{hall}/items/{code}/",
-            f"/catalog/{hall}/items/{code}/checklist/", f"/kiosk/{hall}/", f"/kiosk/{hall}/items/{code}/",
-            f"/display/{hall}/", "/login/"]
+    return [
+        "/",
+        f"/catalog/{hall}/",
+        f"/catalog/{hall}/?q=hz",
+        f"/catalog/{hall}/items/{code}/",
+        f"/catalog/{hall}/items/{code}/checklist/",
+        f"/kiosk/{hall}/",
+        f"/kiosk/{hall}/items/{code}/",
+        f"/display/{hall}/",
+        "/login/",
+    ]
 
 
 def test_no_request_leaves_the_server(site, page, recorder):
@@ -256,8 +274,7 @@ def test_no_request_leaves_the_server(site, page, recorder):
     page.locator('form.lang-switch button[value="en"]').first.click()
     page.wait_for_load_state("networkidle")
     assert recorder.requests
-    outside = [u for u in recorder.requests
-               if not u.startswith((site.url + "/", "data:", "blob:"))]
+    outside = [u for u in recorder.requests if not u.startswith((site.url + "/", "data:", "blob:"))]
     assert not outside, f"requests to other hosts: {outside}"
 
 
@@ -295,9 +312,18 @@ def test_site_has_a_favicon(site, page):
     assert response.status == 200, f"{response.url} answered {response.status}"
 
 
-@pytest.mark.parametrize("path", ["/", "/catalog/{hall}/", "/catalog/{hall}/items/{code}/",
-                                  "/catalog/{hall}/items/{code}/checklist/", "/kiosk/{hall}/",
-                                  "/display/{hall}/", "/login/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/catalog/{hall}/",
+        "/catalog/{hall}/items/{code}/",
+        "/catalog/{hall}/items/{code}/checklist/",
+        "/kiosk/{hall}/",
+        "/display/{hall}/",
+        "/login/",
+    ],
+)
 def test_pages_send_a_strict_content_security_policy(site, page, path):
     response = page.goto(site.path(path.format(hall=site.hall_code, code=site.item(PASSPORT)["code"])))
     assert response.status == 200

@@ -19,7 +19,8 @@ PAD = {"width": 1280, "height": 800}
 
 
 def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
-        asgi_site, new_page, recorder, time_machine, screenshot):
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
     from servicehall.core.models import Device
 
     server = asgi_site
@@ -91,8 +92,9 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     assert not errors, errors
 
 
-def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(asgi_site, new_page, recorder, time_machine,
-                                                                screenshot):
+def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
     from servicehall.quality.models import Rating
 
     server = asgi_site
@@ -135,5 +137,19 @@ def _render_first_page(path) -> None:
     from tests.browser.conftest import SCREENSHOT_DIR
 
     if os.environ.get("SERVICEHALL_SCREENSHOTS") == "1" and shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
-                        str(SCREENSHOT_DIR / "quality-report-pdf-page1")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(path),
+                str(SCREENSHOT_DIR / "quality-report-pdf-page1"),
+            ],
+            check=True,
+        )

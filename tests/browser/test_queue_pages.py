@@ -69,7 +69,8 @@ def _serve_next(console, number: str) -> None:
 
 
 def test_kiosk_ticket_is_called_on_the_board_and_the_phone_and_survives_a_restart(
-        asgi_site, new_page, recorder, time_machine, screenshot):
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
     time_machine.move_to(OPEN_HOUR, tick=True)
     server = asgi_site
     board = new_page(viewport=BOARD, recorder=recorder)
@@ -145,7 +146,9 @@ def test_kiosk_ticket_is_called_on_the_board_and_the_phone_and_survives_a_restar
     assert not errors, errors
 
 
-def test_board_in_portrait_and_a_refused_ticket_shows_why(asgi_site, new_page, recorder, time_machine, screenshot):
+def test_board_in_portrait_and_a_refused_ticket_shows_why(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
     server = asgi_site
     # 07:00: the hall is not open yet; the kiosk says when it opens, beside the button, and issues nothing.
     time_machine.move_to(OPEN_HOUR.replace(hour=7), tick=True)
@@ -172,7 +175,9 @@ def test_board_in_portrait_and_a_refused_ticket_shows_why(asgi_site, new_page, r
     assert not kiosk_errors, kiosk_errors
 
 
-def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(asgi_site, new_page, recorder, time_machine):
+def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(
+    asgi_site, new_page, recorder, time_machine
+):
     from django.contrib.auth import get_user_model
 
     from servicehall.catalog.models import ServiceItem
@@ -185,8 +190,10 @@ def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(asgi_site, 
     hall = Hall.objects.get(code=server.hall_code)
     item = ServiceItem.objects.get(hall=hall, name=SOCIAL_SECURITY_CARD)
     clerk = Actor(user=get_user_model().objects.get(username="clerk"))
-    first, second = (services.ticket_issue(actor=clerk, hall=hall, service_code=item.code, channel="counter")
-                     for _ in range(2))
+    first, second = (
+        services.ticket_issue(actor=clerk, hall=hall, service_code=item.code, channel="counter")
+        for _ in range(2)
+    )
 
     console = _open_window(new_page, recorder, server)
     expect(console.locator("#queue li")).to_have_count(2)

@@ -21,8 +21,9 @@ def _export(hall, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_a_catalogue_survives_export_and_import_into_another_hall_unchanged(fmt, admin_actor, hall_a, hall_b,
-                                                                           catalog_a):
+def test_a_catalogue_survives_export_and_import_into_another_hall_unchanged(
+    fmt, admin_actor, hall_a, hall_b, catalog_a
+):
     exported = _export(hall_a, fmt)
     result = catalog_import(actor=admin_actor, hall=hall_b, text=exported, fmt=fmt)
     assert result == {"created": len(catalog_a), "updated": 0}
@@ -43,8 +44,8 @@ def test_importing_again_updates_instead_of_duplicating(admin_actor, hall_a, cat
 
 def test_a_bad_csv_row_is_reported_by_line_and_nothing_is_imported(admin_actor, hall_a, hall_b, catalog_a):
     rows = list(csv.DictReader(io.StringIO(_export(hall_a, "csv"))))
-    rows[3]["ticket_prefix"] = "a1"      # file line 5 (header is line 1)
-    rows[6]["counters"] = "1,99"         # file line 8: no window 99 in hall B
+    rows[3]["ticket_prefix"] = "a1"  # file line 5 (header is line 1)
+    rows[6]["counters"] = "1,99"  # file line 8: no window 99 in hall B
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
@@ -59,11 +60,15 @@ def test_a_bad_csv_row_is_reported_by_line_and_nothing_is_imported(admin_actor, 
 
 
 def test_the_import_api_answers_422_with_the_failing_item_and_changes_nothing(api_as, hall_a):
-    body = {"items": [
-        {"code": "OK-1", "name": "好事项", "department": "局", "category": "类", "ticket_prefix": "A"},
-        {"code": "BAD-2", "name": "", "department": "局", "category": "类", "ticket_prefix": "A"},
-    ]}
-    status, payload = api_as("manager_a").call("POST", f"halls/{hall_a.code}/catalog/import?format=json", body)
+    body = {
+        "items": [
+            {"code": "OK-1", "name": "好事项", "department": "局", "category": "类", "ticket_prefix": "A"},
+            {"code": "BAD-2", "name": "", "department": "局", "category": "类", "ticket_prefix": "A"},
+        ]
+    }
+    status, payload = api_as("manager_a").call(
+        "POST", f"halls/{hall_a.code}/catalog/import?format=json", body
+    )
     assert status == 422
     assert payload["error"] == "import_failed"
     assert list(payload["fields"]) == ["item 2"]

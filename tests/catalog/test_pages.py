@@ -43,7 +43,9 @@ def test_the_checklist_pdf_carries_real_chinese_text(client, hall_a, catalog_a):
 
 def test_the_english_checklist_pdf_has_english_labels(client, hall_a, catalog_a):
     item = _passport(hall_a)
-    response = client.get(f"/catalog/{hall_a.code}/items/{item.code}/checklist.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        f"/catalog/{hall_a.code}/items/{item.code}/checklist.pdf", HTTP_ACCEPT_LANGUAGE="en"
+    )
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "One-time notification of materials" in text
 

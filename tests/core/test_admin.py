@@ -34,8 +34,9 @@ def demo(db):
 
     manager = Actor(user=get_user_model().objects.get(username="manager"))
     appointments.settings_update(actor=manager, hall=result.hall, hold_minutes=4)
-    appointments.calendar_day_set(actor=manager, hall=result.hall, date=datetime.date(2031, 1, 2), kind="holiday",
-                                  name="元旦调休")
+    appointments.calendar_day_set(
+        actor=manager, hall=result.hall, date=datetime.date(2031, 1, 2), kind="holiday", name="元旦调休"
+    )
     return result
 
 
@@ -51,8 +52,9 @@ def test_every_admin_list_and_change_page_opens(client, demo, app_label, model_n
     changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
     assert client.get(changelist).status_code == 200
     assert client.get(changelist, {"q": "青山"}).status_code == 200
-    model = next(m for m in admin.site._registry if m._meta.model_name == model_name
-                 and m._meta.app_label == app_label)
+    model = next(
+        m for m in admin.site._registry if m._meta.model_name == model_name and m._meta.app_label == app_label
+    )
     obj = model.objects.first()
     if obj is not None:
         assert client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])).status_code == 200

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bad_input_is_a_422_json_error_with_field_messages_and_changes_nothing(api_as, hall_a):
-    status, payload = api_as("manager_a").call("POST", f"halls/{hall_a.code}/counters",
-                                               {"number": "", "name": "x", "kind": "bogus"})
+    status, payload = api_as("manager_a").call(
+        "POST", f"halls/{hall_a.code}/counters", {"number": "", "name": "x", "kind": "bogus"}
+    )
     assert status == 422
     assert payload["error"] == "invalid"
     assert {"number", "kind"} <= set(payload["fields"])
@@ -18,7 +19,9 @@ def test_bad_input_is_a_422_json_error_with_field_messages_and_changes_nothing(a
     assert [c["number"] for c in counters] == ["1", "2", "3"]
 
 
-@pytest.mark.parametrize("language,expected", [("zh-hans", "登录"), ("zh-hant", "登錄"), ("en", "Please sign in")])
+@pytest.mark.parametrize(
+    "language,expected", [("zh-hans", "登录"), ("zh-hant", "登錄"), ("en", "Please sign in")]
+)
 def test_error_messages_speak_the_callers_language(api_as, hall_a, language, expected):
     status, payload = api_as(None, language=language).call("GET", f"halls/{hall_a.code}/audit")
     assert status == 401

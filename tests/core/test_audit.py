@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_counter_change_records_actor_address_before_and_after(api_as, staff, hall_a):
     counter = Counter.objects.get(hall=hall_a, number="2")
-    status, _ = api_as("manager_a").call("PATCH", f"counters/{counter.pk}", {"name": "社保窗口", "active": False})
+    status, _ = api_as("manager_a").call(
+        "PATCH", f"counters/{counter.pk}", {"name": "社保窗口", "active": False}
+    )
     assert status == 200
     entry = AuditEntry.objects.filter(action="counter.update").latest("id")
     assert entry.actor_id == staff["manager_a"].pk

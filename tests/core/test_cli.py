@@ -18,8 +18,12 @@ def _env(**overrides):
 
 def test_production_without_a_secret_key_stops_with_a_clear_message(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "servicehall.cli", "check"], capture_output=True, text=True, timeout=60,
-        env=_env(SERVICEHALL_ENV="production", SERVICEHALL_VAR_DIR=str(tmp_path)), check=False,
+        [sys.executable, "-m", "servicehall.cli", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(SERVICEHALL_ENV="production", SERVICEHALL_VAR_DIR=str(tmp_path)),
+        check=False,
     )
     assert result.returncode == 2
     assert "SERVICEHALL_SECRET_KEY is required" in result.stderr

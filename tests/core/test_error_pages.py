@@ -27,7 +27,11 @@ def test_a_mistyped_page_address_answers_a_page_in_the_readers_language():
     assert "未找到相关内容" in html and 'href="/"' in html and "ServiceHall" in html
     client.cookies["django_language"] = "en"
     html = client.get("/no/such/page/").content.decode()
-    assert "Not found." in html and "Error code" in html and "Content-Security-Policy" in client.get("/nope/").headers
+    assert (
+        "Not found." in html
+        and "Error code" in html
+        and "Content-Security-Policy" in client.get("/nope/").headers
+    )
 
 
 @pytest.mark.django_db
@@ -51,4 +55,3 @@ def test_a_failure_on_our_side_shows_a_calm_page_and_json_under_the_api(settings
     api = client.get("/api/v1/boom", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 500 and api.json()["error"] == "server_error"
     assert "Nothing was saved" in api.json()["message"]
-

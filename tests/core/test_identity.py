@@ -36,8 +36,9 @@ def test_the_check_character_follows_the_weights_mod_11():
     assert is_valid_resident_id("440524188001010014")
 
 
-@pytest.mark.parametrize("bad", ["", "1234", "11010519491231002", "1101051949123100XX", "11010519490231002X",
-                                 "A1010519491231002X"])
+@pytest.mark.parametrize(
+    "bad", ["", "1234", "11010519491231002", "1101051949123100XX", "11010519490231002X", "A1010519491231002X"]
+)
 def test_malformed_numbers_and_impossible_dates_are_refused(bad):
     assert not is_valid_resident_id(bad)
 

@@ -40,6 +40,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password_until_the_wi
 
 
 def test_an_open_redirect_after_login_is_refused(client, staff):
-    response = client.post("/login/", {"username": "clerk_a", "password": "x-pass-12345",
-                                       "next": "https://evil.example/"})
+    response = client.post(
+        "/login/", {"username": "clerk_a", "password": "x-pass-12345", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/staff/"

@@ -39,7 +39,9 @@ def test_a_removed_role_is_refused_on_the_next_request(api_as, staff, hall_a, ad
 
 
 def test_a_deactivated_device_is_refused_on_the_next_request(api_as, hall_a, admin_actor, staff):
-    device, raw = services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="入口自助机")
+    device, raw = services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="入口自助机"
+    )
     kiosk = api_as(None)
     kiosk.token = raw
     issue = (f"halls/{hall_a.code}/tickets", {"service": "nope"})
@@ -89,12 +91,27 @@ def test_a_settings_change_never_writes_back_another_process_s_old_values(hall_a
     from servicehall.queueing.models import QueueSettings
 
     model, read, update, first, second = {
-        "queue": (QueueSettings, queue_selectors.settings_get, queue.settings_update,
-                  ("recall_limit", 4), ("allow_remote_tickets", True)),
-        "appointments": (AppointmentSettings, appt_selectors.settings_get, appt_services.settings_update,
-                         ("max_per_service_day", 3), ("check_in_before_minutes", 45)),
-        "quality": (QualitySettings, quality_selectors.settings_get, quality_services.settings_update,
-                    ("rating_window_days", 5), ("revisit_working_days", 2)),
+        "queue": (
+            QueueSettings,
+            queue_selectors.settings_get,
+            queue.settings_update,
+            ("recall_limit", 4),
+            ("allow_remote_tickets", True),
+        ),
+        "appointments": (
+            AppointmentSettings,
+            appt_selectors.settings_get,
+            appt_services.settings_update,
+            ("max_per_service_day", 3),
+            ("check_in_before_minutes", 45),
+        ),
+        "quality": (
+            QualitySettings,
+            quality_selectors.settings_get,
+            quality_services.settings_update,
+            ("rating_window_days", 5),
+            ("revisit_working_days", 2),
+        ),
     }[app]
     update(actor=admin_actor, hall=hall_a, **dict([first]))
     read(hall=hall_a)  # this process now remembers the row

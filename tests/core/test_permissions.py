@@ -11,7 +11,11 @@ from servicehall.core.models import Counter
 pytestmark = pytest.mark.django_db
 
 ITEM = {
-    "code": "T-001", "name": "测试事项", "department": "测试局", "category": "测试", "ticket_prefix": "T",
+    "code": "T-001",
+    "name": "测试事项",
+    "department": "测试局",
+    "category": "测试",
+    "ticket_prefix": "T",
     "counters": ["1"],
 }
 
@@ -34,8 +38,13 @@ ENDPOINTS = [
     ("export catalogue", "GET", "halls/{hall}/catalog/export", None, {"manager", "clerk", "evaluator"}),
     ("import catalogue", "POST", "halls/{hall}/catalog/import?format=json", {"items": [ITEM]}, {"manager"}),
     # The queue (issue 3). {ticket} is a ticket prepared in the state QUEUE_SETUP names.
-    ("take a number at the counter", "POST", "halls/{hall}/tickets", {"service": "Q-001", "channel": "counter"},
-     {"manager", "clerk"}),
+    (
+        "take a number at the counter",
+        "POST",
+        "halls/{hall}/tickets",
+        {"service": "Q-001", "channel": "counter"},
+        {"manager", "clerk"},
+    ),
     ("follow a ticket", "GET", "tickets/{ticket}", None, "public"),
     ("queue summary", "GET", "halls/{hall}/queue", None, "public"),
     ("open counter", "POST", "counters/{counter}/open", None, {"manager", "clerk"}),
@@ -50,14 +59,26 @@ ENDPOINTS = [
     ("complete service", "POST", "tickets/{ticket}/complete", {"outcome": "done"}, {"manager", "clerk"}),
     ("mark a no-show", "POST", "tickets/{ticket}/no-show", None, {"manager", "clerk"}),
     ("reactivate a no-show", "POST", "tickets/{ticket}/reactivate", None, {"manager", "clerk"}),
-    ("transfer a ticket", "POST", "tickets/{ticket}/transfer", {"service": "Q-001", "note": "转"}, {"manager", "clerk"}),
+    (
+        "transfer a ticket",
+        "POST",
+        "tickets/{ticket}/transfer",
+        {"service": "Q-001", "note": "转"},
+        {"manager", "clerk"},
+    ),
     ("park a ticket", "POST", "tickets/{ticket}/park", {"note": "填表"}, {"manager", "clerk"}),
     ("resume a ticket", "POST", "tickets/{ticket}/resume", None, {"manager", "clerk"}),
     ("cancel a waiting ticket", "POST", "tickets/{ticket}/cancel", {"reason": ""}, "public"),
     ("read queue settings", "GET", "halls/{hall}/queue/settings", None, {"manager"}),
     ("change queue settings", "PATCH", "halls/{hall}/queue/settings", {"recall_limit": 3}, {"manager"}),
     ("counter services", "GET", "counters/{counter}/services", None, "public"),
-    ("set counter services", "PUT", "counters/{counter}/services", [{"service": "Q-001", "order": 1}], {"manager"}),
+    (
+        "set counter services",
+        "PUT",
+        "counters/{counter}/services",
+        [{"service": "Q-001", "order": 1}],
+        {"manager"},
+    ),
 ]
 # Queue endpoints need a catalogue item, and some a ticket in a state (moved there by clerk_a at window 1)
 # or the caller signed in at window 1 first: name -> (ticket state or None, caller signs in first).
@@ -134,15 +155,17 @@ def _prepare_queue(name, caller, staff, admin_actor, hall, counter) -> str:
 
 @pytest.mark.parametrize("caller", list(CALLERS), ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_every_endpoint_answers_only_the_roles_of_its_own_hall(endpoint, caller, api_as, hall_a, hall_b, staff,
-                                                               admin_actor):
+def test_every_endpoint_answers_only_the_roles_of_its_own_hall(
+    endpoint, caller, api_as, hall_a, hall_b, staff, admin_actor
+):
     name, method, path, body, allowed = endpoint
     api = api_as(caller)
     role_a, _role_b = CALLERS[caller]
     counter = _counter(hall_a)
     ticket = _prepare_queue(name, caller, staff, admin_actor, hall_a, counter) if name in QUEUE_SETUP else ""
-    status, payload = api.call(method, _fill(path, hall_a, counter, "9", ticket),
-                               _fill(body, hall_a, counter, "9", ticket))
+    status, payload = api.call(
+        method, _fill(path, hall_a, counter, "9", ticket), _fill(body, hall_a, counter, "9", ticket)
+    )
     if allowed == "public" or role_a == "admin" or role_a in allowed:
         assert 200 <= status < 300, (name, caller, status, payload)
     elif caller is None:
@@ -193,8 +216,9 @@ def test_session_writes_need_the_csrf_token(staff, hall_a):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff["manager_a"])
-    response = client.patch(f"/api/v1/counters/{_counter(hall_a).pk}", data='{"name": "x"}',
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/counters/{_counter(hall_a).pk}", data='{"name": "x"}', content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "csrf_failed"
     assert client.get(f"/api/v1/halls/{hall_a.code}/audit").status_code == 200

@@ -18,7 +18,9 @@ def test_every_string_is_translated_with_its_placeholders(language):
     assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()]
     for entry in po:
         translated = entry.msgstr or entry.msgstr_plural.get(0, "")
-        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(translated)), entry.msgid
+        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(translated)), (
+            entry.msgid
+        )
 
 
 @pytest.mark.parametrize("language", ["zh_Hans", "zh_Hant"])
@@ -26,5 +28,6 @@ def test_the_compiled_catalogue_is_up_to_date(language):
     folder = LOCALE / language / "LC_MESSAGES"
     compiled = polib.mofile(str(folder / "django.mo"))
     source = polib.pofile(str(folder / "django.po"))
-    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == \
-        {(e.msgctxt, e.msgid): e.msgstr for e in source if not e.msgid_plural and not e.obsolete}
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in source if not e.msgid_plural and not e.obsolete
+    }

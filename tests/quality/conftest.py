@@ -16,8 +16,13 @@ items_a, kiosk_a, q = queue_fixtures.items_a, queue_fixtures.kiosk_a, queue_fixt
 
 @pytest.fixture
 def pad(admin_actor, hall_a, items_a):
-    device, _raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.RATING_PAD,
-                                               name="1号窗口评价器", counter=queue_fixtures.window(hall_a, "1"))
+    device, _raw = core_services.device_create(
+        actor=admin_actor,
+        hall=hall_a,
+        kind=DeviceKind.RATING_PAD,
+        name="1号窗口评价器",
+        counter=queue_fixtures.window(hall_a, "1"),
+    )
     return Actor(device=device, ip="10.0.0.9")
 
 

@@ -8,8 +8,11 @@ def test_rate_by_the_ticket_link_and_work_the_case(clock, served, api_as):
     citizen = api_as(None)
     status, err = citizen.call("POST", f"tickets/{ticket.public_id}/rating", {"level": 1})
     assert status == 422 and "tags" in err["fields"]
-    status, rating = citizen.call("POST", f"tickets/{ticket.public_id}/rating",
-                                  {"level": 1, "tags": ["服务态度差"], "comment": "不耐烦"})
+    status, rating = citizen.call(
+        "POST",
+        f"tickets/{ticket.public_id}/rating",
+        {"level": 1, "tags": ["服务态度差"], "comment": "不耐烦"},
+    )
     assert status == 201 and rating["rectification"]
     assert citizen.call("POST", f"tickets/{ticket.public_id}/rating", {"level": 5})[0] == 409
     case = rating["rectification"]
@@ -33,16 +36,30 @@ def test_ahp_over_the_api(clock, api_as):
     status, system = evaluator.call("POST", "halls/hall-a/indicator-systems", {"template": "servqual"})
     assert status == 201 and len(system["tree"]) == 5
     sid = system["id"]
-    status, err = evaluator.call("POST", f"indicator-systems/{sid}/judgements",
-                                 {"parent": "R", "matrix": [[1, 2], [0.5, 1]]})
+    status, err = evaluator.call(
+        "POST", f"indicator-systems/{sid}/judgements", {"parent": "R", "matrix": [[1, 2], [0.5, 1]]}
+    )
     assert status == 422 and "matrix" in err["fields"]  # R has four children
-    status, err = evaluator.call("POST", f"indicator-systems/{sid}/judgements", {"parent": "P",
-                                 "matrix": [[1, 9, 1 / 9, 1], [1 / 9, 1, 9, 1], [9, 1 / 9, 1, 1], [1, 1, 1, 1]]})
+    status, err = evaluator.call(
+        "POST",
+        f"indicator-systems/{sid}/judgements",
+        {"parent": "P", "matrix": [[1, 9, 1 / 9, 1], [1 / 9, 1, 9, 1], [9, 1 / 9, 1, 1], [1, 1, 1, 1]]},
+    )
     assert status == 422 and err["error"] == "inconsistent"
-    status, out = evaluator.call("POST", f"indicator-systems/{sid}/judgements",
-                                 {"parent": None, "matrix": [[1, 1 / 3, 1 / 2, 1, 2], [3, 1, 2, 3, 4],
-                                                             [2, 1 / 2, 1, 2, 3], [1, 1 / 3, 1 / 2, 1, 2],
-                                                             [1 / 2, 1 / 4, 1 / 3, 1 / 2, 1]]})
+    status, out = evaluator.call(
+        "POST",
+        f"indicator-systems/{sid}/judgements",
+        {
+            "parent": None,
+            "matrix": [
+                [1, 1 / 3, 1 / 2, 1, 2],
+                [3, 1, 2, 3, 4],
+                [2, 1 / 2, 1, 2, 3],
+                [1, 1 / 3, 1 / 2, 1, 2],
+                [1 / 2, 1 / 4, 1 / 3, 1 / 2, 1],
+            ],
+        },
+    )
     assert status == 201 and out["cr"] < 0.1 and max(out["weights"], key=out["weights"].get) == "R"
     assert abs(sum(out["weights"].values()) - 1) < 1e-9
     status, published = evaluator.call("POST", f"indicator-systems/{sid}/publish")

@@ -11,8 +11,14 @@ ITEMS = [Item(f"q{i}") for i in range(1, 7)] + [Item("q7", reverse=True), Item("
 
 def resp(id_, answers, *, minutes=4.0, at=0, ticket=None, device=None):
     start = T0 + datetime.timedelta(minutes=at)
-    return Response(id=id_, answers=answers, started_at=start, submitted_at=start + datetime.timedelta(minutes=minutes),
-                    ticket_id=ticket, device_id=device)
+    return Response(
+        id=id_,
+        answers=answers,
+        started_at=start,
+        submitted_at=start + datetime.timedelta(minutes=minutes),
+        ticket_id=ticket,
+        device_id=device,
+    )
 
 
 GOOD = {"q1": 4, "q2": 5, "q3": 4, "q4": 3, "q5": 4, "q6": 5, "q7": 2, "note": "很好"}
@@ -21,21 +27,28 @@ GOOD = {"q1": 4, "q2": 5, "q3": 4, "q4": 3, "q5": 4, "q6": 5, "q7": 2, "note": "
 def test_each_rule_flags_what_it_should_and_the_rest_is_valid():
     responses = [
         resp(1, GOOD, ticket=11),
-        resp(2, GOOD, ticket=11, at=5),                                   # same ticket again
-        resp(3, GOOD, minutes=0.5, at=10),                                # speeder (median 4 min)
-        resp(4, {f"q{i}": 5 for i in range(1, 8)}, at=20),                # straight-lining
-        resp(5, GOOD | {"q3": 6}, at=30),                                 # out of range on a 5-point scale
-        resp(6, {"q1": 4, "q2": 4}, at=40),                               # most items missing
-        resp(7, GOOD | {"q4": None}, at=50),                              # one missing: allowed (1/7 < 20 %)
+        resp(2, GOOD, ticket=11, at=5),  # same ticket again
+        resp(3, GOOD, minutes=0.5, at=10),  # speeder (median 4 min)
+        resp(4, {f"q{i}": 5 for i in range(1, 8)}, at=20),  # straight-lining
+        resp(5, GOOD | {"q3": 6}, at=30),  # out of range on a 5-point scale
+        resp(6, {"q1": 4, "q2": 4}, at=40),  # most items missing
+        resp(7, GOOD | {"q4": None}, at=50),  # one missing: allowed (1/7 < 20 %)
         resp(8, GOOD, device=3, at=60),
-        resp(9, GOOD, device=3, at=70),                                   # same kiosk within 30 minutes
-        resp(10, GOOD, device=3, at=200),                                 # same kiosk much later: fine
-        resp(11, GOOD | {"q5": "很好"}, at=210),                           # not a number
+        resp(9, GOOD, device=3, at=70),  # same kiosk within 30 minutes
+        resp(10, GOOD, device=3, at=200),  # same kiosk much later: fine
+        resp(11, GOOD | {"q5": "很好"}, at=210),  # not a number
     ]
     raw = copy.deepcopy([r.answers for r in responses])
     out = clean(ITEMS, responses, scale=5)
-    assert out.flags == {2: ["duplicate"], 3: ["speeder"], 4: ["straight_line"], 5: ["out_of_range"],
-                         6: ["missing"], 9: ["duplicate"], 11: ["out_of_range"]}
+    assert out.flags == {
+        2: ["duplicate"],
+        3: ["speeder"],
+        4: ["straight_line"],
+        5: ["out_of_range"],
+        6: ["missing"],
+        9: ["duplicate"],
+        11: ["out_of_range"],
+    }
     assert out.counts == {"duplicate": 2, "speeder": 1, "straight_line": 1, "out_of_range": 2, "missing": 1}
     assert out.valid_ids == [1, 7, 8, 10] and out.valid_rate == round(4 / 11, 4)
     assert [r.answers for r in responses] == raw  # nothing changed in place

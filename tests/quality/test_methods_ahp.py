@@ -24,8 +24,16 @@ from servicehall.quality.ahp import (
     random_index,
 )
 
-CRITERIA = ["size", "transportation", "neighbourhood", "age", "yard", "modern facilities", "general condition",
-            "financing"]
+CRITERIA = [
+    "size",
+    "transportation",
+    "neighbourhood",
+    "age",
+    "yard",
+    "modern facilities",
+    "general condition",
+    "financing",
+]
 
 # Saaty (1990) Table 2.
 HOUSE_CRITERIA = [
@@ -153,8 +161,21 @@ class TestRandomIndexTables:
     def test_the_alonso_lamata_2006_table_is_the_published_one(self):
         # Alonso & Lamata (2006) Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 14(4):445-459,
         # RI from 100 000 random matrices, n = 3..15.
-        assert RI_TABLES["alonso_lamata2006"][2:] == (0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499,
-                                                      1.4854, 1.5141, 1.5365, 1.5551, 1.5713, 1.5838)
+        assert RI_TABLES["alonso_lamata2006"][2:] == (
+            0.5245,
+            0.8815,
+            1.1086,
+            1.2479,
+            1.3417,
+            1.4056,
+            1.4499,
+            1.4854,
+            1.5141,
+            1.5365,
+            1.5551,
+            1.5713,
+            1.5838,
+        )
 
     def test_cr_uses_the_chosen_table_and_records_its_name(self):
         result = ahp_weights(HOUSE_CRITERIA, ri_table="alonso_lamata2006")
@@ -199,7 +220,9 @@ class TestInconsistentJudgements:
         assert isinstance(caught.value, ValueError)
 
     def test_ahp_check_names_the_worst_comparison_by_index_without_labels(self):
-        with pytest.raises(InconsistentJudgement, match=r"CR = 0\.169 ≥ 0\.10.*comparison \(2, 6\): judged 6"):
+        with pytest.raises(
+            InconsistentJudgement, match=r"CR = 0\.169 ≥ 0\.10.*comparison \(2, 6\): judged 6"
+        ):
             ahp_check(HOUSE_CRITERIA)
 
     def test_revising_the_named_comparison_in_saatys_matrix_helps_most_and_is_enough(self):
@@ -230,18 +253,21 @@ class TestInconsistentJudgements:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("matrix, message", [
-        ([[1, 2, 3], [1 / 2, 1, 4]], r"must be square \(n × n\)"),
-        ([], "must be square"),
-        ([[1, 2], [1 / 2]], "square table of positive numbers"),
-        ([[1, "x"], [1, 1]], "square table of positive numbers"),
-        ([[1, 0], [0, 1]], r"matrix\[0\]\[1\] = 0: every judgement must be positive"),
-        ([[1, -3], [-1 / 3, 1]], r"matrix\[0\]\[1\] = -3: every judgement must be positive"),
-        ([[1, 3], [3, 1]], r"not reciprocal: \[0\]\[1\] = 3 but \[1\]\[0\] = 3 \(should be 0.333333\)"),
-        ([[2, 3], [1 / 3, 1]], r"matrix\[0\]\[0\] = 2: an item compared with itself must be 1"),
-        ([[1, math.nan], [1, 1]], "missing or infinite"),
-        ([[1, math.inf], [0, 1]], "missing or infinite"),
-    ])
+    @pytest.mark.parametrize(
+        "matrix, message",
+        [
+            ([[1, 2, 3], [1 / 2, 1, 4]], r"must be square \(n × n\)"),
+            ([], "must be square"),
+            ([[1, 2], [1 / 2]], "square table of positive numbers"),
+            ([[1, "x"], [1, 1]], "square table of positive numbers"),
+            ([[1, 0], [0, 1]], r"matrix\[0\]\[1\] = 0: every judgement must be positive"),
+            ([[1, -3], [-1 / 3, 1]], r"matrix\[0\]\[1\] = -3: every judgement must be positive"),
+            ([[1, 3], [3, 1]], r"not reciprocal: \[0\]\[1\] = 3 but \[1\]\[0\] = 3 \(should be 0.333333\)"),
+            ([[2, 3], [1 / 3, 1]], r"matrix\[0\]\[0\] = 2: an item compared with itself must be 1"),
+            ([[1, math.nan], [1, 1]], "missing or infinite"),
+            ([[1, math.inf], [0, 1]], "missing or infinite"),
+        ],
+    )
     def test_a_malformed_matrix_is_refused_with_a_clear_message(self, matrix, message):
         with pytest.raises(ValueError, match=message):
             ahp_weights(matrix)
@@ -270,7 +296,9 @@ class TestCombiningExperts:
         assert combined[0][1] == pytest.approx(2 ** (2 / 3) * 8 ** (1 / 3), rel=1e-12)
 
     def test_one_expert_combines_to_their_own_matrix(self):
-        assert np.array(combine_experts([HOUSE_CRITERIA])) == pytest.approx(np.array(HOUSE_CRITERIA), rel=1e-12)
+        assert np.array(combine_experts([HOUSE_CRITERIA])) == pytest.approx(
+            np.array(HOUSE_CRITERIA), rel=1e-12
+        )
 
     def test_experts_who_compared_different_items_are_refused(self):
         with pytest.raises(ValueError, match=r"same items; got orders \[2, 3\]"):
@@ -289,8 +317,10 @@ class TestCombiningExperts:
 
 class TestGlobalWeights:
     def test_an_indicator_weight_is_its_dimension_weight_times_its_local_weight(self):
-        result = global_weights({"服务态度": 0.6, "环境设施": 0.4},
-                                {"服务态度": {"热情": 0.5, "耐心": 0.5}, "环境设施": {"整洁": 0.75, "标识": 0.25}})
+        result = global_weights(
+            {"服务态度": 0.6, "环境设施": 0.4},
+            {"服务态度": {"热情": 0.5, "耐心": 0.5}, "环境设施": {"整洁": 0.75, "标识": 0.25}},
+        )
         assert result == pytest.approx({"热情": 0.3, "耐心": 0.3, "整洁": 0.3, "标识": 0.1}, abs=1e-12)
 
     def test_a_deeper_tree_is_synthesised_level_by_level(self):

@@ -56,20 +56,29 @@ class TestDescribe:
 
     def test_one_answer_has_a_mean_but_no_spread(self):
         result = describe([4, None])
-        assert (result.n, result.mean, result.sd, result.se, result.ci_low, result.ci_high) == \
-            (1, 4.0, None, None, None, None)
+        assert (result.n, result.mean, result.sd, result.se, result.ci_low, result.ci_high) == (
+            1,
+            4.0,
+            None,
+            None,
+            None,
+            None,
+        )
 
-    @pytest.mark.parametrize("values, kwargs, message", [
-        ([None, math.nan], {}, "no answers to describe"),
-        ([], {}, "no answers to describe"),
-        ([1, "good"], {}, "numbers or None"),
-        ([1, math.inf], {}, "finite"),
-        ([[1, 2], [3, 4]], {}, "flat list"),
-        (None, {}, "list of numbers"),
-        ([1, 2], {"confidence": 1.5}, "confidence must be between 0 and 1"),
-        ([1, 7], {"levels": range(1, 6)}, r"answers \[7\] are outside the scale \[1, 2, 3, 4, 5\]"),
-        ([1.5, 2], {"levels": range(1, 6)}, "not whole numbers"),
-    ])
+    @pytest.mark.parametrize(
+        "values, kwargs, message",
+        [
+            ([None, math.nan], {}, "no answers to describe"),
+            ([], {}, "no answers to describe"),
+            ([1, "good"], {}, "numbers or None"),
+            ([1, math.inf], {}, "finite"),
+            ([[1, 2], [3, 4]], {}, "flat list"),
+            (None, {}, "list of numbers"),
+            ([1, 2], {"confidence": 1.5}, "confidence must be between 0 and 1"),
+            ([1, 7], {"levels": range(1, 6)}, r"answers \[7\] are outside the scale \[1, 2, 3, 4, 5\]"),
+            ([1.5, 2], {"levels": range(1, 6)}, "not whole numbers"),
+        ],
+    )
     def test_bad_values_are_refused(self, values, kwargs, message):
         with pytest.raises(ValueError, match=message):
             describe(values, **kwargs)
@@ -79,7 +88,8 @@ class TestPercentile:
     def test_percentiles_of_likert_answers_match_r_type_7(self):
         # R: quantile(y, c(0, .1, .25, .5, .75, .9, 1), type = 7) → 1.00 2.30 3.25 4.00 5.00 5.00 5.00.
         assert percentile(LIKERT, [0, 10, 25, 50, 75, 90, 100]) == pytest.approx(
-            [1.0, 2.3, 3.25, 4.0, 5.0, 5.0, 5.0], abs=1e-12)
+            [1.0, 2.3, 3.25, 4.0, 5.0, 5.0, 5.0], abs=1e-12
+        )
 
     def test_percentiles_of_waiting_times_match_r_type_7(self):
         # R: quantile(z, c(.05, .33, .5, .95), type = 7) → 3.560 7.634 9.000 14.320.
@@ -128,13 +138,21 @@ class TestServqualGaps:
         assert result.dimension_gaps == pytest.approx({"有形性": -0.625, "可靠性": -1.0})
         assert result.overall == pytest.approx(-0.8125)
 
-    @pytest.mark.parametrize("perception, expectation, dimensions, message", [
-        (PERCEPTION, EXPECTATION[:3], None, r"same respondents and items"),
-        ([[5, None], [4, None]], [[5, 4], [4, 4]], None, "nobody answered both perception and expectation of item 1"),
-        (PERCEPTION, EXPECTATION, {"共情性": [4]}, r"names items \[4\] but there are items 0 to 3"),
-        (PERCEPTION, EXPECTATION, {"共情性": []}, "has no items"),
-        ([[5, 4], [3]], [[5, 4], [3, 3]], None, "all the same length"),
-    ])
+    @pytest.mark.parametrize(
+        "perception, expectation, dimensions, message",
+        [
+            (PERCEPTION, EXPECTATION[:3], None, r"same respondents and items"),
+            (
+                [[5, None], [4, None]],
+                [[5, 4], [4, 4]],
+                None,
+                "nobody answered both perception and expectation of item 1",
+            ),
+            (PERCEPTION, EXPECTATION, {"共情性": [4]}, r"names items \[4\] but there are items 0 to 3"),
+            (PERCEPTION, EXPECTATION, {"共情性": []}, "has no items"),
+            ([[5, 4], [3]], [[5, 4], [3, 3]], None, "all the same length"),
+        ],
+    )
     def test_bad_input_is_refused(self, perception, expectation, dimensions, message):
         with pytest.raises(ValueError, match=message):
             servqual_gaps(perception, expectation, dimensions=dimensions)
@@ -146,22 +164,34 @@ class TestImportancePerformance:
         result = importance_performance([4.5, 4.2, 3.1, 3.4, 4.8], [3.2, 4.6, 3.0, 4.4, 3.9])
         assert result.importance_mean == pytest.approx(4.0)
         assert result.performance_mean == pytest.approx(3.82)
-        assert result.quadrants == ["concentrate here", "keep up the good work", "low priority",
-                                    "possible overkill", "keep up the good work"]
+        assert result.quadrants == [
+            "concentrate here",
+            "keep up the good work",
+            "low priority",
+            "possible overkill",
+            "keep up the good work",
+        ]
 
     def test_an_item_on_a_cross_hair_counts_as_high(self):
         result = importance_performance([4, 2, 3], [1, 5, 3])
         assert result.quadrants[2] == "keep up the good work"
 
     def test_there_are_four_quadrants(self):
-        assert set(QUADRANTS.values()) == {"concentrate here", "keep up the good work", "low priority",
-                                           "possible overkill"}
+        assert set(QUADRANTS.values()) == {
+            "concentrate here",
+            "keep up the good work",
+            "low priority",
+            "possible overkill",
+        }
 
-    @pytest.mark.parametrize("importance, performance, message", [
-        ([4, 3], [3, 4, 5], "2 importance means but 3 performance means"),
-        ([4], [3], "at least two items"),
-        ([4, None], [3, 4], "no missing values"),
-    ])
+    @pytest.mark.parametrize(
+        "importance, performance, message",
+        [
+            ([4, 3], [3, 4, 5], "2 importance means but 3 performance means"),
+            ([4], [3], "at least two items"),
+            ([4, None], [3, 4], "no missing values"),
+        ],
+    )
     def test_bad_input_is_refused(self, importance, performance, message):
         with pytest.raises(ValueError, match=message):
             importance_performance(importance, performance)

@@ -11,8 +11,13 @@ from tests.queueing.conftest import window
 
 @pytest.fixture
 def pad_client(admin_actor, hall_a, items_a):
-    _device, raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.RATING_PAD,
-                                               name="1号窗口评价器", counter=window(hall_a, "1"))
+    _device, raw = core_services.device_create(
+        actor=admin_actor,
+        hall=hall_a,
+        kind=DeviceKind.RATING_PAD,
+        name="1号窗口评价器",
+        counter=window(hall_a, "1"),
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert client.get(f"/pad/hall-a/pair/?token={raw}").status_code == 302
     return client
@@ -27,7 +32,9 @@ def test_the_pad_asks_about_the_service_just_completed_and_never_steers(clock, s
     assert html.count('name="level"') == 5 and " checked" not in html  # nothing chosen in advance
     bad = pad_client.post("/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "1"})
     assert bad.status_code == 422 and 'id="e-tags"' in bad.content.decode() and not Rating.objects.exists()
-    ok = pad_client.post("/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "1", "tags": ["等候时间长"]})
+    ok = pad_client.post(
+        "/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "1", "tags": ["等候时间长"]}
+    )
     assert ok.status_code == 200 and "data-thanks" in ok.content.decode()
     assert Rating.objects.get().level == 1 and Rectification.objects.count() == 1
     assert 'name="level"' not in pad_client.get("/pad/hall-a/").content.decode()  # rated: back to idle
@@ -66,13 +73,17 @@ def test_the_phone_questionnaire_after_rating(clock, served, actors, hall_a):
     assert "工作人员热情耐心" in page and 'name="started"' in page
     started = __import__("re").search(r'name="started" value="([^"]+)"', page).group(1)
     likert = [i["key"] for i in q.items if i["kind"] == "likert"]
-    bad = phone.post(f"/q/{q.pk}/", {"started": started, "t": ticket.public_id, likert[0]: "9", likert[1]: "4"})
+    bad = phone.post(
+        f"/q/{q.pk}/", {"started": started, "t": ticket.public_id, likert[0]: "9", likert[1]: "4"}
+    )
     html = bad.content.decode()
     assert bad.status_code == 422 and "field-error" in html and 'value="4" checked' in html
     assert not QuestionnaireResponse.objects.exists()
     clock.advance(minutes=3)
-    ok = phone.post(f"/q/{q.pk}/", {"started": started, "t": ticket.public_id, likert[0]: "5", likert[1]: "4",
-                                    "comment": "很好"})
+    ok = phone.post(
+        f"/q/{q.pk}/",
+        {"started": started, "t": ticket.public_id, likert[0]: "5", likert[1]: "4", "comment": "很好"},
+    )
     assert ok.status_code == 200
     response = QuestionnaireResponse.objects.get()
     assert response.ticket_id == ticket.pk and response.answers[likert[0]] == 5
@@ -112,8 +123,9 @@ def test_the_quality_office_works_a_case_and_weights_dimensions_by_ahp(clock, se
 
 @pytest.fixture
 def kiosk_client(admin_actor, hall_a, items_a):
-    _device, raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK,
-                                               name="出口自助机")
+    _device, raw = core_services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="出口自助机"
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert client.get(f"/kiosk/hall-a/pair/?token={raw}").status_code == 302
     return client
@@ -142,7 +154,9 @@ def test_the_kiosk_rates_a_service_by_its_typed_number_or_scanned_code(clock, se
 
 def test_an_unpaired_screen_cannot_rate_as_a_kiosk(clock, served):
     ticket = served()
-    response = Client().post("/kiosk/hall-a/rate/", {"step": "rate", "ticket": ticket.public_id, "level": "5"})
+    response = Client().post(
+        "/kiosk/hall-a/rate/", {"step": "rate", "ticket": ticket.public_id, "level": "5"}
+    )
     assert response.status_code == 403 and not Rating.objects.exists()
 
 
@@ -152,4 +166,7 @@ def test_a_typed_number_reaches_only_today_s_recent_services(clock, served, kios
     old = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number})
     assert old.status_code == 422
     # Its own QR code still works within the hall's rating window.
-    assert ticket.number in kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.public_id}).content.decode()
+    assert (
+        ticket.number
+        in kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.public_id}).content.decode()
+    )

@@ -21,8 +21,18 @@ def test_generated_from_the_subjective_indicators(system, actors):
     kinds = [i["kind"] for i in q.items]
     assert kinds.count("likert") == 16 and kinds.count("importance") == 8 and kinds[-1] == "text"
     assert {i["indicator"] for i in q.items if i["kind"] == "likert"} == {
-        "A1", "A2", "A3", "B1", "B4", "C1", "C2", "C3"}  # the objective ones come from the queue
-    pairs = services.questionnaire_generate(actor=actors["evaluator_a"], system=system, servqual=True, scale=7)
+        "A1",
+        "A2",
+        "A3",
+        "B1",
+        "B4",
+        "C1",
+        "C2",
+        "C3",
+    }  # the objective ones come from the queue
+    pairs = services.questionnaire_generate(
+        actor=actors["evaluator_a"], system=system, servqual=True, scale=7
+    )
     assert [i["kind"] for i in pairs.items[:2]] == ["expectation", "perception"] and pairs.scale == 7
     with pytest.raises(Invalid):
         services.questionnaire_generate(actor=actors["evaluator_a"], system=system, scale=4)
@@ -32,23 +42,43 @@ def test_answer_online_and_on_paper_then_clean(clock, system, actors, served):
     q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
     likert = [i["key"] for i in q.items if i["kind"] == "likert"]
     with pytest.raises(Conflict):
-        services.response_submit(actor=actors["citizen"], questionnaire=q, answers={}, channel=RatingChannel.PHONE)
+        services.response_submit(
+            actor=actors["citizen"], questionnaire=q, answers={}, channel=RatingChannel.PHONE
+        )
     services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
     with pytest.raises(Invalid) as exc:
-        services.response_submit(actor=actors["citizen"], questionnaire=q, answers={likert[0]: 9},
-                                 channel=RatingChannel.PHONE)
+        services.response_submit(
+            actor=actors["citizen"], questionnaire=q, answers={likert[0]: 9}, channel=RatingChannel.PHONE
+        )
     assert likert[0] in exc.value.fields and not QuestionnaireResponse.objects.exists()
     start = clock.now
     clock.advance(minutes=4)
     ticket = served()
     good = {k: 4 + n % 2 for n, k in enumerate(likert)} | {"comment": "窗口人员很耐心"}
-    services.response_submit(actor=actors["citizen"], questionnaire=q, answers=good, channel=RatingChannel.PHONE,
-                             ticket=ticket, started_at=start)
-    services.response_submit(actor=actors["citizen"], questionnaire=q, answers=good, channel=RatingChannel.PHONE,
-                             ticket=ticket, started_at=start)  # the same ticket twice
+    services.response_submit(
+        actor=actors["citizen"],
+        questionnaire=q,
+        answers=good,
+        channel=RatingChannel.PHONE,
+        ticket=ticket,
+        started_at=start,
+    )
+    services.response_submit(
+        actor=actors["citizen"],
+        questionnaire=q,
+        answers=good,
+        channel=RatingChannel.PHONE,
+        ticket=ticket,
+        started_at=start,
+    )  # the same ticket twice
     paper = {k: 3 for k in likert} | {likert[0]: 8}  # a typo on paper is kept as entered
-    services.response_submit(actor=actors["evaluator_a"], questionnaire=q, answers=paper,
-                             channel=RatingChannel.PAPER, started_at=clock.now - datetime.timedelta(minutes=5))
+    services.response_submit(
+        actor=actors["evaluator_a"],
+        questionnaire=q,
+        answers=paper,
+        channel=RatingChannel.PAPER,
+        started_at=clock.now - datetime.timedelta(minutes=5),
+    )
     assert QuestionnaireResponse.objects.get(channel="paper").answers[likert[0]] == 8
     run = services.cleaning_run(actor=actors["evaluator_a"], questionnaire=q)
     assert (run.total, run.valid) == (3, 1)
@@ -56,7 +86,9 @@ def test_answer_online_and_on_paper_then_clean(clock, system, actors, served):
     assert run.valid_rate == round(1 / 3, 4) and run.rules["speeder_fraction"] == 0.3
 
 
-def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(system, actors, staff, hall_a, api_as):
+def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(
+    system, actors, staff, hall_a, api_as
+):
     from django.test import Client
 
     from servicehall.core.models import AuditEntry
@@ -64,7 +96,9 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
     first = q.items[0]
     assert first["text"] == "工作人员仪容整洁、举止得体"
-    assert first["text_en"] == "Staff are neatly dressed and behave properly."  # shipped statements are bilingual
+    assert (
+        first["text_en"] == "Staff are neatly dressed and behave properly."
+    )  # shipped statements are bilingual
     # An evaluator rewords an item in both languages and drops another, through the page.
     office = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     office.force_login(staff["evaluator_a"])
@@ -77,8 +111,10 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     refused = office.post(url, form)
     assert refused.status_code == 422 and "中文内容不能为空" in refused.content.decode()
     assert "[&#x27;" not in refused.content.decode()  # messages beside their fields, not a dump of the errors
-    everything = office.post(url, form | {f"text:{first['key']}": "x",
-                                          "remove": [i["key"] for i in q.items if i["kind"] != "text"]})
+    everything = office.post(
+        url,
+        form | {f"text:{first['key']}": "x", "remove": [i["key"] for i in q.items if i["kind"] != "text"]},
+    )
     assert everything.status_code == 422 and "至少保留一个评分题项" in everything.content.decode()
     q.refresh_from_db()
     assert q.title != "大厅满意度问卷"
@@ -87,7 +123,9 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     form["remove"] = [q.items[1]["key"]]
     assert office.post(url, form).status_code == 200
     q.refresh_from_db()
-    assert q.title_en == "Hall satisfaction survey" and q.items[0]["text_en"] == "Staff wear the proper uniform."
+    assert (
+        q.title_en == "Hall satisfaction survey" and q.items[0]["text_en"] == "Staff wear the proper uniform."
+    )
     assert first["key"] in {i["key"] for i in q.items} and len(q.items) == 17 - 1
     assert AuditEntry.objects.filter(action="quality.questionnaire_update").count() == 1
     # The editor's heading is in the reader's language (both titles stay editable below it).
@@ -107,11 +145,15 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(syste
     # A new version starts as a draft copy with the next number; the API edits it.
     status, copy = api_as("evaluator_a").call("POST", f"questionnaires/{q.pk}/versions")
     assert status == 201 and copy["version"] == 2 and copy["status"] == "draft" and copy["items"] == q.items
-    status, edited = api_as("evaluator_a").call("PATCH", f"questionnaires/{copy['id']}", {
-        "items": {first["key"]: {"text_en": "Staff are tidy."}}, "remove": ["nope"]})
+    status, edited = api_as("evaluator_a").call(
+        "PATCH",
+        f"questionnaires/{copy['id']}",
+        {"items": {first["key"]: {"text_en": "Staff are tidy."}}, "remove": ["nope"]},
+    )
     assert status == 422 and "nope" in edited["fields"]
-    status, edited = api_as("evaluator_a").call("PATCH", f"questionnaires/{copy['id']}", {
-        "items": {first["key"]: {"text_en": "Staff are tidy."}}})
+    status, edited = api_as("evaluator_a").call(
+        "PATCH", f"questionnaires/{copy['id']}", {"items": {first["key"]: {"text_en": "Staff are tidy."}}}
+    )
     assert status == 200 and edited["items"][0]["text_en"] == "Staff are tidy."
     assert edited["items"][0]["text"] == "工作人员着装规范"
     # A clerk can neither read nor edit questionnaires.
@@ -125,13 +167,18 @@ def test_generated_from_the_office_page(system, staff):
 
     office = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     office.force_login(staff["evaluator_a"])
-    page = office.post("/staff/hall-a/quality/", {"generate": "1", "system": system.pk, "scale": "7",
-                                                  "importance": "1"})
+    page = office.post(
+        "/staff/hall-a/quality/", {"generate": "1", "system": system.pk, "scale": "7", "importance": "1"}
+    )
     assert page.status_code == 200
     q = Questionnaire.objects.get()
     assert q.scale == 7 and q.importance and q.status == "draft"
-    assert office.post("/staff/hall-a/quality/", {"generate": "1", "system": system.pk,
-                                                  "scale": "x"}).status_code == 422
+    assert (
+        office.post(
+            "/staff/hall-a/quality/", {"generate": "1", "system": system.pk, "scale": "x"}
+        ).status_code
+        == 422
+    )
     assert Questionnaire.objects.count() == 1
 
 
@@ -161,8 +208,9 @@ def test_paper_answers_are_stored_as_typed_and_never_crash(system, actors):
     services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
     keys = [i["key"] for i in q.items if i["kind"] == "likert"][:5]
     typed = dict(zip(keys, ["4", "--5", "4.5", "好", "9"], strict=True))
-    stored = services.response_submit(actor=actors["evaluator_a"], questionnaire=q, answers=typed,
-                                      channel=RatingChannel.PAPER)
+    stored = services.response_submit(
+        actor=actors["evaluator_a"], questionnaire=q, answers=typed, channel=RatingChannel.PAPER
+    )
     assert [stored.answers[k] for k in keys] == [4, "--5", 4.5, "好", 9]
 
 

@@ -16,7 +16,9 @@ from tests.quality.conftest import SHANGHAI
 
 def test_the_pad_at_the_window_rates_the_service_once(clock, served, pad, actors):
     ticket = served()
-    rating = services.rating_submit(actor=pad, ticket=ticket, level=5, tags=["服务热情"], channel=RatingChannel.PAD)
+    rating = services.rating_submit(
+        actor=pad, ticket=ticket, level=5, tags=["服务热情"], channel=RatingChannel.PAD
+    )
     assert (rating.level, rating.counter.number, rating.clerk.username) == (5, "1", "clerk_a")
     with pytest.raises(Conflict) as exc:
         services.rating_submit(actor=actors["citizen"], ticket=ticket, level=1, comment="x")
@@ -30,8 +32,13 @@ def test_a_pad_rates_only_its_own_window(clock, served, admin_actor, hall_a):
     from servicehall.core.choices import DeviceKind
     from tests.queueing.conftest import window
 
-    other, _raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.RATING_PAD,
-                                              name="3号窗口评价器", counter=window(hall_a, "3"))
+    other, _raw = core_services.device_create(
+        actor=admin_actor,
+        hall=hall_a,
+        kind=DeviceKind.RATING_PAD,
+        name="3号窗口评价器",
+        counter=window(hall_a, "3"),
+    )
     with pytest.raises(PermissionDenied):
         services.rating_submit(actor=Actor(device=other), ticket=served(), level=5, channel=RatingChannel.PAD)
 
@@ -48,7 +55,9 @@ def test_only_a_completed_service_within_the_window_is_rated(clock, q, served, a
     assert exc.value.code == "window_closed"
 
 
-def test_a_bad_rating_needs_a_reason_and_opens_a_case_with_working_day_deadlines(clock, served, actors, hall_a):
+def test_a_bad_rating_needs_a_reason_and_opens_a_case_with_working_day_deadlines(
+    clock, served, actors, hall_a
+):
     ticket = served(phone="13812345678")
     with pytest.raises(Invalid) as exc:
         services.rating_submit(actor=actors["citizen"], ticket=ticket, level=2)
@@ -71,8 +80,9 @@ def test_a_bad_rating_needs_a_reason_and_opens_a_case_with_working_day_deadlines
 def test_rectification_follows_its_steps(clock, served, actors, commit, settings, tmp_path):
     settings.VAR_DIR, settings.SERVICEHALL_NOTIFY_BACKEND = tmp_path, "file"
     ticket = served(phone="13812345678")
-    case = services.rating_submit(actor=actors["citizen"], ticket=ticket, level=1,
-                                  comment="等了一个小时").rectification
+    case = services.rating_submit(
+        actor=actors["citizen"], ticket=ticket, level=1, comment="等了一个小时"
+    ).rectification
     with pytest.raises(Conflict) as exc:
         services.rectification_step(actor=actors["clerk_a"], case=case, action="rectified", note="x")
     assert exc.value.code == "illegal_transition"
@@ -83,8 +93,9 @@ def test_rectification_follows_its_steps(clock, served, actors, commit, settings
     services.rectification_step(actor=actors["clerk_a"], case=case, action="revisit", note="已电话回访")
     services.rectification_step(actor=actors["manager_a"], case=case, action="reasonable")
     with commit():
-        case = services.rectification_step(actor=actors["clerk_a"], case=case, action="rectified",
-                                           note="高峰时段增开窗口")
+        case = services.rectification_step(
+            actor=actors["clerk_a"], case=case, action="rectified", note="高峰时段增开窗口"
+        )
     assert case.status == RectificationStatus.CLOSED and case.closed_at == clock.now
     assert [s["step"] for s in case.log] == ["open", "revisit", "reasonable", "rectified"]
     texts = (tmp_path / "notifications.jsonl").read_text(encoding="utf-8")
@@ -95,7 +106,9 @@ def test_rectification_follows_its_steps(clock, served, actors, commit, settings
 
 
 def test_an_upheld_appeal_excludes_the_rating(clock, served, actors):
-    case = services.rating_submit(actor=actors["citizen"], ticket=served(), level=1, comment="乱评").rectification
+    case = services.rating_submit(
+        actor=actors["citizen"], ticket=served(), level=1, comment="乱评"
+    ).rectification
     services.rectification_step(actor=actors["clerk_a"], case=case, action="revisit", note="无法联系")
     services.rectification_step(actor=actors["clerk_a"], case=case, action="appeal", note="恶意差评")
     with pytest.raises(PermissionDenied):
@@ -133,12 +146,14 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def test_the_rated_clerk_never_sees_who_rated_and_the_office_reads_the_number_on_record(
-        clock, served, actors, staff, hall_a, api_as):
+    clock, served, actors, staff, hall_a, api_as
+):
     from django.test import Client
 
     ticket = served(phone="13812345678")
-    rating = services.rating_submit(actor=actors["citizen"], ticket=ticket, level=1, tags=["服务态度差"],
-                                    comment="窗口人员不耐烦")
+    rating = services.rating_submit(
+        actor=actors["citizen"], ticket=ticket, level=1, tags=["服务态度差"], comment="窗口人员不耐烦"
+    )
     case = rating.rectification
     assert case.assignee == staff["clerk_a"]
     # The clerk answering for the case sees what was said, not the ticket or the number.

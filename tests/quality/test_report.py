@@ -22,8 +22,12 @@ def evaluator(staff):
 @pytest.fixture
 def published(actors, hall_a):
     system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
-    services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None,
-                              matrix=[[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]])
+    services.judgement_submit(
+        actor=actors["evaluator_a"],
+        system=system,
+        parent=None,
+        matrix=[[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]],
+    )
     services.system_publish(actor=actors["evaluator_a"], system=system)
     q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system)
     services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
@@ -33,8 +37,9 @@ def published(actors, hall_a):
 def test_the_report_finds_the_planted_weaknesses(clock, hall_a, items_a, actors, published):
     system, q = published
     start = datetime.date(2030, 2, 1)
-    made = simulate(hall=hall_a, questionnaire=q, days=10, tickets_per_day=60, start=start,
-                    bad_window=window(hall_a, "3"))
+    made = simulate(
+        hall=hall_a, questionnaire=q, days=10, tickets_per_day=60, start=start, bad_window=window(hall_a, "3")
+    )
     assert made["tickets"] == 600 and made["responses"] > 80
     services.cleaning_run(actor=actors["evaluator_a"], questionnaire=q)
     scope = report.Scope(hall_a, start, start + datetime.timedelta(days=9))
@@ -65,15 +70,25 @@ def test_the_report_warns_when_answers_are_noise(clock, hall_a, items_a, actors,
     rng = random.Random(3)
     likert = [i["key"] for i in q.items if i["kind"] == "likert"]
     day = datetime.datetime(2030, 2, 3, 10, tzinfo=datetime.UTC)
-    QuestionnaireResponse.objects.bulk_create([
-        QuestionnaireResponse(questionnaire=q, hall=hall_a, channel="phone", started_at=day,
-                              submitted_at=day + datetime.timedelta(minutes=3),
-                              answers={k: rng.randint(1, 5) for k in likert}) for _ in range(60)])
+    QuestionnaireResponse.objects.bulk_create(
+        [
+            QuestionnaireResponse(
+                questionnaire=q,
+                hall=hall_a,
+                channel="phone",
+                started_at=day,
+                submitted_at=day + datetime.timedelta(minutes=3),
+                answers={k: rng.randint(1, 5) for k in likert},
+            )
+            for _ in range(60)
+        ]
+    )
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        built = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 2, 1),
-                                                                      datetime.date(2030, 2, 28)))
+        built = report.report_build(
+            system=system, scope=report.Scope(hall_a, datetime.date(2030, 2, 1), datetime.date(2030, 2, 28))
+        )
     warnings = [w for r in built["reliability"] for w in r["warnings"]]
     assert any("α" in w and "一致性不足" in w for w in warnings), warnings
     # In the reader's language, naming weak items by their statement rather than a column number.
@@ -109,11 +124,15 @@ def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, 
     assert clerk.get(url).status_code == 403
 
 
-def test_the_worker_writes_last_month_s_report_once(clock, hall_a, items_a, actors, published, settings, tmp_path):
+def test_the_worker_writes_last_month_s_report_once(
+    clock, hall_a, items_a, actors, published, settings, tmp_path
+):
     from servicehall.quality.report import monthly_report_write
 
     settings.VAR_DIR = tmp_path
-    simulate(hall=hall_a, questionnaire=published[1], days=3, tickets_per_day=20, start=datetime.date(2030, 2, 10))
+    simulate(
+        hall=hall_a, questionnaire=published[1], days=3, tickets_per_day=20, start=datetime.date(2030, 2, 10)
+    )
     assert monthly_report_write() == 1  # the clock says March: February's report
     assert (tmp_path / "reports" / "hall-a" / "2030-02.pdf").read_bytes().startswith(b"%PDF")
     assert "C2" in (tmp_path / "reports" / "hall-a" / "2030-02.csv").read_text(encoding="utf-8-sig")
@@ -128,7 +147,9 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
     built = report.report_build(system=system, scope=scope, fuzzy_operator="weighted_average")
     f = built["fuzzy"]
     assert f["operator"] == "weighted_average" and f["grades"] == [100, 80, 60, 40, 20]
-    assert abs(sum(f["b"]) - 1) < 1e-3 and all(abs(sum(d["b"]) - 1) < 1e-3 for d in f["dimensions"])  # 4 decimals
+    assert abs(sum(f["b"]) - 1) < 1e-3 and all(
+        abs(sum(d["b"]) - 1) < 1e-3 for d in f["dimensions"]
+    )  # 4 decimals
     by_dim = {d["code"]: d["score"] for d in f["dimensions"]}
     assert by_dim["C"] < by_dim["A"]  # the planted poor environment drags 服务质量 down
     assert [m["month"] for m in built["trend"]] == ["2030-01", "2030-02"]
@@ -138,37 +159,57 @@ def test_fuzzy_evaluation_and_the_monthly_trend(clock, hall_a, items_a, actors, 
 
     rated = [i["key"] for i in q.items if i["kind"] in ("likert", "perception")]
     for month in built["trend"]:
-        values = [v for r in QuestionnaireResponse.objects.filter(questionnaire=q)
-                  if r.submitted_at.astimezone(hall_a.tzinfo).strftime("%Y-%m") == month["month"]
-                  for k, v in r.answers.items() if k in rated and isinstance(v, int) and 1 <= v <= 5]
+        values = [
+            v
+            for r in QuestionnaireResponse.objects.filter(questionnaire=q)
+            if r.submitted_at.astimezone(hall_a.tzinfo).strftime("%Y-%m") == month["month"]
+            for k, v in r.answers.items()
+            if k in rated and isinstance(v, int) and 1 <= v <= 5
+        ]
         assert values and month["satisfaction"] == round(100 * (sum(values) / len(values) - 1) / 4, 1)
     other = report.report_build(system=system, scope=scope, fuzzy_operator="max_min")
     assert other["fuzzy"]["operator"] == "max_min" and other["fuzzy"]["score"] != f["score"]
     client = evaluator
-    html = client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min").content.decode()
+    html = client.get(
+        "/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min"
+    ).content.decode()
     assert "max_min" in html and "2030-02" in html
-    assert client.get("/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min&format=pdf"
-                      ).content.startswith(b"%PDF")
+    assert client.get(
+        "/staff/hall-a/quality/report/?from=2030-01-10&to=2030-02-18&fuzzy=max_min&format=pdf"
+    ).content.startswith(b"%PDF")
 
 
-def test_the_report_scoped_to_a_clerk_and_ranked_by_clerk(clock, hall_a, items_a, actors, published, staff,
-                                                         clerk_a2, evaluator):
+def test_the_report_scoped_to_a_clerk_and_ranked_by_clerk(
+    clock, hall_a, items_a, actors, published, staff, clerk_a2, evaluator
+):
 
     system, q = published
-    simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1),
-             bad_window=window(hall_a, "3"))
+    simulate(
+        hall=hall_a,
+        questionnaire=q,
+        days=5,
+        tickets_per_day=30,
+        start=datetime.date(2030, 3, 1),
+        bad_window=window(hall_a, "3"),
+    )
     client = evaluator
     base = "/staff/hall-a/quality/report/?from=2030-03-01&to=2030-03-05"
     clerk = staff["clerk_a"]
     html = client.get(f"{base}&clerk={clerk.pk}&rank=clerk").content.decode()
     assert "按工作人员排名" in html and f"工作人员 {clerk.display_name or clerk.username}" in html
-    whole = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
-                                                                  datetime.date(2030, 3, 5)))
-    mine = report.report_build(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
-                                                                 datetime.date(2030, 3, 5), clerk_id=clerk.pk))
+    whole = report.report_build(
+        system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 5))
+    )
+    mine = report.report_build(
+        system=system,
+        scope=report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 5), clerk_id=clerk.pk),
+    )
     assert 0 < mine["objective"]["services"] < whole["objective"]["services"]
-    ranked = report.ranking(system=system, scope=report.Scope(hall_a, datetime.date(2030, 3, 1),
-                                                              datetime.date(2030, 3, 5)), by="clerk")
+    ranked = report.ranking(
+        system=system,
+        scope=report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 5)),
+        by="clerk",
+    )
     assert {r["id"] for r in ranked} == {staff["clerk_a"].pk, clerk_a2.pk}
     # A window the hall does not have is refused beside the field, and nothing is reported for it.
     bad = client.get(f"{base}&counter=999999")
@@ -189,9 +230,15 @@ def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors
     data = item_to_data(items_a["SB-001"]) | {"standard_minutes": 7}
     item_save(actor=admin_actor, hall=hall_a, data=data)
     built = report.report_build(system=system, scope=scope, with_previous=False)
-    done = list(Ticket.objects.filter(hall=hall_a, service=items_a["SB-001"], status="completed",
-                                      day__gte=scope.date_from, day__lte=scope.date_to)
-                .values_list("service_seconds", flat=True))
+    done = list(
+        Ticket.objects.filter(
+            hall=hall_a,
+            service=items_a["SB-001"],
+            status="completed",
+            day__gte=scope.date_from,
+            day__lte=scope.date_to,
+        ).values_list("service_seconds", flat=True)
+    )
     expected = round(100 * sum(1 for s in done if s <= 420) / len(done), 2)
     assert 0 < expected < 100 and built["objective"]["service_vs_standard"] == expected
     b5 = next(r for r in built["indicators"] if r["code"] == "B5")
@@ -205,8 +252,9 @@ def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, acto
 
     system = services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
     services.system_publish(actor=actors["evaluator_a"], system=system)
-    q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system, servqual=True,
-                                        importance=True)
+    q = services.questionnaire_generate(
+        actor=actors["evaluator_a"], system=system, servqual=True, importance=True
+    )
     services.questionnaire_publish(actor=actors["evaluator_a"], questionnaire=q)
     simulate(hall=hall_a, questionnaire=q, days=6, tickets_per_day=50, start=datetime.date(2030, 3, 1))
     scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 6))
@@ -236,8 +284,9 @@ def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, acto
     html = client.get(url).content.decode()
     assert "重要性—表现分析" in html and "继续保持" in html
     assert 'aria-label="IPA"' in html and "SERVQUAL" in html and "回访" in html
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(
-        client.get(url + "&format=pdf").content)).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(client.get(url + "&format=pdf").content)).pages
+    )
     assert "继续保持" in text and "SERVQUAL" in text
 
 
@@ -250,30 +299,43 @@ def test_the_revisit_rate_counts_real_name_bad_ratings(clock, served, actors, ha
     today = named.day
     stats = selectors.rating_statistics(hall=hall_a, date_from=today, date_to=today)
     assert stats["real_name_bad"] == 1 and stats["revisit_rate"] == 0
-    services.rectification_step(actor=actors["manager_a"], case=rating.rectification, action="revisit",
-                                note="已电话回访")
+    services.rectification_step(
+        actor=actors["manager_a"], case=rating.rectification, action="revisit", note="已电话回访"
+    )
     stats = selectors.rating_statistics(hall=hall_a, date_from=today, date_to=today)
     assert stats["revisit_rate"] == 1.0
 
 
 @pytest.mark.parametrize("by", ["counter", "clerk", "service"])
-def test_a_ranking_scores_each_unit_as_its_own_report_does(clock, hall_a, items_a, actors, published, clerk_a2, by):
+def test_a_ranking_scores_each_unit_as_its_own_report_does(
+    clock, hall_a, items_a, actors, published, clerk_a2, by
+):
     system, q = published
-    simulate(hall=hall_a, questionnaire=q, days=8, tickets_per_day=40, start=datetime.date(2030, 3, 1),
-             bad_window=window(hall_a, "3"))
+    simulate(
+        hall=hall_a,
+        questionnaire=q,
+        days=8,
+        tickets_per_day=40,
+        start=datetime.date(2030, 3, 1),
+        bad_window=window(hall_a, "3"),
+    )
     services.cleaning_run(actor=actors["evaluator_a"], questionnaire=q)
     scope = report.Scope(hall_a, datetime.date(2030, 3, 2), datetime.date(2030, 3, 7))
     ranked = report.ranking(system=system, scope=scope, by=by)
     assert len(ranked) >= 2
     field = {"counter": "counter_id", "clerk": "clerk_id", "service": "service_id"}[by]
     for row in ranked:
-        alone = report.report_build(system=system, with_previous=False, scope=report.Scope(
-            hall_a, scope.date_from, scope.date_to, **{field: row["id"]}))
+        alone = report.report_build(
+            system=system,
+            with_previous=False,
+            scope=report.Scope(hall_a, scope.date_from, scope.date_to, **{field: row["id"]}),
+        )
         assert (row["index"], row["services"]) == (alone["index"], alone["objective"]["services"]), row
 
 
-def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(clock, hall_a, items_a, actors, published,
-                                                                 evaluator):
+def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(
+    clock, hall_a, items_a, actors, published, evaluator
+):
 
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=2, tickets_per_day=20, start=datetime.date(2030, 3, 1))
@@ -288,7 +350,9 @@ def test_an_export_with_a_refused_field_is_not_a_hall_wide_file(clock, hall_a, i
     assert scoped.content.decode("utf-8-sig").startswith("# ")  # the scope is the file's first line
 
 
-def test_a_period_answered_under_an_older_version_keeps_its_answers(clock, hall_a, items_a, actors, published):
+def test_a_period_answered_under_an_older_version_keeps_its_answers(
+    clock, hall_a, items_a, actors, published
+):
     system, q = published
     simulate(hall=hall_a, questionnaire=q, days=5, tickets_per_day=30, start=datetime.date(2030, 3, 1))
     scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 5))

@@ -20,7 +20,17 @@ def test_the_article_template_has_its_three_dimensions_and_nine_indicators(syste
     tree = selectors.tree(system=system)
     assert [d["name"] for d in tree] == ["服务态度", "服务效率", "服务质量"]
     names = [i["name"] for d in tree for i in d["children"]]
-    for name in ("礼仪", "服务态度", "沟通技巧", "办事时间", "现场排队状况", "办理流程", "服务文化", "服务环境", "服务绩效"):
+    for name in (
+        "礼仪",
+        "服务态度",
+        "沟通技巧",
+        "办事时间",
+        "现场排队状况",
+        "办理流程",
+        "服务文化",
+        "服务环境",
+        "服务绩效",
+    ):
         assert name in names
     assert abs(sum(i["global_weight"] for i in selectors.leaves(system=system)) - 1) < 1e-5
     queue = next(i for d in tree for i in d["children"] if i["name"] == "现场排队状况")
@@ -38,8 +48,12 @@ def test_ahp_weights_the_dimensions_and_a_new_expert_is_combined(system, actors,
     weights = {i.code: i.weight for i in Indicator.objects.filter(system=system, parent=None)}
     assert weights["B"] > weights["A"] > weights["C"] and abs(sum(weights.values()) - 1) < 1e-6
     # A second expert who finds attitude and efficiency equal pulls the combined weights together.
-    services.judgement_submit(actor=actors["manager_a"], system=system, parent=None,
-                              matrix=[[1, 1, 2], [1, 1, 2], [1 / 2, 1 / 2, 1]])
+    services.judgement_submit(
+        actor=actors["manager_a"],
+        system=system,
+        parent=None,
+        matrix=[[1, 1, 2], [1, 1, 2], [1 / 2, 1 / 2, 1]],
+    )
     combined = {i.code: i.weight for i in Indicator.objects.filter(system=system, parent=None)}
     assert weights["B"] - weights["A"] > combined["B"] - combined["A"] > 0
     assert Judgement.objects.filter(system=system).count() == 2
@@ -47,13 +61,17 @@ def test_ahp_weights_the_dimensions_and_a_new_expert_is_combined(system, actors,
 
 def test_inconsistent_judgements_are_refused_with_the_comparison_to_reconsider(system, actors):
     with pytest.raises(Invalid) as exc:
-        services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None, matrix=INCONSISTENT)
+        services.judgement_submit(
+            actor=actors["evaluator_a"], system=system, parent=None, matrix=INCONSISTENT
+        )
     assert exc.value.code == "inconsistent"
     message = str(exc.value.message)
     assert "CR" in message and "服务" in message
     assert not Judgement.objects.exists()
     with pytest.raises(Invalid):
-        services.judgement_submit(actor=actors["evaluator_a"], system=system, parent=None, matrix=[[1, 2], [1 / 2, 1]])
+        services.judgement_submit(
+            actor=actors["evaluator_a"], system=system, parent=None, matrix=[[1, 2], [1 / 2, 1]]
+        )
 
 
 def test_publishing_freezes_and_a_new_version_copies(system, actors):

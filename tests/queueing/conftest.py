@@ -28,8 +28,15 @@ ITEMS_A = [
 
 
 def item_data(code, name, prefix, counters):
-    return {"code": code, "name": name, "department": "测试局", "category": "测试", "ticket_prefix": prefix,
-            "counters": counters, "materials": [{"name": "居民身份证"}]}
+    return {
+        "code": code,
+        "name": name,
+        "department": "测试局",
+        "category": "测试",
+        "ticket_prefix": prefix,
+        "counters": counters,
+        "materials": [{"name": "居民身份证"}],
+    }
 
 
 class Clock:
@@ -62,13 +69,19 @@ def clock(time_machine):
 @pytest.fixture
 def items_a(admin_actor, hall_a):
     """Hall A's catalogue: SB-001 (prefix A, windows 1 and 2), GJ-001 (B, window 2), HJ-001 (C, window 3)."""
-    return {code: item_save(actor=admin_actor, hall=hall_a, data=item_data(code, name, prefix, windows))
-            for code, name, prefix, windows in ITEMS_A}
+    return {
+        code: item_save(actor=admin_actor, hall=hall_a, data=item_data(code, name, prefix, windows))
+        for code, name, prefix, windows in ITEMS_A
+    }
 
 
 @pytest.fixture
 def items_b(admin_actor, hall_b):
-    return {"SB-001": item_save(actor=admin_actor, hall=hall_b, data=item_data("SB-001", "社保参保登记", "A", ["1"]))}
+    return {
+        "SB-001": item_save(
+            actor=admin_actor, hall=hall_b, data=item_data("SB-001", "社保参保登记", "A", ["1"])
+        )
+    }
 
 
 @pytest.fixture
@@ -80,7 +93,9 @@ def clerk_a2(admin_actor, hall_a):
 
 @pytest.fixture
 def kiosk_a(admin_actor, hall_a):
-    device, _raw = core_services.device_create(actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="自助机")
+    device, _raw = core_services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="自助机"
+    )
     return device
 
 

@@ -16,8 +16,17 @@ from tests.queueing.conftest import MORNING, window
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock", "items_a")]
 
-CONTRACT_FIELDS = {"id", "number", "service", "status", "position", "people_ahead", "estimated_wait_seconds",
-                   "issued_at", "track_url"}
+CONTRACT_FIELDS = {
+    "id",
+    "number",
+    "service",
+    "status",
+    "position",
+    "people_ahead",
+    "estimated_wait_seconds",
+    "issued_at",
+    "track_url",
+}
 
 
 @pytest.fixture
@@ -81,8 +90,11 @@ class TestIssue:
 
     def test_a_web_ticket_needs_the_hall_to_allow_remote_tickets(self, api_as, staff, hall_a):
         citizen = api_as(None)
-        assert_error(citizen.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}),
-                     401, "remote_tickets_disabled")
+        assert_error(
+            citizen.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}),
+            401,
+            "remote_tickets_disabled",
+        )
         services.settings_update(actor=Actor(user=staff["manager_a"]), hall=hall_a, allow_remote_tickets=True)
         assert take(citizen, hall_a)["channel"] == "web"
 
@@ -90,11 +102,15 @@ class TestIssue:
         assert take(clerk, hall_a)["channel"] == "counter"
 
     def test_before_opening_the_answer_says_when_the_hall_opens(self, kiosk, staff, hall_a, clock):
-        hall_set_opening_hours(actor=Actor(user=staff["manager_a"]), hall=hall_a,
-                               periods=[(MORNING.weekday(), datetime.time(8, 30), datetime.time(17, 0))])
+        hall_set_opening_hours(
+            actor=Actor(user=staff["manager_a"]),
+            hall=hall_a,
+            periods=[(MORNING.weekday(), datetime.time(8, 30), datetime.time(17, 0))],
+        )
         clock.at(8, 0)
-        payload = assert_error(kiosk.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}),
-                               409, "not_open")
+        payload = assert_error(
+            kiosk.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}), 409, "not_open"
+        )
         assert "08:30" in payload["message"]
         clock.at(18, 0)
         assert_error(kiosk.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}), 409, "closed")
@@ -103,21 +119,28 @@ class TestIssue:
     def test_a_sold_out_service_answers_409(self, kiosk, staff, hall_a):
         services.settings_update(actor=Actor(user=staff["manager_a"]), hall=hall_a, daily_caps={"SB-001": 1})
         take(kiosk, hall_a)
-        assert_error(kiosk.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}), 409, "sold_out")
+        assert_error(
+            kiosk.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001"}), 409, "sold_out"
+        )
 
     def test_an_unknown_hall_is_404(self, kiosk):
-        assert_error(kiosk.call("POST", "halls/nowhere/tickets", {"service": "SB-001"}), 404, "hall_not_found")
+        assert_error(
+            kiosk.call("POST", "halls/nowhere/tickets", {"service": "SB-001"}), 404, "hall_not_found"
+        )
 
 
 class TestBadInput:
-    @pytest.mark.parametrize(("body", "field"), [
-        ({"service": "NOPE-1"}, "service"),
-        ({}, "service"),
-        ({"service": "SB-001", "phone": "12345"}, "phone"),
-        ({"service": "SB-001", "phone": "1" * 30}, "phone"),
-        ({"service": "SB-001", "channel": "fax"}, "channel"),
-        ({"service": "SB-001", "priority": "vip"}, "priority"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"service": "NOPE-1"}, "service"),
+            ({}, "service"),
+            ({"service": "SB-001", "phone": "12345"}, "phone"),
+            ({"service": "SB-001", "phone": "1" * 30}, "phone"),
+            ({"service": "SB-001", "channel": "fax"}, "channel"),
+            ({"service": "SB-001", "priority": "vip"}, "priority"),
+        ],
+    )
     def test_bad_input_answers_422_with_the_field_and_issues_nothing(self, kiosk, hall_a, body, field):
         payload = assert_error(kiosk.call("POST", f"halls/{hall_a.code}/tickets", body), 422, "invalid")
         assert field in payload["fields"] and payload["fields"][field][0]
@@ -129,8 +152,9 @@ class TestBadInput:
         clerk.call("POST", f"counters/{counter_id(hall_a)}/open")
         clerk.call("POST", f"counters/{counter_id(hall_a)}/call-next")
         clerk.call("POST", f"tickets/{ticket['id']}/start")
-        payload = assert_error(clerk.call("POST", f"tickets/{ticket['id']}/complete", {"outcome": "lost"}),
-                               422, "invalid")
+        payload = assert_error(
+            clerk.call("POST", f"tickets/{ticket['id']}/complete", {"outcome": "lost"}), 422, "invalid"
+        )
         assert "outcome" in payload["fields"]
         assert Ticket.objects.get(public_id=ticket["id"]).status == "serving"
 
@@ -138,8 +162,9 @@ class TestBadInput:
         ticket = take(kiosk, hall_a)
         clerk.call("POST", f"counters/{counter_id(hall_a)}/open")
         clerk.call("POST", f"counters/{counter_id(hall_a)}/call-next")
-        payload = assert_error(clerk.call("POST", f"tickets/{ticket['id']}/transfer", {"service": "NOPE"}),
-                               422, "invalid")
+        payload = assert_error(
+            clerk.call("POST", f"tickets/{ticket['id']}/transfer", {"service": "NOPE"}), 422, "invalid"
+        )
         assert "service" in payload["fields"]
 
     def test_validation_messages_follow_the_callers_language(self, api_as, hall_a, kiosk_token):
@@ -158,13 +183,17 @@ class TestTracking:
         assert {k: payload[k] for k in CONTRACT_FIELDS} == {k: issued[k] for k in CONTRACT_FIELDS}
         assert payload["phone"] == "138****5678"
 
-    def test_the_tracking_read_agrees_with_the_issue_answer_for_every_class(self, kiosk, api_as, hall_a, clock):
+    def test_the_tracking_read_agrees_with_the_issue_answer_for_every_class(
+        self, kiosk, api_as, hall_a, clock
+    ):
         citizen = api_as(None)
         for priority in ("normal", "normal", "elderly", "normal", "disabled"):
             answer = take(kiosk, hall_a, priority=priority)
             tracked = citizen.call("GET", f"tickets/{answer['id']}")[1]
-            assert (tracked["position"], tracked["people_ahead"]) == (answer["position"], answer["people_ahead"]), \
-                answer["number"]
+            assert (tracked["position"], tracked["people_ahead"]) == (
+                answer["position"],
+                answer["people_ahead"],
+            ), answer["number"]
             clock.advance(minutes=1)
 
     def test_a_priority_ticket_is_not_counted_behind_normal_tickets(self, kiosk, api_as, hall_a, clock):
@@ -188,8 +217,9 @@ class TestTracking:
         issued = take(kiosk, hall_a)
         clerk.call("POST", f"counters/{counter_id(hall_a)}/open")
         clerk.call("POST", f"counters/{counter_id(hall_a)}/call-next")
-        status, moved = clerk.call("POST", f"tickets/{issued['id']}/transfer",
-                                   {"service": "GJ-001", "note": "缺户口簿复印件"})
+        status, moved = clerk.call(
+            "POST", f"tickets/{issued['id']}/transfer", {"service": "GJ-001", "note": "缺户口簿复印件"}
+        )
         assert status == 200 and moved["note"] == "缺户口簿复印件"
         assert api_as(None).call("GET", f"tickets/{issued['id']}")[1]["note"] is None
         assert clerk.call("GET", f"tickets/{issued['id']}")[1]["note"] == "缺户口簿复印件"
@@ -267,8 +297,9 @@ class TestTicketActions:
         clerk.call("POST", f"counters/{counter_id(hall_a)}/call-next")
         clerk.call("POST", f"tickets/{tid}/start")
         # A request without any body, as curl -X POST or fetch() without a body sends it.
-        response = clerk.client.generic("POST", f"/api/v1/tickets/{tid}/complete", b"",
-                                        headers={"Authorization": f"Bearer {clerk.token}"})
+        response = clerk.client.generic(
+            "POST", f"/api/v1/tickets/{tid}/complete", b"", headers={"Authorization": f"Bearer {clerk.token}"}
+        )
         assert response.status_code == 200, response.content
         assert Ticket.objects.get(public_id=tid).outcome == "done"
 
@@ -287,7 +318,8 @@ class TestTicketActions:
 
 class TestConflicts:
     def test_an_illegal_transition_answers_409_with_a_readable_message_and_changes_nothing(
-            self, kiosk, clerk, hall_a):
+        self, kiosk, clerk, hall_a
+    ):
         tid = take(kiosk, hall_a)["id"]
         clerk.call("POST", f"counters/{counter_id(hall_a)}/open")
         before = (Ticket.objects.filter(public_id=tid).values().get(), Event.objects.count())
@@ -295,7 +327,9 @@ class TestConflicts:
         assert "A001" in payload["message"] and payload["fields"] == {}
         assert (Ticket.objects.filter(public_id=tid).values().get(), Event.objects.count()) == before
 
-    @pytest.mark.parametrize("action", ["complete", "recall", "no-show", "park", "resume", "start", "reactivate"])
+    @pytest.mark.parametrize(
+        "action", ["complete", "recall", "no-show", "park", "resume", "start", "reactivate"]
+    )
     def test_a_finished_ticket_accepts_no_further_action(self, kiosk, clerk, hall_a, action):
         tid = take(kiosk, hall_a)["id"]
         clerk.call("POST", f"counters/{counter_id(hall_a)}/open")
@@ -326,8 +360,13 @@ class TestOtherHalls:
         outsider = api_as("clerk_b")
         cid = counter_id(hall_a)
         assert_error(outsider.call("POST", f"counters/{cid}/open"), 403, "forbidden")
-        assert_error(outsider.call("POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001", "channel": "counter"}),
-                     403, "forbidden")
+        assert_error(
+            outsider.call(
+                "POST", f"halls/{hall_a.code}/tickets", {"service": "SB-001", "channel": "counter"}
+            ),
+            403,
+            "forbidden",
+        )
         clerk.call("POST", f"counters/{cid}/open")
         assert_error(outsider.call("POST", f"counters/{cid}/call-next"), 403, "forbidden")
         assert_error(outsider.call("POST", f"counters/{cid}/close"), 403, "forbidden")
@@ -361,7 +400,11 @@ class TestQueueSummary:
         assert status == 200
         assert summary["hall"] == hall_a.code
         by_code = {s["code"]: s for s in summary["services"]}
-        assert (by_code["SB-001"]["waiting"], by_code["GJ-001"]["waiting"], by_code["HJ-001"]["waiting"]) == (2, 1, 0)
+        assert (by_code["SB-001"]["waiting"], by_code["GJ-001"]["waiting"], by_code["HJ-001"]["waiting"]) == (
+            2,
+            1,
+            0,
+        )
         assert by_code["SB-001"]["estimated_wait_seconds"] > by_code["GJ-001"]["estimated_wait_seconds"] > 0
         states = {c["number"]: (c["state"], c["pause_reason"]) for c in summary["counters"]}
         assert states == {"1": ("paused", "系统维护"), "2": ("closed", ""), "3": ("closed", "")}
@@ -373,8 +416,11 @@ class TestQueueSummary:
 class TestSettingsAndCounterServices:
     def test_a_manager_changes_the_interleave_and_the_next_calls_follow_it(self, api_as, hall_a):
         manager = api_as("manager_a")
-        status, conf = manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
-                                    {"priority_per_normal": 1, "allow_remote_tickets": True})
+        status, conf = manager.call(
+            "PATCH",
+            f"halls/{hall_a.code}/queue/settings",
+            {"priority_per_normal": 1, "allow_remote_tickets": True},
+        )
         assert status == 200 and conf["priority_per_normal"] == 1 and conf["allow_remote_tickets"] is True
         assert manager.call("GET", f"halls/{hall_a.code}/queue/settings")[1]["priority_per_normal"] == 1
         from servicehall.core.models import AuditEntry
@@ -383,25 +429,43 @@ class TestSettingsAndCounterServices:
 
     def test_bad_settings_are_refused_field_by_field_and_change_nothing(self, api_as, hall_a):
         manager = api_as("manager_a")
-        payload = assert_error(manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
-                                            {"priority_per_normal": 0, "daily_caps": {"SB-001": 5}}), 422, "invalid")
+        payload = assert_error(
+            manager.call(
+                "PATCH",
+                f"halls/{hall_a.code}/queue/settings",
+                {"priority_per_normal": 0, "daily_caps": {"SB-001": 5}},
+            ),
+            422,
+            "invalid",
+        )
         assert "priority_per_normal" in payload["fields"]
         assert manager.call("GET", f"halls/{hall_a.code}/queue/settings")[1]["daily_caps"] == {}
-        payload = assert_error(manager.call("PATCH", f"halls/{hall_a.code}/queue/settings",
-                                            {"priority_classes": [{"code": "elderly", "name": "老人", "priority": True}]}),
-                               422, "invalid")
+        payload = assert_error(
+            manager.call(
+                "PATCH",
+                f"halls/{hall_a.code}/queue/settings",
+                {"priority_classes": [{"code": "elderly", "name": "老人", "priority": True}]},
+            ),
+            422,
+            "invalid",
+        )
         assert "priority_classes" in payload["fields"]
 
     def test_a_clerk_may_not_change_settings(self, clerk, hall_a):
-        assert_error(clerk.call("PATCH", f"halls/{hall_a.code}/queue/settings", {"recall_limit": 9}), 403, "forbidden")
+        assert_error(
+            clerk.call("PATCH", f"halls/{hall_a.code}/queue/settings", {"recall_limit": 9}), 403, "forbidden"
+        )
 
     def test_counter_tiers_decide_which_service_is_called_first(self, api_as, clerk, kiosk, hall_a, clock):
         manager = api_as("manager_a")
         cid = counter_id(hall_a, "2")  # window 2 serves SB-001 (A) and GJ-001 (B) from the catalogue
         status, rows = manager.call("GET", f"counters/{cid}/services")
         assert status == 200 and {r["source"] for r in rows} == {"catalogue"}
-        status, rows = manager.call("PUT", f"counters/{cid}/services",
-                                    [{"service": "GJ-001", "order": 1}, {"service": "SB-001", "order": 2}])
+        status, rows = manager.call(
+            "PUT",
+            f"counters/{cid}/services",
+            [{"service": "GJ-001", "order": 1}, {"service": "SB-001", "order": 2}],
+        )
         assert status == 200 and [(r["service"], r["order"]) for r in rows] == [("GJ-001", 1), ("SB-001", 2)]
         older = take(kiosk, hall_a, "SB-001")
         clock.advance(minutes=1)
@@ -411,8 +475,16 @@ class TestSettingsAndCounterServices:
         assert called["number"] == newer["number"] != older["number"]
 
     def test_counter_services_name_only_this_halls_services(self, api_as, hall_a):
-        payload = assert_error(api_as("manager_a").call("PUT", f"counters/{counter_id(hall_a)}/services",
-                                                        [{"service": "NOPE"}]), 422, "invalid")
+        payload = assert_error(
+            api_as("manager_a").call("PUT", f"counters/{counter_id(hall_a)}/services", [{"service": "NOPE"}]),
+            422,
+            "invalid",
+        )
         assert "0.service" in payload["fields"]
-        assert_error(api_as("manager_b").call("PUT", f"counters/{counter_id(hall_a)}/services",
-                                              [{"service": "SB-001"}]), 403, "forbidden")
+        assert_error(
+            api_as("manager_b").call(
+                "PUT", f"counters/{counter_id(hall_a)}/services", [{"service": "SB-001"}]
+            ),
+            403,
+            "forbidden",
+        )

@@ -50,8 +50,10 @@ def enough_connections(transactional_db):
     deadline = time.monotonic() + 60
     while (free := free_database_connections()) is not None and free < need:
         if time.monotonic() > deadline:
-            pytest.fail(f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
-                        "stop other clients or raise max_connections")
+            pytest.fail(
+                f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
+                "stop other clients or raise max_connections"
+            )
         time.sleep(1)
 
 
@@ -91,13 +93,17 @@ def _run(threads: list[threading.Thread]) -> None:
     assert not [t.name for t in threads if t.is_alive()], "load threads still running"
 
 
-def test_sixty_four_clients_and_eight_counters_at_once_never_share_skip_or_lose_a_ticket(server, load_hall,
-                                                                                          streams):
+def test_sixty_four_clients_and_eight_counters_at_once_never_share_skip_or_lose_a_ticket(
+    server, load_hall, streams
+):
     hall, log = load_hall, AnswerLog()
     codes = sorted(hall.prefixes)
     live = streams(EventStream(server.url, hall.code))  # a display board, watching from before the start
-    assert live.wait_connected(timeout=WAIT_SECONDS), (live.protocol_errors, live.connect_errors[-3:],
-                                                       server.log_tail())
+    assert live.wait_connected(timeout=WAIT_SECONDS), (
+        live.protocol_errors,
+        live.connect_errors[-3:],
+        server.log_tail(),
+    )
     for desk in hall.desks:
         with _client(server, desk.token) as client:
             opened = log.call(client, "POST", f"/api/v1/counters/{desk.counter_id}/open", "open")
@@ -157,10 +163,12 @@ def test_sixty_four_clients_and_eight_counters_at_once_never_share_skip_or_lose_
                     raise AssertionError(f"counter {desk.number}: {answer}")
 
     guard = _guarded(problems, start, rounds)
-    issuers = [threading.Thread(target=guard(take_numbers), args=(i,), name=f"issuer-{i}")
-               for i in range(ISSUERS)]
-    counters = [threading.Thread(target=guard(serve_at), args=(d,), name=f"counter-{d.number}")
-                for d in hall.desks]
+    issuers = [
+        threading.Thread(target=guard(take_numbers), args=(i,), name=f"issuer-{i}") for i in range(ISSUERS)
+    ]
+    counters = [
+        threading.Thread(target=guard(serve_at), args=(d,), name=f"counter-{d.number}") for d in hall.desks
+    ]
     for thread in counters:
         thread.start()
     _run(issuers)
@@ -207,7 +215,10 @@ def test_sixty_four_clients_and_eight_counters_at_once_never_share_skip_or_lose_
     for number, ticket_id in calls:
         ticket = tickets[ticket_id]
         assert (ticket.status, ticket.counter.number, ticket.clerk_id) == (
-            TicketStatus.COMPLETED, number, desks[number].clerk_id)
+            TicketStatus.COMPLETED,
+            number,
+            desks[number].clerk_id,
+        )
         assert ticket.called_at is not None and ticket.first_called_at == ticket.called_at
     assert not Ticket.objects.filter(hall=hall.hall, status=TicketStatus.WAITING).exists()
 
@@ -228,8 +239,12 @@ def test_sixty_four_clients_and_eight_counters_at_once_never_share_skip_or_lose_
     called_events = Tally((p["number"], p["counter"]) for p in payloads.filter(kind="ticket.called"))
     assert called_events == Tally((t.number, t.counter.number) for t in tickets.values())
     assert dict(events.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")) == {
-        "counter.opened": COUNTERS, "ticket.issued": len(tickets), "ticket.called": len(tickets),
-        "ticket.start": len(tickets), "ticket.complete": len(tickets)}
+        "counter.opened": COUNTERS,
+        "ticket.issued": len(tickets),
+        "ticket.called": len(tickets),
+        "ticket.start": len(tickets),
+        "ticket.complete": len(tickets),
+    }
 
     # The stream that watched it all live got every row once; a replay from Last-Event-ID 0 gets every row
     # in strictly increasing id order. (The replay sends at most one batch: keep the load under 1000 events.)

@@ -11,13 +11,24 @@ RULES = Rules(priority_per_normal=2, max_wait=datetime.timedelta(minutes=45))
 
 
 def ticket(pk, minute, *, priority=False, service=SB, to=None) -> Candidate:
-    return Candidate(id=pk, queued_at=T0 + datetime.timedelta(minutes=minute), is_priority=priority,
-                     service_id=service, target_counter_id=to)
+    return Candidate(
+        id=pk,
+        queued_at=T0 + datetime.timedelta(minutes=minute),
+        is_priority=priority,
+        service_id=service,
+        target_counter_id=to,
+    )
 
 
 def choose(candidates, *, now_minute, streak=0, services=None, rules=RULES, counter=HERE):
-    return choose_next(candidates, counter_id=counter, services=services or {SB: (1, 1.0)}, streak=streak,
-                       rules=rules, now=T0 + datetime.timedelta(minutes=now_minute))
+    return choose_next(
+        candidates,
+        counter_id=counter,
+        services=services or {SB: (1, 1.0)},
+        streak=streak,
+        rules=rules,
+        now=T0 + datetime.timedelta(minutes=now_minute),
+    )
 
 
 def call_in_turn(candidates, *, calls, now_minute, streak=0, services=None, rules=RULES):
@@ -86,17 +97,25 @@ class TestDirectedTransfers:
 
 class TestInterleave:
     def test_with_both_kinds_waiting_the_sequence_is_two_priority_then_one_normal(self):
-        waiting = [ticket(i, i, priority=True) for i in range(1, 9)] + [ticket(100 + i, i) for i in range(1, 9)]
+        waiting = [ticket(i, i, priority=True) for i in range(1, 9)] + [
+            ticket(100 + i, i) for i in range(1, 9)
+        ]
         picks = call_in_turn(waiting, calls=9, now_minute=20)
         kinds = "".join("P" if p.id < 100 else "N" for p in picks)
         assert kinds == "PPNPPNPPN"
         assert [p.reason for p in picks[:3]] == ["priority", "priority", "interleave"]
 
     def test_the_ratio_is_the_halls_setting(self):
-        waiting = [ticket(i, i, priority=True) for i in range(1, 9)] + [ticket(100 + i, i) for i in range(1, 9)]
+        waiting = [ticket(i, i, priority=True) for i in range(1, 9)] + [
+            ticket(100 + i, i) for i in range(1, 9)
+        ]
         for ratio, expected in ((1, "PNPNPN"), (3, "PPPNPP")):
-            picks = call_in_turn(waiting, calls=6, now_minute=20,
-                                 rules=Rules(priority_per_normal=ratio, max_wait=datetime.timedelta(minutes=45)))
+            picks = call_in_turn(
+                waiting,
+                calls=6,
+                now_minute=20,
+                rules=Rules(priority_per_normal=ratio, max_wait=datetime.timedelta(minutes=45)),
+            )
             assert "".join("P" if p.id < 100 else "N" for p in picks) == expected
 
     def test_a_normal_call_resets_the_streak(self):
@@ -119,16 +138,22 @@ class TestInterleave:
 class TestTiersAndWeights:
     def test_the_counters_first_tier_goes_first_even_when_a_lower_tier_ticket_is_older(self):
         services = {SB: (2, 1.0), GJ: (1, 1.0)}
-        choice = choose([ticket(1, 0, service=SB), ticket(2, 30, service=GJ)], now_minute=31, services=services)
+        choice = choose(
+            [ticket(1, 0, service=SB), ticket(2, 30, service=GJ)], now_minute=31, services=services
+        )
         assert choice.id == 2
 
     def test_within_a_tier_waited_time_times_weight_decides(self):
         services = {SB: (1, 1.0), GJ: (1, 3.0)}
         # SB waited 10 minutes (score 10), GJ waited 5 minutes at weight 3 (score 15).
-        choice = choose([ticket(1, 0, service=SB), ticket(2, 5, service=GJ)], now_minute=10, services=services)
+        choice = choose(
+            [ticket(1, 0, service=SB), ticket(2, 5, service=GJ)], now_minute=10, services=services
+        )
         assert choice.id == 2
         # GJ waited 3 minutes (score 9) now loses to SB's 10.
-        choice = choose([ticket(1, 0, service=SB), ticket(2, 7, service=GJ)], now_minute=10, services=services)
+        choice = choose(
+            [ticket(1, 0, service=SB), ticket(2, 7, service=GJ)], now_minute=10, services=services
+        )
         assert choice.id == 1
 
     def test_equal_scores_go_to_the_earlier_ticket(self):
@@ -140,8 +165,11 @@ class TestTiersAndWeights:
 
     def test_the_class_kind_is_chosen_before_the_tier(self):
         services = {SB: (1, 1.0), GJ: (2, 1.0)}
-        choice = choose([ticket(1, 0, service=SB), ticket(2, 1, service=GJ, priority=True)], now_minute=5,
-                        services=services)
+        choice = choose(
+            [ticket(1, 0, service=SB), ticket(2, 1, service=GJ, priority=True)],
+            now_minute=5,
+            services=services,
+        )
         assert (choice.id, choice.reason) == (2, "priority")
 
 
@@ -157,10 +185,15 @@ def simulate_priority_stream(rules: Rules, *, backlog: int = 10, minutes: int = 
         waiting.append(ticket(2000 + minute, minute, priority=True))
         choice = choose(waiting, now_minute=minute, streak=streak, rules=rules)
         picked = next(c for c in waiting if c.id == choice.id)
-        overdue = [c for c in waiting if (minute - (c.queued_at - T0).total_seconds() / 60) * 60
-                   >= rules.max_wait.total_seconds()]
+        overdue = [
+            c
+            for c in waiting
+            if (minute - (c.queued_at - T0).total_seconds() / 60) * 60 >= rules.max_wait.total_seconds()
+        ]
         if overdue:
-            assert picked.queued_at <= min(c.queued_at for c in overdue), f"minute {minute}: a later ticket went first"
+            assert picked.queued_at <= min(c.queued_at for c in overdue), (
+                f"minute {minute}: a later ticket went first"
+            )
         if choice.id == normal.id:
             return minute, choice.reason
         streak = choice.streak

@@ -63,12 +63,23 @@ def _wait_until(predicate, what: str, problems: list[str]) -> None:
 
 def _undelivered(board: EventStream, outbox: set[int], events) -> str:
     """What the board never got, and what each of its connections did, to tell why."""
-    missing = [(e.id, e.kind, e.payload.get("number"), e.created_at.isoformat())
-               for e in events.filter(id__in=outbox - board.ids)]
-    connections = [(c.last_event_id, len(c.events), c.events[0]["id"] if c.events else None,
-                    c.events[-1]["id"] if c.events else None, c.error[:60]) for c in board.connections]
-    return f"never delivered: {missing}; connections (Last-Event-ID, count, first, last, error): " \
-           f"{connections}"
+    missing = [
+        (e.id, e.kind, e.payload.get("number"), e.created_at.isoformat())
+        for e in events.filter(id__in=outbox - board.ids)
+    ]
+    connections = [
+        (
+            c.last_event_id,
+            len(c.events),
+            c.events[0]["id"] if c.events else None,
+            c.events[-1]["id"] if c.events else None,
+            c.error[:60],
+        )
+        for c in board.connections
+    ]
+    return (
+        f"never delivered: {missing}; connections (Last-Event-ID, count, first, last, error): {connections}"
+    )
 
 
 class Load:
@@ -80,11 +91,14 @@ class Load:
         self.server, self.hall, self.log = server, hall, AnswerLog()
         self.stop_issuing, self.drain = threading.Event(), threading.Event()
         self.problems: list[str] = []
-        self.issuers = [threading.Thread(target=self.guarded, args=(self.take_numbers, i), name=f"issuer-{i}")
-                        for i in range(ISSUERS)]
-        self.counters = [threading.Thread(target=self.guarded, args=(self.serve_at, d),
-                                          name=f"desk-{d.number}")
-                         for d in hall.desks]
+        self.issuers = [
+            threading.Thread(target=self.guarded, args=(self.take_numbers, i), name=f"issuer-{i}")
+            for i in range(ISSUERS)
+        ]
+        self.counters = [
+            threading.Thread(target=self.guarded, args=(self.serve_at, d), name=f"desk-{d.number}")
+            for d in hall.desks
+        ]
 
     def guarded(self, target, arg) -> None:
         try:
@@ -130,7 +144,8 @@ class Load:
                             return  # nobody waits (every counter serves every service)
                         time.sleep(0.01)
                     bad = answer.status not in (0, 200, 204, 409) or (
-                        answer.status == 409 and answer.body.get("error") != "busy")
+                        answer.status == 409 and answer.body.get("error") != "busy"
+                    )
                 else:  # a ticket is at the counter, perhaps called by a request whose answer was lost
                     action = {"called": "start", "serving": "complete"}[current["status"]]
                     ticket_path = f"/api/v1/tickets/{current['id']}/{action}"
@@ -155,30 +170,47 @@ class Load:
         assert not alive, f"load threads still running: {alive}"
 
 
-def test_a_server_killed_mid_load_loses_no_answered_ticket_and_the_board_catches_up(server, load_hall,
-                                                                                     streams):
+def test_a_server_killed_mid_load_loses_no_answered_ticket_and_the_board_catches_up(
+    server, load_hall, streams
+):
     hall = load_hall
     reconnect = threading.Event()
     board = streams(EventStream(server.url, hall.code, gate=reconnect))  # watching live from the start
-    assert board.wait_connected(timeout=WAIT_SECONDS), (board.protocol_errors, board.connect_errors[-3:],
-                                                        server.log_tail())
+    assert board.wait_connected(timeout=WAIT_SECONDS), (
+        board.protocol_errors,
+        board.connect_errors[-3:],
+        server.log_tail(),
+    )
     for desk in hall.desks:
         with _client(server, desk.token) as client:
             assert client.post(f"/api/v1/counters/{desk.counter_id}/open").status_code == 200
 
     load = Load(server, hall)
     load.start()
-    _wait_until(lambda: load.answered() >= ANSWERED_BEFORE_KILL and len(load.log.of("call-next", 200)) >= 5
-                and board.events(), "load before the kill", load.problems)
+    _wait_until(
+        lambda: (
+            load.answered() >= ANSWERED_BEFORE_KILL
+            and len(load.log.of("call-next", 200)) >= 5
+            and board.events()
+        ),
+        "load before the kill",
+        load.problems,
+    )
     server.kill()  # SIGKILL: requests in flight lose their answers; open transactions die with the process
     answered_at_kill = load.answered()
-    _wait_until(lambda: len(board.connections) == 1 and board.connections[0].error,
-                "the board noticing the kill", load.problems)
+    _wait_until(
+        lambda: len(board.connections) == 1 and board.connections[0].error,
+        "the board noticing the kill",
+        load.problems,
+    )
     seen_before_kill = board.ids
     last_before_kill = board.last_id
     server.start()  # same port
-    _wait_until(lambda: load.answered() >= answered_at_kill + ANSWERED_AFTER_RESTART,
-                "load after the restart", load.problems)
+    _wait_until(
+        lambda: load.answered() >= answered_at_kill + ANSWERED_AFTER_RESTART,
+        "load after the restart",
+        load.problems,
+    )
     missed_until = Event.objects.filter(hall=hall.hall).aggregate(m=Max("id"))["m"]
     reconnect.set()  # the board comes back only now, so it has certainly missed events
     back = answered_at_kill + ANSWERED_AFTER_RESTART + ANSWERED_WHILE_BOARD_BACK
@@ -190,8 +222,10 @@ def test_a_server_killed_mid_load_loses_no_answered_ticket_and_the_board_catches
     assert log.server_errors() == [], server.log_tail()
     assert server.starts == 2
     cut = [a for a in log.answers if a.status == 0 and "ConnectError" not in a.error]
-    print(f"{len(log.answers)} requests, {len(cut)} cut by the kill ({dict(Tally(a.what for a in cut))}), "
-          f"{len([a for a in log.answers if 'ConnectError' in a.error])} refused while it was down")
+    print(
+        f"{len(log.answers)} requests, {len(cut)} cut by the kill ({dict(Tally(a.what for a in cut))}), "
+        f"{len([a for a in log.answers if 'ConnectError' in a.error])} refused while it was down"
+    )
     assert cut, "the kill cut no request in flight: the test proved nothing"
 
     # Every 201 is a ticket with the number it was answered; numbering unique and gapless per prefix.
@@ -245,8 +279,16 @@ def test_a_board_that_missed_more_than_a_thousand_events_still_catches_up(server
     # 1005 rows through the outbox service itself (issuing 1005 tickets would take ten times longer).
     with transaction.atomic():
         for n in range(1005):
-            event_emit(hall=load_hall.hall, kind="counter.paused", payload={
-                "counter": "1", "counter_name": "1号窗口", "state": "paused", "pause_reason": f"{n}"})
+            event_emit(
+                hall=load_hall.hall,
+                kind="counter.paused",
+                payload={
+                    "counter": "1",
+                    "counter_name": "1号窗口",
+                    "state": "paused",
+                    "pause_reason": f"{n}",
+                },
+            )
     board = streams(EventStream(server.url, load_hall.code, last_event_id=0))
     assert board.wait_connected(timeout=WAIT_SECONDS)
     # A new event after the connect arrives after the whole replay: once it is here, the replay is over.
@@ -257,8 +299,10 @@ def test_a_board_that_missed_more_than_a_thousand_events_still_catches_up(server
     assert outbox - board.ids == set(), f"{len(outbox - board.ids)} events never sent"
 
 
-@pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-                    reason="SQLite commits write transactions one at a time, in id order")
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite commits write transactions one at a time, in id order",
+)
 def test_an_event_that_commits_while_the_hub_starts_still_reaches_the_board(server, load_hall, streams):
     """After a restart the first board to reconnect starts the server's hub while other requests are still
     committing. On PostgreSQL an id is taken at insert, so a call can hold id 10 uncommitted while id 11

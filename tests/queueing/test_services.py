@@ -37,10 +37,16 @@ def configure(actors, hall, **changes):
 
 # --- issuing -------------------------------------------------------------------------------------------
 
+
 class TestNumbering:
     def test_numbers_count_up_per_prefix_and_prefixes_are_independent(self, q):
-        numbers = [q.issue("SB-001").number, q.issue("SB-001").number, q.issue("GJ-001").number,
-                   q.issue("SB-001").number, q.issue("HJ-001").number]
+        numbers = [
+            q.issue("SB-001").number,
+            q.issue("SB-001").number,
+            q.issue("GJ-001").number,
+            q.issue("SB-001").number,
+            q.issue("HJ-001").number,
+        ]
         assert numbers == ["A001", "A002", "B001", "A003", "C001"]
 
     def test_each_hall_numbers_its_own_tickets(self, q, actors, hall_b, items_b):
@@ -97,7 +103,8 @@ class TestDailyCap:
         assert refused.value.code == "sold_out"
 
     def test_the_cap_of_one_service_is_not_used_up_by_another_service_with_the_same_prefix(
-            self, q, actors, hall_a, admin_actor):
+        self, q, actors, hall_a, admin_actor
+    ):
         item_save(actor=admin_actor, hall=hall_a, data=item_data("SB-002", "社保转移", "A", ["1"]))
         configure(actors, hall_a, daily_caps={"SB-001": 2})
         assert [q.issue("SB-002").number, q.issue("SB-002").number] == ["A001", "A002"]
@@ -112,8 +119,14 @@ class TestOpeningHours:
     @pytest.fixture(autouse=True)
     def hours(self, actors, hall_a):
         day = MORNING.weekday()
-        hall_set_opening_hours(actor=actors["manager_a"], hall=hall_a, periods=[
-            (day, datetime.time(8, 30), datetime.time(12, 0)), (day, datetime.time(13, 30), datetime.time(17, 0))])
+        hall_set_opening_hours(
+            actor=actors["manager_a"],
+            hall=hall_a,
+            periods=[
+                (day, datetime.time(8, 30), datetime.time(12, 0)),
+                (day, datetime.time(13, 30), datetime.time(17, 0)),
+            ],
+        )
 
     def test_a_kiosk_ticket_before_opening_says_when_the_hall_opens(self, q, clock):
         clock.at(8, 0)
@@ -216,8 +229,14 @@ class TestIssueRights:
         assert q.issue(priority="normal").is_priority is False
 
     def test_a_hall_may_define_its_own_priority_classes(self, q, actors, hall_a):
-        configure(actors, hall_a, priority_classes=[{"code": "normal", "name": "普通", "priority": False},
-                                                   {"code": "veteran", "name": "退役军人", "priority": True}])
+        configure(
+            actors,
+            hall_a,
+            priority_classes=[
+                {"code": "normal", "name": "普通", "priority": False},
+                {"code": "veteran", "name": "退役军人", "priority": True},
+            ],
+        )
         assert q.issue(priority="veteran").is_priority is True
         with pytest.raises(Invalid):
             q.issue(priority="elderly")
@@ -236,7 +255,9 @@ class TestIssueRights:
         with pytest.raises(Invalid) as refused:
             q.issue("NOPE-1")
         assert "service" in refused.value.fields
-        item_save(actor=admin_actor, hall=hall_a, data={**item_data("OLD-1", "停办事项", "Z", []), "active": False})
+        item_save(
+            actor=admin_actor, hall=hall_a, data={**item_data("OLD-1", "停办事项", "Z", []), "active": False}
+        )
         with pytest.raises(Invalid):
             q.issue("OLD-1")
 
@@ -283,6 +304,7 @@ class TestPhone:
 
 
 # --- counter sessions ----------------------------------------------------------------------------------
+
 
 class TestCounterSessions:
     def test_opening_a_counter_signs_the_clerk_in_once(self, q, staff):
@@ -360,10 +382,12 @@ class TestCounterSessions:
         assert not CounterSession.objects.exists()
 
     def test_each_session_change_writes_one_event_and_one_audit_entry(self, q, actors):
-        steps = [lambda: q.open("1"),
-                 lambda: services.counter_pause(actor=actors["clerk_a"], counter=q.window("1"), reason="休息"),
-                 lambda: services.counter_unpause(actor=actors["clerk_a"], counter=q.window("1")),
-                 lambda: services.counter_close(actor=actors["clerk_a"], counter=q.window("1"))]
+        steps = [
+            lambda: q.open("1"),
+            lambda: services.counter_pause(actor=actors["clerk_a"], counter=q.window("1"), reason="休息"),
+            lambda: services.counter_unpause(actor=actors["clerk_a"], counter=q.window("1")),
+            lambda: services.counter_close(actor=actors["clerk_a"], counter=q.window("1")),
+        ]
         kinds = []
         for step in steps:
             events, audits = counts()
@@ -374,6 +398,7 @@ class TestCounterSessions:
 
 
 # --- calling -------------------------------------------------------------------------------------------
+
 
 def finish(actors, ticket, by="clerk_a"):
     services.ticket_start(actor=actors[by], ticket=ticket)
@@ -396,7 +421,11 @@ class TestCallNext:
         assert (called.status, called.counter.number, called.clerk) == (S.CALLED, "1", staff["clerk_a"])
         assert called.called_at == called.first_called_at == clock.now
         event = Event.objects.latest("id")
-        assert (event.kind, event.payload["number"], event.payload["counter"]) == ("ticket.called", "A001", "1")
+        assert (event.kind, event.payload["number"], event.payload["counter"]) == (
+            "ticket.called",
+            "A001",
+            "1",
+        )
 
     def test_tickets_are_called_in_arrival_order(self, q, actors, clock):
         numbers = []
@@ -486,11 +515,13 @@ class TestCallNext:
         finish(actors, called)
         configure(actors, hall_a, allow_call_specific=False)
         with pytest.raises(PermissionDenied):
-            services.ticket_call(actor=actors["clerk_a"], ticket=Ticket.objects.get(number="A001"),
-                                 counter=q.window("1"))
+            services.ticket_call(
+                actor=actors["clerk_a"], ticket=Ticket.objects.get(number="A001"), counter=q.window("1")
+            )
 
 
 # --- every transition ----------------------------------------------------------------------------------
+
 
 def bring_to(status, q, actors) -> Ticket:
     """A ticket of hall A in ``status``; anything at a counter is at window 1 with clerk_a."""
@@ -531,7 +562,9 @@ def act(action, ticket, actor, q):
         case A.REACTIVATE:
             return services.ticket_reactivate(actor=actor, ticket=ticket)
         case A.TRANSFER:
-            return services.ticket_transfer(actor=actor, ticket=ticket, service_code="GJ-001", note="请补材料")
+            return services.ticket_transfer(
+                actor=actor, ticket=ticket, service_code="GJ-001", note="请补材料"
+            )
         case A.PARK:
             return services.ticket_park(actor=actor, ticket=ticket)
         case A.RESUME:
@@ -545,7 +578,9 @@ ILLEGAL = [(s, a) for s in S.values for a in A.values if (s, a) not in TRANSITIO
 
 
 class TestTransitions:
-    @pytest.mark.parametrize(("status", "action"), list(TRANSITIONS), ids=[f"{s}-{a}" for s, a in TRANSITIONS])
+    @pytest.mark.parametrize(
+        ("status", "action"), list(TRANSITIONS), ids=[f"{s}-{a}" for s, a in TRANSITIONS]
+    )
     def test_every_transition_in_the_table_works(self, q, actors, clock, status, action):
         ticket = bring_to(status, q, actors)
         if action == A.CALL:
@@ -575,7 +610,8 @@ class TestTransitions:
 
     @pytest.mark.parametrize("action", [A.START, A.RECALL, A.COMPLETE, A.NO_SHOW, A.PARK, A.RESUME])
     def test_the_clerk_at_a_counter_asking_an_illegal_action_of_a_waiting_ticket_gets_a_conflict(
-            self, q, actors, action):
+        self, q, actors, action
+    ):
         ticket = q.issue()
         q.open("1")
         with pytest.raises(Conflict) as refused:
@@ -683,9 +719,17 @@ class TestTransfer:
         clock.advance(minutes=2)
         q.issue("GJ-001")
         clock.advance(minutes=2)
-        moved = fresh(services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001",
-                                               note="请到公积金窗口"))
-        assert (moved.status, moved.service.code, moved.counter, moved.clerk) == (S.WAITING, "GJ-001", None, None)
+        moved = fresh(
+            services.ticket_transfer(
+                actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", note="请到公积金窗口"
+            )
+        )
+        assert (moved.status, moved.service.code, moved.counter, moved.clerk) == (
+            S.WAITING,
+            "GJ-001",
+            None,
+            None,
+        )
         assert (moved.queued_at, moved.note, moved.transfer_count) == (queued_at, "请到公积金窗口", 1)
         assert moved.number == "A001" and moved.issued_at == queued_at
         q.open("2", by="clerk_a2")
@@ -705,8 +749,9 @@ class TestTransfer:
     def test_the_clerk_may_choose_per_transfer(self, q, actors, clock):
         ticket = bring_to(S.CALLED, q, actors)
         clock.advance(minutes=3)
-        moved = services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001",
-                                         keep_arrival=False)
+        moved = services.ticket_transfer(
+            actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", keep_arrival=False
+        )
         assert fresh(moved).queued_at == clock.now
         assert AuditEntry.objects.filter(action="ticket.transfer").latest("id").after["keep_arrival"] is False
 
@@ -791,7 +836,10 @@ class TestDurations:
         done = fresh(ticket)
         assert (done.wait_seconds, done.walk_seconds, done.service_seconds) == (600, 60, 540)
         assert (done.called_at, done.started_at, done.completed_at) == (
-            clock.at(9, 10), clock.at(9, 11), clock.at(9, 20))
+            clock.at(9, 10),
+            clock.at(9, 11),
+            clock.at(9, 20),
+        )
 
     def test_durations_add_up_over_a_transfer(self, q, actors, clock):
         clock.at(9, 0)
@@ -811,7 +859,11 @@ class TestDurations:
         clock.at(9, 30)
         services.ticket_complete(actor=actors["clerk_a2"], ticket=ticket)
         done = fresh(ticket)
-        assert (done.wait_seconds, done.walk_seconds, done.service_seconds) == (300 + 600, 60 + 120, 240 + 480)
+        assert (done.wait_seconds, done.walk_seconds, done.service_seconds) == (
+            300 + 600,
+            60 + 120,
+            240 + 480,
+        )
         assert done.first_called_at == clock.at(9, 5)
 
     def test_service_time_excludes_the_time_parked(self, q, actors, clock):
@@ -885,8 +937,12 @@ class TestEstimate:
         # Later, the busy window counts at least 15 % of a case: at 09:20, A003 waits (480 + 480 + 72 +
         # 480 [the priority ticket, ahead of every normal one] ) / 2 = 756.
         clock.at(9, 20)
-        assert selectors.estimate_wait_seconds(service_id=sb.service_id, hall_id=sb.hall_id, ahead=1,
-                                               default_minutes=8, ticket=fresh(sb)) == 756
+        assert (
+            selectors.estimate_wait_seconds(
+                service_id=sb.service_id, hall_id=sb.hall_id, ahead=1, default_minutes=8, ticket=fresh(sb)
+            )
+            == 756
+        )
 
     def test_the_queue_summary_gives_the_wait_of_a_new_normal_ticket(self, q, hall_a, clock):
         clock.at(9, 0)
@@ -920,7 +976,10 @@ class TestEventsAndAudit:
             ("ticket.start", lambda: services.ticket_start(actor=clerk, ticket=ticket)),
             ("ticket.park", lambda: services.ticket_park(actor=clerk, ticket=ticket)),
             ("ticket.resume", lambda: services.ticket_resume(actor=clerk, ticket=ticket)),
-            ("ticket.transferred", lambda: services.ticket_transfer(actor=clerk, ticket=ticket, service_code="GJ-001")),
+            (
+                "ticket.transferred",
+                lambda: services.ticket_transfer(actor=clerk, ticket=ticket, service_code="GJ-001"),
+            ),
             ("ticket.cancel", lambda: services.ticket_cancel(actor=clerk, ticket=ticket)),
         ]
         for kind, step in steps:
@@ -938,11 +997,13 @@ class TestEventsAndAudit:
     def test_a_refused_change_writes_no_event_and_no_audit(self, q, actors):
         ticket = bring_to(S.CALLED, q, actors)
         before = counts()
-        for attempt in (lambda: services.ticket_complete(actor=actors["clerk_a"], ticket=ticket),
-                        lambda: services.ticket_no_show(actor=actors["clerk_a"], ticket=ticket),
-                        lambda: services.ticket_start(actor=actors["clerk_a2"], ticket=ticket),
-                        lambda: q.call_next("1"),
-                        lambda: q.issue("NOPE")):
+        for attempt in (
+            lambda: services.ticket_complete(actor=actors["clerk_a"], ticket=ticket),
+            lambda: services.ticket_no_show(actor=actors["clerk_a"], ticket=ticket),
+            lambda: services.ticket_start(actor=actors["clerk_a2"], ticket=ticket),
+            lambda: q.call_next("1"),
+            lambda: q.issue("NOPE"),
+        ):
             with pytest.raises(DomainError):
                 attempt()
         assert counts() == before
@@ -960,10 +1021,15 @@ class TestNearNotification:
         return tmp_path / "notifications.jsonl"
 
     def sent(self, path) -> list[dict]:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+        return (
+            [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            if path.exists()
+            else []
+        )
 
     def test_your_turn_is_near_is_sent_once_when_a_ticket_reaches_the_position(
-            self, q, actors, clock, file_backend, django_capture_on_commit_callbacks):
+        self, q, actors, clock, file_backend, django_capture_on_commit_callbacks
+    ):
         phones = {3: "13800000003", 5: "13800000005"}
         for n in range(1, 7):
             q.issue(phone=phones.get(n, ""))
@@ -982,8 +1048,9 @@ class TestNearNotification:
                 second = q.call_next("1")
         assert len(self.sent(file_backend)) == 2
 
-    def test_nothing_is_sent_before_the_call_commits(self, q, clock, file_backend,
-                                                     django_capture_on_commit_callbacks):
+    def test_nothing_is_sent_before_the_call_commits(
+        self, q, clock, file_backend, django_capture_on_commit_callbacks
+    ):
         q.issue()
         q.issue(phone="13800000002")
         q.open("1")
@@ -991,9 +1058,9 @@ class TestNearNotification:
             q.call_next("1")
         assert callbacks and self.sent(file_backend) == []
 
-
     def test_a_completed_service_texts_the_link_to_rate_it_in_chinese(
-            self, q, actors, clock, file_backend, settings, django_capture_on_commit_callbacks):
+        self, q, actors, clock, file_backend, settings, django_capture_on_commit_callbacks
+    ):
         from django.utils import translation
 
         settings.SERVICEHALL_PUBLIC_URL = "https://zwfw.example.gov.cn"
@@ -1013,7 +1080,8 @@ class TestNearNotification:
 
 class TestEndOfDay:
     def test_yesterdays_waiting_tickets_are_never_called_today_and_are_closed_at_the_first_opening(
-            self, q, clock):
+        self, q, clock
+    ):
         left = q.issue()
         clock.at(9, 0, days=1)
         today = q.issue()
@@ -1037,12 +1105,16 @@ class TestEndOfDay:
 
 class TestOpeningHoursChange:
     def test_new_hours_apply_to_the_next_ticket_once_committed(
-            self, q, clock, actors, hall_a, django_capture_on_commit_callbacks):
+        self, q, clock, actors, hall_a, django_capture_on_commit_callbacks
+    ):
         clock.at(10, 0)
         assert q.issue().number == "A001"  # no hours yet: always open (and the hours are now cached)
         with django_capture_on_commit_callbacks(execute=True):
-            hall_set_opening_hours(actor=actors["manager_a"], hall=hall_a,
-                                   periods=[(MORNING.weekday(), datetime.time(13, 0), datetime.time(17, 0))])
+            hall_set_opening_hours(
+                actor=actors["manager_a"],
+                hall=hall_a,
+                periods=[(MORNING.weekday(), datetime.time(13, 0), datetime.time(17, 0))],
+            )
         with pytest.raises(Conflict) as refused:
             q.issue()
         assert refused.value.code == "not_open"

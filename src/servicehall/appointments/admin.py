@@ -47,11 +47,25 @@ class CalendarDayAdmin(ReadOnlyAdmin):
 
 @admin.register(AppointmentSettings)
 class AppointmentSettingsAdmin(admin.ModelAdmin):
-    list_display = ["hall", "hold_minutes", "check_in_before_minutes", "check_in_after_minutes", "late_policy"]
+    list_display = [
+        "hall",
+        "hold_minutes",
+        "check_in_before_minutes",
+        "check_in_after_minutes",
+        "late_policy",
+    ]
 
 
 @admin.register(WorkingPlan)
 class WorkingPlanAdmin(admin.ModelAdmin):
-    list_display = ["service", "hall", "slot_minutes", "seats_per_slot", "horizon_days", "real_name", "active"]
+    list_display = [
+        "service",
+        "hall",
+        "slot_minutes",
+        "seats_per_slot",
+        "horizon_days",
+        "real_name",
+        "active",
+    ]
     list_filter = ["hall", "active", "real_name"]
     search_fields = ["service__name"]

@@ -29,14 +29,20 @@ class SlotOut(Schema):
     end: datetime.datetime
     capacity: int
     remaining: int
-    state: str = Field(description="open, full, closed, past (too late to book) or not_yet (beyond the horizon)")
+    state: str = Field(
+        description="open, full, closed, past (too late to book) or not_yet (beyond the horizon)"
+    )
 
 
 class PersonIn(Schema):
     name: str = Field(max_length=30)
     phone: str = Field(max_length=20)
-    id_number: str = Field("", max_length=20, description="Resident ID, required where the service books by real name")
-    challenge: str = Field("", max_length=400, description="Token of GET /appointments/challenge (public callers)")
+    id_number: str = Field(
+        "", max_length=20, description="Resident ID, required where the service books by real name"
+    )
+    challenge: str = Field(
+        "", max_length=400, description="Token of GET /appointments/challenge (public callers)"
+    )
     answer: str = Field("", max_length=10)
 
 
@@ -73,7 +79,9 @@ class AppointmentOut(Schema):
 
 class CancelIn(Schema):
     reason: str = Field("", max_length=200)
-    phone: str | None = Field(None, max_length=20, description="Needed with the booking code instead of the link")
+    phone: str | None = Field(
+        None, max_length=20, description="Needed with the booking code instead of the link"
+    )
 
 
 class RescheduleIn(Schema):
@@ -153,9 +161,17 @@ class PlanIn(Schema):
 def appointment_out(request, appt: Appointment) -> dict:
     manage = request.build_absolute_uri(services.manage_path(appt))
     return {
-        "id": appt.public_id, "code": appt.code, "hall": appt.hall.code, "service": appt.service.code,
-        "service_name": appt.service.name, "start": appt.start, "end": appt.end, "status": appt.status,
-        "name": appt.name_hint, "phone": appt.phone_hint, "id_number": appt.id_hint,
+        "id": appt.public_id,
+        "code": appt.code,
+        "hall": appt.hall.code,
+        "service": appt.service.code,
+        "service_name": appt.service.name,
+        "start": appt.start,
+        "end": appt.end,
+        "status": appt.status,
+        "name": appt.name_hint,
+        "phone": appt.phone_hint,
+        "id_number": appt.id_hint,
         "hold_expires_at": appt.hold_expires_at if appt.status == AppointmentStatus.HELD else None,
         "ticket": appt.ticket.public_id if appt.ticket_id else None,
         "ticket_number": appt.ticket.number if appt.ticket_id else None,
@@ -171,21 +187,33 @@ def _range(hall, plan, date_from, date_to) -> tuple[datetime.date, datetime.date
     if date_to < date_from:
         raise Invalid(fields={"date_to": [_("The end date is before the start date.")]})
     if (date_to - date_from).days > selectors.MAX_RANGE_DAYS:
-        raise Invalid(fields={"date_to": [_("Ask for at most %(n)s days at once.") % {"n": selectors.MAX_RANGE_DAYS}]})
+        raise Invalid(
+            fields={"date_to": [_("Ask for at most %(n)s days at once.") % {"n": selectors.MAX_RANGE_DAYS}]}
+        )
     return date_from, date_to
 
 
-@router.get("/halls/{hall_code}/services/{item_code}/slots", response=list[SlotOut],
-            summary="Bookable slots with the seats left")
-def slots(request, hall_code: str, item_code: str, date_from: datetime.date | None = None,
-          date_to: datetime.date | None = None):
+@router.get(
+    "/halls/{hall_code}/services/{item_code}/slots",
+    response=list[SlotOut],
+    summary="Bookable slots with the seats left",
+)
+def slots(
+    request,
+    hall_code: str,
+    item_code: str,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+):
     rate_limit(actor=request.auth, scope="slots", per_minute=300)
     hall = hall_get(code=hall_code)
     plan = services._plan_for(hall, item_code)
     date_from, date_to = _range(hall, plan, date_from, date_to)
     grid, _days = selectors.slot_grid(hall=hall, plan=plan, date_from=date_from, date_to=date_to)
-    return [{"start": s.start, "end": s.end, "capacity": s.capacity, "remaining": s.remaining, "state": s.state}
-            for s in grid]
+    return [
+        {"start": s.start, "end": s.end, "capacity": s.capacity, "remaining": s.remaining, "state": s.state}
+        for s in grid
+    ]
 
 
 @router.get("/appointments/challenge", summary="A check question for public booking (no outside service)")
@@ -197,16 +225,28 @@ def challenge(request):
 @router.post("/appointments", response={201: AppointmentOut}, summary="Book a slot")
 def book(request, payload: BookIn):
     hall = hall_get(code=payload.hall)
-    appt = services.appointment_book(actor=request.auth, hall=hall, service_code=payload.service,
-                                     start=payload.start, name=payload.name, phone=payload.phone,
-                                     id_number=payload.id_number, challenge=payload.challenge, answer=payload.answer)
+    appt = services.appointment_book(
+        actor=request.auth,
+        hall=hall,
+        service_code=payload.service,
+        start=payload.start,
+        name=payload.name,
+        phone=payload.phone,
+        id_number=payload.id_number,
+        challenge=payload.challenge,
+        answer=payload.answer,
+    )
     return Status(201, appointment_out(request, appt))
 
 
-@router.post("/appointments/holds", response={201: AppointmentOut}, summary="Hold a seat while the form is filled")
+@router.post(
+    "/appointments/holds", response={201: AppointmentOut}, summary="Hold a seat while the form is filled"
+)
 def hold(request, payload: HoldIn):
     hall = hall_get(code=payload.hall)
-    appt = services.appointment_hold(actor=request.auth, hall=hall, service_code=payload.service, start=payload.start)
+    appt = services.appointment_hold(
+        actor=request.auth, hall=hall, service_code=payload.service, start=payload.start
+    )
     return Status(201, appointment_out(request, appt))
 
 
@@ -215,23 +255,45 @@ def check_in(request, payload: CheckInIn):
     from servicehall.queueing.api import ticket_out
 
     hall = hall_get(code=payload.hall)
-    appt = services.appointment_check_in(actor=request.auth, hall=hall, code=payload.code, phone=payload.phone,
-                                         id_number=payload.id_number)
-    return {"appointment": appointment_out(request, appt), "late": appt.checked_in_late,
-            "ticket": ticket_out(request, appt.ticket)}
+    appt = services.appointment_check_in(
+        actor=request.auth, hall=hall, code=payload.code, phone=payload.phone, id_number=payload.id_number
+    )
+    return {
+        "appointment": appointment_out(request, appt),
+        "late": appt.checked_in_late,
+        "ticket": ticket_out(request, appt.ticket),
+    }
 
 
-@router.post("/appointments/waitlist", response={201: WaitlistOut}, summary="Join the waitlist of a full slot")
+@router.post(
+    "/appointments/waitlist", response={201: WaitlistOut}, summary="Join the waitlist of a full slot"
+)
 def waitlist(request, payload: BookIn):
     hall = hall_get(code=payload.hall)
-    entry = services.waitlist_join(actor=request.auth, hall=hall, service_code=payload.service, start=payload.start,
-                                   name=payload.name, phone=payload.phone, id_number=payload.id_number,
-                                   challenge=payload.challenge, answer=payload.answer)
-    return Status(201, {"id": entry.public_id, "status": entry.status,
-                        "position": selectors.waitlist_length(slot_id=entry.slot_id)})
+    entry = services.waitlist_join(
+        actor=request.auth,
+        hall=hall,
+        service_code=payload.service,
+        start=payload.start,
+        name=payload.name,
+        phone=payload.phone,
+        id_number=payload.id_number,
+        challenge=payload.challenge,
+        answer=payload.answer,
+    )
+    return Status(
+        201,
+        {
+            "id": entry.public_id,
+            "status": entry.status,
+            "position": selectors.waitlist_length(slot_id=entry.slot_id),
+        },
+    )
 
 
-@router.get("/appointments/{appointment_id}", response=AppointmentOut, summary="A booking (public, by its id)")
+@router.get(
+    "/appointments/{appointment_id}", response=AppointmentOut, summary="A booking (public, by its id)"
+)
 def detail(request, appointment_id: str):
     rate_limit(actor=request.auth, scope="appointment_get", per_minute=120)
     return appointment_out(request, selectors.appointment_get(public_id=appointment_id))
@@ -239,24 +301,37 @@ def detail(request, appointment_id: str):
 
 @router.post("/appointments/{appointment_id}/confirm", response=AppointmentOut, summary="Confirm a hold")
 def confirm(request, appointment_id: str, payload: PersonIn):
-    appt = services.appointment_confirm(actor=request.auth, appt=selectors.appointment_get(public_id=appointment_id),
-                                        name=payload.name, phone=payload.phone, id_number=payload.id_number,
-                                        challenge=payload.challenge, answer=payload.answer)
+    appt = services.appointment_confirm(
+        actor=request.auth,
+        appt=selectors.appointment_get(public_id=appointment_id),
+        name=payload.name,
+        phone=payload.phone,
+        id_number=payload.id_number,
+        challenge=payload.challenge,
+        answer=payload.answer,
+    )
     return appointment_out(request, appt)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, summary="Cancel a booking")
 def cancel(request, appointment_id: str, payload: CancelIn):
-    appt = services.appointment_cancel(actor=request.auth, appt=selectors.appointment_get(public_id=appointment_id),
-                                       reason=payload.reason, phone=payload.phone)
+    appt = services.appointment_cancel(
+        actor=request.auth,
+        appt=selectors.appointment_get(public_id=appointment_id),
+        reason=payload.reason,
+        phone=payload.phone,
+    )
     return appointment_out(request, appt)
 
 
 @router.post("/appointments/{appointment_id}/reschedule", response=AppointmentOut, summary="Move a booking")
 def reschedule(request, appointment_id: str, payload: RescheduleIn):
-    appt = services.appointment_reschedule(actor=request.auth,
-                                           appt=selectors.appointment_get(public_id=appointment_id),
-                                           start=payload.start, phone=payload.phone)
+    appt = services.appointment_reschedule(
+        actor=request.auth,
+        appt=selectors.appointment_get(public_id=appointment_id),
+        start=payload.start,
+        phone=payload.phone,
+    )
     return appointment_out(request, appt)
 
 
@@ -264,8 +339,11 @@ def reschedule(request, appointment_id: str, payload: RescheduleIn):
 def ics(request, appointment_id: str):
     appt = selectors.appointment_get(public_id=appointment_id)
     conf = selectors.settings_get(hall=appt.hall)
-    body = appointment_ics(appt, manage_url=request.build_absolute_uri(services.manage_path(appt)),
-                           check_in_before_minutes=conf.check_in_before_minutes)
+    body = appointment_ics(
+        appt,
+        manage_url=request.build_absolute_uri(services.manage_path(appt)),
+        check_in_before_minutes=conf.check_in_before_minutes,
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appt.code}.ics"'
     return response
@@ -280,40 +358,54 @@ def day_list(request, hall_code: str, date: datetime.date, service: str | None =
     require_role(request.auth, hall, Role.MANAGER, Role.CLERK)
     item = item_get(hall=hall, code=service) if service else None
     rows = [appointment_out(request, a) for a in selectors.day_bookings(hall=hall, day=date, service=item)]
-    return {"date": date, "appointments": rows,
-            "statistics": selectors.statistics(hall=hall, date_from=date, date_to=date)}
+    return {
+        "date": date,
+        "appointments": rows,
+        "statistics": selectors.statistics(hall=hall, date_from=date, date_to=date),
+    }
 
 
-@router.get("/halls/{hall_code}/appointments/statistics", summary="Bookings, cancellations, no-shows, punctuality")
+@router.get(
+    "/halls/{hall_code}/appointments/statistics", summary="Bookings, cancellations, no-shows, punctuality"
+)
 def stats(request, hall_code: str, date_from: datetime.date, date_to: datetime.date):
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER, Role.EVALUATOR)
     return selectors.statistics(hall=hall, date_from=date_from, date_to=date_to)
 
 
-@router.post("/halls/{hall_code}/appointments/close", summary="Close a day or a slot; bookings cancelled, told why")
+@router.post(
+    "/halls/{hall_code}/appointments/close", summary="Close a day or a slot; bookings cancelled, told why"
+)
 def close(request, hall_code: str, payload: CloseIn):
     hall = hall_get(code=hall_code)
     item = item_get(hall=hall, code=payload.service) if payload.service else None
     if payload.start is not None:
         if item is None:
             raise Invalid(fields={"service": [_("Name the service whose slot is closed.")]})
-        n = services.slot_close(actor=request.auth, hall=hall, service=item, start=payload.start,
-                                reason=payload.reason)
+        n = services.slot_close(
+            actor=request.auth, hall=hall, service=item, start=payload.start, reason=payload.reason
+        )
     else:
-        n = services.day_close(actor=request.auth, hall=hall, date=payload.date, reason=payload.reason, service=item)
+        n = services.day_close(
+            actor=request.auth, hall=hall, date=payload.date, reason=payload.reason, service=item
+        )
     return {"cancelled": n}
 
 
 @router.get("/halls/{hall_code}/calendar", response=CalendarOut, summary="The hall's working calendar")
-def hall_calendar(request, hall_code: str, date_from: datetime.date | None = None,
-                  date_to: datetime.date | None = None):
+def hall_calendar(
+    request, hall_code: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+):
     hall = hall_get(code=hall_code)
     date_from, date_to = _range(hall, None, date_from, date_to)
     days = calendar.hall_days(hall, date_from, date_to)
     today = timezone.now().astimezone(hall.tzinfo).date()
-    return {"days": [vars(d) for d in days.values()], "missing_years": calendar.missing_years(hall, today),
-            "official_until": calendar.official_last_year()}
+    return {
+        "days": [vars(d) for d in days.values()],
+        "missing_years": calendar.missing_years(hall, today),
+        "official_until": calendar.official_last_year(),
+    }
 
 
 @router.put("/halls/{hall_code}/calendar/{date}", summary="Set a day of the hall's calendar table (manager)")
@@ -346,9 +438,12 @@ def settings_write(request, hall_code: str, payload: SettingsIn):
 def plan_write(request, hall_code: str, item_code: str, payload: PlanIn):
     hall = hall_get(code=hall_code)
     item = item_get(hall=hall, code=item_code)
-    plan = services.plan_save(actor=request.auth, hall=hall, service=item, **payload.model_dump(exclude_none=True))
+    plan = services.plan_save(
+        actor=request.auth, hall=hall, service=item, **payload.model_dump(exclude_none=True)
+    )
     return {f: getattr(plan, f) for f in PlanIn.model_fields} | {
-        "capacity": selectors.plan_capacity(plan=plan)}
+        "capacity": selectors.plan_capacity(plan=plan)
+    }
 
 
 @router.get("/halls/{hall_code}/services/{item_code}/plan", summary="A service's working plan")
@@ -359,6 +454,12 @@ def plan_read(request, hall_code: str, item_code: str):
     if plan is None:
         return {"active": False}
     if not has_role(request.auth.user, hall, Role.MANAGER, Role.CLERK):
-        return {"active": True, "slot_minutes": plan.slot_minutes, "horizon_days": plan.horizon_days,
-                "real_name": plan.real_name}
-    return {f: getattr(plan, f) for f in PlanIn.model_fields} | {"capacity": selectors.plan_capacity(plan=plan)}
+        return {
+            "active": True,
+            "slot_minutes": plan.slot_minutes,
+            "horizon_days": plan.horizon_days,
+            "real_name": plan.real_name,
+        }
+    return {f: getattr(plan, f) for f in PlanIn.model_fields} | {
+        "capacity": selectors.plan_capacity(plan=plan)
+    }

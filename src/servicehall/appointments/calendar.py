@@ -74,7 +74,9 @@ def national_day(date: datetime.date) -> DayInfo:
     if date.year <= official_last_year() and date.year >= 2004:
         name = HOLIDAY_NAMES.get(chinese_calendar.get_holiday_detail(date)[1] or "", "")
         if chinese_calendar.is_workday(date):
-            return DayInfo(date, True, "makeup" if weekend else "workday", name if weekend else "", "official")
+            return DayInfo(
+                date, True, "makeup" if weekend else "workday", name if weekend else "", "official"
+            )
         if weekend and not name:
             return DayInfo(date, False, "weekend", "", "official")
         return DayInfo(date, False, "holiday", name, "official")
@@ -99,15 +101,18 @@ def hall_day(date: datetime.date, row=None, *, confirmed_years=frozenset()) -> D
     return info
 
 
-def hall_days(hall, date_from: datetime.date, date_to: datetime.date, *,
-              fresh: bool = False) -> dict[datetime.date, DayInfo]:
+def hall_days(
+    hall, date_from: datetime.date, date_to: datetime.date, *, fresh: bool = False
+) -> dict[datetime.date, DayInfo]:
     """Every day from ``date_from`` to ``date_to`` inclusive, with one query of the hall's table.
     Remembered per process for a few seconds (``core.memo``): the pages ask for weeks of days, and the
     table changes a few times a year. ``fresh``: read the table now (a booking must not land on a day
     another process closed a second ago). The caller must not change the returned dict."""
     if fresh:
         return _hall_days(hall, date_from, date_to)
-    return memo.remember("calendar", (hall.pk, date_from, date_to), lambda: _hall_days(hall, date_from, date_to))
+    return memo.remember(
+        "calendar", (hall.pk, date_from, date_to), lambda: _hall_days(hall, date_from, date_to)
+    )
 
 
 def _hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[datetime.date, DayInfo]:
@@ -130,16 +135,24 @@ def confirmed_years(hall, years) -> frozenset[int]:
     later = [y for y in years if y > official_last_year()]
     if not later:
         return frozenset()
-    found = CalendarDay.objects.filter(hall=hall, kind__in=(DayKind.HOLIDAY, DayKind.WORKDAY),
-                                       date__year__in=later).values_list("date__year", flat=True).distinct()
+    found = (
+        CalendarDay.objects.filter(
+            hall=hall, kind__in=(DayKind.HOLIDAY, DayKind.WORKDAY), date__year__in=later
+        )
+        .values_list("date__year", flat=True)
+        .distinct()
+    )
     return frozenset(found)
 
 
 def missing_years(hall, today: datetime.date, *, warn_days: int = 60) -> list[int]:
     """Years that begin within ``warn_days`` (or have begun) whose calendar is neither in the package nor
     entered by the hall: managers are told to enter the State Council notice's days."""
-    years = [y for y in (today.year, today.year + 1)
-             if y > official_last_year() and datetime.date(y, 1, 1) - today <= datetime.timedelta(days=warn_days)]
+    years = [
+        y
+        for y in (today.year, today.year + 1)
+        if y > official_last_year() and datetime.date(y, 1, 1) - today <= datetime.timedelta(days=warn_days)
+    ]
     confirmed = confirmed_years(hall, years)
     return [y for y in years if y not in confirmed]
 

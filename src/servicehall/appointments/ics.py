@@ -23,8 +23,11 @@ def appointment_ics(appt: Appointment, *, manage_url: str = "", check_in_before_
     event.add("dtend", appt.end.astimezone(datetime.UTC))
     event.add("summary", f"预约办理：{item.name}（{hall.name}）")
     event.add("location", vText("，".join(p for p in (hall.name, hall.address) if p)))
-    lines = [f"预约码 Booking code: {appt.code}", f"事项 Service: {item.name}",
-             f"请在预约时间前{check_in_before_minutes}分钟内到自助服务终端签到。"]
+    lines = [
+        f"预约码 Booking code: {appt.code}",
+        f"事项 Service: {item.name}",
+        f"请在预约时间前{check_in_before_minutes}分钟内到自助服务终端签到。",
+    ]
     materials = list(item.materials.all())
     if materials:
         lines.append("所需材料 Materials:")

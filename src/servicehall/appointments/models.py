@@ -45,24 +45,35 @@ class AppointmentSettings(models.Model):
 
     hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="appointment_settings")
     hold_minutes = models.PositiveSmallIntegerField(
-        _("hold a chosen seat for (minutes)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)])
-    check_in_before_minutes = models.PositiveSmallIntegerField(_("check-in opens before the slot (minutes)"),
-                                                               default=30)
-    check_in_after_minutes = models.PositiveSmallIntegerField(_("check-in closes after the slot starts (minutes)"),
-                                                              default=15)
-    late_policy = models.CharField(_("late arrival"), max_length=20, choices=LatePolicy,
-                                   default=LatePolicy.NORMAL_TICKET)
+        _("hold a chosen seat for (minutes)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    check_in_before_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens before the slot (minutes)"), default=30
+    )
+    check_in_after_minutes = models.PositiveSmallIntegerField(
+        _("check-in closes after the slot starts (minutes)"), default=15
+    )
+    late_policy = models.CharField(
+        _("late arrival"), max_length=20, choices=LatePolicy, default=LatePolicy.NORMAL_TICKET
+    )
     max_per_service_day = models.PositiveSmallIntegerField(
-        _("active bookings per person, service and day"), default=1, validators=[MinValueValidator(1)])
+        _("active bookings per person, service and day"), default=1, validators=[MinValueValidator(1)]
+    )
     max_active = models.PositiveSmallIntegerField(
-        _("active bookings per person in this hall"), default=3, validators=[MinValueValidator(1)])
+        _("active bookings per person in this hall"), default=3, validators=[MinValueValidator(1)]
+    )
     no_show_limit = models.PositiveSmallIntegerField(
-        _("no-shows that suspend booking"), default=3, validators=[MinValueValidator(1)])
+        _("no-shows that suspend booking"), default=3, validators=[MinValueValidator(1)]
+    )
     no_show_window_days = models.PositiveSmallIntegerField(_("counted over (days)"), default=90)
     suspension_days = models.PositiveSmallIntegerField(_("suspension (days)"), default=30)
     waitlist_offer_minutes = models.PositiveSmallIntegerField(
-        _("a freed seat is held for the next on the waitlist (minutes)"), default=30,
-        validators=[MinValueValidator(1)])
+        _("a freed seat is held for the next on the waitlist (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+    )
     remind_day_before = models.BooleanField(_("remind the day before"), default=True)
     remind_hour_before = models.BooleanField(_("remind an hour before"), default=True)
     challenge_public = models.BooleanField(_("ask a check question on the public form"), default=True)
@@ -80,23 +91,33 @@ class WorkingPlan(models.Model):
     between two periods is the break. A make-up working day (调休) uses the hours of ``makeup_weekday``."""
 
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="working_plans")
-    service = models.OneToOneField(ServiceItem, on_delete=models.CASCADE, related_name="working_plan",
-                                   verbose_name=_("service"))
+    service = models.OneToOneField(
+        ServiceItem, on_delete=models.CASCADE, related_name="working_plan", verbose_name=_("service")
+    )
     periods = models.JSONField(_("weekly hours"), default=default_periods)
-    makeup_weekday = models.PositiveSmallIntegerField(_("a make-up working day follows the hours of"), default=0,
-                                                      validators=[MaxValueValidator(6)])
+    makeup_weekday = models.PositiveSmallIntegerField(
+        _("a make-up working day follows the hours of"), default=0, validators=[MaxValueValidator(6)]
+    )
     slot_minutes = models.PositiveSmallIntegerField(
-        _("slot length (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(240)])
+        _("slot length (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
     seats_per_slot = models.PositiveSmallIntegerField(
-        _("seats per slot"), null=True, blank=True,
-        help_text=_("Empty: the number of counters that serve the service."))
+        _("seats per slot"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the number of counters that serve the service."),
+    )
     walk_in_seats = models.PositiveSmallIntegerField(_("seats per slot kept for walk-ins"), default=0)
     horizon_days = models.PositiveSmallIntegerField(
-        _("bookable days ahead"), default=7, validators=[MinValueValidator(1), MaxValueValidator(92)])
+        _("bookable days ahead"), default=7, validators=[MinValueValidator(1), MaxValueValidator(92)]
+    )
     min_notice_minutes = models.PositiveIntegerField(_("minimum notice (minutes)"), default=60)
     cutoff_time = models.TimeField(
-        _("daily cut-off"), null=True, blank=True,
-        help_text=_("Bookings for a day close at this time on the working day before. Empty: no cut-off."))
+        _("daily cut-off"),
+        null=True,
+        blank=True,
+        help_text=_("Bookings for a day close at this time on the working day before. Empty: no cut-off."),
+    )
     real_name = models.BooleanField(_("real-name booking (resident ID required)"), default=False)
     active = models.BooleanField(_("takes bookings"), default=True)
 
@@ -147,7 +168,9 @@ class Slot(models.Model):
         verbose_name_plural = _("slots")
         constraints = [
             models.UniqueConstraint(fields=["service", "start"], name="slot_unique_start"),
-            models.CheckConstraint(condition=models.Q(taken__lte=models.F("capacity")), name="slot_never_overbooked"),
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("capacity")), name="slot_never_overbooked"
+            ),
         ]
         indexes = [models.Index(fields=["hall", "day"], name="slot_hall_day")]
 
@@ -183,18 +206,28 @@ class Appointment(PersonalData):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     code = models.CharField(_("booking code"), max_length=8, unique=True, default=new_code, editable=False)
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="appointments")
-    service = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="appointments",
-                                verbose_name=_("service"))
+    service = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("service")
+    )
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
     day = models.DateField(_("day"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus, default=AppointmentStatus.HELD)
-    channel = models.CharField(_("channel"), max_length=10, choices=BookingChannel, default=BookingChannel.WEB)
-    person = models.CharField(max_length=64, blank=True, db_index=True,
-                              help_text="The digest the per-person limits count by (resident ID, else mobile).")
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=AppointmentStatus, default=AppointmentStatus.HELD
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=BookingChannel, default=BookingChannel.WEB
+    )
+    person = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The digest the per-person limits count by (resident ID, else mobile).",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"))
     hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
@@ -206,10 +239,12 @@ class Appointment(PersonalData):
     reminded_day_at = models.DateTimeField(null=True, blank=True)
     reminded_hour_at = models.DateTimeField(null=True, blank=True)
     reschedules = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
-    ticket = models.OneToOneField("queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="appointment")
-    waitlist_entry = models.OneToOneField("WaitlistEntry", on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="appointment")
+    ticket = models.OneToOneField(
+        "queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
+    )
+    waitlist_entry = models.OneToOneField(
+        "WaitlistEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
+    )
 
     class Meta:
         ordering = ["start", "id"]
@@ -251,7 +286,9 @@ class WaitlistEntry(PersonalData):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="waitlist")
     service = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="waitlist")
-    status = models.CharField(_("status"), max_length=10, choices=WaitlistStatus, default=WaitlistStatus.WAITING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaitlistStatus, default=WaitlistStatus.WAITING
+    )
     person = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(_("joined at"))
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
@@ -260,8 +297,11 @@ class WaitlistEntry(PersonalData):
         ordering = ["slot", "created_at", "id"]
         verbose_name = _("waitlist entry")
         verbose_name_plural = _("waitlist entries")
-        constraints = [models.UniqueConstraint(fields=["slot", "person"], condition=models.Q(status="waiting"),
-                                               name="waitlist_once_per_slot")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "person"], condition=models.Q(status="waiting"), name="waitlist_once_per_slot"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.slot} {self.get_status_display()}"

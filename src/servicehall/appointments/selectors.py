@@ -22,7 +22,9 @@ MAX_RANGE_DAYS = 62
 
 def settings_get(*, hall: Hall) -> AppointmentSettings:
     """The hall's booking settings, or the defaults (unsaved) when the manager never changed them."""
-    found = memo.remember("AppointmentSettings", hall.pk, lambda: AppointmentSettings.objects.filter(hall=hall).first())
+    found = memo.remember(
+        "AppointmentSettings", hall.pk, lambda: AppointmentSettings.objects.filter(hall=hall).first()
+    )
     return found if found is not None else AppointmentSettings(hall=hall)
 
 
@@ -94,10 +96,18 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
     return datetime.datetime.combine(before, plan.cutoff_time, tzinfo=tz)
 
 
-def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_to: datetime.date,
-              now: datetime.datetime | None = None,
-              only: datetime.datetime | None = None, rows: dict | None = None,
-              fresh: bool = False, days: dict | None = None) -> tuple[list[SlotView], dict]:
+def slot_grid(
+    *,
+    hall: Hall,
+    plan: WorkingPlan,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    now: datetime.datetime | None = None,
+    only: datetime.datetime | None = None,
+    rows: dict | None = None,
+    fresh: bool = False,
+    days: dict | None = None,
+) -> tuple[list[SlotView], dict]:
     """The slots of a service from ``date_from`` to ``date_to`` (local dates), with the seats left, and the
     calendar of those days. Two queries whatever the range: the hall's calendar rows and the slot rows
     (none when the caller already read the slot rows of the range: ``rows``, start → ``Slot``; nor the
@@ -137,8 +147,14 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
                     start += step
                     continue
                 row = rows.get(start)
-                view = SlotView(start=start, end=start + step, capacity=row.capacity if row else capacity(),
-                                taken=row.taken if row else 0, state="open", slot_id=row.pk if row else None)
+                view = SlotView(
+                    start=start,
+                    end=start + step,
+                    capacity=row.capacity if row else capacity(),
+                    taken=row.taken if row else 0,
+                    state="open",
+                    slot_id=row.pk if row else None,
+                )
                 if row is not None and row.closed:
                     view.state, view.reason = "closed", row.closed_reason
                 elif start < earliest or (closes is not None and now >= closes):
@@ -153,9 +169,15 @@ def slot_grid(*, hall: Hall, plan: WorkingPlan, date_from: datetime.date, date_t
     return out, {d: i for d, i in days.items() if date_from <= d <= date_to}
 
 
-def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
-              now: datetime.datetime | None = None, row: Slot | None | bool = False,
-              day: calendar.DayInfo | None = None) -> SlotView | None:
+def slot_find(
+    *,
+    hall: Hall,
+    plan: WorkingPlan,
+    start: datetime.datetime,
+    now: datetime.datetime | None = None,
+    row: Slot | None | bool = False,
+    day: calendar.DayInfo | None = None,
+) -> SlotView | None:
     """The slot of the plan that begins at ``start`` (any time zone), or None if the plan has none.
     ``row``: the slot's row when the caller has read it already (None: it has none yet); ``day``: the
     slot's day, when the caller has just read the hall's calendar row for it (a plan with a cut-off
@@ -164,22 +186,37 @@ def slot_find(*, hall: Hall, plan: WorkingPlan, start: datetime.datetime,
     local_day = start.astimezone(hall.tzinfo).date()
     rows = None if row is False else ({} if row is None else {row.start: row})
     days = {local_day: day} if day is not None and plan.cutoff_time is None else None
-    grid, _days = slot_grid(hall=hall, plan=plan, date_from=local_day, date_to=local_day, now=now, only=start,
-                            rows=rows, fresh=True, days=days)
+    grid, _days = slot_grid(
+        hall=hall,
+        plan=plan,
+        date_from=local_day,
+        date_to=local_day,
+        now=now,
+        only=start,
+        rows=rows,
+        fresh=True,
+        days=days,
+    )
     return next((s for s in grid if s.start == start), None)
 
 
 def appointment_get(*, public_id: str) -> Appointment:
-    found = (Appointment.objects.select_related("hall", "service", "slot", "ticket")
-             .filter(public_id=public_id).first())
+    found = (
+        Appointment.objects.select_related("hall", "service", "slot", "ticket")
+        .filter(public_id=public_id)
+        .first()
+    )
     if found is None:
         raise NotFound()
     return found
 
 
 def appointment_by_code(*, hall: Hall, code: str) -> Appointment | None:
-    return (Appointment.objects.select_related("hall", "service", "slot", "ticket")
-            .filter(hall=hall, code=(code or "").strip().upper()).first())
+    return (
+        Appointment.objects.select_related("hall", "service", "slot", "ticket")
+        .filter(hall=hall, code=(code or "").strip().upper())
+        .first()
+    )
 
 
 def person_bookings(*, hall: Hall, person: str, day: datetime.date | None = None):
@@ -189,22 +226,39 @@ def person_bookings(*, hall: Hall, person: str, day: datetime.date | None = None
     return qs.order_by("start")
 
 
-def person_standing(*, hall: Hall, phone_digest: str, id_digest: str, person: str, now: datetime.datetime,
-                    since: datetime.datetime) -> dict:
+def person_standing(
+    *,
+    hall: Hall,
+    phone_digest: str,
+    id_digest: str,
+    person: str,
+    now: datetime.datetime,
+    since: datetime.datetime,
+) -> dict:
     """In one query: the person's no-shows since ``since`` (by mobile or resident ID) and the newest of
     them, and their active bookings in the hall (by the key the limits count). In SQL because every
     booking runs it and the ORM's compiling of three filtered aggregates cost more than the query."""
     adapt = connection.ops.adapt_datetimefield_value
     phone, ident = phone_digest or None, id_digest or None  # NULL never equals: an empty digest finds nobody
-    missed = ('a."status" = %s AND a."start" >= %s AND (a."phone_digest" = %s OR a."id_digest" = %s)')
+    missed = 'a."status" = %s AND a."start" >= %s AND (a."phone_digest" = %s OR a."id_digest" = %s)'
     missed_params = [AppointmentStatus.NO_SHOW.value, adapt(since), phone, ident]
     sql = (
-        f"SELECT SUM(CASE WHEN {missed} THEN 1 ELSE 0 END), MAX(CASE WHEN {missed} THEN a.\"start\" END), "  # noqa: S608
+        f'SELECT SUM(CASE WHEN {missed} THEN 1 ELSE 0 END), MAX(CASE WHEN {missed} THEN a."start" END), '  # noqa: S608
         'SUM(CASE WHEN a."person" = %s AND a."status" IN (%s, %s) AND a."end" >= %s THEN 1 ELSE 0 END) '
         f"FROM {Appointment._meta.db_table} a "
-        'WHERE a."hall_id" = %s AND (a."person" = %s OR a."phone_digest" = %s OR a."id_digest" = %s)')
-    params = [*missed_params, *missed_params, person, *[s.value for s in ACTIVE_STATUSES], adapt(now), hall.pk,
-              person, phone, ident]
+        'WHERE a."hall_id" = %s AND (a."person" = %s OR a."phone_digest" = %s OR a."id_digest" = %s)'
+    )
+    params = [
+        *missed_params,
+        *missed_params,
+        person,
+        *[s.value for s in ACTIVE_STATUSES],
+        adapt(now),
+        hall.pk,
+        person,
+        phone,
+        ident,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         no_shows, last, active = cursor.fetchone()
@@ -235,15 +289,20 @@ def waitlist_length(*, slot_id: int) -> int:
 
 
 def bookable_items(*, hall: Hall):
-    return (ServiceItem.objects.filter(hall=hall, active=True, appointment_supported=True,
-                                       working_plan__active=True)
-            .select_related("category", "working_plan").order_by("category__position", "code"))
+    return (
+        ServiceItem.objects.filter(
+            hall=hall, active=True, appointment_supported=True, working_plan__active=True
+        )
+        .select_related("category", "working_plan")
+        .order_by("category__position", "code")
+    )
 
 
 def statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
     """Bookings, cancellations, no-shows and check-in punctuality for analytics and the manager."""
     qs = Appointment.objects.filter(hall=hall, day__gte=date_from, day__lte=date_to).exclude(
-        status=AppointmentStatus.EXPIRED)
+        status=AppointmentStatus.EXPIRED
+    )
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     checked = qs.filter(status=AppointmentStatus.CHECKED_IN)
     late = checked.filter(checked_in_late=True).count()
@@ -256,6 +315,9 @@ def statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) 
         "checked_in": total_checked,
         "checked_in_late": late,
         "punctuality": round((total_checked - late) / total_checked, 3) if total_checked else None,
-        "no_show_rate": round(counts.get(AppointmentStatus.NO_SHOW, 0)
-                              / max(1, total_checked + counts.get(AppointmentStatus.NO_SHOW, 0)), 3),
+        "no_show_rate": round(
+            counts.get(AppointmentStatus.NO_SHOW, 0)
+            / max(1, total_checked + counts.get(AppointmentStatus.NO_SHOW, 0)),
+            3,
+        ),
     }

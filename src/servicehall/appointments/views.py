@@ -36,7 +36,8 @@ def _actor(request) -> Actor:
 
 def _qr(text: str) -> str:
     return qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
-        encoding="unicode")
+        encoding="unicode"
+    )
 
 
 def _parse_start(hall, text: str) -> datetime.datetime:
@@ -68,9 +69,16 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
     item = item_get(hall=hall, code=item_code)
     plan = selectors.plan_get(item=item)
     if plan is None:
-        return render(request, "appointments/portal.html", {
-            "hall": hall, "items": list(selectors.bookable_items(hall=hall)),
-            "errors": {"general": [_("%(service)s takes no appointments.") % {"service": item.name}]}}, status=409)
+        return render(
+            request,
+            "appointments/portal.html",
+            {
+                "hall": hall,
+                "items": list(selectors.bookable_items(hall=hall)),
+                "errors": {"general": [_("%(service)s takes no appointments.") % {"service": item.name}]},
+            },
+            status=409,
+        )
     today = timezone.now().astimezone(hall.tzinfo).date()
     last = today + datetime.timedelta(days=plan.horizon_days)
     grid, days = selectors.slot_grid(hall=hall, plan=plan, date_from=today, date_to=last)
@@ -81,16 +89,36 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
     for d, info in days.items():
         slots = by_day.get(d, [])
         left = sum(s.remaining for s in slots if s.bookable)
-        day_rows.append({"date": d, "info": info, "left": left, "any": bool(slots),
-                         "full": bool(slots) and not left and any(s.state == "full" for s in slots)})
+        day_rows.append(
+            {
+                "date": d,
+                "info": info,
+                "left": left,
+                "any": bool(slots),
+                "full": bool(slots) and not left and any(s.state == "full" for s in slots),
+            }
+        )
     chosen = _parse_day(request.GET.get("day"))
     if chosen not in days:
         chosen = next((r["date"] for r in day_rows if r["left"]), today)
-    return render(request, "appointments/slots.html", {
-        "hall": hall, "item": item, "plan": plan, "days": day_rows, "chosen": chosen,
-        "chosen_info": days.get(chosen), "slots": by_day.get(chosen, []), "errors": errors or {},
-        "move": move, "materials": list(item.materials.all()),
-        "missing_years": [y for y in calendar.missing_years(hall, today) if y <= last.year]}, status=status)
+    return render(
+        request,
+        "appointments/slots.html",
+        {
+            "hall": hall,
+            "item": item,
+            "plan": plan,
+            "days": day_rows,
+            "chosen": chosen,
+            "chosen_info": days.get(chosen),
+            "slots": by_day.get(chosen, []),
+            "errors": errors or {},
+            "move": move,
+            "materials": list(item.materials.all()),
+            "missing_years": [y for y in calendar.missing_years(hall, today) if y <= last.year],
+        },
+        status=status,
+    )
 
 
 def slots(request, hall_code: str, item_code: str):
@@ -108,8 +136,12 @@ def hold(request, hall_code: str, item_code: str):
     """Hold the chosen seat, then ask for the details (the hold expires by itself)."""
     hall = hall_get(code=hall_code)
     try:
-        appt = services.appointment_hold(actor=_actor(request), hall=hall, service_code=item_code,
-                                         start=_parse_start(hall, request.POST.get("start")))
+        appt = services.appointment_hold(
+            actor=_actor(request),
+            hall=hall,
+            service_code=item_code,
+            start=_parse_start(hall, request.POST.get("start")),
+        )
     except DomainError as exc:
         return _slots_page(request, hall, item_code, errors=_errors(exc), status=exc.status)
     return redirect("appointments:details", hall_code=hall.code, public_id=appt.public_id)
@@ -120,12 +152,25 @@ def _details_page(request, hall, appt, *, form=None, errors=None, status=200):
     question, token = challenge_new()
     conf = selectors.settings_get(hall=hall)
     anonymous = not request.user.is_authenticated
-    return render(request, "appointments/details.html", {
-        "hall": hall, "appt": appt, "plan": plan, "form": form or {}, "errors": errors or {},
-        "question": question, "challenge": token, "ask_challenge": anonymous and conf.challenge_public,
-        "start_local": appt.start.astimezone(hall.tzinfo),
-        "seconds_left": max(0, int((appt.hold_expires_at - timezone.now()).total_seconds()))
-        if appt.hold_expires_at else 0}, status=status)
+    return render(
+        request,
+        "appointments/details.html",
+        {
+            "hall": hall,
+            "appt": appt,
+            "plan": plan,
+            "form": form or {},
+            "errors": errors or {},
+            "question": question,
+            "challenge": token,
+            "ask_challenge": anonymous and conf.challenge_public,
+            "start_local": appt.start.astimezone(hall.tzinfo),
+            "seconds_left": max(0, int((appt.hold_expires_at - timezone.now()).total_seconds()))
+            if appt.hold_expires_at
+            else 0,
+        },
+        status=status,
+    )
 
 
 def details(request, hall_code: str, public_id: str):
@@ -137,9 +182,15 @@ def details(request, hall_code: str, public_id: str):
         return _details_page(request, hall, appt)
     form = {k: (request.POST.get(k) or "")[:30] for k in ("name", "phone", "id_number")}
     try:
-        services.appointment_confirm(actor=_actor(request), appt=appt, name=form["name"], phone=form["phone"],
-                                     id_number=form["id_number"], challenge=request.POST.get("challenge", ""),
-                                     answer=request.POST.get("answer", ""))
+        services.appointment_confirm(
+            actor=_actor(request),
+            appt=appt,
+            name=form["name"],
+            phone=form["phone"],
+            id_number=form["id_number"],
+            challenge=request.POST.get("challenge", ""),
+            answer=request.POST.get("answer", ""),
+        )
     except DomainError as exc:
         if exc.code == "hold_expired":
             return _slots_page(request, hall, appt.service.code, errors=_errors(exc), status=exc.status)
@@ -154,14 +205,27 @@ def manage(request, hall_code: str, public_id: str, *, errors=None, status=200):
     if appt.hall_id != hall.pk:
         return redirect("appointments:portal", hall_code=hall.code)
     conf = selectors.settings_get(hall=hall)
-    return render(request, "appointments/manage.html", {
-        "hall": hall, "appt": appt, "errors": errors or {}, "new": request.GET.get("new") == "1",
-        "start_local": appt.start.astimezone(hall.tzinfo), "end_local": appt.end.astimezone(hall.tzinfo),
-        "qr_svg": _qr(appt.code), "materials": list(appt.service.materials.all()), "conf": conf,
-        "check_in_from": (appt.start - datetime.timedelta(minutes=conf.check_in_before_minutes)).astimezone(
-            hall.tzinfo),
-        "offer": appt.status == AppointmentStatus.HELD and bool(appt.phone_encrypted),
-        "can_change": appt.status == AppointmentStatus.BOOKED and appt.start > timezone.now()}, status=status)
+    return render(
+        request,
+        "appointments/manage.html",
+        {
+            "hall": hall,
+            "appt": appt,
+            "errors": errors or {},
+            "new": request.GET.get("new") == "1",
+            "start_local": appt.start.astimezone(hall.tzinfo),
+            "end_local": appt.end.astimezone(hall.tzinfo),
+            "qr_svg": _qr(appt.code),
+            "materials": list(appt.service.materials.all()),
+            "conf": conf,
+            "check_in_from": (
+                appt.start - datetime.timedelta(minutes=conf.check_in_before_minutes)
+            ).astimezone(hall.tzinfo),
+            "offer": appt.status == AppointmentStatus.HELD and bool(appt.phone_encrypted),
+            "can_change": appt.status == AppointmentStatus.BOOKED and appt.start > timezone.now(),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -192,17 +256,23 @@ def move(request, hall_code: str, public_id: str):
     hall = hall_get(code=hall_code)
     appt = selectors.appointment_get(public_id=public_id)
     try:
-        services.appointment_reschedule(actor=_actor(request), appt=appt,
-                                        start=_parse_start(hall, request.POST.get("start")))
+        services.appointment_reschedule(
+            actor=_actor(request), appt=appt, start=_parse_start(hall, request.POST.get("start"))
+        )
     except DomainError as exc:
-        return _slots_page(request, hall, appt.service.code, errors=_errors(exc), status=exc.status, move=appt)
+        return _slots_page(
+            request, hall, appt.service.code, errors=_errors(exc), status=exc.status, move=appt
+        )
     return redirect("appointments:manage", hall_code=hall.code, public_id=public_id)
 
 
 def find(request, hall_code: str):
     """Find a booking by its code and the mobile number it was booked with."""
     hall = hall_get(code=hall_code)
-    form = {"code": (request.POST.get("code") or "").strip().upper()[:12], "phone": (request.POST.get("phone") or "")[:20]}
+    form = {
+        "code": (request.POST.get("code") or "").strip().upper()[:12],
+        "phone": (request.POST.get("phone") or "")[:20],
+    }
     errors = {}
     if request.method == "POST":
         from servicehall.core.ratelimit import rate_limit
@@ -210,13 +280,20 @@ def find(request, hall_code: str):
         try:
             rate_limit(actor=_actor(request), scope="appointment_find", per_minute=10)
             appt = selectors.appointment_by_code(hall=hall, code=form["code"])
-            if appt is None or crypto.digest(normalize_phone(form["phone"]), purpose="phone") != appt.phone_digest:
+            if (
+                appt is None
+                or crypto.digest(normalize_phone(form["phone"]), purpose="phone") != appt.phone_digest
+            ):
                 raise Invalid(fields={"code": [_("No booking matches this code and mobile number.")]})
             return redirect("appointments:manage", hall_code=hall.code, public_id=appt.public_id)
         except DomainError as exc:
             errors = _errors(exc)
-    return render(request, "appointments/find.html", {"hall": hall, "form": form, "errors": errors},
-                  status=422 if errors else 200)
+    return render(
+        request,
+        "appointments/find.html",
+        {"hall": hall, "form": form, "errors": errors},
+        status=422 if errors else 200,
+    )
 
 
 def waitlist(request, hall_code: str, item_code: str):
@@ -227,11 +304,17 @@ def waitlist(request, hall_code: str, item_code: str):
     errors, entry = {}, None
     if request.method == "POST":
         try:
-            entry = services.waitlist_join(actor=_actor(request), hall=hall, service_code=item.code,
-                                           start=_parse_start(hall, start_text), name=form["name"],
-                                           phone=form["phone"], id_number=form["id_number"],
-                                           challenge=request.POST.get("challenge", ""),
-                                           answer=request.POST.get("answer", ""))
+            entry = services.waitlist_join(
+                actor=_actor(request),
+                hall=hall,
+                service_code=item.code,
+                start=_parse_start(hall, start_text),
+                name=form["name"],
+                phone=form["phone"],
+                id_number=form["id_number"],
+                challenge=request.POST.get("challenge", ""),
+                answer=request.POST.get("answer", ""),
+            )
         except DomainError as exc:
             errors = _errors(exc)
     question, token = challenge_new()
@@ -240,12 +323,26 @@ def waitlist(request, hall_code: str, item_code: str):
         start_local = _parse_start(hall, start_text).astimezone(hall.tzinfo)
     except DomainError:
         start_local = None
-    return render(request, "appointments/waitlist.html", {
-        "hall": hall, "item": item, "plan": plan, "start": start_text, "start_local": start_local, "form": form,
-        "errors": errors, "entry": entry, "question": question, "challenge": token,
-        "position": selectors.waitlist_length(slot_id=entry.slot_id) if entry else None,
-        "ask_challenge": not request.user.is_authenticated and selectors.settings_get(hall=hall).challenge_public},
-        status=422 if errors else 201 if entry else 200)
+    return render(
+        request,
+        "appointments/waitlist.html",
+        {
+            "hall": hall,
+            "item": item,
+            "plan": plan,
+            "start": start_text,
+            "start_local": start_local,
+            "form": form,
+            "errors": errors,
+            "entry": entry,
+            "question": question,
+            "challenge": token,
+            "position": selectors.waitlist_length(slot_id=entry.slot_id) if entry else None,
+            "ask_challenge": not request.user.is_authenticated
+            and selectors.settings_get(hall=hall).challenge_public,
+        },
+        status=422 if errors else 201 if entry else 200,
+    )
 
 
 # ---------------------------------------------------------------- kiosk
@@ -263,13 +360,18 @@ def kiosk_check_in(request, hall_code: str):
         device = paired_kiosk(request, hall)
         actor = Actor(device=device, ip=client_ip(request)) if device else _actor(request)
         try:
-            appt = services.appointment_check_in(actor=actor, hall=hall, code=form["code"], phone=form["phone"],
-                                                 id_number=form["id_number"])
+            appt = services.appointment_check_in(
+                actor=actor, hall=hall, code=form["code"], phone=form["phone"], id_number=form["id_number"]
+            )
             return redirect("kiosk:ticket", hall_code=hall.code, public_id=appt.ticket.public_id)
         except DomainError as exc:
             errors = _errors(exc)
-    return render(request, "appointments/kiosk_check_in.html", {"hall": hall, "form": form, "errors": errors},
-                  status=422 if errors else 200)
+    return render(
+        request,
+        "appointments/kiosk_check_in.html",
+        {"hall": hall, "form": form, "errors": errors},
+        status=422 if errors else 200,
+    )
 
 
 # ---------------------------------------------------------------- manager
@@ -284,16 +386,31 @@ def _calendar_post(request, actor: Actor, hall, item, day: datetime.date) -> str
         when = _parse_day(request.POST.get("day"))
         if when is None:
             raise Invalid(fields={"day": [_("Enter a date (YYYY-MM-DD).")]})
-        services.calendar_day_set(actor=actor, hall=hall, date=when, kind=request.POST.get("kind", ""),
-                                  name=(request.POST.get("name") or "")[:60])
+        services.calendar_day_set(
+            actor=actor,
+            hall=hall,
+            date=when,
+            kind=request.POST.get("kind", ""),
+            name=(request.POST.get("name") or "")[:60],
+        )
         return _("The hall's calendar is updated for %(date)s.") % {"date": when.isoformat()}
     reason = (request.POST.get("reason") or "").strip()
     if request.POST.get("start") and item is not None:
-        n = services.slot_close(actor=actor, hall=hall, service=item, start=_parse_start(hall, request.POST["start"]),
-                                reason=reason)
+        n = services.slot_close(
+            actor=actor,
+            hall=hall,
+            service=item,
+            start=_parse_start(hall, request.POST["start"]),
+            reason=reason,
+        )
     else:
-        n = services.day_close(actor=actor, hall=hall, date=day, reason=reason,
-                               service=item if request.POST.get("scope") == "service" else None)
+        n = services.day_close(
+            actor=actor,
+            hall=hall,
+            date=day,
+            reason=reason,
+            service=item if request.POST.get("scope") == "service" else None,
+        )
     return _("Closed. %(n)s bookings were cancelled and told why.") % {"n": n}
 
 
@@ -318,22 +435,49 @@ def calendar_view(request, hall_code: str):
     week, days, day_slots = [], {}, []
     if item is not None:
         plan = selectors.plan_get(item=item)
-        grid, days = selectors.slot_grid(hall=hall, plan=plan, date_from=week_start,
-                                         date_to=week_start + datetime.timedelta(days=6))
+        grid, days = selectors.slot_grid(
+            hall=hall, plan=plan, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)
+        )
         times = sorted({s.start.astimezone(hall.tzinfo).time() for s in grid})
-        cells = {(s.start.astimezone(hall.tzinfo).date(), s.start.astimezone(hall.tzinfo).time()): s for s in grid}
-        week = [{"time": t, "cells": [cells.get((week_start + datetime.timedelta(days=i), t)) for i in range(7)]}
-                for t in times]
+        cells = {
+            (s.start.astimezone(hall.tzinfo).date(), s.start.astimezone(hall.tzinfo).time()): s for s in grid
+        }
+        week = [
+            {"time": t, "cells": [cells.get((week_start + datetime.timedelta(days=i), t)) for i in range(7)]}
+            for t in times
+        ]
         day_slots = [s for s in grid if s.start.astimezone(hall.tzinfo).date() == day and s.state != "closed"]
     bookings = list(selectors.day_bookings(hall=hall, day=day, service=item))
-    return render(request, "appointments/calendar.html", {
-        "hall": hall, "items": items, "item": item, "day": day, "today": today,
-        "week_days": [{"date": week_start + datetime.timedelta(days=i),
-                       "info": days.get(week_start + datetime.timedelta(days=i))} for i in range(7)],
-        "week": week, "bookings": bookings, "errors": errors, "notice": notice, "day_slots": day_slots,
-        "prev_week": week_start - datetime.timedelta(days=7), "next_week": week_start + datetime.timedelta(days=7),
-        "stats": selectors.statistics(hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)),
-        "missing_years": calendar.missing_years(hall, today),
-        "calendar_rows": selectors.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
-        "day_kinds": DayKind.choices,
-        "is_manager": has_role(request.user, hall, Role.MANAGER)}, status=422 if errors else 200)
+    return render(
+        request,
+        "appointments/calendar.html",
+        {
+            "hall": hall,
+            "items": items,
+            "item": item,
+            "day": day,
+            "today": today,
+            "week_days": [
+                {
+                    "date": week_start + datetime.timedelta(days=i),
+                    "info": days.get(week_start + datetime.timedelta(days=i)),
+                }
+                for i in range(7)
+            ],
+            "week": week,
+            "bookings": bookings,
+            "errors": errors,
+            "notice": notice,
+            "day_slots": day_slots,
+            "prev_week": week_start - datetime.timedelta(days=7),
+            "next_week": week_start + datetime.timedelta(days=7),
+            "stats": selectors.statistics(
+                hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)
+            ),
+            "missing_years": calendar.missing_years(hall, today),
+            "calendar_rows": selectors.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
+            "day_kinds": DayKind.choices,
+            "is_manager": has_role(request.user, hall, Role.MANAGER),
+        },
+        status=422 if errors else 200,
+    )

@@ -13,16 +13,31 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "hall", "department", "category", "ticket_prefix", "promised_limit_days",
-                    "visits_required", "fully_online", "active"]
+    list_display = [
+        "code",
+        "name",
+        "hall",
+        "department",
+        "category",
+        "ticket_prefix",
+        "promised_limit_days",
+        "visits_required",
+        "fully_online",
+        "active",
+    ]
     list_filter = ["hall", "category", "department", "visits_required", "fully_online", "active", "item_type"]
     search_fields = ["code", "name", "search_text"]
     filter_horizontal = ["counters"]
     inlines = [MaterialInline]
 
     def save_model(self, request, obj, form, change):
-        obj.search_text = build_search_text(name=obj.name, code=obj.code, department=obj.department.name,
-                                            category=obj.category.name, keywords=obj.keywords)
+        obj.search_text = build_search_text(
+            name=obj.name,
+            code=obj.code,
+            department=obj.department.name,
+            category=obj.category.name,
+            keywords=obj.keywords,
+        )
         super().save_model(request, obj, form, change)
 
 

@@ -67,44 +67,64 @@ class ImportOut(Schema):
 
 def _service_out(item) -> dict:
     return {
-        "code": item.code, "name": item.name, "ticket_prefix": item.ticket_prefix,
-        "category": item.category.name, "department": item.department.name, "item_type": item.item_type,
-        "promised_limit_days": item.promised_limit_days, "legal_limit_days": item.legal_limit_days,
+        "code": item.code,
+        "name": item.name,
+        "ticket_prefix": item.ticket_prefix,
+        "category": item.category.name,
+        "department": item.department.name,
+        "item_type": item.item_type,
+        "promised_limit_days": item.promised_limit_days,
+        "legal_limit_days": item.legal_limit_days,
         "standard_minutes": item.standard_minutes,
-        "fee_cny": item.fee_cny, "fully_online": item.fully_online, "visits_required": item.visits_required,
+        "fee_cny": item.fee_cny,
+        "fully_online": item.fully_online,
+        "visits_required": item.visits_required,
         "appointment_supported": item.appointment_supported,
         "counters": [c.number for c in item.counters.all()],
     }
 
 
-@router.get("/halls/{hall_code}/services", response={200: list[ServiceOut], 404: ErrorOut, 429: ErrorOut},
-            summary="Service items offered in a hall, optionally searched")
+@router.get(
+    "/halls/{hall_code}/services",
+    response={200: list[ServiceOut], 404: ErrorOut, 429: ErrorOut},
+    summary="Service items offered in a hall, optionally searched",
+)
 def list_services(request, hall_code: str, filters: Query[ServiceFilter]):
     rate_limit(actor=request.auth, scope="services")
     hall = hall_get(code=hall_code)
-    items = selectors.item_list(hall=hall, query=filters.q, category_id=filters.category,
-                                department_id=filters.department)
+    items = selectors.item_list(
+        hall=hall, query=filters.q, category_id=filters.category, department_id=filters.department
+    )
     return [_service_out(i) for i in items]
 
 
-@router.get("/halls/{hall_code}/services/{item_code}", response={200: ServiceDetailOut, 404: ErrorOut},
-            summary="One service item with its materials and steps")
+@router.get(
+    "/halls/{hall_code}/services/{item_code}",
+    response={200: ServiceDetailOut, 404: ErrorOut},
+    summary="One service item with its materials and steps",
+)
 def get_service(request, hall_code: str, item_code: str):
     from django.urls import reverse
 
     hall = hall_get(code=hall_code)
     item = selectors.item_get(hall=hall, code=item_code)
     return {
-        **_service_out(item), "description": item.description, "legal_basis": item.legal_basis,
-        "fee_note": item.fee_note, "steps": item.steps, "materials": list(item.materials.all()),
+        **_service_out(item),
+        "description": item.description,
+        "legal_basis": item.legal_basis,
+        "fee_note": item.fee_note,
+        "steps": item.steps,
+        "materials": list(item.materials.all()),
         "checklist_url": reverse("catalog:checklist", args=[hall.code, item.code]),
         "checklist_pdf_url": reverse("catalog:checklist_pdf", args=[hall.code, item.code]),
     }
 
 
-@router.put("/halls/{hall_code}/services/{item_code}",
-            response={200: ServiceOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-            summary="Create or replace a service item (hall manager)")
+@router.put(
+    "/halls/{hall_code}/services/{item_code}",
+    response={200: ServiceOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Create or replace a service item (hall manager)",
+)
 def put_service(request, hall_code: str, item_code: str, payload: ItemData):
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)
@@ -114,8 +134,11 @@ def put_service(request, hall_code: str, item_code: str, payload: ItemData):
     return _service_out(selectors.item_get(hall=hall, code=item.code, include_inactive=True))
 
 
-@router.get("/halls/{hall_code}/catalog/export", response={200: None, 401: ErrorOut, 403: ErrorOut},
-            summary="Export the whole catalogue as JSON or CSV (staff)")
+@router.get(
+    "/halls/{hall_code}/catalog/export",
+    response={200: None, 401: ErrorOut, 403: ErrorOut},
+    summary="Export the whole catalogue as JSON or CSV (staff)",
+)
 def export_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002 - the public parameter name
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
@@ -124,19 +147,28 @@ def export_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002
         body = "\ufeff" + services.catalog_export_csv(items=items)  # BOM: Excel opens Chinese text right
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     elif format == "json":
-        response = HttpResponse(services.catalog_export_json(items=items),
-                                content_type="application/json; charset=utf-8")
+        response = HttpResponse(
+            services.catalog_export_json(items=items), content_type="application/json; charset=utf-8"
+        )
     else:
         raise Invalid(fields={"format": [_("Use csv or json.")]})
     response["Content-Disposition"] = f'attachment; filename="{hall.code}-catalog.{format}"'
     return response
 
 
-@router.post("/halls/{hall_code}/catalog/import",
-             response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Import a catalogue file (hall manager); all rows or none",
-             openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}},
-                                                        "application/json": {"schema": {"type": "object"}}}}})
+@router.post(
+    "/halls/{hall_code}/catalog/import",
+    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Import a catalogue file (hall manager); all rows or none",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            }
+        }
+    },
+)
 def import_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)

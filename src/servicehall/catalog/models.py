@@ -54,30 +54,47 @@ class ServiceItem(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="service_items")
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=120)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items",
-                                   verbose_name=_("department"))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items",
-                                 verbose_name=_("category"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("department")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="items", verbose_name=_("category")
+    )
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType, default=ItemType.PUBLIC_SERVICE)
     description = models.TextField(_("description"), blank=True)
-    keywords = models.CharField(_("search keywords"), max_length=200, blank=True,
-                                help_text=_("Everyday names citizens search for, separated by spaces (社保卡 医保)."))
+    keywords = models.CharField(
+        _("search keywords"),
+        max_length=200,
+        blank=True,
+        help_text=_("Everyday names citizens search for, separated by spaces (社保卡 医保)."),
+    )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"), default=0)
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), default=0)
     standard_minutes = models.PositiveSmallIntegerField(
-        _("standard service time (minutes)"), default=0,
-        help_text=_("How long serving one citizen at the window should take; 0: not set. The quality report "
-                    "measures the share of services done within it."))
-    fee_cny = models.DecimalField(_("fee (CNY)"), max_digits=10, decimal_places=2, default=Decimal("0"),
-                                  validators=[MinValueValidator(Decimal("0"))])
+        _("standard service time (minutes)"),
+        default=0,
+        help_text=_(
+            "How long serving one citizen at the window should take; 0: not set. The quality report "
+            "measures the share of services done within it."
+        ),
+    )
+    fee_cny = models.DecimalField(
+        _("fee (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
     steps = models.JSONField(_("handling steps"), default=list, blank=True)
-    counters = models.ManyToManyField(Counter, related_name="service_items", blank=True,
-                                      verbose_name=_("counters"))
+    counters = models.ManyToManyField(
+        Counter, related_name="service_items", blank=True, verbose_name=_("counters")
+    )
     fully_online = models.BooleanField(_("fully online"), default=False)
-    visits_required = models.PositiveSmallIntegerField(_("visits required"), choices=VisitsRequired,
-                                                       default=VisitsRequired.ONCE)
+    visits_required = models.PositiveSmallIntegerField(
+        _("visits required"), choices=VisitsRequired, default=VisitsRequired.ONCE
+    )
     appointment_supported = models.BooleanField(_("appointment supported"), default=True)
     ticket_prefix = models.CharField(_("ticket prefix"), max_length=2, validators=[prefix_validator])
     active = models.BooleanField(_("active"), default=True)
@@ -90,8 +107,11 @@ class ServiceItem(models.Model):
         verbose_name_plural = _("service items")
         constraints = [
             models.UniqueConstraint(fields=["hall", "code"], name="item_unique_code"),
-            models.CheckConstraint(condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days"))
-                                   | models.Q(legal_limit_days=0), name="item_promise_within_legal_limit"),
+            models.CheckConstraint(
+                condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days"))
+                | models.Q(legal_limit_days=0),
+                name="item_promise_within_legal_limit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,8 +131,9 @@ class Material(models.Model):
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     required = models.BooleanField(_("required"), default=True)
-    condition = models.CharField(_("condition"), max_length=200, blank=True,
-                                 help_text=_("When a conditional material is needed."))
+    condition = models.CharField(
+        _("condition"), max_length=200, blank=True, help_text=_("When a conditional material is needed.")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

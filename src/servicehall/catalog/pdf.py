@@ -48,11 +48,26 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     return {
         "base": base,
         "title": ParagraphStyle("title", parent=base, fontSize=20, leading=26, alignment=1, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=16, alignment=1,
-                                   textColor=colors.HexColor("#444444")),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4,
-                             textColor=colors.HexColor("#9b1c1c")),
-        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#555555")),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=12,
+            leading=16,
+            alignment=1,
+            textColor=colors.HexColor("#444444"),
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=13,
+            leading=18,
+            spaceBefore=10,
+            spaceAfter=4,
+            textColor=colors.HexColor("#9b1c1c"),
+        ),
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#555555")
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=13),
     }
 
@@ -67,10 +82,16 @@ def checklist_pdf(*, item, printed_at) -> bytes:
     font = cjk_font_name()
     st = _styles(font)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=16 * mm, bottomMargin=16 * mm,
-                            title=f"{_('One-time notification of materials')} - {item.name}",
-                            author=item.hall.name)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=f"{_('One-time notification of materials')} - {item.name}",
+        author=item.hall.name,
+    )
     story = [
         _p(item.hall.name, st["subtitle"]),
         _p(_("One-time notification of materials"), st["title"]),
@@ -78,51 +99,83 @@ def checklist_pdf(*, item, printed_at) -> bytes:
         Spacer(1, 6 * mm),
     ]
     fee = _("Free") if item.is_free else f"¥{item.fee_cny}"
-    limit = (_("On the spot") if item.promised_limit_days == 0
-             else _("%(days)s working days") % {"days": item.promised_limit_days})
+    limit = (
+        _("On the spot")
+        if item.promised_limit_days == 0
+        else _("%(days)s working days") % {"days": item.promised_limit_days}
+    )
     facts = [
         [_("Item code"), item.code, _("Department"), item.department.name],
         [_("Promised time limit"), limit, _("Fee"), fee],
-        [_("Visits required"), item.get_visits_required_display(),
-         _("Windows"), "、".join(c.number for c in item.counters.all()) or "—"],
+        [
+            _("Visits required"),
+            item.get_visits_required_display(),
+            _("Windows"),
+            "、".join(c.number for c in item.counters.all()) or "—",
+        ],
     ]
-    facts_table = Table([[_p(c, st["cell"]) for c in row] for row in facts],
-                        colWidths=[28 * mm, 56 * mm, 22 * mm, 68 * mm])
-    facts_table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
-        ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#f2f2f2")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    facts_table = Table(
+        [[_p(c, st["cell"]) for c in row] for row in facts], colWidths=[28 * mm, 56 * mm, 22 * mm, 68 * mm]
+    )
+    facts_table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
+                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#f2f2f2")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     story += [facts_table, _p(_("Materials to bring"), st["h2"])]
     header = [_("No."), _("Material"), _("Originals"), _("Copies"), _("Requirement"), _("Note")]
     rows = [[_p(h, st["cell"]) for h in header]]
     for i, m in enumerate(item.materials.all(), start=1):
-        need = _("Required") if m.required else (_("If: %(c)s") % {"c": m.condition} if m.condition
-                                                 else _("Conditional"))
+        need = (
+            _("Required")
+            if m.required
+            else (_("If: %(c)s") % {"c": m.condition} if m.condition else _("Conditional"))
+        )
         rows.append([_p(x, st["cell"]) for x in (i, m.name, m.originals, m.copies, need, m.note)])
     materials = Table(rows, colWidths=[10 * mm, 48 * mm, 14 * mm, 14 * mm, 42 * mm, 46 * mm], repeatRows=1)
-    materials.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#9b1c1c")),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    materials.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#9b1c1c")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     for col in range(6):
         rows[0][col].style = ParagraphStyle("head", parent=st["cell"], textColor=colors.white)
     story.append(materials)
     if item.steps:
-        story += [_p(_("Handling steps"), st["h2"]),
-                  _p("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps, start=1)), st["base"])]
+        story += [
+            _p(_("Handling steps"), st["h2"]),
+            _p("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps, start=1)), st["base"]),
+        ]
     if item.legal_basis:
         story += [_p(_("Legal basis"), st["h2"]), _p(item.legal_basis, st["base"])]
     story += [
         Spacer(1, 8 * mm),
-        _p(_("Bring every required material so the matter can be handled in one visit. "
-             "Ask at the information desk if anything is unclear."), st["small"]),
-        _p(_("Printed at %(time)s · %(hall)s · %(phone)s")
-           % {"time": printed_at.strftime("%Y-%m-%d %H:%M"), "hall": item.hall.name,
-              "phone": item.hall.phone or ""}, st["small"]),
+        _p(
+            _(
+                "Bring every required material so the matter can be handled in one visit. "
+                "Ask at the information desk if anything is unclear."
+            ),
+            st["small"],
+        ),
+        _p(
+            _("Printed at %(time)s · %(hall)s · %(phone)s")
+            % {
+                "time": printed_at.strftime("%Y-%m-%d %H:%M"),
+                "hall": item.hall.name,
+                "phone": item.hall.phone or "",
+            },
+            st["small"],
+        ),
     ]
     doc.build(story)
     return buffer.getvalue()

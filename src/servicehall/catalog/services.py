@@ -20,9 +20,27 @@ from servicehall.core.models import Counter, Hall
 from servicehall.core.permissions import require_role
 
 CSV_COLUMNS = [
-    "code", "name", "department", "category", "item_type", "description", "keywords", "legal_basis",
-    "legal_limit_days", "promised_limit_days", "standard_minutes", "fee_cny", "fee_note", "materials", "steps", "counters",
-    "fully_online", "visits_required", "appointment_supported", "ticket_prefix", "active",
+    "code",
+    "name",
+    "department",
+    "category",
+    "item_type",
+    "description",
+    "keywords",
+    "legal_basis",
+    "legal_limit_days",
+    "promised_limit_days",
+    "standard_minutes",
+    "fee_cny",
+    "fee_note",
+    "materials",
+    "steps",
+    "counters",
+    "fully_online",
+    "visits_required",
+    "appointment_supported",
+    "ticket_prefix",
+    "active",
 ]
 JSON_FORMAT = "servicehall.catalog/1"
 
@@ -30,19 +48,37 @@ JSON_FORMAT = "servicehall.catalog/1"
 def item_to_data(item: ServiceItem) -> dict:
     """The exchange form of an item (what export writes and import reads)."""
     return ItemData(
-        code=item.code, name=item.name, department=item.department.name, category=item.category.name,
-        item_type=item.item_type, description=item.description, keywords=item.keywords, legal_basis=item.legal_basis,
-        legal_limit_days=item.legal_limit_days, promised_limit_days=item.promised_limit_days,
+        code=item.code,
+        name=item.name,
+        department=item.department.name,
+        category=item.category.name,
+        item_type=item.item_type,
+        description=item.description,
+        keywords=item.keywords,
+        legal_basis=item.legal_basis,
+        legal_limit_days=item.legal_limit_days,
+        promised_limit_days=item.promised_limit_days,
         standard_minutes=item.standard_minutes,
-        fee_cny=item.fee_cny, fee_note=item.fee_note,
+        fee_cny=item.fee_cny,
+        fee_note=item.fee_note,
         materials=[
-            {"name": m.name, "originals": m.originals, "copies": m.copies, "required": m.required,
-             "condition": m.condition, "note": m.note}
+            {
+                "name": m.name,
+                "originals": m.originals,
+                "copies": m.copies,
+                "required": m.required,
+                "condition": m.condition,
+                "note": m.note,
+            }
             for m in item.materials.all()
         ],
-        steps=list(item.steps), counters=[c.number for c in item.counters.all()],
-        fully_online=item.fully_online, visits_required=item.visits_required,
-        appointment_supported=item.appointment_supported, ticket_prefix=item.ticket_prefix, active=item.active,
+        steps=list(item.steps),
+        counters=[c.number for c in item.counters.all()],
+        fully_online=item.fully_online,
+        visits_required=item.visits_required,
+        appointment_supported=item.appointment_supported,
+        ticket_prefix=item.ticket_prefix,
+        active=item.active,
     ).model_dump(mode="json")
 
 
@@ -54,7 +90,9 @@ def _pydantic_fields(exc: PydanticError, prefix: str = "") -> dict[str, list[str
     return fields
 
 
-def _save_item(*, hall: Hall, data: ItemData, counters_by_number: dict[str, Counter]) -> tuple[ServiceItem, bool]:
+def _save_item(
+    *, hall: Hall, data: ItemData, counters_by_number: dict[str, Counter]
+) -> tuple[ServiceItem, bool]:
     """Create or update one item from validated data. Expects to run inside a transaction."""
     department, _created = Department.objects.get_or_create(hall=hall, name=data.department)
     category, created = Category.objects.get_or_create(hall=hall, name=data.category)
@@ -65,17 +103,34 @@ def _save_item(*, hall: Hall, data: ItemData, counters_by_number: dict[str, Coun
     is_new = item is None
     if is_new:
         item = ServiceItem(hall=hall, code=data.code)
-    for field in ("name", "description", "keywords", "legal_basis", "legal_limit_days", "promised_limit_days",
-                  "standard_minutes", "fee_cny",
-                  "fee_note", "fully_online", "visits_required", "appointment_supported", "ticket_prefix",
-                  "active"):
+    for field in (
+        "name",
+        "description",
+        "keywords",
+        "legal_basis",
+        "legal_limit_days",
+        "promised_limit_days",
+        "standard_minutes",
+        "fee_cny",
+        "fee_note",
+        "fully_online",
+        "visits_required",
+        "appointment_supported",
+        "ticket_prefix",
+        "active",
+    ):
         setattr(item, field, getattr(data, field))
     item.item_type = data.item_type.value
     item.steps = list(data.steps)
     item.department = department
     item.category = category
-    item.search_text = build_search_text(name=item.name, code=item.code, department=department.name,
-                                         category=category.name, keywords=item.keywords)
+    item.search_text = build_search_text(
+        name=item.name,
+        code=item.code,
+        department=department.name,
+        category=category.name,
+        keywords=item.keywords,
+    )
     item.save()
     item.materials.all().delete()
     Material.objects.bulk_create(
@@ -104,8 +159,14 @@ def item_save(*, actor: Actor, hall: Hall, data: dict) -> ServiceItem:
     existing = ServiceItem.objects.filter(hall=hall, code=parsed.code).first()
     before = item_to_data(existing) if existing else None
     item, is_new = _save_item(hall=hall, data=parsed, counters_by_number=counters)
-    audit_record(actor=actor, action="catalog.item.create" if is_new else "catalog.item.update",
-                 hall=hall, obj=item, before=before, after=item_to_data(item))
+    audit_record(
+        actor=actor,
+        action="catalog.item.create" if is_new else "catalog.item.update",
+        hall=hall,
+        obj=item,
+        before=before,
+        after=item_to_data(item),
+    )
     return item
 
 
@@ -120,11 +181,16 @@ def _parse_bool(value: str):
 
 def _csv_rows(text: str) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("code", "name", "department", "category", "ticket_prefix")
-               if c not in (reader.fieldnames or [])]
+    missing = [
+        c
+        for c in ("code", "name", "department", "category", "ticket_prefix")
+        if c not in (reader.fieldnames or [])
+    ]
     if missing:
-        raise Invalid(_("The CSV file lacks the columns: %(cols)s") % {"cols": ", ".join(missing)},
-                      fields={"line 1": [_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}]})
+        raise Invalid(
+            _("The CSV file lacks the columns: %(cols)s") % {"cols": ", ".join(missing)},
+            fields={"line 1": [_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}]},
+        )
     rows = []
     for row in reader:
         line = reader.line_num
@@ -157,14 +223,20 @@ def _json_rows(text: str) -> list[tuple[int, dict]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid(_("The file is not valid JSON (line %(line)s).") % {"line": exc.lineno},
-                      fields={f"line {exc.lineno}": [exc.msg]}) from exc
+        raise Invalid(
+            _("The file is not valid JSON (line %(line)s).") % {"line": exc.lineno},
+            fields={f"line {exc.lineno}": [exc.msg]},
+        ) from exc
     items = document.get("items") if isinstance(document, dict) else document
     if not isinstance(items, list):
-        raise Invalid(_("The JSON file must hold a list of items."), fields={"items": [_("Expected a list.")]})
+        raise Invalid(
+            _("The JSON file must hold a list of items."), fields={"items": [_("Expected a list.")]}
+        )
     # A JSON "line" is the item's position (1-based), which is what a person counting items sees.
-    return [(i + 1, dict(it) if isinstance(it, dict) else {"__errors__": [_("Not an object.")]})
-            for i, it in enumerate(items)]
+    return [
+        (i + 1, dict(it) if isinstance(it, dict) else {"__errors__": [_("Not an object.")]})
+        for i, it in enumerate(items)
+    ]
 
 
 @transaction.atomic
@@ -196,8 +268,10 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
             if missing:
                 row_errors.append(_("Unknown window: %(n)s") % {"n": ", ".join(missing)})
             if data.code in seen:
-                row_errors.append(_("Code %(code)s repeats %(label)s %(line)s.")
-                                  % {"code": data.code, "label": shown, "line": seen[data.code]})
+                row_errors.append(
+                    _("Code %(code)s repeats %(label)s %(line)s.")
+                    % {"code": data.code, "label": shown, "line": seen[data.code]}
+                )
             seen.setdefault(data.code, line)
         if row_errors:
             errors[key] = row_errors
@@ -205,21 +279,31 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
             parsed.append(data)
     if errors:
         first = next(iter(errors))
-        raise Invalid(_("Nothing was imported: %(where)s has an error (%(count)s rows in all).")
-                      % {"where": f"{shown} {first.split(' ', 1)[1]}", "count": len(errors)}, code="import_failed", fields=errors)
+        raise Invalid(
+            _("Nothing was imported: %(where)s has an error (%(count)s rows in all).")
+            % {"where": f"{shown} {first.split(' ', 1)[1]}", "count": len(errors)},
+            code="import_failed",
+            fields=errors,
+        )
     created = updated = 0
     for data in parsed:
         _item, is_new = _save_item(hall=hall, data=data, counters_by_number=counters)
         created += is_new
         updated += not is_new
-    audit_record(actor=actor, action="catalog.import", hall=hall, object_type="catalog.serviceitem",
-                 after={"format": fmt, "created": created, "updated": updated})
+    audit_record(
+        actor=actor,
+        action="catalog.import",
+        hall=hall,
+        object_type="catalog.serviceitem",
+        after={"format": fmt, "created": created, "updated": updated},
+    )
     return {"created": created, "updated": updated}
 
 
 def catalog_export_json(*, items) -> str:
-    return json.dumps({"format": JSON_FORMAT, "items": [item_to_data(i) for i in items]},
-                      ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"format": JSON_FORMAT, "items": [item_to_data(i) for i in items]}, ensure_ascii=False, indent=2
+    )
 
 
 def catalog_export_csv(*, items) -> str:

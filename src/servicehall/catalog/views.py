@@ -30,11 +30,19 @@ def index(request, hall_code: str):
     category_id = _int_or_none(request.GET.get("category"))
     department_id = _int_or_none(request.GET.get("department"))
     items = selectors.item_list(hall=hall, query=query, category_id=category_id, department_id=department_id)
-    return render(request, "catalog/index.html", {
-        "hall": hall, "items": items, "query": query,
-        "categories": selectors.category_list(hall=hall), "departments": selectors.department_list(hall=hall),
-        "category_id": category_id, "department_id": department_id,
-    })
+    return render(
+        request,
+        "catalog/index.html",
+        {
+            "hall": hall,
+            "items": items,
+            "query": query,
+            "categories": selectors.category_list(hall=hall),
+            "departments": selectors.department_list(hall=hall),
+            "category_id": category_id,
+            "department_id": department_id,
+        },
+    )
 
 
 def detail(request, hall_code: str, item_code: str):
@@ -46,9 +54,15 @@ def detail(request, hall_code: str, item_code: str):
 def checklist(request, hall_code: str, item_code: str):
     hall = hall_get(code=hall_code)
     item = selectors.item_get(hall=hall, code=item_code)
-    return render(request, "catalog/checklist.html", {
-        "hall": hall, "item": item, "printed_at": timezone.localtime(timezone.now(), hall.tzinfo),
-    })
+    return render(
+        request,
+        "catalog/checklist.html",
+        {
+            "hall": hall,
+            "item": item,
+            "printed_at": timezone.localtime(timezone.now(), hall.tzinfo),
+        },
+    )
 
 
 def checklist_pdf_view(request, hall_code: str, item_code: str):

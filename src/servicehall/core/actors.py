@@ -30,7 +30,6 @@ class Actor:
         return None
 
 
-
 def client_ip(request) -> str | None:
     """The client's address. Behind ``SERVICEHALL_TRUSTED_PROXY_COUNT`` proxies, take the address the
     outermost trusted proxy saw; otherwise X-Forwarded-For is ignored (it can be forged)."""

@@ -94,10 +94,17 @@ class AuditOut(Schema):
 
 def _counter_out(counter) -> dict:
     return {
-        "id": counter.pk, "number": counter.number, "name": counter.name, "kind": counter.kind,
-        "active": counter.active, "floor": counter.floor.level if counter.floor_id else None,
-        "services": [{"code": s.code, "name": s.name, "ticket_prefix": s.ticket_prefix}
-                     for s in counter.service_items.all() if s.active],
+        "id": counter.pk,
+        "number": counter.number,
+        "name": counter.name,
+        "kind": counter.kind,
+        "active": counter.active,
+        "floor": counter.floor.level if counter.floor_id else None,
+        "services": [
+            {"code": s.code, "name": s.name, "ticket_prefix": s.ticket_prefix}
+            for s in counter.service_items.all()
+            if s.active
+        ],
     }
 
 
@@ -122,8 +129,11 @@ def get_hall(request, hall_code: str):
     return {**HallOut.from_orm(hall).dict(), "opening_hours": list(hall.opening_hours.all())}
 
 
-@router.get("/halls/{hall_code}/counters", response={200: list[CounterOut], 404: ErrorOut},
-            summary="Counters (windows) of a hall with the services each serves")
+@router.get(
+    "/halls/{hall_code}/counters",
+    response={200: list[CounterOut], 404: ErrorOut},
+    summary="Counters (windows) of a hall with the services each serves",
+)
 def list_counters(request, hall_code: str, include_inactive: bool = False):
     hall = selectors.hall_get(code=hall_code)
     if include_inactive:
@@ -131,20 +141,31 @@ def list_counters(request, hall_code: str, include_inactive: bool = False):
     return [_counter_out(c) for c in selectors.counter_list(hall=hall, active_only=not include_inactive)]
 
 
-@router.post("/halls/{hall_code}/counters", response={201: CounterOut, 401: ErrorOut, 403: ErrorOut,
-                                                      404: ErrorOut, 422: ErrorOut},
-             summary="Add a counter (hall manager)")
+@router.post(
+    "/halls/{hall_code}/counters",
+    response={201: CounterOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a counter (hall manager)",
+)
 def create_counter(request, hall_code: str, payload: CounterIn):
     hall = selectors.hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)
-    counter = services.counter_create(actor=request.auth, hall=hall, number=payload.number, name=payload.name,
-                                      kind=payload.kind, floor=_floor(hall, payload.floor), active=payload.active)
+    counter = services.counter_create(
+        actor=request.auth,
+        hall=hall,
+        number=payload.number,
+        name=payload.name,
+        kind=payload.kind,
+        floor=_floor(hall, payload.floor),
+        active=payload.active,
+    )
     return Status(201, _counter_out(counter))
 
 
-@router.patch("/counters/{counter_id}", response={200: CounterOut, 401: ErrorOut, 403: ErrorOut,
-                                                  404: ErrorOut, 422: ErrorOut},
-              summary="Change a counter (hall manager)")
+@router.patch(
+    "/counters/{counter_id}",
+    response={200: CounterOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a counter (hall manager)",
+)
 def update_counter(request, counter_id: int, payload: CounterPatch):
     counter = selectors.counter_get(counter_id=counter_id)
     require_role(request.auth, counter.hall, Role.MANAGER)
@@ -164,10 +185,13 @@ def me(request):
         raise NotAuthenticated()
     user = actor.user
     return {
-        "username": user.get_username(), "display_name": user.display_name,
+        "username": user.get_username(),
+        "display_name": user.display_name,
         "is_system_admin": user.is_superuser,
-        "halls": {h.code: sorted(roles_in_hall(user, h)) or (["admin"] if user.is_superuser else [])
-                  for h in halls_for(user)},
+        "halls": {
+            h.code: sorted(roles_in_hall(user, h)) or (["admin"] if user.is_superuser else [])
+            for h in halls_for(user)
+        },
     }
 
 
@@ -181,21 +205,42 @@ class AuditFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
-@router.get("/halls/{hall_code}/audit", response={200: list[AuditOut], 401: ErrorOut, 403: ErrorOut,
-                                                  404: ErrorOut},
-            summary="Audit trail of a hall (hall manager)")
+@router.get(
+    "/halls/{hall_code}/audit",
+    response={200: list[AuditOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Audit trail of a hall (hall manager)",
+)
 def list_audit(request, hall_code: str, filters: Query[AuditFilter]):
     hall = selectors.hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)
     tz = hall.tzinfo
     start = datetime.datetime.combine(filters.date_from, datetime.time(), tz) if filters.date_from else None
-    end = (datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time(), tz)
-           if filters.date_to else None)
-    entries = selectors.audit_list(halls=[hall], action=filters.action, actor=filters.actor,
-                                   object_type=filters.object_type, date_from=start, date_to=end)
-    rows = entries[filters.offset: filters.offset + filters.limit]
-    return [{"id": e.pk, "at": e.at, "actor": e.actor_label, "action": e.action, "object_type": e.object_type,
-             "object_id": e.object_id, "object_repr": e.object_repr, "ip": e.ip, "before": e.before,
-             "after": e.after} for e in rows]
-
-
+    end = (
+        datetime.datetime.combine(filters.date_to + datetime.timedelta(days=1), datetime.time(), tz)
+        if filters.date_to
+        else None
+    )
+    entries = selectors.audit_list(
+        halls=[hall],
+        action=filters.action,
+        actor=filters.actor,
+        object_type=filters.object_type,
+        date_from=start,
+        date_to=end,
+    )
+    rows = entries[filters.offset : filters.offset + filters.limit]
+    return [
+        {
+            "id": e.pk,
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_repr": e.object_repr,
+            "ip": e.ip,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in rows
+    ]

@@ -24,7 +24,8 @@ def _fernet() -> Fernet:
     if raw:
         return Fernet(raw.encode())
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"servicehall-data", info=b"personal-data").derive(
-        settings.SECRET_KEY.encode())
+        settings.SECRET_KEY.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -44,7 +45,9 @@ def decrypt(token: str) -> str:
 @functools.cache
 def _digest_key() -> bytes:
     raw = os.environ.get("SERVICEHALL_DATA_KEY", "").strip() or settings.SECRET_KEY
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"servicehall-digest", info=b"lookup").derive(raw.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"servicehall-digest", info=b"lookup").derive(
+        raw.encode()
+    )
 
 
 def digest(value: str, *, purpose: str) -> str:

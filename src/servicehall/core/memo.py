@@ -103,5 +103,9 @@ def depends_on(namespace: str, *models) -> None:
         transaction.on_commit(lambda: forget(namespace), using=using)
 
     for model in models:
-        post_save.connect(_drop, sender=model, weak=False, dispatch_uid=f"memo:{namespace}:{model._meta.label}:s")
-        post_delete.connect(_drop, sender=model, weak=False, dispatch_uid=f"memo:{namespace}:{model._meta.label}:d")
+        post_save.connect(
+            _drop, sender=model, weak=False, dispatch_uid=f"memo:{namespace}:{model._meta.label}:s"
+        )
+        post_delete.connect(
+            _drop, sender=model, weak=False, dispatch_uid=f"memo:{namespace}:{model._meta.label}:d"
+        )

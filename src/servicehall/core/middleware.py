@@ -2,9 +2,11 @@
 images, no inline script, nothing framed. The Django admin and the API docs page get inline styles and
 (docs only) the inline bootstrap script their vendored templates need."""
 
-STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-          "connect-src 'self'; media-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-          "frame-ancestors 'none'")
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; media-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 ADMIN = STRICT.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 DOCS = ADMIN.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 

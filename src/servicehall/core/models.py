@@ -65,7 +65,9 @@ class OpeningHours(models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +178,9 @@ class Device(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="devices")
     kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind)
     name = models.CharField(_("name"), max_length=60)
-    counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="devices")
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="devices"
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(_("hint"), max_length=12, editable=False)
     active = models.BooleanField(_("active"), default=True)

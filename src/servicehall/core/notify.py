@@ -25,8 +25,10 @@ class ConsoleBackend:
 class FileBackend:
     def send(self, phone: str, text: str) -> None:
         path = settings.VAR_DIR / "notifications.jsonl"
-        line = json.dumps({"at": datetime.datetime.now(datetime.UTC).isoformat(), "phone": phone, "text": text},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {"at": datetime.datetime.now(datetime.UTC).isoformat(), "phone": phone, "text": text},
+            ensure_ascii=False,
+        )
         with _lock, open(path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 

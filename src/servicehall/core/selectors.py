@@ -43,8 +43,9 @@ def counter_get(*, counter_id: int) -> Counter:
     return counter
 
 
-def audit_list(*, halls, action: str = "", actor: str = "", object_type: str = "",
-               date_from=None, date_to=None) -> QuerySet[AuditEntry]:
+def audit_list(
+    *, halls, action: str = "", actor: str = "", object_type: str = "", date_from=None, date_to=None
+) -> QuerySet[AuditEntry]:
     """Audit entries of the given halls, newest first, filtered as the manager asked."""
     qs = AuditEntry.objects.filter(hall__in=halls).select_related("hall")
     if action:

@@ -63,8 +63,14 @@ def hall_settings_update(*, model, actor: Actor, hall: Hall, action: str, change
             check(conf)
         _validated(conf, exclude=["hall"])
         conf.save()
-        audit_record(actor=actor, action=action, hall=hall, obj=conf, before=before,
-                     after=snapshot(conf, list(changes)))
+        audit_record(
+            actor=actor,
+            action=action,
+            hall=hall,
+            obj=conf,
+            before=before,
+            after=snapshot(conf, list(changes)),
+        )
     return conf
 
 
@@ -113,8 +119,12 @@ def hall_set_opening_hours(
         OpeningHours(hall=hall, weekday=w, opens=o, closes=c) for w, o, c in periods
     )
     audit_record(
-        actor=actor, action="hall.opening_hours", hall=hall, obj=hall,
-        before={"periods": before}, after={"periods": [str(h) for h in hall.opening_hours.all()]},
+        actor=actor,
+        action="hall.opening_hours",
+        hall=hall,
+        obj=hall,
+        before={"periods": before},
+        after={"periods": [str(h) for h in hall.opening_hours.all()]},
     )
     # Every server process reads hours through the shared cache: drop it once the change is committed.
     transaction.on_commit(lambda: cache.delete(opening_hours_cache_key(hall.pk)))
@@ -130,8 +140,16 @@ def floor_create(*, actor: Actor, hall: Hall, level: int, name: str) -> Floor:
 
 
 @transaction.atomic
-def counter_create(*, actor: Actor, hall: Hall, number: str, name: str, floor: Floor | None = None,
-                   kind: str = "dedicated", active: bool = True) -> Counter:
+def counter_create(
+    *,
+    actor: Actor,
+    hall: Hall,
+    number: str,
+    name: str,
+    floor: Floor | None = None,
+    kind: str = "dedicated",
+    active: bool = True,
+) -> Counter:
     require_role(actor, hall, Role.MANAGER)
     counter = _validated(Counter(hall=hall, number=number, name=name, floor=floor, kind=kind, active=active))
     counter.save()
@@ -155,8 +173,12 @@ def counter_update(*, actor: Actor, counter: Counter, **changes) -> Counter:
     _validated(counter)
     counter.save(update_fields=[("floor" if k == "floor" else k) for k in changes])
     audit_record(
-        actor=actor, action="counter.update", hall=counter.hall, obj=counter,
-        before=before, after=snapshot(counter),
+        actor=actor,
+        action="counter.update",
+        hall=counter.hall,
+        obj=counter,
+        before=before,
+        after=snapshot(counter),
     )
     return counter
 
@@ -173,8 +195,13 @@ def membership_grant(*, actor: Actor, user, hall: Hall, role: str) -> HallMember
         raise Invalid(fields={"role": [_("Unknown role.")]})
     membership, created = HallMembership.objects.get_or_create(user=user, hall=hall, role=role)
     if created:
-        audit_record(actor=actor, action="membership.grant", hall=hall, obj=membership,
-                     after={"user": user.get_username(), "role": role})
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            hall=hall,
+            obj=membership,
+            after={"user": user.get_username(), "role": role},
+        )
     return membership
 
 
@@ -184,8 +211,13 @@ def membership_revoke(*, actor: Actor, membership: HallMembership) -> None:
         require_superuser(actor)
     else:
         require_role(actor, membership.hall, Role.MANAGER)
-    audit_record(actor=actor, action="membership.revoke", hall=membership.hall, obj=membership,
-                 before={"user": membership.user.get_username(), "role": membership.role})
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        hall=membership.hall,
+        obj=membership,
+        before={"user": membership.user.get_username(), "role": membership.role},
+    )
     membership.delete()
 
 
@@ -197,7 +229,9 @@ def token_create(*, actor: Actor, user, name: str = "") -> str:
         require_superuser(actor)
     raw = new_raw_token("sht")
     token = ApiToken.objects.create(user=user, name=name, digest=hash_token(raw), hint=raw[:8])
-    audit_record(actor=actor, action="token.create", obj=token, after={"user": user.get_username(), "name": name})
+    audit_record(
+        actor=actor, action="token.create", obj=token, after={"user": user.get_username(), "name": name}
+    )
     return raw
 
 
@@ -211,8 +245,9 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def device_create(*, actor: Actor, hall: Hall, kind: str, name: str, counter: Counter | None = None
-                  ) -> tuple[Device, str]:
+def device_create(
+    *, actor: Actor, hall: Hall, kind: str, name: str, counter: Counter | None = None
+) -> tuple[Device, str]:
     """Register a kiosk, display or rating pad; returns the device and its raw token (shown once)."""
     require_role(actor, hall, Role.MANAGER)
     raw = new_raw_token("shd")
@@ -230,8 +265,13 @@ def authenticate_token(raw: str):
     if not raw:
         return None
     digest = hash_token(raw)
-    token = memo.remember("token", digest, lambda: ApiToken.objects.select_related("user").filter(
-        digest=digest, revoked_at__isnull=True).first())
+    token = memo.remember(
+        "token",
+        digest,
+        lambda: (
+            ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
+        ),
+    )
     if token is None or not token.user.is_active:
         return None
     _touch(ApiToken, token.pk, "last_used_at", token.last_used_at)
@@ -243,8 +283,11 @@ def authenticate_device(raw: str) -> Device | None:
     if not raw:
         return None
     digest = hash_token(raw)
-    device = memo.remember("device", digest, lambda: Device.objects.select_related("hall").filter(
-        digest=digest, active=True).first())
+    device = memo.remember(
+        "device",
+        digest,
+        lambda: Device.objects.select_related("hall").filter(digest=digest, active=True).first(),
+    )
     if device is None:
         return None
     _touch(Device, device.pk, "last_seen_at", device.last_seen_at)
@@ -278,7 +321,9 @@ def login_is_locked(*, username: str, ip: str | None) -> bool:
 def login_record_failure(*, username: str, ip: str | None) -> None:
     with transaction.atomic():
         LoginFailure.objects.create(username=username[:150], ip=ip, at=timezone.now())
-        audit_record(actor=Actor(ip=ip), action="login.failure", object_type="core.user", object_repr=username[:200])
+        audit_record(
+            actor=Actor(ip=ip), action="login.failure", object_type="core.user", object_repr=username[:200]
+        )
 
 
 def login_record_success(*, user, ip: str | None) -> None:

@@ -33,7 +33,11 @@ def not_found(request, exception=None):
     from servicehall.api import domain_error_response
 
     error = NotFound()
-    return domain_error_response(request, error) if request.path.startswith("/api/") else error_page(request, error)
+    return (
+        domain_error_response(request, error)
+        if request.path.startswith("/api/")
+        else error_page(request, error)
+    )
 
 
 def server_error(request):
@@ -86,9 +90,14 @@ def home(request):
     halls = []
     for hall in halls_for(request.user):
         roles = sorted(roles_in_hall(request.user, hall))
-        halls.append({"hall": hall, "roles": [Role(r).label for r in roles],
-                      "is_manager": has_role(request.user, hall, Role.MANAGER),
-                      "counters": selectors.counter_list(hall=hall)})
+        halls.append(
+            {
+                "hall": hall,
+                "roles": [Role(r).label for r in roles],
+                "is_manager": has_role(request.user, hall, Role.MANAGER),
+                "counters": selectors.counter_list(hall=hall),
+            }
+        )
     return render(request, "core/home.html", {"halls": halls})
 
 
@@ -103,14 +112,21 @@ def audit_browse(request, hall_code: str):
         data = form.cleaned_data
         tz = hall.tzinfo
         entries = selectors.audit_list(
-            halls=[hall], action=data["action"], actor=data["actor"],
-            date_from=datetime.datetime.combine(data["date_from"], datetime.time(), tz) if data["date_from"] else None,
-            date_to=(datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time(), tz)
-                     if data["date_to"] else None),
+            halls=[hall],
+            action=data["action"],
+            actor=data["actor"],
+            date_from=datetime.datetime.combine(data["date_from"], datetime.time(), tz)
+            if data["date_from"]
+            else None,
+            date_to=(
+                datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time(), tz)
+                if data["date_to"]
+                else None
+            ),
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit.html", {"hall": hall, "form": form, "page": page,
-                                               "query": query.urlencode()})
-
+    return render(
+        request, "core/audit.html", {"hall": hall, "form": form, "page": page, "query": query.urlencode()}
+    )

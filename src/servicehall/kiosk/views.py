@@ -45,20 +45,36 @@ def home(request, hall_code: str):
             current = next((c for c in categories if c.pk == int(category_id)), None) if category_id else None
         except ValueError:
             current = None
-        items = catalog_selectors.item_list(hall=hall, query=query, category_id=current.pk if current else None)
-    return render(request, "kiosk/home.html", {"hall": hall, "categories": categories, "items": items,
-                                               "query": query, "current": current})
+        items = catalog_selectors.item_list(
+            hall=hall, query=query, category_id=current.pk if current else None
+        )
+    return render(
+        request,
+        "kiosk/home.html",
+        {"hall": hall, "categories": categories, "items": items, "query": query, "current": current},
+    )
 
 
 def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=200):
     service = catalog_selectors.item_get(hall=hall, code=item_code)
     conf = queue_selectors.settings_get(hall=hall)
-    summary = next((s for s in queue_selectors.queue_summary(hall=hall)["services"] if s["code"] == service.code),
-                   None)
-    return render(request, "kiosk/item.html", {
-        "hall": hall, "item": service, "classes": conf.priority_classes, "errors": errors or {},
-        "form": form or {"priority": "normal", "phone": ""}, "summary": summary,
-        "can_issue": paired_kiosk(request, hall) is not None or conf.allow_remote_tickets}, status=status)
+    summary = next(
+        (s for s in queue_selectors.queue_summary(hall=hall)["services"] if s["code"] == service.code), None
+    )
+    return render(
+        request,
+        "kiosk/item.html",
+        {
+            "hall": hall,
+            "item": service,
+            "classes": conf.priority_classes,
+            "errors": errors or {},
+            "form": form or {"priority": "normal", "phone": ""},
+            "summary": summary,
+            "can_issue": paired_kiosk(request, hall) is not None or conf.allow_remote_tickets,
+        },
+        status=status,
+    )
 
 
 def item(request, hall_code: str, item_code: str):
@@ -71,10 +87,14 @@ def take(request, hall_code: str, item_code: str):
     hall = hall_get(code=hall_code)
     device = paired_kiosk(request, hall)
     actor = Actor(device=device, ip=client_ip(request))
-    form = {"priority": request.POST.get("priority") or "normal", "phone": (request.POST.get("phone") or "")[:20]}
+    form = {
+        "priority": request.POST.get("priority") or "normal",
+        "phone": (request.POST.get("phone") or "")[:20],
+    }
     try:
-        ticket = queue_services.ticket_issue(actor=actor, hall=hall, service_code=item_code,
-                                             priority=form["priority"], phone=form["phone"])
+        ticket = queue_services.ticket_issue(
+            actor=actor, hall=hall, service_code=item_code, priority=form["priority"], phone=form["phone"]
+        )
     except DomainError as exc:
         errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
         return _item_page(request, hall, item_code, errors=errors, form=form, status=exc.status)
@@ -89,14 +109,30 @@ def ticket(request, hall_code: str, public_id: str):
         return redirect("kiosk:home", hall_code=hall.code)
     ahead = queue_selectors.people_ahead(ticket=found)
     conf = queue_selectors.settings_get(hall=hall)
-    wait = queue_selectors.estimate_wait_seconds(service_id=found.service_id, hall_id=hall.pk, ahead=ahead,
-                                                 default_minutes=conf.default_service_minutes, ticket=found)
+    wait = queue_selectors.estimate_wait_seconds(
+        service_id=found.service_id,
+        hall_id=hall.pk,
+        ahead=ahead,
+        default_minutes=conf.default_service_minutes,
+        ticket=found,
+    )
     url = request.build_absolute_uri(reverse("queueing:track", args=[found.public_id]))
     svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
-        encoding="unicode")
-    return render(request, "kiosk/ticket.html", {
-        "hall": hall, "ticket": found, "ahead": ahead, "wait_minutes": (wait + 59) // 60, "track_url": url,
-        "qr_svg": svg, "issued_local": found.issued_at.astimezone(hall.tzinfo)})
+        encoding="unicode"
+    )
+    return render(
+        request,
+        "kiosk/ticket.html",
+        {
+            "hall": hall,
+            "ticket": found,
+            "ahead": ahead,
+            "wait_minutes": (wait + 59) // 60,
+            "track_url": url,
+            "qr_svg": svg,
+            "issued_local": found.issued_at.astimezone(hall.tzinfo),
+        },
+    )
 
 
 def pair(request, hall_code: str):
@@ -104,12 +140,20 @@ def pair(request, hall_code: str):
     hall = hall_get(code=hall_code)
     device = authenticate_device((request.GET.get("token") or "").strip())
     if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.KIOSK:
-        return render(request, "kiosk/pair.html", {"hall": hall, "error": _("This is not a kiosk token of this hall.")},
-                      status=403)
+        return render(
+            request,
+            "kiosk/pair.html",
+            {"hall": hall, "error": _("This is not a kiosk token of this hall.")},
+            status=403,
+        )
     response = redirect("kiosk:home", hall_code=hall.code)
-    response.set_signed_cookie(DEVICE_COOKIE, request.GET["token"].strip(), salt=COOKIE_SALT,
-                               max_age=5 * 365 * 24 * 3600, httponly=True, samesite="Strict",
-                               secure=request.is_secure())
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        request.GET["token"].strip(),
+        salt=COOKIE_SALT,
+        max_age=5 * 365 * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+    )
     return response
-
-

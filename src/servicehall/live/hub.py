@@ -34,8 +34,13 @@ QUEUE_LIMIT = 5000
 
 
 def _row(event: Event) -> dict:
-    return {"id": event.pk, "hall": event.hall_id, "kind": event.kind, "payload": event.payload,
-            "at": event.created_at.isoformat()}
+    return {
+        "id": event.pk,
+        "hall": event.hall_id,
+        "kind": event.kind,
+        "payload": event.payload,
+        "at": event.created_at.isoformat(),
+    }
 
 
 def _read_new(last_id: int, gaps: list[int]) -> list[dict]:
@@ -155,8 +160,12 @@ class Hub:
         params.pop("prepare_threshold", None)
         while True:
             try:
-                conn = await psycopg.AsyncConnection.connect(autocommit=True, **{
-                    k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}})
+                conn = await psycopg.AsyncConnection.connect(
+                    autocommit=True,
+                    **{
+                        k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}
+                    },
+                )
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     async for _notify in conn.notifies():

@@ -22,8 +22,9 @@ HEARTBEAT_SECONDS = 15.0
 
 
 def _frame(row: dict) -> str:
-    data = json.dumps({k: row[k] for k in ("id", "kind", "payload", "at")}, ensure_ascii=False,
-                      separators=(",", ":"))
+    data = json.dumps(
+        {k: row[k] for k in ("id", "kind", "payload", "at")}, ensure_ascii=False, separators=(",", ":")
+    )
     return f"id: {row['id']}\ndata: {data}\n\n"
 
 
@@ -94,7 +95,8 @@ async def hall_events(request, hall_code: str):
                 if len(rows) < BATCH:
                     break
                 rows = await sync_to_async(_released, thread_sensitive=False)(
-                    replay, hall.pk, rows[-1]["id"], False)
+                    replay, hall.pk, rows[-1]["id"], False
+                )
             if after is None:
                 yield f": live from {hub.last_id}\n\n"
             while not sub.overflowed:
@@ -116,5 +118,3 @@ async def hall_events(request, hall_code: str):
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"
     return response
-
-

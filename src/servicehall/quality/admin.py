@@ -16,14 +16,33 @@ from servicehall.quality.models import (
 
 @admin.register(Rating)
 class RatingAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "hall", "service", "counter", "level", "channel", "is_default", "excluded", "rated_at"]
+    list_display = [
+        "ticket",
+        "hall",
+        "service",
+        "counter",
+        "level",
+        "channel",
+        "is_default",
+        "excluded",
+        "rated_at",
+    ]
     list_filter = ["hall", "level", "channel", "is_default", "excluded"]
     search_fields = ["ticket__number", "comment"]
 
 
 @admin.register(Rectification)
 class RectificationAdmin(ReadOnlyAdmin):
-    list_display = ["rating", "hall", "department", "assignee", "status", "revisit_due", "rectify_due", "closed_at"]
+    list_display = [
+        "rating",
+        "hall",
+        "department",
+        "assignee",
+        "status",
+        "revisit_due",
+        "rectify_due",
+        "closed_at",
+    ]
     list_filter = ["hall", "status"]
     search_fields = ["department"]
 
@@ -49,4 +68,10 @@ class JudgementAdmin(ReadOnlyAdmin):
 
 @admin.register(QualitySettings)
 class QualitySettingsAdmin(admin.ModelAdmin):
-    list_display = ["hall", "rating_window_days", "default_rule", "revisit_working_days", "rectify_working_days"]
+    list_display = [
+        "hall",
+        "rating_window_days",
+        "default_rule",
+        "revisit_working_days",
+        "rectify_working_days",
+    ]

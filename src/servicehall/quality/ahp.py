@@ -26,8 +26,23 @@ import numpy as np
 #: matrices per order (n = 1..15).
 RI_TABLES: dict[str, tuple[float, ...]] = {
     "saaty1980": (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49),
-    "alonso_lamata2006": (0.0, 0.0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854,
-                          1.5141, 1.5365, 1.5551, 1.5713, 1.5838),
+    "alonso_lamata2006": (
+        0.0,
+        0.0,
+        0.5245,
+        0.8815,
+        1.1086,
+        1.2479,
+        1.3417,
+        1.4056,
+        1.4499,
+        1.4854,
+        1.5141,
+        1.5365,
+        1.5551,
+        1.5713,
+        1.5838,
+    ),
 }
 
 #: Saaty's rule: judgements with CR at or above this are sent back to the expert.
@@ -95,8 +110,10 @@ def _as_matrix(matrix, *, name: str = "matrix") -> np.ndarray:
     bad = np.argwhere(np.abs(product - 1.0) > RECIPROCAL_TOLERANCE)
     if bad.size:
         i, j = (int(x) for x in bad[0])
-        raise ValueError(f"{name} is not reciprocal: [{i}][{j}] = {a[i, j]:g} but [{j}][{i}] = {a[j, i]:g} "
-                         f"(should be {1 / a[i, j]:g})")
+        raise ValueError(
+            f"{name} is not reciprocal: [{i}][{j}] = {a[i, j]:g} but [{j}][{i}] = {a[j, i]:g} "
+            f"(should be {1 / a[i, j]:g})"
+        )
     return a
 
 
@@ -105,10 +122,14 @@ def random_index(n: int, ri_table: str = "saaty1980") -> float:
     try:
         table = RI_TABLES[ri_table]
     except KeyError:
-        raise ValueError(f"unknown RI table {ri_table!r}; choose one of {', '.join(sorted(RI_TABLES))}") from None
+        raise ValueError(
+            f"unknown RI table {ri_table!r}; choose one of {', '.join(sorted(RI_TABLES))}"
+        ) from None
     if not 1 <= n <= len(table):
-        raise ValueError(f"the {ri_table} RI table covers 1 to {len(table)} items; got {n}. Split the "
-                         "indicators into smaller groups (Saaty advises at most 7 ± 2 per comparison)")
+        raise ValueError(
+            f"the {ri_table} RI table covers 1 to {len(table)} items; got {n}. Split the "
+            "indicators into smaller groups (Saaty advises at most 7 ± 2 per comparison)"
+        )
     return table[n - 1]
 
 
@@ -133,9 +154,18 @@ def ahp_weights(matrix, *, ri_table: str = "saaty1980") -> AhpResult:
     if n == 2:
         ci = cr = 0.0
     worst, judged, implied = _worst_comparison(a, w)
-    return AhpResult(weights=[float(x) for x in w], lambda_max=lambda_max, ci=ci, cr=cr, ri=ri,
-                     ri_table=ri_table, consistent=cr < CR_THRESHOLD, worst=worst, worst_judged=judged,
-                     worst_implied=implied)
+    return AhpResult(
+        weights=[float(x) for x in w],
+        lambda_max=lambda_max,
+        ci=ci,
+        cr=cr,
+        ri=ri,
+        ri_table=ri_table,
+        consistent=cr < CR_THRESHOLD,
+        worst=worst,
+        worst_judged=judged,
+        worst_implied=implied,
+    )
 
 
 def _worst_comparison(a: np.ndarray, w: np.ndarray):
@@ -170,7 +200,9 @@ def ahp_check(matrix, *, labels: Sequence[str] | None = None, ri_table: str = "s
     raise InconsistentJudgement(
         f"judgements are inconsistent (CR = {result.cr:.3f} ≥ {CR_THRESHOLD:.2f}, RI table {ri_table}); "
         f"reconsider first {where}: judged {_ratio(result.worst_judged)}, the weights imply "
-        f"{_ratio(result.worst_implied)}", result)
+        f"{_ratio(result.worst_implied)}",
+        result,
+    )
 
 
 def _ratio(x: float) -> str:
@@ -188,7 +220,9 @@ def combine_experts(matrices, *, expert_weights: Sequence[float] | None = None) 
         raise ValueError("give at least one expert's matrix")
     shapes = {m.shape for m in mats}
     if len(shapes) > 1:
-        raise ValueError(f"all experts must compare the same items; got orders {sorted(s[0] for s in shapes)}")
+        raise ValueError(
+            f"all experts must compare the same items; got orders {sorted(s[0] for s in shapes)}"
+        )
     if expert_weights is None:
         lam = np.full(len(mats), 1.0 / len(mats))
     else:
@@ -200,8 +234,9 @@ def combine_experts(matrices, *, expert_weights: Sequence[float] | None = None) 
     return np.exp(log_mean).tolist()
 
 
-def global_weights(parent_weights: Mapping[str, float],
-                   local_weights_by_parent: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+def global_weights(
+    parent_weights: Mapping[str, float], local_weights_by_parent: Mapping[str, Mapping[str, float]]
+) -> dict[str, float]:
     """Hierarchical synthesis: the global weight of a child is Σ over its parents of parent weight × the
     child's local weight under that parent (Saaty 1980). A child listed under one parent (an indicator
     under its dimension) gets dimension weight × local weight; a child listed under every parent (the
@@ -216,8 +251,10 @@ def global_weights(parent_weights: Mapping[str, float],
         if not local:
             raise ValueError(f"{parent!r} has no children")
         if any(not math.isfinite(v) or v < 0 for v in local.values()) or abs(sum(local.values()) - 1) > 1e-6:
-            raise ValueError(f"the local weights under {parent!r} must be non-negative and sum to 1; "
-                             f"they sum to {sum(local.values()):.6g}")
+            raise ValueError(
+                f"the local weights under {parent!r} must be non-negative and sum to 1; "
+                f"they sum to {sum(local.values()):.6g}"
+            )
         if not math.isfinite(w_parent) or w_parent < 0:
             raise ValueError(f"the weight of {parent!r} must be a non-negative number")
         for child, w_local in local.items():

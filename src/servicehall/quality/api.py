@@ -49,7 +49,9 @@ class IndicatorIn(Schema):
 
 
 class JudgementIn(Schema):
-    parent: str | None = Field(None, description="Code of the node whose children are compared; empty: dimensions")
+    parent: str | None = Field(
+        None, description="Code of the node whose children are compared; empty: dimensions"
+    )
     matrix: list[list[float]]
 
 
@@ -69,7 +71,9 @@ class ItemTextIn(Schema):
 class QuestionnairePatch(Schema):
     title: str | None = Field(None, max_length=100)
     title_en: str | None = Field(None, max_length=100)
-    items: dict[str, ItemTextIn] = Field(default_factory=dict, description="item key → new Chinese/English text")
+    items: dict[str, ItemTextIn] = Field(
+        default_factory=dict, description="item key → new Chinese/English text"
+    )
     remove: list[str] = Field(default_factory=list, description="keys of items to drop")
 
 
@@ -82,28 +86,54 @@ class SettingsIn(Schema):
 
 
 def _rating_out(r) -> dict:
-    return {"id": r.public_id, "ticket": r.ticket.number, "level": r.level, "level_name": r.get_level_display(),
-            "tags": r.tags, "comment": r.comment, "channel": r.channel, "is_default": r.is_default,
-            "rated_at": r.rated_at, "rectification": getattr(getattr(r, "rectification", None), "pk", None)}
+    return {
+        "id": r.public_id,
+        "ticket": r.ticket.number,
+        "level": r.level,
+        "level_name": r.get_level_display(),
+        "tags": r.tags,
+        "comment": r.comment,
+        "channel": r.channel,
+        "is_default": r.is_default,
+        "rated_at": r.rated_at,
+        "rectification": getattr(getattr(r, "rectification", None), "pk", None),
+    }
 
 
 def _case_out(c: Rectification, *, rater_visible: bool) -> dict:
     """A case; the ticket number and the masked contact only for those who may see who rated."""
-    return {"id": c.pk, "status": c.status, "status_name": c.get_status_display(), "department": c.department,
-            "assignee": str(c.assignee) if c.assignee else None,
-            "ticket": c.rating.ticket.number if rater_visible else None,
-            "contact": c.rating.ticket.phone_hint if rater_visible else None,
-            "level": c.rating.level, "tags": c.rating.tags, "comment": c.rating.comment, "opened_at": c.opened_at,
-            "revisit_due": c.revisit_due, "rectify_due": c.rectify_due, "closed_at": c.closed_at, "log": c.log,
-            "follow_up_level": c.follow_up_level}
+    return {
+        "id": c.pk,
+        "status": c.status,
+        "status_name": c.get_status_display(),
+        "department": c.department,
+        "assignee": str(c.assignee) if c.assignee else None,
+        "ticket": c.rating.ticket.number if rater_visible else None,
+        "contact": c.rating.ticket.phone_hint if rater_visible else None,
+        "level": c.rating.level,
+        "tags": c.rating.tags,
+        "comment": c.rating.comment,
+        "opened_at": c.opened_at,
+        "revisit_due": c.revisit_due,
+        "rectify_due": c.rectify_due,
+        "closed_at": c.closed_at,
+        "log": c.log,
+        "follow_up_level": c.follow_up_level,
+    }
 
 
 @router.post("/tickets/{ticket_id}/rating", response={201: dict}, summary="Rate a completed service (好差评)")
 def rate(request, ticket_id: str, payload: RatingIn):
     from servicehall.queueing.selectors import ticket_get
 
-    rating = services.rating_submit(actor=request.auth, ticket=ticket_get(public_id=ticket_id), level=payload.level,
-                                    tags=payload.tags, comment=payload.comment, channel=payload.channel)
+    rating = services.rating_submit(
+        actor=request.auth,
+        ticket=ticket_get(public_id=ticket_id),
+        level=payload.level,
+        tags=payload.tags,
+        comment=payload.comment,
+        channel=payload.channel,
+    )
     return Status(201, _rating_out(rating))
 
 
@@ -112,7 +142,9 @@ def follow_up(request, ticket_id: str, payload: FollowUpIn):
     from servicehall.queueing.selectors import ticket_get
 
     ticket = ticket_get(public_id=ticket_id)
-    case = Rectification.objects.filter(rating__ticket=ticket).select_related("rating", "rating__ticket").first()
+    case = (
+        Rectification.objects.filter(rating__ticket=ticket).select_related("rating", "rating__ticket").first()
+    )
     if case is None:
         raise NotFound()
     done = services.rectification_follow_up(actor=request.auth, case=case, level=payload.level)
@@ -137,7 +169,9 @@ def cases(request, hall_code: str, status: str | None = None):
     return [_case_out(c, rater_visible=visible) for c in qs[:500]]
 
 
-@router.get("/rectifications/{case_id}/contact", summary="The rater's mobile number for the revisit (audited)")
+@router.get(
+    "/rectifications/{case_id}/contact", summary="The rater's mobile number for the revisit (audited)"
+)
 def case_contact(request, case_id: int):
     case = Rectification.objects.select_related("hall", "rating", "rating__ticket").filter(pk=case_id).first()
     if case is None:
@@ -155,22 +189,36 @@ def case_step(request, case_id: int, action: str, payload: StepIn):
     if action not in RectificationAction.values:
         raise NotFound()
     done = services.rectification_step(actor=request.auth, case=case, action=action, note=payload.note)
-    return _case_out(selectors.rectification_get(hall=done.hall, case_id=done.pk),
-                     rater_visible=selectors.may_see_rater(user=request.auth.user, hall=done.hall))
+    return _case_out(
+        selectors.rectification_get(hall=done.hall, case_id=done.pk),
+        rater_visible=selectors.may_see_rater(user=request.auth.user, hall=done.hall),
+    )
 
 
 @router.get("/halls/{hall_code}/indicator-systems", summary="The hall's indicator systems and versions")
 def systems(request, hall_code: str):
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER, Role.EVALUATOR)
-    return [{"id": s.pk, "name": s.name, "version": s.version, "status": s.status, "template": s.template,
-             "published_at": s.published_at} for s in selectors.system_list(hall=hall)]
+    return [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "version": s.version,
+            "status": s.status,
+            "template": s.template,
+            "published_at": s.published_at,
+        }
+        for s in selectors.system_list(hall=hall)
+    ]
 
 
-@router.post("/halls/{hall_code}/indicator-systems", response={201: dict}, summary="A new draft from a template")
+@router.post(
+    "/halls/{hall_code}/indicator-systems", response={201: dict}, summary="A new draft from a template"
+)
 def system_create(request, hall_code: str, payload: TemplateIn):
-    system = services.system_from_template(actor=request.auth, hall=hall_get(code=hall_code),
-                                           template=payload.template)
+    system = services.system_from_template(
+        actor=request.auth, hall=hall_get(code=hall_code), template=payload.template
+    )
     return Status(201, _system_out(system))
 
 
@@ -183,9 +231,15 @@ def _system(request, system_id: int) -> IndicatorSystem:
 
 
 def _system_out(system: IndicatorSystem) -> dict:
-    return {"id": system.pk, "name": system.name, "version": system.version, "status": system.status,
-            "ri_table": system.ri_table, "tree": selectors.tree(system=system),
-            "weight_problems": selectors.weight_problems(system=system)}
+    return {
+        "id": system.pk,
+        "name": system.name,
+        "version": system.version,
+        "status": system.status,
+        "ri_table": system.ri_table,
+        "tree": selectors.tree(system=system),
+        "weight_problems": selectors.weight_problems(system=system),
+    }
 
 
 @router.get("/indicator-systems/{system_id}", summary="An indicator system with local and global weights")
@@ -200,8 +254,9 @@ def system_publish(request, system_id: int):
 
 @router.post("/indicator-systems/{system_id}/versions", response={201: dict}, summary="A new draft version")
 def system_version(request, system_id: int):
-    return Status(201, _system_out(services.system_new_version(actor=request.auth,
-                                                               system=_system(request, system_id))))
+    return Status(
+        201, _system_out(services.system_new_version(actor=request.auth, system=_system(request, system_id)))
+    )
 
 
 @router.patch("/indicator-systems/{system_id}/indicators/{code}", summary="Change an indicator of a draft")
@@ -210,12 +265,17 @@ def indicator_patch(request, system_id: int, code: str, payload: IndicatorIn):
     indicator = Indicator.objects.filter(system=system, code=code).select_related("system").first()
     if indicator is None:
         raise NotFound()
-    services.indicator_update(actor=request.auth, indicator=indicator, **payload.model_dump(exclude_none=True))
+    services.indicator_update(
+        actor=request.auth, indicator=indicator, **payload.model_dump(exclude_none=True)
+    )
     return _system_out(system)
 
 
-@router.post("/indicator-systems/{system_id}/judgements", response={201: dict},
-             summary="An expert's AHP pairwise comparisons (refused when CR ≥ 0.10)")
+@router.post(
+    "/indicator-systems/{system_id}/judgements",
+    response={201: dict},
+    summary="An expert's AHP pairwise comparisons (refused when CR ≥ 0.10)",
+)
 def judgement(request, system_id: int, payload: JudgementIn):
     system = _system(request, system_id)
     parent = None
@@ -224,8 +284,17 @@ def judgement(request, system_id: int, payload: JudgementIn):
         if parent is None:
             raise Invalid(fields={"parent": [_("No such indicator in this system.")]})
     j = services.judgement_submit(actor=request.auth, system=system, parent=parent, matrix=payload.matrix)
-    return Status(201, {"weights": dict(zip(j.codes, j.weights, strict=True)), "lambda_max": j.lambda_max,
-                        "ci": j.ci, "cr": j.cr, "ri_table": j.ri_table, "system": _system_out(system)})
+    return Status(
+        201,
+        {
+            "weights": dict(zip(j.codes, j.weights, strict=True)),
+            "lambda_max": j.lambda_max,
+            "ci": j.ci,
+            "cr": j.cr,
+            "ri_table": j.ri_table,
+            "system": _system_out(system),
+        },
+    )
 
 
 @router.get("/halls/{hall_code}/quality/settings", summary="Rating and rectification settings")
@@ -254,21 +323,42 @@ def _questionnaire(request, questionnaire_id: int):
 
 
 def _questionnaire_out(q) -> dict:
-    return {"id": q.pk, "title": q.title, "title_en": q.title_en, "version": q.version, "status": q.status,
-            "system": q.system_id, "scale": q.scale, "servqual": q.servqual, "importance": q.importance,
-            "items": q.items, "published_at": q.published_at}
+    return {
+        "id": q.pk,
+        "title": q.title,
+        "title_en": q.title_en,
+        "version": q.version,
+        "status": q.status,
+        "system": q.system_id,
+        "scale": q.scale,
+        "servqual": q.servqual,
+        "importance": q.importance,
+        "items": q.items,
+        "published_at": q.published_at,
+    }
 
 
-@router.post("/indicator-systems/{system_id}/questionnaires", response={201: dict},
-             summary="A draft questionnaire generated from an indicator system")
+@router.post(
+    "/indicator-systems/{system_id}/questionnaires",
+    response={201: dict},
+    summary="A draft questionnaire generated from an indicator system",
+)
 def questionnaire_create(request, system_id: int, payload: QuestionnaireIn):
-    q = services.questionnaire_generate(actor=request.auth, system=_system(request, system_id), scale=payload.scale,
-                                        servqual=payload.servqual, importance=payload.importance,
-                                        title=payload.title, title_en=payload.title_en)
+    q = services.questionnaire_generate(
+        actor=request.auth,
+        system=_system(request, system_id),
+        scale=payload.scale,
+        servqual=payload.servqual,
+        importance=payload.importance,
+        title=payload.title,
+        title_en=payload.title_en,
+    )
     return Status(201, _questionnaire_out(q))
 
 
-@router.get("/questionnaires/{questionnaire_id}", summary="A questionnaire with its items in Chinese and English")
+@router.get(
+    "/questionnaires/{questionnaire_id}", summary="A questionnaire with its items in Chinese and English"
+)
 def questionnaire_detail(request, questionnaire_id: int):
     return _questionnaire_out(_questionnaire(request, questionnaire_id))
 
@@ -276,21 +366,32 @@ def questionnaire_detail(request, questionnaire_id: int):
 @router.patch("/questionnaires/{questionnaire_id}", summary="Edit a draft questionnaire")
 def questionnaire_patch(request, questionnaire_id: int, payload: QuestionnairePatch):
     texts = {k: v.model_dump(exclude_none=True) for k, v in payload.items.items()}
-    q = services.questionnaire_update(actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id),
-                                      title=payload.title, title_en=payload.title_en, texts=texts,
-                                      remove=payload.remove)
+    q = services.questionnaire_update(
+        actor=request.auth,
+        questionnaire=_questionnaire(request, questionnaire_id),
+        title=payload.title,
+        title_en=payload.title_en,
+        texts=texts,
+        remove=payload.remove,
+    )
     return _questionnaire_out(q)
 
 
 @router.post("/questionnaires/{questionnaire_id}/publish", summary="Publish (freeze) a draft questionnaire")
 def questionnaire_publish(request, questionnaire_id: int):
-    q = services.questionnaire_publish(actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id))
+    q = services.questionnaire_publish(
+        actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id)
+    )
     return _questionnaire_out(q)
 
 
-@router.post("/questionnaires/{questionnaire_id}/versions", response={201: dict},
-             summary="A new draft version of a questionnaire")
+@router.post(
+    "/questionnaires/{questionnaire_id}/versions",
+    response={201: dict},
+    summary="A new draft version of a questionnaire",
+)
 def questionnaire_version(request, questionnaire_id: int):
-    q = services.questionnaire_new_version(actor=request.auth,
-                                           questionnaire=_questionnaire(request, questionnaire_id))
+    q = services.questionnaire_new_version(
+        actor=request.auth, questionnaire=_questionnaire(request, questionnaire_id)
+    )
     return Status(201, _questionnaire_out(q))

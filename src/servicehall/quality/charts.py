@@ -18,17 +18,24 @@ def radar_svg(labels: list[str], values: list[float | None], *, size: int = 320)
 
     rings = "".join(
         f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(n)))}" '
-        f'fill="none" stroke="#d8dce2"/>' for level in (25, 50, 75, 100))
-    axes = "".join(f'<line x1="{c}" y1="{c}" x2="{point(i, 100)[0]:.1f}" y2="{point(i, 100)[1]:.1f}" '
-                   f'stroke="#d8dce2"/>' for i in range(n))
+        f'fill="none" stroke="#d8dce2"/>'
+        for level in (25, 50, 75, 100)
+    )
+    axes = "".join(
+        f'<line x1="{c}" y1="{c}" x2="{point(i, 100)[0]:.1f}" y2="{point(i, 100)[1]:.1f}" stroke="#d8dce2"/>'
+        for i in range(n)
+    )
     shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v or 0) for i, v in enumerate(values)))
     text = "".join(
         f'<text x="{point(i, 118)[0]:.1f}" y="{point(i, 118)[1]:.1f}" text-anchor="middle" '
         f'dominant-baseline="middle" font-size="13">{escape(labels[i])} {"—" if v is None else f"{v:.0f}"}</text>'
-        for i, v in enumerate(values))
-    return (f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
-            f'aria-label="radar">{rings}{axes}<polygon points="{shape}" fill="rgba(185,28,28,.18)" '
-            f'stroke="#b91c1c" stroke-width="2"/>{text}</svg>')
+        for i, v in enumerate(values)
+    )
+    return (
+        f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
+        f'aria-label="radar">{rings}{axes}<polygon points="{shape}" fill="rgba(185,28,28,.18)" '
+        f'stroke="#b91c1c" stroke-width="2"/>{text}</svg>'
+    )
 
 
 def bars_svg(rows: list[tuple[str, float | None]], *, width: int = 560) -> str:
@@ -39,12 +46,16 @@ def bars_svg(rows: list[tuple[str, float | None]], *, width: int = 560) -> str:
         y = i * h
         w = (width - 220) * (v or 0) / 100
         colour = "#b91c1c" if v is not None and v < 60 else "#1b7f46"
-        out.append(f'<text x="0" y="{y + 17}" font-size="13">{escape(label)}</text>'
-                   f'<rect x="170" y="{y + 5}" width="{width - 220}" height="16" fill="#f0f1f3"/>'
-                   f'<rect x="170" y="{y + 5}" width="{w:.1f}" height="16" fill="{colour}"/>'
-                   f'<text x="{width - 44}" y="{y + 17}" font-size="13">{"—" if v is None else f"{v:.0f}"}</text>')
-    return (f'<svg viewBox="0 0 {width} {h * len(rows)}" width="{width}" height="{h * len(rows)}" role="img" '
-            f'aria-label="scores">{"".join(out)}</svg>')
+        out.append(
+            f'<text x="0" y="{y + 17}" font-size="13">{escape(label)}</text>'
+            f'<rect x="170" y="{y + 5}" width="{width - 220}" height="16" fill="#f0f1f3"/>'
+            f'<rect x="170" y="{y + 5}" width="{w:.1f}" height="16" fill="{colour}"/>'
+            f'<text x="{width - 44}" y="{y + 17}" font-size="13">{"—" if v is None else f"{v:.0f}"}</text>'
+        )
+    return (
+        f'<svg viewBox="0 0 {width} {h * len(rows)}" width="{width}" height="{h * len(rows)}" role="img" '
+        f'aria-label="scores">{"".join(out)}</svg>'
+    )
 
 
 def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, size: int = 420) -> str:
@@ -69,19 +80,24 @@ def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, s
         f'<circle cx="{x(p["performance"]):.1f}" cy="{y(p["importance"]):.1f}" r="5" '
         f'fill="{"#b91c1c" if p["quadrant"] == "concentrate here" else "#334155"}"/>'
         f'<text x="{x(p["performance"]) + 7:.1f}" y="{y(p["importance"]) + 4:.1f}" font-size="12">'
-        f'{escape(p["code"])}<title>{escape(p["code"])} {escape(p["name"])}</title></text>' for p in points)
+        f"{escape(p['code'])}<title>{escape(p['code'])} {escape(p['name'])}</title></text>"
+        for p in points
+    )
     ticks = "".join(
         f'<text x="{x(v):.1f}" y="{size - pad + 14}" text-anchor="middle" font-size="10">{v:.1f}</text>'
         f'<text x="{pad - 4}" y="{y(w) + 3:.1f}" text-anchor="end" font-size="10">{w:.1f}</text>'
-        for v, w in ((x_lo, y_lo), (x_hi, y_hi)))
-    return (f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="IPA">'
-            f'<rect x="{pad}" y="{pad}" width="{xm - pad:.1f}" height="{ym - pad:.1f}" fill="#fdecec"/>'
-            f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#d8dce2"/>'
-            f'<line x1="{xm:.1f}" y1="{pad}" x2="{xm:.1f}" y2="{size - pad}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
-            f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
-            f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">→ {escape(_t("performance"))}</text>'
-            f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" text-anchor="middle">'
-            f'→ {escape(_t("importance"))}</text>{ticks}{dots}</svg>')
+        for v, w in ((x_lo, y_lo), (x_hi, y_hi))
+    )
+    return (
+        f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="IPA">'
+        f'<rect x="{pad}" y="{pad}" width="{xm - pad:.1f}" height="{ym - pad:.1f}" fill="#fdecec"/>'
+        f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#d8dce2"/>'
+        f'<line x1="{xm:.1f}" y1="{pad}" x2="{xm:.1f}" y2="{size - pad}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
+        f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
+        f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">→ {escape(_t("performance"))}</text>'
+        f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" text-anchor="middle">'
+        f"→ {escape(_t('importance'))}</text>{ticks}{dots}</svg>"
+    )
 
 
 def _t(word: str) -> str:
@@ -100,14 +116,21 @@ def distribution_svg(distribution: dict[int, int], *, width: int = 220, height: 
     if not total:
         return ""
     grades = sorted(distribution)
-    colours = _GRADE_COLOURS if len(grades) == 5 else [
-        _GRADE_COLOURS[round(i * 4 / max(len(grades) - 1, 1))] for i in range(len(grades))]
+    colours = (
+        _GRADE_COLOURS
+        if len(grades) == 5
+        else [_GRADE_COLOURS[round(i * 4 / max(len(grades) - 1, 1))] for i in range(len(grades))]
+    )
     out, x = [], 0.0
     for grade, colour in zip(grades, colours, strict=True):
         w = width * distribution[grade] / total
         share = round(100 * distribution[grade] / total)
-        out.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}">'
-                   f'<title>{grade}: {distribution[grade]} ({share}%)</title></rect>')
+        out.append(
+            f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}">'
+            f"<title>{grade}: {distribution[grade]} ({share}%)</title></rect>"
+        )
         x += w
-    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-            f'aria-label="{escape(" / ".join(f"{g}: {distribution[g]}" for g in grades))}">{"".join(out)}</svg>')
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(" / ".join(f"{g}: {distribution[g]}" for g in grades))}">{"".join(out)}</svg>'
+    )

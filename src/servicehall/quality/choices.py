@@ -100,12 +100,17 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 # Importance–performance quadrants (``descriptive.QUADRANTS`` keys) as pages and PDFs name them.
 QUADRANT_LABELS = {
-    "concentrate here": _("Concentrate here"), "keep up the good work": _("Keep up the good work"),
-    "low priority": _("Low priority"), "possible overkill": _("Possible overkill"),
+    "concentrate here": _("Concentrate here"),
+    "keep up the good work": _("Keep up the good work"),
+    "low priority": _("Low priority"),
+    "possible overkill": _("Possible overkill"),
 }
 
 # Questionnaire item kinds as the editor names them.
 ITEM_KIND_LABELS = {
-    "likert": _("statement"), "importance": _("importance"), "expectation": _("Expectation"),
-    "perception": _("Perception"), "text": _("free text"),
+    "likert": _("statement"),
+    "importance": _("importance"),
+    "expectation": _("Expectation"),
+    "perception": _("Perception"),
+    "text": _("free text"),
 }

@@ -56,7 +56,9 @@ class Response:
 @dataclass
 class Cleaned:
     flags: dict[int, list[str]] = field(default_factory=dict)  # response id -> the rules it failed
-    counts: dict[str, int] = field(default_factory=dict)  # rule -> responses failing it (a response may fail several)
+    counts: dict[str, int] = field(
+        default_factory=dict
+    )  # rule -> responses failing it (a response may fail several)
     valid_ids: list[int] = field(default_factory=list)
     rows: list[list[float | None]] = field(default_factory=list)  # valid responses' Likert answers, recoded
     keys: list[str] = field(default_factory=list)  # the Likert items, in row order
@@ -76,13 +78,19 @@ def _value(raw) -> float | None:
         return float("nan")  # present but not a number: out of range
 
 
-def clean(items: Sequence[Item], responses: Iterable[Response], *, scale: int, rules: Rules = Rules()) -> Cleaned:
+def clean(
+    items: Sequence[Item], responses: Iterable[Response], *, scale: int, rules: Rules = Rules()
+) -> Cleaned:
     likert = [i for i in items if i.likert]
-    responses = sorted(responses, key=lambda r: (r.submitted_at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
-                                                 r.id))
+    responses = sorted(
+        responses, key=lambda r: (r.submitted_at or datetime.datetime.min.replace(tzinfo=datetime.UTC), r.id)
+    )
     out = Cleaned(keys=[i.key for i in likert], total=len(responses), counts={r: 0 for r in rules.enabled})
-    durations = [(r.submitted_at - r.started_at).total_seconds() for r in responses
-                 if r.started_at and r.submitted_at and r.submitted_at >= r.started_at]
+    durations = [
+        (r.submitted_at - r.started_at).total_seconds()
+        for r in responses
+        if r.started_at and r.submitted_at and r.submitted_at >= r.started_at
+    ]
     median = statistics.median(durations) if durations else None
     seen_tickets: set[int] = set()
     last_by_device: dict[int, datetime.datetime] = {}
@@ -102,13 +110,22 @@ def clean(items: Sequence[Item], responses: Iterable[Response], *, scale: int, r
         if r.device_id is not None and r.submitted_at is not None:
             last_by_device[r.device_id] = r.submitted_at
         took = (r.submitted_at - r.started_at).total_seconds() if r.started_at and r.submitted_at else None
-        if "speeder" in rules.enabled and median and took is not None and took < rules.speeder_fraction * median:
+        if (
+            "speeder" in rules.enabled
+            and median
+            and took is not None
+            and took < rules.speeder_fraction * median
+        ):
             failed.append("speeder")
         if "out_of_range" in rules.enabled and any(
-                v != v or v < 1 or v > scale or v != int(v) for v in answered):
+            v != v or v < 1 or v > scale or v != int(v) for v in answered
+        ):
             failed.append("out_of_range")
-        if "straight_line" in rules.enabled and len(answered) >= rules.straight_line_min_items \
-                and len(set(answered)) == 1:
+        if (
+            "straight_line" in rules.enabled
+            and len(answered) >= rules.straight_line_min_items
+            and len(set(answered)) == 1
+        ):
             failed.append("straight_line")
         if "missing" in rules.enabled and likert:
             missing = sum(1 for v in values if v is None) / len(likert)
@@ -121,6 +138,10 @@ def clean(items: Sequence[Item], responses: Iterable[Response], *, scale: int, r
             out.flags[r.id] = failed
             continue
         out.valid_ids.append(r.id)
-        out.rows.append([None if v is None else (scale + 1 - v if i.reverse else v) for i, v in zip(likert, values,
-                                                                                                   strict=True)])
+        out.rows.append(
+            [
+                None if v is None else (scale + 1 - v if i.reverse else v)
+                for i, v in zip(likert, values, strict=True)
+            ]
+        )
     return out

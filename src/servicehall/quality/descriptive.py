@@ -86,8 +86,18 @@ def describe(values, *, confidence: float = 0.95, levels: Iterable[int] | None =
         distribution = {g: seen.get(g, 0) for g in keys}
     elif levels is not None:
         raise ValueError("levels were given but some answers are not whole numbers")
-    return Description(n=n, mean=mean, sd=sd, se=se, ci_low=low, ci_high=high, confidence=confidence,
-                       min=float(x.min()), max=float(x.max()), distribution=distribution)
+    return Description(
+        n=n,
+        mean=mean,
+        sd=sd,
+        se=se,
+        ci_low=low,
+        ci_high=high,
+        confidence=confidence,
+        min=float(x.min()),
+        max=float(x.max()),
+        distribution=distribution,
+    )
 
 
 def percentile(values, q):
@@ -118,8 +128,9 @@ class ServqualGaps:
     overall: float
 
 
-def servqual_gaps(perception_rows, expectation_rows, *,
-                  dimensions: Mapping[str, Sequence[int]] | None = None) -> ServqualGaps:
+def servqual_gaps(
+    perception_rows, expectation_rows, *, dimensions: Mapping[str, Sequence[int]] | None = None
+) -> ServqualGaps:
     """SERVQUAL gap scores (Parasuraman, Zeithaml & Berry 1988): each respondent's perception minus their
     own expectation per item, averaged over the respondents who answered both (so P − E is paired and one
     respondent's missing answer does not shift the other side's mean). A dimension's gap (tangibles,
@@ -128,8 +139,10 @@ def servqual_gaps(perception_rows, expectation_rows, *,
     p = _table(perception_rows, "perception_rows")
     e = _table(expectation_rows, "expectation_rows")
     if p.shape != e.shape:
-        raise ValueError(f"perceptions {p.shape} and expectations {e.shape} must come from the same "
-                         "respondents and items (same rows and columns)")
+        raise ValueError(
+            f"perceptions {p.shape} and expectations {e.shape} must come from the same "
+            "respondents and items (same rows and columns)"
+        )
     both = ~np.isnan(p) & ~np.isnan(e)
     counts = both.sum(axis=0)
     if np.any(counts == 0):
@@ -147,16 +160,23 @@ def servqual_gaps(perception_rows, expectation_rows, *,
         if bad:
             raise ValueError(f"dimension {name!r} names items {bad} but there are items 0 to {k - 1}")
         dimension_gaps[name] = float(np.mean([gaps[i] for i in items]))
-    return ServqualGaps(perception=perception, expectation=expectation, item_gaps=gaps,
-                        n=[int(c) for c in counts], dimension_gaps=dimension_gaps, overall=float(np.mean(gaps)))
+    return ServqualGaps(
+        perception=perception,
+        expectation=expectation,
+        item_gaps=gaps,
+        n=[int(c) for c in counts],
+        dimension_gaps=dimension_gaps,
+        overall=float(np.mean(gaps)),
+    )
 
 
 def _table(rows, name: str) -> np.ndarray:
     try:
         x = np.array([[math.nan if v is None else v for v in row] for row in rows], dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be rows (respondents) of numbers or None, all the same length: {exc}") \
-            from exc
+        raise ValueError(
+            f"{name} must be rows (respondents) of numbers or None, all the same length: {exc}"
+        ) from exc
     if x.ndim != 2 or 0 in x.shape:
         raise ValueError(f"{name} must be a table: one row per respondent, one column per item")
     if np.any(np.isinf(x)):
@@ -173,8 +193,9 @@ class ImportancePerformance:
     quadrants: list[str]
 
 
-def importance_performance(importance_means: Sequence[float],
-                           performance_means: Sequence[float]) -> ImportancePerformance:
+def importance_performance(
+    importance_means: Sequence[float], performance_means: Sequence[float]
+) -> ImportancePerformance:
     """Importance–performance analysis (Martilla & James 1977): plot each item at (performance,
     importance) and split the plane at the grand means. High importance with low performance is
     "concentrate here", high with high "keep up the good work", low with low "low priority", low importance
@@ -189,5 +210,7 @@ def importance_performance(importance_means: Sequence[float],
     if imp.size < 2:
         raise ValueError("at least two items are needed: the cross-hairs are their means")
     imp_mean, perf_mean = float(imp.mean()), float(perf.mean())
-    quadrants = [QUADRANTS[(bool(i >= imp_mean), bool(p >= perf_mean))] for i, p in zip(imp, perf, strict=True)]
+    quadrants = [
+        QUADRANTS[(bool(i >= imp_mean), bool(p >= perf_mean))] for i, p in zip(imp, perf, strict=True)
+    ]
     return ImportancePerformance(importance_mean=imp_mean, performance_mean=perf_mean, quadrants=quadrants)

@@ -30,8 +30,9 @@ OPERATORS = ("weighted_average", "max_min", "max_product", "bounded_sum")
 DEFAULT_LEVEL_SCORES = (100, 80, 60, 40, 20)
 
 
-def fuzzy_evaluate(weights: Sequence[float], membership, *, operator: str = "weighted_average",
-                   normalize: bool | None = None) -> list[float]:
+def fuzzy_evaluate(
+    weights: Sequence[float], membership, *, operator: str = "weighted_average", normalize: bool | None = None
+) -> list[float]:
     """B = W ∘ R with the chosen operator. ``weights`` has one entry per indicator (row of R), each in
     [0, 1], summing to 1; ``membership`` is R, one row per indicator and one column per grade, entries in
     [0, 1]. ``normalize`` divides B by its sum: by default it is done for every operator but

@@ -36,14 +36,18 @@ class QualitySettings(models.Model):
 
     hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="quality_settings")
     rating_window_days = models.PositiveSmallIntegerField(
-        _("a service may be rated within (days)"), default=7, validators=[MinValueValidator(1)])
-    default_rule = models.CharField(_("when nobody rates"), max_length=10, choices=DefaultRule,
-                                    default=DefaultRule.NONE)
+        _("a service may be rated within (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    default_rule = models.CharField(
+        _("when nobody rates"), max_length=10, choices=DefaultRule, default=DefaultRule.NONE
+    )
     reason_tags = models.JSONField(_("reason tags per level"), default=default_reason_tags)
     revisit_working_days = models.PositiveSmallIntegerField(
-        _("revisit a bad rating within (working days)"), default=1, validators=[MinValueValidator(1)])
+        _("revisit a bad rating within (working days)"), default=1, validators=[MinValueValidator(1)]
+    )
     rectify_working_days = models.PositiveSmallIntegerField(
-        _("rectify within (working days)"), default=15, validators=[MinValueValidator(1)])
+        _("rectify within (working days)"), default=15, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("quality settings")
@@ -71,7 +75,9 @@ class IndicatorSystem(models.Model):
         ordering = ["hall", "name", "-version"]
         verbose_name = _("indicator system")
         verbose_name_plural = _("indicator systems")
-        constraints = [models.UniqueConstraint(fields=["hall", "name", "version"], name="system_unique_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "name", "version"], name="system_unique_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
@@ -82,19 +88,28 @@ class Indicator(models.Model):
     ``weight`` is the local weight among its siblings; global weights multiply down the tree."""
 
     system = models.ForeignKey(IndicatorSystem, on_delete=models.CASCADE, related_name="indicators")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=IndicatorKind)
     metric = models.CharField(_("operational metric"), max_length=30, choices=Metric, blank=True)
-    direction = models.CharField(_("direction"), max_length=6, choices=Direction, default=Direction.HIGHER_BETTER)
+    direction = models.CharField(
+        _("direction"), max_length=6, choices=Direction, default=Direction.HIGHER_BETTER
+    )
     best = models.FloatField(_("value scoring 100"), null=True, blank=True)
     worst = models.FloatField(_("value scoring 0"), null=True, blank=True)
-    items = models.JSONField(_("questionnaire items"), default=list, blank=True,
-                             help_text=_("Statements rated on the Likert scale, in Chinese (and English)."))
-    weight = models.FloatField(_("local weight"), default=0.0,
-                               validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    items = models.JSONField(
+        _("questionnaire items"),
+        default=list,
+        blank=True,
+        help_text=_("Statements rated on the Likert scale, in Chinese (and English)."),
+    )
+    weight = models.FloatField(
+        _("local weight"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -127,8 +142,11 @@ class Judgement(models.Model):
         ordering = ["system", "parent", "expert"]
         verbose_name = _("AHP judgement")
         verbose_name_plural = _("AHP judgements")
-        constraints = [models.UniqueConstraint(fields=["system", "parent", "expert"], name="judgement_once",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "parent", "expert"], name="judgement_once", nulls_distinct=False
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.system} {self.parent or '—'} {self.expert}"
@@ -147,8 +165,9 @@ class Rating(models.Model):
     ticket = models.OneToOneField("queueing.Ticket", on_delete=models.PROTECT, related_name="rating")
     service = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
     counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     level = models.PositiveSmallIntegerField(pgettext_lazy("rating", "level"), choices=RatingLevel)
     tags = models.JSONField(_("reasons"), default=list, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
@@ -175,10 +194,17 @@ class Rectification(models.Model):
     rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="rectification")
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="rectifications")
     department = models.CharField(_("responsible unit"), max_length=100)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name=_("responsible person"))
-    status = models.CharField(_("status"), max_length=12, choices=RectificationStatus,
-                              default=RectificationStatus.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RectificationStatus, default=RectificationStatus.OPEN
+    )
     opened_at = models.DateTimeField(_("opened at"))
     revisit_due = models.DateTimeField(_("revisit due"))
     rectify_due = models.DateTimeField(_("rectification due"))
@@ -186,8 +212,13 @@ class Rectification(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
     log = models.JSONField(_("steps"), default=list, blank=True)
-    follow_up_level = models.PositiveSmallIntegerField(_("follow-up rating"), choices=RatingLevel, null=True,
-                                                       blank=True, help_text=_("One, after the feedback."))
+    follow_up_level = models.PositiveSmallIntegerField(
+        _("follow-up rating"),
+        choices=RatingLevel,
+        null=True,
+        blank=True,
+        help_text=_("One, after the feedback."),
+    )
     follow_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -210,7 +241,9 @@ class Questionnaire(models.Model):
     title = models.CharField(_("title"), max_length=100)
     title_en = models.CharField(_("English title"), max_length=100, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    scale = models.PositiveSmallIntegerField(_("points on the scale"), choices=[(5, "5"), (7, "7")], default=5)
+    scale = models.PositiveSmallIntegerField(
+        _("points on the scale"), choices=[(5, "5"), (7, "7")], default=5
+    )
     servqual = models.BooleanField(_("SERVQUAL expectation and perception pairs"), default=False)
     importance = models.BooleanField(_("importance ratings"), default=False)
     items = models.JSONField(_("items"), default=list)
@@ -220,8 +253,11 @@ class Questionnaire(models.Model):
 
     class Meta:
         ordering = ["hall", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["hall", "title", "version"],
-                                               name="quality_questionnaire_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "title", "version"], name="quality_questionnaire_version_unique"
+            )
+        ]
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
 
@@ -237,9 +273,13 @@ class QuestionnaireResponse(models.Model):
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
-    ticket = models.ForeignKey("queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ticket = models.ForeignKey(
+        "queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     channel = models.CharField(pgettext_lazy("rating", "channel"), max_length=10, choices=RatingChannel)
-    device = models.ForeignKey("core.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    device = models.ForeignKey(
+        "core.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     answers = models.JSONField(_("answers"), default=dict)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
@@ -266,8 +306,9 @@ class CleaningRun(models.Model):
     valid = models.PositiveIntegerField(_("valid responses"))
     valid_rate = models.FloatField(_("valid-response rate"), null=True)
     created_at = models.DateTimeField(_("run at"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,9 +14,13 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from servicehall.catalog.pdf import _p, _styles, cjk_font_name
 from servicehall.quality.choices import QUADRANT_LABELS
 
-GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
-                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+GRID = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+)
 
 
 def _fmt(v, digits: int = 1) -> str:
@@ -49,11 +53,24 @@ def report_pdf(built: dict) -> bytes:
     st = _styles(font)
     scope, system = built["scope"], built["system"]
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=_("Service-quality report"), author=scope.hall.name)
-    change = "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=_("Service-quality report"),
+        author=scope.hall.name,
+    )
+    change = (
+        "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
+    )
     story = [
-        _p(scope.hall.name + (f" · {built['scope_label']}" if built.get("scope_label") else ""), st["subtitle"]),
+        _p(
+            scope.hall.name + (f" · {built['scope_label']}" if built.get("scope_label") else ""),
+            st["subtitle"],
+        ),
         _p(_("Service-quality report"), st["title"]),
         _p(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
         Spacer(1, 5 * mm),
@@ -61,84 +78,240 @@ def report_pdf(built: dict) -> bytes:
     ]
     if len(built["dimensions"]) >= 3:
         story.append(_radar(built["dimensions"], font))
-    story.append(_table([[_("Dimension"), _("Weight"), _("Score")]] + [
-        [d["name"], _fmt(d["weight"], 3), _fmt(d["score"])] for d in built["dimensions"]],
-        [70 * mm, 40 * mm, 40 * mm], st))
-    story += [_p(_("The weakest indicators"), st["h2"]), _table(
-        [[_("Indicator"), _("Weight"), _("Score"), _("Evidence")]] + [
-            [f"{r['code']} {r['name']}", _fmt(r["weight"], 3), _fmt(r["score"]), _evidence(r)]
-            for r in built["weakest"]], [55 * mm, 22 * mm, 22 * mm, 79 * mm], st)]
-    story += [_p(_("Every indicator"), st["h2"]), _table(
-        [[_("Dimension"), _("Indicator"), _("Kind"), _("Weight"), _("Score")]] + [
-            [r["dimension_name"], f"{r['code']} {r['name']}", r["kind"], _fmt(r["weight"], 3), _fmt(r["score"])]
-            for r in built["indicators"]], [30 * mm, 60 * mm, 30 * mm, 28 * mm, 30 * mm], st)]
+    story.append(
+        _table(
+            [[_("Dimension"), _("Weight"), _("Score")]]
+            + [[d["name"], _fmt(d["weight"], 3), _fmt(d["score"])] for d in built["dimensions"]],
+            [70 * mm, 40 * mm, 40 * mm],
+            st,
+        )
+    )
+    story += [
+        _p(_("The weakest indicators"), st["h2"]),
+        _table(
+            [[_("Indicator"), _("Weight"), _("Score"), _("Evidence")]]
+            + [
+                [f"{r['code']} {r['name']}", _fmt(r["weight"], 3), _fmt(r["score"]), _evidence(r)]
+                for r in built["weakest"]
+            ],
+            [55 * mm, 22 * mm, 22 * mm, 79 * mm],
+            st,
+        ),
+    ]
+    story += [
+        _p(_("Every indicator"), st["h2"]),
+        _table(
+            [[_("Dimension"), _("Indicator"), _("Kind"), _("Weight"), _("Score")]]
+            + [
+                [
+                    r["dimension_name"],
+                    f"{r['code']} {r['name']}",
+                    r["kind"],
+                    _fmt(r["weight"], 3),
+                    _fmt(r["score"]),
+                ]
+                for r in built["indicators"]
+            ],
+            [30 * mm, 60 * mm, 30 * mm, 28 * mm, 30 * mm],
+            st,
+        ),
+    ]
     if built["missing"]:
-        story.append(_p(_("Without data in this period: %(list)s") % {
-            "list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])}, st["small"]))
+        story.append(
+            _p(
+                _("Without data in this period: %(list)s")
+                % {"list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])},
+                st["small"],
+            )
+        )
     subjective = [r for r in built["indicators"] if r["kind"] == "subjective"]
     if subjective:
-        story += [_p(_("Questionnaire indicators"), st["h2"]), _table(
-            [[_("Indicator"), "n", _("mean"), _("SD"), _("95% confidence interval"), _("Answers, worst to best")]] + [
-                [f"{r['code']} {r['name']}", r["evidence"]["n"], _fmt(r["evidence"]["mean"], 2),
-                 _fmt(r["evidence"].get("sd"), 2),
-                 "—" if r["evidence"].get("ci_low") is None else
-                 f"[{r['evidence']['ci_low']:.2f}, {r['evidence']['ci_high']:.2f}]",
-                 " ".join(f"{g}:{c}" for g, c in (r["evidence"].get("distribution") or {}).items())]
-                for r in subjective], [48 * mm, 16 * mm, 16 * mm, 16 * mm, 32 * mm, 50 * mm], st)]
+        story += [
+            _p(_("Questionnaire indicators"), st["h2"]),
+            _table(
+                [
+                    [
+                        _("Indicator"),
+                        "n",
+                        _("mean"),
+                        _("SD"),
+                        _("95% confidence interval"),
+                        _("Answers, worst to best"),
+                    ]
+                ]
+                + [
+                    [
+                        f"{r['code']} {r['name']}",
+                        r["evidence"]["n"],
+                        _fmt(r["evidence"]["mean"], 2),
+                        _fmt(r["evidence"].get("sd"), 2),
+                        "—"
+                        if r["evidence"].get("ci_low") is None
+                        else f"[{r['evidence']['ci_low']:.2f}, {r['evidence']['ci_high']:.2f}]",
+                        " ".join(f"{g}:{c}" for g, c in (r["evidence"].get("distribution") or {}).items()),
+                    ]
+                    for r in subjective
+                ],
+                [48 * mm, 16 * mm, 16 * mm, 16 * mm, 32 * mm, 50 * mm],
+                st,
+            ),
+        ]
     if built.get("ipa"):
         ipa = built["ipa"]
-        story += [_p(_("Importance–performance analysis"), st["h2"]), _table(
-            [[_("Indicator"), _("importance"), _("performance (mean answer)"), _("Quadrant")]] + [
-                [f"{p['code']} {p['name']}", _fmt(p["importance"], 2), _fmt(p["performance"], 2),
-                 str(QUADRANT_LABELS[p["quadrant"]])] for p in ipa["points"]], [60 * mm, 30 * mm, 45 * mm, 43 * mm], st)]
+        story += [
+            _p(_("Importance–performance analysis"), st["h2"]),
+            _table(
+                [[_("Indicator"), _("importance"), _("performance (mean answer)"), _("Quadrant")]]
+                + [
+                    [
+                        f"{p['code']} {p['name']}",
+                        _fmt(p["importance"], 2),
+                        _fmt(p["performance"], 2),
+                        str(QUADRANT_LABELS[p["quadrant"]]),
+                    ]
+                    for p in ipa["points"]
+                ],
+                [60 * mm, 30 * mm, 45 * mm, 43 * mm],
+                st,
+            ),
+        ]
     if built.get("servqual"):
         sq = built["servqual"]
-        story += [_p(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
-                  _p(f"{_('Overall gap')}: {sq['overall']:.2f} · " + " · ".join(
-                      f"{d['name']} {d['gap']:.2f}" for d in sq["dimensions"]), st["base"]), _table(
-            [[_("Item"), _("Expectation"), _("Perception"), _("Gap"), "n"]] + [
-                [i["text"], _fmt(i["expectation"], 2), _fmt(i["perception"], 2), _fmt(i["gap"], 2), i["n"]]
-                for i in sq["items"]], [80 * mm, 25 * mm, 25 * mm, 25 * mm, 23 * mm], st)]
+        story += [
+            _p(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
+            _p(
+                f"{_('Overall gap')}: {sq['overall']:.2f} · "
+                + " · ".join(f"{d['name']} {d['gap']:.2f}" for d in sq["dimensions"]),
+                st["base"],
+            ),
+            _table(
+                [[_("Item"), _("Expectation"), _("Perception"), _("Gap"), "n"]]
+                + [
+                    [
+                        i["text"],
+                        _fmt(i["expectation"], 2),
+                        _fmt(i["perception"], 2),
+                        _fmt(i["gap"], 2),
+                        i["n"],
+                    ]
+                    for i in sq["items"]
+                ],
+                [80 * mm, 25 * mm, 25 * mm, 25 * mm, 23 * mm],
+                st,
+            ),
+        ]
     if built.get("trend"):
-        story += [_p(_("By month"), st["h2"]), _table(
-            [[_("Month"), _("Services completed"), _("Mean wait (minutes)"), _("Good"),
-              _("Questionnaire score")]] + [
-                [m["month"], m["services"], _fmt(m["wait_minutes"]), "—" if m["good_rate"] is None else
-                 f"{m['good_rate']}%", _fmt(m.get("satisfaction"))] for m in built["trend"]],
-            [28 * mm, 36 * mm, 40 * mm, 30 * mm, 40 * mm], st)]
+        story += [
+            _p(_("By month"), st["h2"]),
+            _table(
+                [
+                    [
+                        _("Month"),
+                        _("Services completed"),
+                        _("Mean wait (minutes)"),
+                        _("Good"),
+                        _("Questionnaire score"),
+                    ]
+                ]
+                + [
+                    [
+                        m["month"],
+                        m["services"],
+                        _fmt(m["wait_minutes"]),
+                        "—" if m["good_rate"] is None else f"{m['good_rate']}%",
+                        _fmt(m.get("satisfaction")),
+                    ]
+                    for m in built["trend"]
+                ],
+                [28 * mm, 36 * mm, 40 * mm, 30 * mm, 40 * mm],
+                st,
+            ),
+        ]
     if built.get("fuzzy"):
         f = built["fuzzy"]
-        story += [_p(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]), _table(
-            [[_("Dimension"), "B", _("Score")]] + [[d["name"], " / ".join(f"{x:.3f}" for x in d["b"]),
-                                                   _fmt(d["score"])] for d in f["dimensions"]]
-            + [[_("Overall"), " / ".join(f"{x:.3f}" for x in f["b"]), _fmt(f["score"])]],
-            [40 * mm, 100 * mm, 35 * mm], st)]
+        story += [
+            _p(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]),
+            _table(
+                [[_("Dimension"), "B", _("Score")]]
+                + [
+                    [d["name"], " / ".join(f"{x:.3f}" for x in d["b"]), _fmt(d["score"])]
+                    for d in f["dimensions"]
+                ]
+                + [[_("Overall"), " / ".join(f"{x:.3f}" for x in f["b"]), _fmt(f["score"])]],
+                [40 * mm, 100 * mm, 35 * mm],
+                st,
+            ),
+        ]
     ratings = built["ratings"]
-    story += [_p(_("好差评"), st["h2"]), _table([
-        [_("Services completed"), _("Active ratings"), _("Participation"), _("Good"), _("Bad"), _("Rectified"),
-         _("On time"), _("Real-name bad ratings revisited")],
-        [ratings["served"], ratings["active"], _pct(ratings["participation_rate"]), _pct(ratings["good_rate"]),
-         _pct(ratings["bad_rate"]), _pct(ratings["rectified_rate"]), _pct(ratings["on_time_rate"]),
-         _pct(ratings.get("revisit_rate"))]],
-        [21 * mm] * 7 + [31 * mm], st)]
+    story += [
+        _p(_("好差评"), st["h2"]),
+        _table(
+            [
+                [
+                    _("Services completed"),
+                    _("Active ratings"),
+                    _("Participation"),
+                    _("Good"),
+                    _("Bad"),
+                    _("Rectified"),
+                    _("On time"),
+                    _("Real-name bad ratings revisited"),
+                ],
+                [
+                    ratings["served"],
+                    ratings["active"],
+                    _pct(ratings["participation_rate"]),
+                    _pct(ratings["good_rate"]),
+                    _pct(ratings["bad_rate"]),
+                    _pct(ratings["rectified_rate"]),
+                    _pct(ratings["on_time_rate"]),
+                    _pct(ratings.get("revisit_rate")),
+                ],
+            ],
+            [21 * mm] * 7 + [31 * mm],
+            st,
+        ),
+    ]
     story.append(_p(_("Reliability and validity"), st["h2"]))
     for r in built["reliability"]:
-        head = (f"KMO = {_fmt(r.get('kmo'), 3)}" if r["dimension"] == "KMO"
-                else f"{r['dimension']}: α = {_fmt(r.get('alpha'), 3)} [{_fmt(r.get('ci_low'), 3)}, "
-                     f"{_fmt(r.get('ci_high'), 3)}]")
+        head = (
+            f"KMO = {_fmt(r.get('kmo'), 3)}"
+            if r["dimension"] == "KMO"
+            else f"{r['dimension']}: α = {_fmt(r.get('alpha'), 3)} [{_fmt(r.get('ci_low'), 3)}, "
+            f"{_fmt(r.get('ci_high'), 3)}]"
+        )
         story.append(_p(head + ("；" + "；".join(r["warnings"]) if r["warnings"] else ""), st["base"]))
     methods = built["methods"]
     story.append(_p(_("Methods"), st["h2"]))
-    story.append(_p(_("Weights by AHP (random index table %(table)s); consistency ratios: %(crs)s.") % {
-        "table": methods["ri_table"], "crs": "、".join(f"{j['parent'] or '—'} {j['cr']:.3f}"
-                                                      for j in methods["judgements"]) or "—"}, st["base"]))
+    story.append(
+        _p(
+            _("Weights by AHP (random index table %(table)s); consistency ratios: %(crs)s.")
+            % {
+                "table": methods["ri_table"],
+                "crs": "、".join(f"{j['parent'] or '—'} {j['cr']:.3f}" for j in methods["judgements"]) or "—",
+            },
+            st["base"],
+        )
+    )
     if methods["cleaning"]:
         c = methods["cleaning"]
-        story.append(_p(_("Cleaning: %(valid)s valid of %(total)s responses; removed per rule: %(counts)s.") % {
-            "valid": c["valid"], "total": c["total"], "counts": "、".join(f"{k} {v}" for k, v in c["counts"].items())},
-            st["base"]))
-    story.append(_p(_("Composite: weighted average of the indicators' 0-100 scores by their global weights."),
-                    st["base"]))
+        story.append(
+            _p(
+                _("Cleaning: %(valid)s valid of %(total)s responses; removed per rule: %(counts)s.")
+                % {
+                    "valid": c["valid"],
+                    "total": c["total"],
+                    "counts": "、".join(f"{k} {v}" for k, v in c["counts"].items()),
+                },
+                st["base"],
+            )
+        )
+    story.append(
+        _p(
+            _("Composite: weighted average of the indicators' 0-100 scores by their global weights."),
+            st["base"],
+        )
+    )
     doc.build(story)
     return buffer.getvalue()
 
@@ -166,5 +339,7 @@ def report_csv(built: dict) -> str:
         writer.writerow(["# " + built["scope_label"]])
     writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
     for r in built["indicators"] + built["missing"]:
-        writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"], r["evidence"]])
+        writer.writerow(
+            [r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"], r["evidence"]]
+        )
     return out.getvalue()

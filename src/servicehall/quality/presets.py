@@ -26,74 +26,199 @@ def _o(code, name, en, metric, direction, best, worst):
 LOWER, HIGHER = Direction.LOWER_BETTER, Direction.HIGHER_BETTER
 
 TEMPLATES = {
-    "article": ("政务服务质量评估指标体系", [
-        ("A", "服务态度", "Attitude", D, {}, [
-            _s("A1", "礼仪", "Etiquette", "工作人员仪容整洁、举止得体", "工作人员主动问候、使用文明用语"),
-            _s("A2", "服务态度", "Attitude", "工作人员热情耐心", "工作人员认真对待我的诉求"),
-            _s("A3", "沟通技巧", "Communication", "工作人员讲解清楚、易于理解", "工作人员能准确理解我要办的事"),
-        ]),
-        ("B", "服务效率", "Efficiency", D, {}, [
-            _s("B1", "办事时间", "Time to get it done", "办理所用时间合理", "一次就办成了，不用再跑"),
-            _o("B2", "现场排队状况", "Queueing on site", Metric.WAIT_MEAN, LOWER, 5, 60),
-            _o("B3", "等候时长（90%分位）", "Waiting time, 90th percentile", Metric.WAIT_P90, LOWER, 15, 90),
-            _s("B4", "办理流程", "Procedure", "办理流程简便清晰", "所需材料事先告知清楚"),
-            _o("B5", "服务时长达标率", "Service within the standard time", Metric.SERVICE_VS_STANDARD, HIGHER,
-               100, 70),
-        ]),
-        ("C", "服务质量", "Quality", D, {}, [
-            _s("C1", "服务文化", "Service culture", "大厅体现“以人民为中心”的服务理念", "有老年人、残疾人等便利措施"),
-            _s("C2", "服务环境", "Environment", "大厅整洁舒适、标识清楚", "等候区座位、饮水等设施充足"),
-            _s("C3", "服务绩效", "Performance", "办理结果准确无误", "总体上我对本次服务满意"),
-            _o("C4", "好评率", "Good ratings", Metric.GOOD_RATING_RATE, HIGHER, 100, 80),
-            _o("C5", "爽约率", "No-show rate", Metric.NO_SHOW_RATE, LOWER, 0, 20),
-        ]),
-    ]),
-    "servqual": ("SERVQUAL 服务质量量表", [
-        ("T", "有形性", "Tangibles", D, {}, [
-            _s("T1", "设施设备", "Equipment", "大厅设施设备现代化"),
-            _s("T2", "环境", "Facilities", "大厅环境整洁、有吸引力"),
-            _s("T3", "人员仪表", "Appearance", "工作人员着装整洁"),
-            _s("T4", "资料", "Materials", "办事指南等资料清楚易懂"),
-        ]),
-        ("R", "可靠性", "Reliability", D, {}, [
-            _s("R1", "兑现承诺", "Keeps promises", "承诺的办结时限能够兑现"),
-            _s("R2", "解决问题", "Solves problems", "遇到问题时工作人员真心帮助解决"),
-            _s("R3", "一次做对", "Right first time", "第一次就把事情办对"),
-            _s("R4", "准确记录", "Accurate records", "办理记录准确无误"),
-        ]),
-        ("P", "响应性", "Responsiveness", D, {}, [
-            _s("P1", "告知时间", "Tells when", "工作人员告知办理需要多长时间"),
-            _s("P2", "及时服务", "Prompt service", "能够及时为我办理"),
-            _s("P3", "乐于帮助", "Willing to help", "工作人员总是乐于帮助"),
-            _o("P4", "平均等候时长", "Mean waiting time", Metric.WAIT_MEAN, LOWER, 5, 60),
-        ]),
-        ("S", "保证性", "Assurance", D, {}, [
-            _s("S1", "值得信赖", "Trustworthy", "工作人员值得信赖"),
-            _s("S2", "安心", "Feels safe", "在这里办事让我放心"),
-            _s("S3", "专业", "Knowledgeable", "工作人员业务熟练、专业"),
-        ]),
-        ("E", "移情性", "Empathy", D, {}, [
-            _s("E1", "个别关注", "Individual attention", "工作人员关注我的具体情况"),
-            _s("E2", "方便时间", "Convenient hours", "办公时间方便群众"),
-            _s("E3", "理解需求", "Understands needs", "工作人员理解我的需求"),
-        ]),
-    ]),
-    "haochaping": ("政务服务“好差评”指标", [
-        ("H1", "服务事项", "The service item", D, {}, [
-            _s("H11", "办事指南", "Guide", "办事指南准确、易懂"),
-            _s("H12", "办理材料", "Materials", "要求的材料合理、不重复提交"),
-            _s("H13", "办理时限", "Time limit", "在承诺时限内办结"),
-        ]),
-        ("H2", "服务渠道", "The channel", D, {}, [
-            _s("H21", "线下窗口", "Counter", "窗口服务便捷"),
-            _s("H22", "自助与网上", "Self-service and online", "自助终端、网上办理好用"),
-        ]),
-        ("H3", "服务过程", "The service", D, {}, [
-            _s("H31", "服务态度", "Attitude", "服务人员态度好"),
-            _s("H32", "跑动次数", "Visits", "最多跑一次"),
-            _o("H33", "好评率", "Good ratings", Metric.GOOD_RATING_RATE, HIGHER, 100, 80),
-        ]),
-    ]),
+    "article": (
+        "政务服务质量评估指标体系",
+        [
+            (
+                "A",
+                "服务态度",
+                "Attitude",
+                D,
+                {},
+                [
+                    _s(
+                        "A1",
+                        "礼仪",
+                        "Etiquette",
+                        "工作人员仪容整洁、举止得体",
+                        "工作人员主动问候、使用文明用语",
+                    ),
+                    _s("A2", "服务态度", "Attitude", "工作人员热情耐心", "工作人员认真对待我的诉求"),
+                    _s(
+                        "A3",
+                        "沟通技巧",
+                        "Communication",
+                        "工作人员讲解清楚、易于理解",
+                        "工作人员能准确理解我要办的事",
+                    ),
+                ],
+            ),
+            (
+                "B",
+                "服务效率",
+                "Efficiency",
+                D,
+                {},
+                [
+                    _s("B1", "办事时间", "Time to get it done", "办理所用时间合理", "一次就办成了，不用再跑"),
+                    _o("B2", "现场排队状况", "Queueing on site", Metric.WAIT_MEAN, LOWER, 5, 60),
+                    _o(
+                        "B3",
+                        "等候时长（90%分位）",
+                        "Waiting time, 90th percentile",
+                        Metric.WAIT_P90,
+                        LOWER,
+                        15,
+                        90,
+                    ),
+                    _s("B4", "办理流程", "Procedure", "办理流程简便清晰", "所需材料事先告知清楚"),
+                    _o(
+                        "B5",
+                        "服务时长达标率",
+                        "Service within the standard time",
+                        Metric.SERVICE_VS_STANDARD,
+                        HIGHER,
+                        100,
+                        70,
+                    ),
+                ],
+            ),
+            (
+                "C",
+                "服务质量",
+                "Quality",
+                D,
+                {},
+                [
+                    _s(
+                        "C1",
+                        "服务文化",
+                        "Service culture",
+                        "大厅体现“以人民为中心”的服务理念",
+                        "有老年人、残疾人等便利措施",
+                    ),
+                    _s(
+                        "C2",
+                        "服务环境",
+                        "Environment",
+                        "大厅整洁舒适、标识清楚",
+                        "等候区座位、饮水等设施充足",
+                    ),
+                    _s("C3", "服务绩效", "Performance", "办理结果准确无误", "总体上我对本次服务满意"),
+                    _o("C4", "好评率", "Good ratings", Metric.GOOD_RATING_RATE, HIGHER, 100, 80),
+                    _o("C5", "爽约率", "No-show rate", Metric.NO_SHOW_RATE, LOWER, 0, 20),
+                ],
+            ),
+        ],
+    ),
+    "servqual": (
+        "SERVQUAL 服务质量量表",
+        [
+            (
+                "T",
+                "有形性",
+                "Tangibles",
+                D,
+                {},
+                [
+                    _s("T1", "设施设备", "Equipment", "大厅设施设备现代化"),
+                    _s("T2", "环境", "Facilities", "大厅环境整洁、有吸引力"),
+                    _s("T3", "人员仪表", "Appearance", "工作人员着装整洁"),
+                    _s("T4", "资料", "Materials", "办事指南等资料清楚易懂"),
+                ],
+            ),
+            (
+                "R",
+                "可靠性",
+                "Reliability",
+                D,
+                {},
+                [
+                    _s("R1", "兑现承诺", "Keeps promises", "承诺的办结时限能够兑现"),
+                    _s("R2", "解决问题", "Solves problems", "遇到问题时工作人员真心帮助解决"),
+                    _s("R3", "一次做对", "Right first time", "第一次就把事情办对"),
+                    _s("R4", "准确记录", "Accurate records", "办理记录准确无误"),
+                ],
+            ),
+            (
+                "P",
+                "响应性",
+                "Responsiveness",
+                D,
+                {},
+                [
+                    _s("P1", "告知时间", "Tells when", "工作人员告知办理需要多长时间"),
+                    _s("P2", "及时服务", "Prompt service", "能够及时为我办理"),
+                    _s("P3", "乐于帮助", "Willing to help", "工作人员总是乐于帮助"),
+                    _o("P4", "平均等候时长", "Mean waiting time", Metric.WAIT_MEAN, LOWER, 5, 60),
+                ],
+            ),
+            (
+                "S",
+                "保证性",
+                "Assurance",
+                D,
+                {},
+                [
+                    _s("S1", "值得信赖", "Trustworthy", "工作人员值得信赖"),
+                    _s("S2", "安心", "Feels safe", "在这里办事让我放心"),
+                    _s("S3", "专业", "Knowledgeable", "工作人员业务熟练、专业"),
+                ],
+            ),
+            (
+                "E",
+                "移情性",
+                "Empathy",
+                D,
+                {},
+                [
+                    _s("E1", "个别关注", "Individual attention", "工作人员关注我的具体情况"),
+                    _s("E2", "方便时间", "Convenient hours", "办公时间方便群众"),
+                    _s("E3", "理解需求", "Understands needs", "工作人员理解我的需求"),
+                ],
+            ),
+        ],
+    ),
+    "haochaping": (
+        "政务服务“好差评”指标",
+        [
+            (
+                "H1",
+                "服务事项",
+                "The service item",
+                D,
+                {},
+                [
+                    _s("H11", "办事指南", "Guide", "办事指南准确、易懂"),
+                    _s("H12", "办理材料", "Materials", "要求的材料合理、不重复提交"),
+                    _s("H13", "办理时限", "Time limit", "在承诺时限内办结"),
+                ],
+            ),
+            (
+                "H2",
+                "服务渠道",
+                "The channel",
+                D,
+                {},
+                [
+                    _s("H21", "线下窗口", "Counter", "窗口服务便捷"),
+                    _s("H22", "自助与网上", "Self-service and online", "自助终端、网上办理好用"),
+                ],
+            ),
+            (
+                "H3",
+                "服务过程",
+                "The service",
+                D,
+                {},
+                [
+                    _s("H31", "服务态度", "Attitude", "服务人员态度好"),
+                    _s("H32", "跑动次数", "Visits", "最多跑一次"),
+                    _o("H33", "好评率", "Good ratings", Metric.GOOD_RATING_RATE, HIGHER, 100, 80),
+                ],
+            ),
+        ],
+    ),
 }
 
 # English versions of the shipped statements: a generated questionnaire starts bilingual, and the evaluator

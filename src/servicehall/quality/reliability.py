@@ -14,8 +14,14 @@ import numpy as np
 from scipy import stats
 
 #: Kaiser (1974)'s verbal labels for the KMO measure, lower bound first.
-KMO_LABELS = ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"), (0.6, "mediocre"),
-              (0.5, "miserable"), (0.0, "unacceptable"))
+KMO_LABELS = (
+    (0.9, "marvelous"),
+    (0.8, "meritorious"),
+    (0.7, "middling"),
+    (0.6, "mediocre"),
+    (0.5, "miserable"),
+    (0.0, "unacceptable"),
+)
 KMO_MINIMUM = 0.6
 ITEM_KMO_MINIMUM = 0.5
 BARTLETT_ALPHA = 0.05
@@ -34,7 +40,9 @@ def complete_rows(rows, *, min_items: int = 2, min_rows: int = 2) -> tuple[np.nd
         raise ValueError("answers must be rows (respondents) of item values") from exc
     widths = {raw.shape[1]} if isinstance(raw, np.ndarray) and raw.ndim == 2 else {len(r) for r in raw}
     if len(widths) > 1:
-        raise ValueError(f"every respondent must have the same number of items; got row lengths {sorted(widths)}")
+        raise ValueError(
+            f"every respondent must have the same number of items; got row lengths {sorted(widths)}"
+        )
     try:
         x = np.array(raw, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -48,8 +56,10 @@ def complete_rows(rows, *, min_items: int = 2, min_rows: int = 2) -> tuple[np.nd
     keep = ~np.isnan(x).any(axis=1)
     used = x[keep]
     if used.shape[0] < min_rows:
-        raise ValueError(f"at least {min_rows} respondents with every item answered are needed; "
-                         f"got {used.shape[0]} of {x.shape[0]}")
+        raise ValueError(
+            f"at least {min_rows} respondents with every item answered are needed; "
+            f"got {used.shape[0]} of {x.shape[0]}"
+        )
     return used, int(x.shape[0] - used.shape[0])
 
 
@@ -103,8 +113,17 @@ def cronbach_alpha(rows, *, confidence: float = 0.95) -> CronbachAlpha:
         else:
             if_deleted.append(None)
         item_total.append(_correlation(x[:, i], totals - x[:, i]))
-    return CronbachAlpha(alpha=float(alpha), ci_low=float(ci_low), ci_high=float(ci_high), confidence=confidence,
-                         alpha_if_deleted=if_deleted, item_total=item_total, n=n, k=k, dropped=dropped)
+    return CronbachAlpha(
+        alpha=float(alpha),
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        confidence=confidence,
+        alpha_if_deleted=if_deleted,
+        item_total=item_total,
+        n=n,
+        k=k,
+        dropped=dropped,
+    )
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -154,8 +173,10 @@ def kmo_bartlett(rows) -> KmoBartlett:
     n, k = x.shape
     constant = [i for i in range(k) if np.ptp(x[:, i]) == 0]
     if constant:
-        raise ValueError("items " + ", ".join(map(str, constant)) + " have the same answer from every "
-                         "respondent; they carry no correlation, remove them first")
+        raise ValueError(
+            "items " + ", ".join(map(str, constant)) + " have the same answer from every "
+            "respondent; they carry no correlation, remove them first"
+        )
     r = np.corrcoef(x, rowvar=False)
     warnings: list[str] = []
     singular = bool(np.linalg.eigvalsh(r).min() < 1e-10)
@@ -164,10 +185,15 @@ def kmo_bartlett(rows) -> KmoBartlett:
     cov = np.cov(x, rowvar=False)
     if singular:
         inv = np.linalg.pinv(cov, hermitian=True)
-        reason = (f"there are fewer respondents ({n}) than items ({k})" if n <= k
-                  else "some items are exact linear combinations of others")
-        warnings.append(f"The correlation matrix is singular ({reason}); partial correlations use the "
-                        "pseudo-inverse and Bartlett's test cannot be computed.")
+        reason = (
+            f"there are fewer respondents ({n}) than items ({k})"
+            if n <= k
+            else "some items are exact linear combinations of others"
+        )
+        warnings.append(
+            f"The correlation matrix is singular ({reason}); partial correlations use the "
+            "pseudo-inverse and Bartlett's test cannot be computed."
+        )
     else:
         inv = np.linalg.inv(cov)
     d = np.sqrt(np.abs(np.diag(inv)))
@@ -187,19 +213,39 @@ def kmo_bartlett(rows) -> KmoBartlett:
         chi2 = float(-factor * logdet)
         p = float(stats.chi2.sf(chi2, df))
         if factor <= 0:
-            warnings.append(f"Only {n} respondents for {k} items: Bartlett's test needs n > (2k + 11)/6 "
-                            "and is meaningless here.")
+            warnings.append(
+                f"Only {n} respondents for {k} items: Bartlett's test needs n > (2k + 11)/6 "
+                "and is meaningless here."
+            )
         elif p >= BARTLETT_ALPHA:
-            warnings.append(f"Bartlett's test is not significant (χ² = {chi2:.2f}, df = {df}, p = {p:.3f} ≥ "
-                            f"{BARTLETT_ALPHA}): the items may be uncorrelated, so there are no common "
-                            "factors to find.")
+            warnings.append(
+                f"Bartlett's test is not significant (χ² = {chi2:.2f}, df = {df}, p = {p:.3f} ≥ "
+                f"{BARTLETT_ALPHA}): the items may be uncorrelated, so there are no common "
+                "factors to find."
+            )
     label = kmo_label(kmo)
     if kmo < KMO_MINIMUM:
-        warnings.append(f"KMO = {kmo:.3f} ({label}) is below {KMO_MINIMUM}: the items share too little "
-                        "common variance for factor analysis.")
+        warnings.append(
+            f"KMO = {kmo:.3f} ({label}) is below {KMO_MINIMUM}: the items share too little "
+            "common variance for factor analysis."
+        )
     weak = [i for i, v in enumerate(per_item) if v < ITEM_KMO_MINIMUM]
     if weak:
-        warnings.append("Items with KMO below 0.5, candidates to drop: " + ", ".join(
-            f"{i} ({per_item[i]:.2f})" for i in weak) + ".")
-    return KmoBartlett(kmo=kmo, kmo_label=label, kmo_per_item=per_item, chi2=chi2, df=df, p=p, n=n, k=k,
-                       dropped=dropped, singular=singular, warnings=warnings)
+        warnings.append(
+            "Items with KMO below 0.5, candidates to drop: "
+            + ", ".join(f"{i} ({per_item[i]:.2f})" for i in weak)
+            + "."
+        )
+    return KmoBartlett(
+        kmo=kmo,
+        kmo_label=label,
+        kmo_per_item=per_item,
+        chi2=chi2,
+        df=df,
+        p=p,
+        n=n,
+        k=k,
+        dropped=dropped,
+        singular=singular,
+        warnings=warnings,
+    )

@@ -45,8 +45,14 @@ class Scope:
 
     def previous(self) -> "Scope":
         days = (self.date_to - self.date_from).days + 1
-        return Scope(self.hall, self.date_from - datetime.timedelta(days=days),
-                     self.date_from - datetime.timedelta(days=1), self.counter_id, self.clerk_id, self.service_id)
+        return Scope(
+            self.hall,
+            self.date_from - datetime.timedelta(days=days),
+            self.date_from - datetime.timedelta(days=1),
+            self.counter_id,
+            self.clerk_id,
+            self.service_id,
+        )
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
         return selectors.day_span(hall=self.hall, date_from=self.date_from, date_to=self.date_to)
@@ -88,25 +94,47 @@ def objective_by_unit(scope: Scope, field: str | None) -> dict:
         return {row[key]: row for row in qs.values(key).annotate(**aggregates).order_by()}
 
     waits = _waits_by_unit(tickets, field)
-    counts = grouped(tickets, issued=Count("id"), completed=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
-                     no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
-                     abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, called_at__isnull=True)))
+    counts = grouped(
+        tickets,
+        issued=Count("id"),
+        completed=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
+        no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+        abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, called_at__isnull=True)),
+    )
     # A rating belongs to its ticket's window, clerk and service (grouped through the ticket).
-    ratings = grouped(Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False),
-                      f"ticket__{field}" if field else None, active=Count("id"), good=Count("id", filter=Q(level__in=GOOD_LEVELS)),
-                      bad=Count("id", filter=Q(level__in=BAD_LEVELS)))
+    ratings = grouped(
+        Rating.objects.filter(ticket__in=tickets, excluded=False, is_default=False),
+        f"ticket__{field}" if field else None,
+        active=Count("id"),
+        good=Count("id", filter=Q(level__in=GOOD_LEVELS)),
+        bad=Count("id", filter=Q(level__in=BAD_LEVELS)),
+    )
     standard = _within_standard(scope, tickets, grouped)
-    appts = Appointment.objects.filter(hall=scope.hall, day__gte=scope.date_from, day__lte=scope.date_to,
-                                       status="checked_in")
+    appts = Appointment.objects.filter(
+        hall=scope.hall, day__gte=scope.date_from, day__lte=scope.date_to, status="checked_in"
+    )
     if scope.service_id:
         appts = appts.filter(service_id=scope.service_id)
-    punctual = (grouped(appts, n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
-                if field in (None, "service_id") else None)
-    hall_wide = None if punctual is not None else appts.aggregate(
-        n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
-    return {unit: _objective_row(waits.get(unit, np.empty(0)), c, ratings.get(unit, {}), standard.get(unit, {}),
-                                 hall_wide if punctual is None else punctual.get(unit, {}))
-            for unit, c in counts.items()}
+    punctual = (
+        grouped(appts, n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
+        if field in (None, "service_id")
+        else None
+    )
+    hall_wide = (
+        None
+        if punctual is not None
+        else appts.aggregate(n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
+    )
+    return {
+        unit: _objective_row(
+            waits.get(unit, np.empty(0)),
+            c,
+            ratings.get(unit, {}),
+            standard.get(unit, {}),
+            hall_wide if punctual is None else punctual.get(unit, {}),
+        )
+        for unit, c in counts.items()
+    }
 
 
 def _waits_by_unit(tickets, field: str | None) -> dict:
@@ -121,8 +149,10 @@ def _waits_by_unit(tickets, field: str | None) -> dict:
         return {}
     flat = flat[np.argsort(flat[:, 0], kind="stable")]
     units, starts = np.unique(flat[:, 0], return_index=True)
-    return {None if u == -1 else int(u): part / 60
-            for u, part in zip(units, np.split(flat[:, 1], starts[1:]), strict=True)}
+    return {
+        None if u == -1 else int(u): part / 60
+        for u, part in zip(units, np.split(flat[:, 1], starts[1:]), strict=True)
+    }
 
 
 def _float_rows(values_list, width: int) -> np.ndarray:
@@ -147,9 +177,13 @@ def _objective_row(waits: np.ndarray, c: dict, ratings: dict, standard: dict, ap
         Metric.SERVICE_VS_STANDARD: _pct(standard.get("ok") or 0, standard.get("n") or 0),
         Metric.NO_SHOW_RATE: _pct(c.get("no_show") or 0, completed + (c.get("no_show") or 0)),
         Metric.ABANDON_RATE: _pct(c.get("abandoned") or 0, c.get("issued") or 0),
-        Metric.APPOINTMENT_PUNCTUALITY: _pct((appts.get("n") or 0) - (appts.get("late") or 0), appts.get("n") or 0),
+        Metric.APPOINTMENT_PUNCTUALITY: _pct(
+            (appts.get("n") or 0) - (appts.get("late") or 0), appts.get("n") or 0
+        ),
         Metric.GOOD_RATING_RATE: _pct(ratings.get("good") or 0, ratings.get("active") or 0),
-        Metric.COMPLAINTS_PER_1000: round(1000 * (ratings.get("bad") or 0) / completed, 2) if completed else None,
+        Metric.COMPLAINTS_PER_1000: round(1000 * (ratings.get("bad") or 0) / completed, 2)
+        if completed
+        else None,
         Metric.ON_TIME_CASES: None,
         "services": completed,
     }
@@ -161,17 +195,26 @@ def _within_standard(scope: Scope, tickets, grouped) -> dict:
     from servicehall.catalog.models import ServiceItem
     from servicehall.queueing.choices import TicketStatus
 
-    standards = dict(ServiceItem.objects.filter(hall=scope.hall, standard_minutes__gt=0)
-                     .values_list("id", "standard_minutes"))
+    standards = dict(
+        ServiceItem.objects.filter(hall=scope.hall, standard_minutes__gt=0).values_list(
+            "id", "standard_minutes"
+        )
+    )
     if scope.service_id:
         standards = {k: v for k, v in standards.items() if k == scope.service_id}
     if not standards:
         return {}
-    limit = Case(*[When(service_id=sid, then=Value(minutes * 60)) for sid, minutes in standards.items()],
-                 output_field=IntegerField())
-    return grouped(tickets.filter(status=TicketStatus.COMPLETED, service_id__in=list(standards),
-                                  service_seconds__isnull=False),
-                   n=Count("id"), ok=Count("id", filter=Q(service_seconds__lte=limit)))
+    limit = Case(
+        *[When(service_id=sid, then=Value(minutes * 60)) for sid, minutes in standards.items()],
+        output_field=IntegerField(),
+    )
+    return grouped(
+        tickets.filter(
+            status=TicketStatus.COMPLETED, service_id__in=list(standards), service_seconds__isnull=False
+        ),
+        n=Count("id"),
+        ok=Count("id", filter=Q(service_seconds__lte=limit)),
+    )
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -195,7 +238,9 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     responses, flagged = _period_responses(questionnaire, scope)
     # Every rated item is read; the scores use the performance items (Likert statements, SERVQUAL
     # perceptions), importance and expectation items feed the IPA and the SERVQUAL gaps.
-    rated = [i for i in questionnaire.items if i["kind"] in ("likert", "perception", "expectation", "importance")]
+    rated = [
+        i for i in questionnaire.items if i["kind"] in ("likert", "perception", "expectation", "importance")
+    ]
     all_keys = [i["key"] for i in rated]
     perf_cols = [c for c, i in enumerate(rated) if i["kind"] in ("likert", "perception")]
     items = [rated[c] for c in perf_cols]
@@ -204,7 +249,7 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
     months = _months(scope)
     starts = [datetime.datetime.combine(a, datetime.time(), tzinfo=tz) for _label, a, _b in months]
     everything, extras = _read_answers(responses, all_keys, scale, flagged)
-    month_of = [max(bisect.bisect_right(starts, at) - 1, 0) for at, in extras]
+    month_of = [max(bisect.bisect_right(starts, at) - 1, 0) for (at,) in extras]
     matrix = everything[:, perf_cols]
     # Per month: the mean of every rated answer, on 0-100 (the trend of what citizens said).
     by_month = {}
@@ -220,25 +265,47 @@ def subjective_scores(questionnaire: Questionnaire | None, scope: Scope) -> tupl
         values = values[~np.isnan(values)]
         if values.size:
             d = descriptive.describe(values, levels=range(1, scale + 1))
-            scores[code] = {"score": _to_score(d.mean, scale), "n": d.n, "mean": round(d.mean, 3),
-                            "sd": d.sd, "ci_low": d.ci_low, "ci_high": d.ci_high, "distribution": d.distribution}
+            scores[code] = {
+                "score": _to_score(d.mean, scale),
+                "n": d.n,
+                "mean": round(d.mean, 3),
+                "sd": d.sd,
+                "ci_low": d.ci_low,
+                "ci_high": d.ci_high,
+                "distribution": d.distribution,
+            }
     importance = {}
     for c, item in enumerate(rated):
         if item["kind"] == "importance" and np.count_nonzero(~np.isnan(everything[:, c])):
             importance[item["indicator"]] = float(np.nanmean(everything[:, c]))
     column = {key: c for c, key in enumerate(all_keys)}
-    pairs = [(column[k[:-2] + ".p"], column[k]) for k in all_keys if k.endswith(".e") and k[:-2] + ".p" in column]
-    servqual = {"keys": [all_keys[p][:-2] for p, _e in pairs], "perception": everything[:, [p for p, _e in pairs]],
-                "expectation": everything[:, [e for _p, e in pairs]]} if pairs else None
-    return scores, {"keys": keys, "matrix": matrix, "by_month": by_month, "importance": importance,
-                    "servqual": servqual}
+    pairs = [
+        (column[k[:-2] + ".p"], column[k]) for k in all_keys if k.endswith(".e") and k[:-2] + ".p" in column
+    ]
+    servqual = (
+        {
+            "keys": [all_keys[p][:-2] for p, _e in pairs],
+            "perception": everything[:, [p for p, _e in pairs]],
+            "expectation": everything[:, [e for _p, e in pairs]],
+        }
+        if pairs
+        else None
+    )
+    return scores, {
+        "keys": keys,
+        "matrix": matrix,
+        "by_month": by_month,
+        "importance": importance,
+        "servqual": servqual,
+    }
 
 
 def _period_responses(questionnaire: Questionnaire, scope: Scope):
     """The scope's responses to the questionnaire, and the ids the latest cleaning run flagged."""
     since, until = scope.span()
-    responses = QuestionnaireResponse.objects.filter(questionnaire=questionnaire, submitted_at__gte=since,
-                                                     submitted_at__lt=until)
+    responses = QuestionnaireResponse.objects.filter(
+        questionnaire=questionnaire, submitted_at__gte=since, submitted_at__lt=until
+    )
     if scope.counter_id or scope.clerk_id or scope.service_id:
         responses = responses.filter(ticket__in=scope.tickets())
     run = CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first()
@@ -274,7 +341,9 @@ def _subjective_by_unit(questionnaire: Questionnaire | None, scope: Scope, field
     return out
 
 
-def _read_answers(responses, keys: list[str], scale: int, flagged: set, *extra: str) -> tuple[np.ndarray, list]:
+def _read_answers(
+    responses, keys: list[str], scale: int, flagged: set, *extra: str
+) -> tuple[np.ndarray, list]:
     """The answers to ``keys`` of the responses the cleaning kept, as one float matrix (NaN: missing, or
     outside 1..scale, as a paper form typed wrong), converted 10,000 rows at a time; and per row its
     ``submitted_at`` and the ``extra`` fields."""
@@ -316,6 +385,7 @@ def _answer_block(batch: list[list]) -> np.ndarray:
     try:
         return np.array(batch, dtype=float)
     except (TypeError, ValueError):
+
         def number(v):  # as numpy reads a value in the fast path; what it cannot read is missing
             try:
                 return float(v) if not isinstance(v, bool) else float("nan")
@@ -337,7 +407,8 @@ def _raw_answers(responses, *extra: str):
     from django.db.models.functions import Cast
 
     rows = responses.annotate(answers_text=Cast("answers", TextField())).values_list(
-        "id", "answers_text", "submitted_at", *extra)
+        "id", "answers_text", "submitted_at", *extra
+    )
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -351,8 +422,13 @@ def _raw_answers(responses, *extra: str):
                 yield pk, answers, at, *more
 
 
-def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | None, answers: dict, *,
-                     operator: str = "weighted_average") -> dict | None:
+def fuzzy_evaluation(
+    system: IndicatorSystem,
+    questionnaire: Questionnaire | None,
+    answers: dict,
+    *,
+    operator: str = "weighted_average",
+) -> dict | None:
     """Two-level fuzzy comprehensive evaluation (模糊综合评价) of the questionnaire answers: per dimension,
     R = the share of answers at each grade (best first) per subjective indicator, W = their local weights
     re-normalised, B = W ∘ R; then the dimensions' B as R with the dimension weights. The operator is
@@ -374,20 +450,36 @@ def fuzzy_evaluation(system: IndicatorSystem, questionnaire: Questionnaire | Non
             values = values[~np.isnan(values)]
             if values.size == 0:
                 continue
-            rows.append([float(np.count_nonzero(values == grade)) / values.size for grade in range(scale, 0, -1)])
+            rows.append(
+                [float(np.count_nonzero(values == grade)) / values.size for grade in range(scale, 0, -1)]
+            )
             weights.append(leaf["weight"])
         if not rows or sum(weights) <= 0:
             continue
         w = [x / sum(weights) for x in weights]
         b = fuzzy.fuzzy_evaluate(w, rows, operator=operator)
-        dims.append({"code": dimension["code"], "name": dimension["name"], "weight": dimension["weight"],
-                     "b": [round(x, 4) for x in b], "score": round(fuzzy.score(b, points), 1)})
+        dims.append(
+            {
+                "code": dimension["code"],
+                "name": dimension["name"],
+                "weight": dimension["weight"],
+                "b": [round(x, 4) for x in b],
+                "score": round(fuzzy.score(b, points), 1),
+            }
+        )
     if not dims:
         return None
     total = sum(d["weight"] for d in dims)
-    overall = fuzzy.fuzzy_evaluate([d["weight"] / total for d in dims], [d["b"] for d in dims], operator=operator)
-    return {"operator": operator, "grades": points, "dimensions": dims, "b": [round(x, 4) for x in overall],
-            "score": round(fuzzy.score(overall, points), 1)}
+    overall = fuzzy.fuzzy_evaluate(
+        [d["weight"] / total for d in dims], [d["b"] for d in dims], operator=operator
+    )
+    return {
+        "operator": operator,
+        "grades": points,
+        "dimensions": dims,
+        "b": [round(x, 4) for x in overall],
+        "score": round(fuzzy.score(overall, points), 1),
+    }
 
 
 def _months(scope: Scope) -> list[tuple[str, datetime.date, datetime.date]]:
@@ -411,23 +503,32 @@ def monthly_trend(scope: Scope) -> list[dict]:
     months = _months(scope)
     # Tickets: grouped on the date's text "YYYY-MM" (native in both databases; TruncMonth would call Python
     # per row on SQLite). Ratings: a filtered count per month on their own timestamp (no join to tickets).
-    by_month = {row["m"]: row for row in scope.tickets().annotate(m=Substr(Cast("day", CharField()), 1, 7))
-                .values("m").annotate(s=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
-                                      w=Avg("wait_seconds"))}
+    by_month = {
+        row["m"]: row
+        for row in scope.tickets()
+        .annotate(m=Substr(Cast("day", CharField()), 1, 7))
+        .values("m")
+        .annotate(s=Count("id", filter=Q(status=TicketStatus.COMPLETED)), w=Avg("wait_seconds"))
+    }
     t = {}
     for n, (label, _a, _b) in enumerate(months):
         row = by_month.get(label) or {}
         t[f"s{n}"], t[f"w{n}"] = row.get("s"), row.get("w")
     tz = scope.hall.tzinfo
     ratings = Rating.objects.filter(hall=scope.hall, excluded=False, is_default=False)
-    for field, value in (("counter_id", scope.counter_id), ("clerk_id", scope.clerk_id),
-                         ("service_id", scope.service_id)):
+    for field, value in (
+        ("counter_id", scope.counter_id),
+        ("clerk_id", scope.clerk_id),
+        ("service_id", scope.service_id),
+    ):
         if value:
             ratings = ratings.filter(**{field: value})
     ragg = {}
     for n, (_label, a, b) in enumerate(months):
-        inside = Q(served_at__gte=datetime.datetime.combine(a, datetime.time(), tzinfo=tz),
-                   served_at__lt=datetime.datetime.combine(b, datetime.time(), tzinfo=tz))
+        inside = Q(
+            served_at__gte=datetime.datetime.combine(a, datetime.time(), tzinfo=tz),
+            served_at__lt=datetime.datetime.combine(b, datetime.time(), tzinfo=tz),
+        )
         ragg[f"a{n}"] = Count("id", filter=inside)
         ragg[f"g{n}"] = Count("id", filter=inside & Q(level__in=GOOD_LEVELS))
     r = ratings.aggregate(**ragg) if ragg else {}
@@ -436,38 +537,65 @@ def monthly_trend(scope: Scope) -> list[dict]:
         if not t.get(f"s{n}") and t.get(f"w{n}") is None:
             continue
         wait = t.get(f"w{n}")
-        out.append({"month": label, "services": t.get(f"s{n}") or 0,
-                    "wait_minutes": round(wait / 60, 1) if wait else None,
-                    "good_rate": _pct(r.get(f"g{n}") or 0, r.get(f"a{n}") or 0)})
+        out.append(
+            {
+                "month": label,
+                "services": t.get(f"s{n}") or 0,
+                "wait_minutes": round(wait / 60, 1) if wait else None,
+                "good_rate": _pct(r.get(f"g{n}") or 0, r.get(f"a{n}") or 0),
+            }
+        )
     return out
 
 
-def report_build(*, system: IndicatorSystem, scope: Scope, questionnaire: Questionnaire | None = None,
-                 with_previous: bool = True, fuzzy_operator: str | None = None) -> dict:
+def report_build(
+    *,
+    system: IndicatorSystem,
+    scope: Scope,
+    questionnaire: Questionnaire | None = None,
+    with_previous: bool = True,
+    fuzzy_operator: str | None = None,
+) -> dict:
     questionnaire = questionnaire or _published_questionnaire(system, scope)
     values = objective_values(scope)
     subjective, answers = subjective_scores(questionnaire, scope)
     tree = selectors.tree(system=system)
     rows, missing, index, dimensions = _scored(tree, values, subjective)
     # The weakest: what costs the index most (weight x shortfall from 100).
-    weakest = sorted((r for r in rows if r["score"] < 100), key=lambda r: r["weight"] * (100 - r["score"]),
-                     reverse=True)[:5]
+    weakest = sorted(
+        (r for r in rows if r["score"] < 100), key=lambda r: r["weight"] * (100 - r["score"]), reverse=True
+    )[:5]
     previous = None
     if with_previous:
         previous = report_build(system=system, scope=scope.previous(), with_previous=False)["index"]
     return {
-        "scope": scope, "system": system, "questionnaire": questionnaire, "index": index, "previous_index": previous,
+        "scope": scope,
+        "system": system,
+        "questionnaire": questionnaire,
+        "index": index,
+        "previous_index": previous,
         "change": round(index - previous, 1) if index is not None and previous is not None else None,
-        "dimensions": dimensions, "indicators": rows, "missing": missing, "weakest": weakest,
-        "objective": values, "reliability": _reliability(system, questionnaire, answers),
-        "ratings": selectors.rating_statistics(hall=scope.hall, date_from=scope.date_from, date_to=scope.date_to),
+        "dimensions": dimensions,
+        "indicators": rows,
+        "missing": missing,
+        "weakest": weakest,
+        "objective": values,
+        "reliability": _reliability(system, questionnaire, answers),
+        "ratings": selectors.rating_statistics(
+            hall=scope.hall, date_from=scope.date_from, date_to=scope.date_to
+        ),
         "methods": _methods(system, questionnaire) | {"operator": fuzzy_operator or "weighted_average"},
         "fuzzy": fuzzy_evaluation(system, questionnaire, answers, operator=fuzzy_operator)
-        if fuzzy_operator else None,
+        if fuzzy_operator
+        else None,
         "ipa": _ipa(rows, answers),
         "servqual": _servqual(system, questionnaire, answers),
-        "trend": [m | {"satisfaction": answers.get("by_month", {}).get(m["month"]) if answers else None}
-                  for m in monthly_trend(scope)] if with_previous else [],
+        "trend": [
+            m | {"satisfaction": answers.get("by_month", {}).get(m["month"]) if answers else None}
+            for m in monthly_trend(scope)
+        ]
+        if with_previous
+        else [],
     }
 
 
@@ -487,15 +615,27 @@ def _scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, lis
             if leaf["kind"] == IndicatorKind.OBJECTIVE:
                 value = values.get(leaf["metric"])
                 score = score_linear(value, leaf["best"], leaf["worst"])
-                evidence = {"value": value, "metric": leaf["metric"], "metric_name": str(Metric(leaf["metric"]).label),
-                            "best": leaf["best"], "worst": leaf["worst"]}
+                evidence = {
+                    "value": value,
+                    "metric": leaf["metric"],
+                    "metric_name": str(Metric(leaf["metric"]).label),
+                    "best": leaf["best"],
+                    "worst": leaf["worst"],
+                }
             else:
                 found = subjective.get(leaf["code"])
                 score = found["score"] if found else None
                 evidence = found or {}
-            row = {"dimension": dimension["code"], "dimension_name": name(dimension), "code": leaf["code"],
-                   "name": name(leaf), "kind": leaf["kind"], "weight": leaf["global_weight"], "score": score,
-                   "evidence": evidence}
+            row = {
+                "dimension": dimension["code"],
+                "dimension_name": name(dimension),
+                "code": leaf["code"],
+                "name": name(leaf),
+                "kind": leaf["kind"],
+                "weight": leaf["global_weight"],
+                "score": score,
+                "evidence": evidence,
+            }
             (rows if score is not None else missing).append(row)
     weight = sum(r["weight"] for r in rows)
     index = round(sum(r["weight"] * r["score"] for r in rows) / weight, 1) if weight else None
@@ -503,8 +643,14 @@ def _scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, lis
     for dimension in tree:
         mine = [r for r in rows if r["dimension"] == dimension["code"]]
         w = sum(r["weight"] for r in mine)
-        dimensions.append({"code": dimension["code"], "name": name(dimension), "weight": dimension["weight"],
-                           "score": round(sum(r["weight"] * r["score"] for r in mine) / w, 1) if w else None})
+        dimensions.append(
+            {
+                "code": dimension["code"],
+                "name": name(dimension),
+                "weight": dimension["weight"],
+                "score": round(sum(r["weight"] * r["score"] for r in mine) / w, 1) if w else None,
+            }
+        )
     return rows, missing, index, dimensions
 
 
@@ -515,12 +661,23 @@ def _ipa(rows: list[dict], answers: dict) -> dict | None:
     scored = [r for r in rows if r["kind"] == IndicatorKind.SUBJECTIVE and r["code"] in importance]
     if len(scored) < 2:
         return None
-    result = descriptive.importance_performance([importance[r["code"]] for r in scored],
-                                                [r["evidence"]["mean"] for r in scored])
-    return {"importance_mean": result.importance_mean, "performance_mean": result.performance_mean,
-            "points": [{"code": r["code"], "name": r["name"], "importance": round(importance[r["code"]], 3),
-                        "performance": r["evidence"]["mean"], "quadrant": q}
-                       for r, q in zip(scored, result.quadrants, strict=True)]}
+    result = descriptive.importance_performance(
+        [importance[r["code"]] for r in scored], [r["evidence"]["mean"] for r in scored]
+    )
+    return {
+        "importance_mean": result.importance_mean,
+        "performance_mean": result.performance_mean,
+        "points": [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "importance": round(importance[r["code"]], 3),
+                "performance": r["evidence"]["mean"],
+                "quadrant": q,
+            }
+            for r, q in zip(scored, result.quadrants, strict=True)
+        ],
+    }
 
 
 def _servqual(system, questionnaire, answers: dict) -> dict | None:
@@ -540,11 +697,23 @@ def _servqual(system, questionnaire, answers: dict) -> dict | None:
         gaps = descriptive.servqual_gaps(pairs["perception"], pairs["expectation"], dimensions=dims)
     except ValueError:
         return None
-    return {"overall": round(gaps.overall, 3),
-            "dimensions": [{"name": k, "gap": round(v, 3)} for k, v in gaps.dimension_gaps.items()],
-            "items": [{"key": k, "text": text.get(k, k), "perception": round(p, 3), "expectation": round(e, 3),
-                       "gap": round(g, 3), "n": n} for k, p, e, g, n in zip(
-                pairs["keys"], gaps.perception, gaps.expectation, gaps.item_gaps, gaps.n, strict=True)]}
+    return {
+        "overall": round(gaps.overall, 3),
+        "dimensions": [{"name": k, "gap": round(v, 3)} for k, v in gaps.dimension_gaps.items()],
+        "items": [
+            {
+                "key": k,
+                "text": text.get(k, k),
+                "perception": round(p, 3),
+                "expectation": round(e, 3),
+                "gap": round(g, 3),
+                "n": n,
+            }
+            for k, p, e, g, n in zip(
+                pairs["keys"], gaps.perception, gaps.expectation, gaps.item_gaps, gaps.n, strict=True
+            )
+        ],
+    }
 
 
 def _leaves(node: dict) -> list[dict]:
@@ -569,22 +738,53 @@ def _reliability(system, questionnaire, answers: dict) -> list[dict]:
         entry = {"dimension": code, "items": len(cols), "alpha": None, "warnings": []}
         try:
             alpha = reliability.cronbach_alpha(matrix[:, cols])
-            entry |= {"alpha": round(alpha.alpha, 3), "ci_low": round(alpha.ci_low, 3),
-                      "ci_high": round(alpha.ci_high, 3), "n": alpha.n}
+            entry |= {
+                "alpha": round(alpha.alpha, 3),
+                "ci_low": round(alpha.ci_low, 3),
+                "ci_high": round(alpha.ci_high, 3),
+                "n": alpha.n,
+            }
             if alpha.alpha < 0.7:
-                entry["warnings"].append(_("α = %(alpha).2f < 0.70: the items of this dimension do not measure "
-                                           "one thing consistently.") % {"alpha": alpha.alpha})
+                entry["warnings"].append(
+                    _(
+                        "α = %(alpha).2f < 0.70: the items of this dimension do not measure "
+                        "one thing consistently."
+                    )
+                    % {"alpha": alpha.alpha}
+                )
         except ValueError:
-            entry["warnings"].append(_("Too few complete answers (or items) to compute α for this dimension."))
+            entry["warnings"].append(
+                _("Too few complete answers (or items) to compute α for this dimension.")
+            )
         out.append(entry)
     try:
         kmo = reliability.kmo_bartlett(matrix)
-        out.append({"dimension": "KMO", "kmo": round(kmo.kmo, 3), "chi2": kmo.chi2, "df": kmo.df, "p": kmo.p,
-                    "n": kmo.n, "warnings": _kmo_warnings(kmo, [label.get(k, k) for k in keys])})
+        out.append(
+            {
+                "dimension": "KMO",
+                "kmo": round(kmo.kmo, 3),
+                "chi2": kmo.chi2,
+                "df": kmo.df,
+                "p": kmo.p,
+                "n": kmo.n,
+                "warnings": _kmo_warnings(kmo, [label.get(k, k) for k in keys]),
+            }
+        )
     except ValueError:
-        out.append({"dimension": "KMO", "kmo": None, "chi2": None, "p": None,
-                    "warnings": [_("Too few complete answers, or an item everybody answered alike: KMO and "
-                                   "Bartlett's test cannot be computed.")]})
+        out.append(
+            {
+                "dimension": "KMO",
+                "kmo": None,
+                "chi2": None,
+                "p": None,
+                "warnings": [
+                    _(
+                        "Too few complete answers, or an item everybody answered alike: KMO and "
+                        "Bartlett's test cannot be computed."
+                    )
+                ],
+            }
+        )
     return out
 
 
@@ -593,19 +793,36 @@ def _kmo_warnings(kmo, labels: list[str]) -> list[str]:
     to analysts in a notebook; the report speaks to a hall), naming weak items by their statement."""
     out = []
     if kmo.singular:
-        out.append(_("The correlation matrix is singular (too few respondents, or items that repeat others): "
-                     "Bartlett's test cannot be computed."))
+        out.append(
+            _(
+                "The correlation matrix is singular (too few respondents, or items that repeat others): "
+                "Bartlett's test cannot be computed."
+            )
+        )
     elif kmo.n - 1 - (2 * kmo.k + 5) / 6 <= 0:
-        out.append(_("Only %(n)s respondents for %(k)s items: Bartlett's test is meaningless here.")
-                   % {"n": kmo.n, "k": kmo.k})
+        out.append(
+            _("Only %(n)s respondents for %(k)s items: Bartlett's test is meaningless here.")
+            % {"n": kmo.n, "k": kmo.k}
+        )
     elif kmo.p is not None and kmo.p >= reliability.BARTLETT_ALPHA:
-        out.append(_("Bartlett's test is not significant (χ² = %(chi2).2f, df = %(df)s, p = %(p).3f): the items "
-                     "may be uncorrelated, with no common factors to find.") % {"chi2": kmo.chi2, "df": kmo.df,
-                                                                               "p": kmo.p})
+        out.append(
+            _(
+                "Bartlett's test is not significant (χ² = %(chi2).2f, df = %(df)s, p = %(p).3f): the items "
+                "may be uncorrelated, with no common factors to find."
+            )
+            % {"chi2": kmo.chi2, "df": kmo.df, "p": kmo.p}
+        )
     if kmo.kmo < reliability.KMO_MINIMUM:
-        out.append(_("KMO = %(kmo).3f is below %(min)s: the items share too little common variance for factor "
-                     "analysis.") % {"kmo": kmo.kmo, "min": reliability.KMO_MINIMUM})
-    weak = [f"{labels[i]} ({v:.2f})" for i, v in enumerate(kmo.kmo_per_item) if v < reliability.ITEM_KMO_MINIMUM]
+        out.append(
+            _(
+                "KMO = %(kmo).3f is below %(min)s: the items share too little common variance for factor "
+                "analysis."
+            )
+            % {"kmo": kmo.kmo, "min": reliability.KMO_MINIMUM}
+        )
+    weak = [
+        f"{labels[i]} ({v:.2f})" for i, v in enumerate(kmo.kmo_per_item) if v < reliability.ITEM_KMO_MINIMUM
+    ]
     if weak:
         out.append(_("Items with KMO below 0.5, candidates to drop: %(items)s.") % {"items": "; ".join(weak)})
     return out
@@ -614,28 +831,58 @@ def _kmo_warnings(kmo, labels: list[str]) -> list[str]:
 def _methods(system, questionnaire) -> dict:
     from servicehall.quality.models import Judgement
 
-    judgements = [{"parent": j.parent.code if j.parent else None, "expert": str(j.expert), "cr": round(j.cr, 4),
-                   "ri_table": j.ri_table} for j in Judgement.objects.filter(system=system).select_related("parent",
-                                                                                                         "expert")]
-    run = CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first() \
-        if questionnaire else None
-    return {"judgements": judgements, "ri_table": system.ri_table,
-            "cleaning": {"total": run.total, "valid": run.valid, "valid_rate": run.valid_rate, "counts": run.counts,
-                         "rules": run.rules, "at": run.created_at} if run else None,
-            "operator": "weighted_average", "system_version": system.version}
+    judgements = [
+        {
+            "parent": j.parent.code if j.parent else None,
+            "expert": str(j.expert),
+            "cr": round(j.cr, 4),
+            "ri_table": j.ri_table,
+        }
+        for j in Judgement.objects.filter(system=system).select_related("parent", "expert")
+    ]
+    run = (
+        CleaningRun.objects.filter(questionnaire=questionnaire).order_by("-created_at").first()
+        if questionnaire
+        else None
+    )
+    return {
+        "judgements": judgements,
+        "ri_table": system.ri_table,
+        "cleaning": {
+            "total": run.total,
+            "valid": run.valid,
+            "valid_rate": run.valid_rate,
+            "counts": run.counts,
+            "rules": run.rules,
+            "at": run.created_at,
+        }
+        if run
+        else None,
+        "operator": "weighted_average",
+        "system_version": system.version,
+    }
 
 
 def clerks_served(scope: Scope) -> list[tuple[int, str]]:
     """(id, name) of the staff who served tickets in the period: the clerks a report can rank or scope."""
     from django.contrib.auth import get_user_model
 
-    ids = scope.tickets().filter(clerk_id__isnull=False).values_list("clerk_id", flat=True).distinct().order_by()
-    return [(u.pk, u.display_name or u.get_username())
-            for u in get_user_model().objects.filter(pk__in=list(ids)).order_by("username")]
+    ids = (
+        scope.tickets()
+        .filter(clerk_id__isnull=False)
+        .values_list("clerk_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return [
+        (u.pk, u.display_name or u.get_username())
+        for u in get_user_model().objects.filter(pk__in=list(ids)).order_by("username")
+    ]
 
 
-def ranking(*, system: IndicatorSystem, scope: Scope, by: str = "counter",
-            questionnaire: Questionnaire | None = None) -> list[dict]:
+def ranking(
+    *, system: IndicatorSystem, scope: Scope, by: str = "counter", questionnaire: Questionnaire | None = None
+) -> list[dict]:
     """The composite index per counter (or clerk, or service item) over the same period, best first.
     Scored exactly as ``report_build`` scores one unit, from grouped reads (one pass over the tickets'
     figures and one over the answers), so thirty windows cost what one report costs."""
@@ -674,8 +921,12 @@ def _published_questionnaire(system: IndicatorSystem, scope: Scope | None = None
     if scope is not None:
         since, until = scope.span()
         inside = Q(responses__submitted_at__gte=since, responses__submitted_at__lt=until)
-        answered = (published.annotate(n=Count("responses", filter=inside)).filter(n__gt=0)
-                    .order_by("-n", "-published_at", "-pk").first())
+        answered = (
+            published.annotate(n=Count("responses", filter=inside))
+            .filter(n__gt=0)
+            .order_by("-n", "-published_at", "-pk")
+            .first()
+        )
         if answered is not None:
             return answered
     return published.order_by("-published_at", "-pk").first()
@@ -694,8 +945,11 @@ def monthly_report_write(*, now=None) -> int:
 
     written = 0
     for hall in Hall.objects.filter(active=True):
-        system = IndicatorSystem.objects.filter(hall=hall, status=SystemStatus.PUBLISHED).order_by(
-            "-published_at").first()
+        system = (
+            IndicatorSystem.objects.filter(hall=hall, status=SystemStatus.PUBLISHED)
+            .order_by("-published_at")
+            .first()
+        )
         if system is None:
             continue
         today = (now or timezone.now()).astimezone(hall.tzinfo).date()
@@ -713,6 +967,8 @@ def monthly_report_write(*, now=None) -> int:
             writer = csv.writer(fh)
             writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score"])
             for r in built["indicators"] + built["missing"]:
-                writer.writerow([r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"]])
+                writer.writerow(
+                    [r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"]]
+                )
         written += 1
     return written

@@ -40,10 +40,23 @@ def tree(*, system: IndicatorSystem) -> list[dict]:
         out = []
         for r in children.get(parent_id, []):
             g = above * r.weight
-            out.append({"id": r.pk, "code": r.code, "name": r.name, "name_en": r.name_en, "kind": r.kind,
-                        "metric": r.metric, "direction": r.direction, "best": r.best, "worst": r.worst,
-                        "items": r.items, "weight": r.weight, "global_weight": round(g, 6),
-                        "children": build(r.pk, g)})
+            out.append(
+                {
+                    "id": r.pk,
+                    "code": r.code,
+                    "name": r.name,
+                    "name_en": r.name_en,
+                    "kind": r.kind,
+                    "metric": r.metric,
+                    "direction": r.direction,
+                    "best": r.best,
+                    "worst": r.worst,
+                    "items": r.items,
+                    "weight": r.weight,
+                    "global_weight": round(g, 6),
+                    "children": build(r.pk, g),
+                }
+            )
         return out
 
     return build(None, 1.0)
@@ -71,15 +84,19 @@ def weight_problems(*, system: IndicatorSystem) -> list[str]:
     for r in Indicator.objects.filter(system=system):
         sums[r.parent_id] = sums.get(r.parent_id, 0.0) + r.weight
         names[r.pk] = f"{r.code} {r.name}"
-    return [f"{names.get(parent, '—')}: {total:.4f}" for parent, total in sums.items() if abs(total - 1) > 1e-6]
+    return [
+        f"{names.get(parent, '—')}: {total:.4f}" for parent, total in sums.items() if abs(total - 1) > 1e-6
+    ]
 
 
 def day_span(*, hall: Hall, date_from: datetime.date, date_to: datetime.date):
     """The instants that begin ``date_from`` and end ``date_to`` in the hall's time zone, to filter a
     timestamp by range (an index works; ``__date`` is computed row by row on SQLite)."""
     tz = hall.tzinfo
-    return (datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz),
-            datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz))
+    return (
+        datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz),
+        datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz),
+    )
 
 
 def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
@@ -93,27 +110,43 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     since, until = day_span(hall=hall, date_from=date_from, date_to=date_to)
     # Services by their ticket's day (indexed), ratings by when the service was completed: the same days in
     # a hall that closes before midnight (a ticket completed after midnight would count on two days).
-    served = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from,
-                                   day__lte=date_to).count()
+    served = Ticket.objects.filter(
+        hall=hall, status=TicketStatus.COMPLETED, day__gte=date_from, day__lte=date_to
+    ).count()
     qs = Rating.objects.filter(hall=hall, served_at__gte=since, served_at__lt=until, excluded=False)
-    c = qs.aggregate(total=Count("id"), default=Count("id", filter=Q(is_default=True)),
-                     good=Count("id", filter=Q(level__in=GOOD_LEVELS, is_default=False)),
-                     bad=Count("id", filter=Q(level__in=BAD_LEVELS, is_default=False)))
+    c = qs.aggregate(
+        total=Count("id"),
+        default=Count("id", filter=Q(is_default=True)),
+        good=Count("id", filter=Q(level__in=GOOD_LEVELS, is_default=False)),
+        bad=Count("id", filter=Q(level__in=BAD_LEVELS, is_default=False)),
+    )
     active = c["total"] - c["default"]
     closed = Q(status=RectificationStatus.CLOSED)
     # Real-name bad ratings: the citizen left a mobile number, so the office can and must call back.
     real_name = ~Q(rating__ticket__phone_hint="")
-    k = Rectification.objects.filter(hall=hall, rating__served_at__gte=since, rating__served_at__lt=until,
-                                     rating__excluded=False).aggregate(
-        n=Count("id"), closed=Count("id", filter=closed),
+    k = Rectification.objects.filter(
+        hall=hall, rating__served_at__gte=since, rating__served_at__lt=until, rating__excluded=False
+    ).aggregate(
+        n=Count("id"),
+        closed=Count("id", filter=closed),
         on_time=Count("id", filter=closed & Q(closed_at__lte=F("rectify_due"))),
-        real=Count("id", filter=real_name), revisited=Count("id", filter=real_name & Q(revisited_at__isnull=False)))
+        real=Count("id", filter=real_name),
+        revisited=Count("id", filter=real_name & Q(revisited_at__isnull=False)),
+    )
     return {
-        "served": served, "ratings": c["total"], "active": active, "default": c["default"],
-        "participation_rate": _rate(active, served), "good_rate": _rate(c["good"], active),
-        "bad_rate": _rate(c["bad"], active), "bad": c["bad"], "cases": k["n"],
-        "rectified_rate": _rate(k["closed"], k["n"]), "on_time_rate": _rate(k["on_time"], k["closed"]),
-        "real_name_bad": k["real"], "revisit_rate": _rate(k["revisited"], k["real"]),
+        "served": served,
+        "ratings": c["total"],
+        "active": active,
+        "default": c["default"],
+        "participation_rate": _rate(active, served),
+        "good_rate": _rate(c["good"], active),
+        "bad_rate": _rate(c["bad"], active),
+        "bad": c["bad"],
+        "cases": k["n"],
+        "rectified_rate": _rate(k["closed"], k["n"]),
+        "on_time_rate": _rate(k["on_time"], k["closed"]),
+        "real_name_bad": k["real"],
+        "revisit_rate": _rate(k["revisited"], k["real"]),
     }
 
 
@@ -132,8 +165,9 @@ def may_see_rater(*, user, hall: Hall) -> bool:
 
 
 def rectification_list(*, hall: Hall, status: str | None = None):
-    qs = Rectification.objects.filter(hall=hall).select_related("rating", "rating__service", "rating__counter",
-                                                                "rating__ticket", "assignee")
+    qs = Rectification.objects.filter(hall=hall).select_related(
+        "rating", "rating__service", "rating__counter", "rating__ticket", "assignee"
+    )
     return qs.filter(status=status) if status else qs
 
 
@@ -155,9 +189,17 @@ def pad_ticket(*, counter, now: datetime.datetime):
 
     if counter is None:
         return None
-    return (Ticket.objects.filter(counter=counter, status=TicketStatus.COMPLETED, rating__isnull=True,
-                                  completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES))
-            .select_related("service", "hall").order_by("-completed_at").first())
+    return (
+        Ticket.objects.filter(
+            counter=counter,
+            status=TicketStatus.COMPLETED,
+            rating__isnull=True,
+            completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES),
+        )
+        .select_related("service", "hall")
+        .order_by("-completed_at")
+        .first()
+    )
 
 
 KIOSK_LOOKBACK_MINUTES = 30
@@ -179,9 +221,15 @@ def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
     if found or len(text) > 8:
         return qs.filter(public_id=found.group(1) if found else text).first()
     local = now.astimezone(hall.tzinfo)
-    return (qs.filter(number=text.upper(), day=local.date(),
-                      completed_at__gte=now - datetime.timedelta(minutes=KIOSK_LOOKBACK_MINUTES))
-            .order_by("-completed_at").first())
+    return (
+        qs.filter(
+            number=text.upper(),
+            day=local.date(),
+            completed_at__gte=now - datetime.timedelta(minutes=KIOSK_LOOKBACK_MINUTES),
+        )
+        .order_by("-completed_at")
+        .first()
+    )
 
 
 def questionnaire_list(*, hall: Hall):
@@ -206,4 +254,8 @@ def questionnaire_current(*, hall: Hall):
     from servicehall.quality.choices import SystemStatus
     from servicehall.quality.models import Questionnaire
 
-    return Questionnaire.objects.filter(hall=hall, status=SystemStatus.PUBLISHED).order_by("-published_at").first()
+    return (
+        Questionnaire.objects.filter(hall=hall, status=SystemStatus.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )

@@ -50,8 +50,11 @@ def _require_draft(system: IndicatorSystem) -> None:
     """Refuse changes to a published version (read from the database: the caller's copy may be stale)."""
     status = IndicatorSystem.objects.filter(pk=system.pk).values_list("status", flat=True).get()
     if status != SystemStatus.DRAFT:
-        raise Conflict(_("Version %(v)s of “%(name)s” is published and frozen: make a new version to change it.")
-                       % {"v": system.version, "name": system.name}, code="frozen")
+        raise Conflict(
+            _("Version %(v)s of “%(name)s” is published and frozen: make a new version to change it.")
+            % {"v": system.version, "name": system.name},
+            code="frozen",
+        )
 
 
 @transaction.atomic
@@ -61,21 +64,41 @@ def system_from_template(*, actor: Actor, hall: Hall, template: str) -> Indicato
     if template not in TEMPLATES:
         raise Invalid(fields={"template": [_("Choose one of: %(names)s.") % {"names": ", ".join(TEMPLATES)}]})
     name, nodes = TEMPLATES[template]
-    version = (IndicatorSystem.objects.filter(hall=hall, name=name).order_by("-version")
-               .values_list("version", flat=True).first() or 0) + 1
-    system = IndicatorSystem.objects.create(hall=hall, name=name, version=version, template=template,
-                                            created_at=timezone.now())
+    version = (
+        IndicatorSystem.objects.filter(hall=hall, name=name)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    ) + 1
+    system = IndicatorSystem.objects.create(
+        hall=hall, name=name, version=version, template=template, created_at=timezone.now()
+    )
 
     def add(parent, rows):
         for position, (code, label, en, kind, extra, children) in enumerate(rows):
-            node = Indicator.objects.create(system=system, parent=parent, code=code, name=label, name_en=en,
-                                            kind=kind, position=position, weight=round(1 / len(rows), 6), **extra)
+            node = Indicator.objects.create(
+                system=system,
+                parent=parent,
+                code=code,
+                name=label,
+                name_en=en,
+                kind=kind,
+                position=position,
+                weight=round(1 / len(rows), 6),
+                **extra,
+            )
             add(node, children)
 
     add(None, nodes)
     _even_out(system)
-    audit_record(actor=actor, action="quality.system_create", hall=hall, obj=system,
-                 after={"template": template, "version": version})
+    audit_record(
+        actor=actor,
+        action="quality.system_create",
+        hall=hall,
+        obj=system,
+        after={"template": template, "version": version},
+    )
     return system
 
 
@@ -93,10 +116,21 @@ def _even_out(system: IndicatorSystem) -> None:
 def system_new_version(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
     """A draft copy of a (published) version, to change without touching what reports were made with."""
     require_role(actor, system.hall, *EDITORS)
-    version = IndicatorSystem.objects.filter(hall=system.hall, name=system.name).order_by("-version").first().version
-    copy = IndicatorSystem.objects.create(hall=system.hall, name=system.name, version=version + 1,
-                                          template=system.template, ri_table=system.ri_table,
-                                          created_at=timezone.now(), based_on=system)
+    version = (
+        IndicatorSystem.objects.filter(hall=system.hall, name=system.name)
+        .order_by("-version")
+        .first()
+        .version
+    )
+    copy = IndicatorSystem.objects.create(
+        hall=system.hall,
+        name=system.name,
+        version=version + 1,
+        template=system.template,
+        ri_table=system.ri_table,
+        created_at=timezone.now(),
+        based_on=system,
+    )
     rows = list(Indicator.objects.filter(system=system).order_by("position", "id"))
     mapping: dict[int | None, Indicator | None] = {None: None}
     pending = rows
@@ -110,8 +144,13 @@ def system_new_version(*, actor: Actor, system: IndicatorSystem) -> IndicatorSys
             r.pk, r.id, r.system, r.parent = None, None, copy, parent
             r.save(force_insert=True)
             mapping[old_pk] = r
-    audit_record(actor=actor, action="quality.system_version", hall=system.hall, obj=copy,
-                 after={"based_on": system.pk, "version": copy.version})
+    audit_record(
+        actor=actor,
+        action="quality.system_version",
+        hall=system.hall,
+        obj=copy,
+        after={"based_on": system.pk, "version": copy.version},
+    )
     return copy
 
 
@@ -124,12 +163,19 @@ def indicator_update(*, actor: Actor, indicator: Indicator, **fields) -> Indicat
     for k, v in fields.items():
         setattr(indicator, k, v)
     if indicator.kind == IndicatorKind.OBJECTIVE and not indicator.metric:
-        raise Invalid(fields={"metric": [_("An objective indicator needs the operational metric it is computed "
-                                          "from.")]})
+        raise Invalid(
+            fields={"metric": [_("An objective indicator needs the operational metric it is computed from.")]}
+        )
     _validated(indicator, exclude=["system", "parent"])
     indicator.save()
-    audit_record(actor=actor, action="quality.indicator_update", hall=system.hall, obj=indicator,
-                 before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in fields.items()})
+    audit_record(
+        actor=actor,
+        action="quality.indicator_update",
+        hall=system.hall,
+        obj=indicator,
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(v) for k, v in fields.items()},
+    )
     return indicator
 
 
@@ -140,20 +186,30 @@ def system_publish(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
     _require_draft(system)
     problems = selectors.weight_problems(system=system)
     if problems:
-        raise Invalid(_("Weights must sum to 1 among siblings: %(groups)s") % {"groups": "; ".join(problems)},
-                      fields={"weights": problems}, code="weights")
+        raise Invalid(
+            _("Weights must sum to 1 among siblings: %(groups)s") % {"groups": "; ".join(problems)},
+            fields={"weights": problems},
+            code="weights",
+        )
     system.status, system.published_at = SystemStatus.PUBLISHED, timezone.now()
     system.save(update_fields=["status", "published_at"])
     IndicatorSystem.objects.filter(hall=system.hall, name=system.name, status=SystemStatus.PUBLISHED).exclude(
-        pk=system.pk).update(status=SystemStatus.RETIRED)
-    audit_record(actor=actor, action="quality.system_publish", hall=system.hall, obj=system,
-                 after={"version": system.version})
+        pk=system.pk
+    ).update(status=SystemStatus.RETIRED)
+    audit_record(
+        actor=actor,
+        action="quality.system_publish",
+        hall=system.hall,
+        obj=system,
+        after={"version": system.version},
+    )
     return system
 
 
 @transaction.atomic
-def judgement_submit(*, actor: Actor, system: IndicatorSystem, parent: Indicator | None,
-                     matrix: list[list[float]]) -> Judgement:
+def judgement_submit(
+    *, actor: Actor, system: IndicatorSystem, parent: Indicator | None, matrix: list[list[float]]
+) -> Judgement:
     """Record one expert's pairwise comparisons of a node's children (Saaty's 1-9 scale). A judgement
     with CR ≥ 0.10 is refused with the comparison to reconsider; a consistent one is stored and the
     children's local weights become the AHP weights of every expert's judgements combined (geometric mean
@@ -165,34 +221,70 @@ def judgement_submit(*, actor: Actor, system: IndicatorSystem, parent: Indicator
     children = list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
     labels = [f"{c.code} {c.name}" for c in children]
     if len(matrix) != len(children) or any(len(row) != len(children) for row in matrix):
-        raise Invalid(fields={"matrix": [_("Give a %(n)s × %(n)s matrix: one row and column per indicator (%(names)s).")
-                                         % {"n": len(children), "names": "、".join(labels)}]})
+        raise Invalid(
+            fields={
+                "matrix": [
+                    _("Give a %(n)s × %(n)s matrix: one row and column per indicator (%(names)s).")
+                    % {"n": len(children), "names": "、".join(labels)}
+                ]
+            }
+        )
     try:
         result = ahp.ahp_weights(matrix, ri_table=system.ri_table)
     except ValueError as exc:
         raise Invalid(fields={"matrix": [str(exc)]}) from exc
     if not result.consistent:
         i, j = result.worst
-        raise Invalid(_("These judgements are not consistent enough (CR = %(cr).3f, must be below 0.10). "
-                        "Reconsider first the comparison of “%(a)s” with “%(b)s”.") % {
-            "cr": result.cr, "a": labels[i], "b": labels[j]},
-            fields={"matrix": [_("CR = %(cr).3f ≥ 0.10: reconsider “%(a)s” against “%(b)s”.") % {
-                "cr": result.cr, "a": labels[i], "b": labels[j]}]}, code="inconsistent")
+        raise Invalid(
+            _(
+                "These judgements are not consistent enough (CR = %(cr).3f, must be below 0.10). "
+                "Reconsider first the comparison of “%(a)s” with “%(b)s”."
+            )
+            % {"cr": result.cr, "a": labels[i], "b": labels[j]},
+            fields={
+                "matrix": [
+                    _("CR = %(cr).3f ≥ 0.10: reconsider “%(a)s” against “%(b)s”.")
+                    % {"cr": result.cr, "a": labels[i], "b": labels[j]}
+                ]
+            },
+            code="inconsistent",
+        )
     judgement, _created = Judgement.objects.update_or_create(
-        system=system, parent=parent, expert=actor.user,
-        defaults={"codes": [c.code for c in children], "matrix": matrix, "weights": list(result.weights),
-                  "lambda_max": result.lambda_max, "ci": result.ci, "cr": result.cr, "ri_table": system.ri_table,
-                  "created_at": timezone.now()})
+        system=system,
+        parent=parent,
+        expert=actor.user,
+        defaults={
+            "codes": [c.code for c in children],
+            "matrix": matrix,
+            "weights": list(result.weights),
+            "lambda_max": result.lambda_max,
+            "ci": result.ci,
+            "cr": result.cr,
+            "ri_table": system.ri_table,
+            "created_at": timezone.now(),
+        },
+    )
     matrices = [j.matrix for j in Judgement.objects.filter(system=system, parent=parent)]
-    combined = ahp.ahp_weights(ahp.combine_experts(matrices), ri_table=system.ri_table) if len(matrices) > 1 \
+    combined = (
+        ahp.ahp_weights(ahp.combine_experts(matrices), ri_table=system.ri_table)
+        if len(matrices) > 1
         else result
+    )
     for child, weight in zip(children, combined.weights, strict=True):
         child.weight = round(float(weight), 6)
         child.save(update_fields=["weight"])
     _even_out(system)
-    audit_record(actor=actor, action="quality.ahp_judgement", hall=system.hall, obj=judgement,
-                 after={"parent": parent.code if parent else None, "cr": round(result.cr, 4),
-                        "experts": len(matrices)})
+    audit_record(
+        actor=actor,
+        action="quality.ahp_judgement",
+        hall=system.hall,
+        obj=judgement,
+        after={
+            "parent": parent.code if parent else None,
+            "cr": round(result.cr, 4),
+            "experts": len(matrices),
+        },
+    )
     return judgement
 
 
@@ -223,27 +315,44 @@ def _rater_allowed(actor: Actor, ticket, channel: str) -> None:
 
 
 @transaction.atomic
-def rating_submit(*, actor: Actor, ticket, level: int, tags: list[str] | None = None, comment: str = "",
-                  channel: str = RatingChannel.PHONE, now: datetime.datetime | None = None) -> Rating:
+def rating_submit(
+    *,
+    actor: Actor,
+    ticket,
+    level: int,
+    tags: list[str] | None = None,
+    comment: str = "",
+    channel: str = RatingChannel.PHONE,
+    now: datetime.datetime | None = None,
+) -> Rating:
     """Rate a completed service once, within the hall's rating window. The two bad levels need a reason
     (a tag or a comment) and open a rectification case. Nothing about the rater is stored."""
     from servicehall.queueing.choices import TicketStatus
     from servicehall.queueing.models import Ticket
 
     now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "service",
-                                                                         "service__department").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("hall", "service", "service__department")
+        .get(pk=ticket.pk)
+    )
     hall = ticket.hall
     _rater_allowed(actor, ticket, channel)
     conf = selectors.settings_get(hall=hall)
     if level not in RatingLevel.values:
         raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
     if ticket.status != TicketStatus.COMPLETED or ticket.completed_at is None:
-        raise Conflict(_("Ticket %(number)s has not been served yet: it can be rated once the service is "
-                         "completed.") % {"number": ticket.number}, code="not_served")
+        raise Conflict(
+            _("Ticket %(number)s has not been served yet: it can be rated once the service is completed.")
+            % {"number": ticket.number},
+            code="not_served",
+        )
     if now > ticket.completed_at + datetime.timedelta(days=conf.rating_window_days):
-        raise Conflict(_("Services can be rated within %(n)s days; this one can no longer be rated.")
-                       % {"n": conf.rating_window_days}, code="window_closed")
+        raise Conflict(
+            _("Services can be rated within %(n)s days; this one can no longer be rated.")
+            % {"n": conf.rating_window_days},
+            code="window_closed",
+        )
     if Rating.objects.filter(ticket=ticket).exists():
         raise Conflict(_("This service has already been rated. Thank you!"), code="already_rated")
     allowed = set(conf.reason_tags.get(str(level), []))
@@ -253,13 +362,30 @@ def rating_submit(*, actor: Actor, ticket, level: int, tags: list[str] | None = 
         raise Invalid(fields={"tags": [_("Unknown reason: %(tags)s") % {"tags": "、".join(unknown)}]})
     comment = (comment or "").strip()[:500]
     if level in BAD_LEVELS and not (tags or comment):
-        raise Invalid(fields={"tags": [_("Please tell us what went wrong: choose a reason or write a few words.")]},
-                      code="reason_required")
-    rating = Rating.objects.create(hall=hall, ticket=ticket, service=ticket.service, counter_id=ticket.counter_id,
-                                   clerk_id=ticket.clerk_id, level=level, tags=tags, comment=comment,
-                                   channel=channel, served_at=ticket.completed_at, rated_at=now)
-    audit_record(actor=actor, action="quality.rating", hall=hall, obj=rating,
-                 after={"ticket": ticket.number, "level": level, "channel": channel})
+        raise Invalid(
+            fields={"tags": [_("Please tell us what went wrong: choose a reason or write a few words.")]},
+            code="reason_required",
+        )
+    rating = Rating.objects.create(
+        hall=hall,
+        ticket=ticket,
+        service=ticket.service,
+        counter_id=ticket.counter_id,
+        clerk_id=ticket.clerk_id,
+        level=level,
+        tags=tags,
+        comment=comment,
+        channel=channel,
+        served_at=ticket.completed_at,
+        rated_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="quality.rating",
+        hall=hall,
+        obj=rating,
+        after={"ticket": ticket.number, "level": level, "channel": channel},
+    )
     if level in BAD_LEVELS:
         _open_case(rating, conf, now)
     return rating
@@ -270,13 +396,26 @@ def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) ->
 
     hall = rating.hall
     case = Rectification.objects.create(
-        rating=rating, hall=hall, department=rating.service.department.name, assignee_id=rating.clerk_id,
-        opened_at=now, revisit_due=add_working_days(hall, now, conf.revisit_working_days),
+        rating=rating,
+        hall=hall,
+        department=rating.service.department.name,
+        assignee_id=rating.clerk_id,
+        opened_at=now,
+        revisit_due=add_working_days(hall, now, conf.revisit_working_days),
         rectify_due=add_working_days(hall, now, conf.rectify_working_days),
-        log=[{"at": now.isoformat(), "step": "open", "by": "system"}])
-    audit_record(actor=Actor(), action="quality.rectification_open", hall=hall, obj=case,
-                 after={"department": case.department, "revisit_due": case.revisit_due.isoformat(),
-                        "rectify_due": case.rectify_due.isoformat()})
+        log=[{"at": now.isoformat(), "step": "open", "by": "system"}],
+    )
+    audit_record(
+        actor=Actor(),
+        action="quality.rectification_open",
+        hall=hall,
+        obj=case,
+        after={
+            "department": case.department,
+            "revisit_due": case.revisit_due.isoformat(),
+            "rectify_due": case.rectify_due.isoformat(),
+        },
+    )
     return case
 
 
@@ -290,15 +429,25 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
     made = 0
     for conf in QualitySettings.objects.filter(default_rule=DefaultRule.GOOD).select_related("hall"):
         cutoff = now - datetime.timedelta(days=conf.rating_window_days)
-        due = (Ticket.objects.filter(hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff,
-                                     rating__isnull=True).select_related("service")[:2000])
+        due = Ticket.objects.filter(
+            hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff, rating__isnull=True
+        ).select_related("service")[:2000]
         with transaction.atomic():
             for ticket in due:
-                _r, created = Rating.objects.get_or_create(ticket=ticket, defaults={
-                    "hall": conf.hall, "service": ticket.service, "counter_id": ticket.counter_id,
-                    "clerk_id": ticket.clerk_id, "level": RatingLevel.VERY_SATISFIED,
-                    "channel": RatingChannel.DEFAULT, "is_default": True, "served_at": ticket.completed_at,
-                    "rated_at": now})
+                _r, created = Rating.objects.get_or_create(
+                    ticket=ticket,
+                    defaults={
+                        "hall": conf.hall,
+                        "service": ticket.service,
+                        "counter_id": ticket.counter_id,
+                        "clerk_id": ticket.clerk_id,
+                        "level": RatingLevel.VERY_SATISFIED,
+                        "channel": RatingChannel.DEFAULT,
+                        "is_default": True,
+                        "served_at": ticket.completed_at,
+                        "rated_at": now,
+                    },
+                )
                 made += int(created)
     return made
 
@@ -313,34 +462,52 @@ def rater_contact(*, actor: Actor, case: Rectification) -> str:
     hall = case.hall
     require_role(actor, hall, *selectors.RATER_ROLES)
     phone = crypto.decrypt(case.rating.ticket.phone_encrypted) if case.rating.ticket_id else ""
-    audit_record(actor=actor, action="quality.rater_contact", hall=hall, obj=case,
-                 after={"found": bool(phone)})
+    audit_record(
+        actor=actor, action="quality.rater_contact", hall=hall, obj=case, after={"found": bool(phone)}
+    )
     return phone
 
 
 @transaction.atomic
-def rectification_step(*, actor: Actor, case: Rectification, action: str, note: str = "",
-                       now: datetime.datetime | None = None) -> Rectification:
+def rectification_step(
+    *, actor: Actor, case: Rectification, action: str, note: str = "", now: datetime.datetime | None = None
+) -> Rectification:
     """One step of a case, by the transition table. The responsible clerk or a manager records the
     revisit, the verification and the rectification; only a manager decides an appeal."""
     now = now or timezone.now()
-    case = Rectification.objects.select_for_update(of=("self",)).select_related("rating", "rating__ticket",
-                                                                              "hall").get(pk=case.pk)
+    case = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("rating", "rating__ticket", "hall")
+        .get(pk=case.pk)
+    )
     hall = case.hall
     require_role(actor, hall, Role.MANAGER, Role.CLERK)
     manager = has_role(actor.user, hall, Role.MANAGER)
-    if not manager and (action in (RectificationAction.UPHOLD, RectificationAction.REJECT)
-                        or case.assignee_id != actor.user_id):
-        raise PermissionDenied(_("Only the responsible clerk or a manager can do this step; appeals are decided "
-                                 "by a manager."))
+    if not manager and (
+        action in (RectificationAction.UPHOLD, RectificationAction.REJECT)
+        or case.assignee_id != actor.user_id
+    ):
+        raise PermissionDenied(
+            _("Only the responsible clerk or a manager can do this step; appeals are decided by a manager.")
+        )
     new = TRANSITIONS.get((case.status, action))
     if new is None:
-        raise Conflict(_("The case is “%(status)s”: “%(action)s” is not the next step.") % {
-            "status": RectificationStatus(case.status).label, "action": RectificationAction(action).label},
-            code="illegal_transition")
+        raise Conflict(
+            _("The case is “%(status)s”: “%(action)s” is not the next step.")
+            % {"status": RectificationStatus(case.status).label, "action": RectificationAction(action).label},
+            code="illegal_transition",
+        )
     note = (note or "").strip()[:500]
-    if action in (RectificationAction.REVISIT, RectificationAction.UNREASONABLE, RectificationAction.APPEAL,
-                  RectificationAction.RECTIFIED) and not note:
+    if (
+        action
+        in (
+            RectificationAction.REVISIT,
+            RectificationAction.UNREASONABLE,
+            RectificationAction.APPEAL,
+            RectificationAction.RECTIFIED,
+        )
+        and not note
+    ):
         raise Invalid(fields={"note": [_("Write what was done: it is part of the record.")]})
     before = case.status
     case.status = new
@@ -352,20 +519,29 @@ def rectification_step(*, actor: Actor, case: Rectification, action: str, note: 
         case.closed_at = now
     case.log = [*case.log, {"at": now.isoformat(), "step": action, "by": actor.label, "note": note}]
     case.save()
-    audit_record(actor=actor, action=f"quality.rectification_{action}", hall=hall, obj=case,
-                 before={"status": before}, after={"status": new, "note": note})
+    audit_record(
+        actor=actor,
+        action=f"quality.rectification_{action}",
+        hall=hall,
+        obj=case,
+        before={"status": before},
+        after={"status": new, "note": note},
+    )
     if action in (RectificationAction.RECTIFIED, RectificationAction.UNREASONABLE):
         phone = crypto.decrypt(case.rating.ticket.phone_encrypted)
         if phone:
-            text = _("[%(hall)s] About your rating of ticket %(number)s: %(note)s You may rate the service once "
-                     "more.") % {"hall": hall.name, "number": case.rating.ticket.number, "note": note}
+            text = _(
+                "[%(hall)s] About your rating of ticket %(number)s: %(note)s You may rate the service once "
+                "more."
+            ) % {"hall": hall.name, "number": case.rating.ticket.number, "note": note}
             transaction.on_commit(lambda: send_text(phone, text))
     return case
 
 
 @transaction.atomic
-def rectification_follow_up(*, actor: Actor, case: Rectification, level: int,
-                            now: datetime.datetime | None = None) -> Rectification:
+def rectification_follow_up(
+    *, actor: Actor, case: Rectification, level: int, now: datetime.datetime | None = None
+) -> Rectification:
     """The citizen's one follow-up rating after the feedback."""
     case = Rectification.objects.select_for_update().get(pk=case.pk)
     if case.status not in (RectificationStatus.CLOSED, RectificationStatus.EXPLAINED) or case.follow_up_level:
@@ -374,8 +550,13 @@ def rectification_follow_up(*, actor: Actor, case: Rectification, level: int,
         raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
     case.follow_up_level, case.follow_up_at = level, now or timezone.now()
     case.save(update_fields=["follow_up_level", "follow_up_at"])
-    audit_record(actor=actor, action="quality.rectification_follow_up", hall=case.hall, obj=case,
-                 after={"level": level})
+    audit_record(
+        actor=actor,
+        action="quality.rectification_follow_up",
+        hall=case.hall,
+        obj=case,
+        after={"level": level},
+    )
     return case
 
 
@@ -386,23 +567,31 @@ def rectifications_overdue(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     alerted = 0
-    late = Rectification.objects.filter(overdue_alerted_at__isnull=True).exclude(status=RectificationStatus.CLOSED)
+    late = Rectification.objects.filter(overdue_alerted_at__isnull=True).exclude(
+        status=RectificationStatus.CLOSED
+    )
     for case in late.select_related("hall", "rating"):
-        overdue = (case.status == RectificationStatus.OPEN and case.revisit_due < now) or case.rectify_due < now
+        overdue = (
+            case.status == RectificationStatus.OPEN and case.revisit_due < now
+        ) or case.rectify_due < now
         if not overdue:
             continue
         with transaction.atomic():
             case.overdue_alerted_at = now
             case.save(update_fields=["overdue_alerted_at"])
-            event_emit(hall=case.hall, kind="quality.rectification_overdue",
-                       payload={"case": case.pk, "department": case.department, "status": case.status})
+            event_emit(
+                hall=case.hall,
+                kind="quality.rectification_overdue",
+                payload={"case": case.pk, "department": case.department, "status": case.status},
+            )
         alerted += 1
     return alerted
 
 
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
-    return hall_settings_update(model=QualitySettings, actor=actor, hall=hall, action="quality.settings",
-                                changes=changes)
+    return hall_settings_update(
+        model=QualitySettings, actor=actor, hall=hall, action="quality.settings", changes=changes
+    )
 
 
 # ---------------------------------------------------------------- questionnaires
@@ -415,8 +604,15 @@ def _questionnaire_items(system: IndicatorSystem, *, servqual: bool, importance:
     items: list[dict] = []
 
     def item(key, indicator, kind, text, text_en=None):
-        items.append({"key": key, "indicator": indicator, "kind": kind, "text": text,
-                      "text_en": STATEMENTS_EN.get(text, "") if text_en is None else text_en})
+        items.append(
+            {
+                "key": key,
+                "indicator": indicator,
+                "kind": kind,
+                "text": text,
+                "text_en": STATEMENTS_EN.get(text, "") if text_en is None else text_en,
+            }
+        )
 
     for leaf in selectors.leaves(system=system):
         if leaf["kind"] != IndicatorKind.SUBJECTIVE:
@@ -453,13 +649,22 @@ def _questionnaire_create(**fields):
         with transaction.atomic():
             return Questionnaire.objects.create(**fields)
     except IntegrityError as exc:
-        raise Conflict(_("Someone else just created this version; reload and try again."),
-                       code="version_taken") from exc
+        raise Conflict(
+            _("Someone else just created this version; reload and try again."), code="version_taken"
+        ) from exc
 
 
 @transaction.atomic
-def questionnaire_generate(*, actor: Actor, system: IndicatorSystem, scale: int = 5, servqual: bool = False,
-                           importance: bool = False, title: str = "", title_en: str = ""):
+def questionnaire_generate(
+    *,
+    actor: Actor,
+    system: IndicatorSystem,
+    scale: int = 5,
+    servqual: bool = False,
+    importance: bool = False,
+    title: str = "",
+    title_en: str = "",
+):
     """A draft questionnaire from an indicator-system version (its next version when the title exists)."""
     require_role(actor, system.hall, *EDITORS)
     if scale not in (5, 7):
@@ -469,17 +674,38 @@ def questionnaire_generate(*, actor: Actor, system: IndicatorSystem, scale: int 
     if not title.strip():
         title_en = title_en.strip() or "Service-quality questionnaire"
     title, title_en = (title.strip() or f"{system.name}问卷")[:100], title_en.strip()[:100]
-    q = _questionnaire_create(hall=system.hall, system=system, title=title, title_en=title_en,
-                              version=_next_version(system.hall, title), scale=scale, servqual=servqual,
-                              importance=importance, items=items, created_at=timezone.now())
-    audit_record(actor=actor, action="quality.questionnaire_create", hall=system.hall, obj=q,
-                 after={"system": system.pk, "items": len(items), "scale": scale})
+    q = _questionnaire_create(
+        hall=system.hall,
+        system=system,
+        title=title,
+        title_en=title_en,
+        version=_next_version(system.hall, title),
+        scale=scale,
+        servqual=servqual,
+        importance=importance,
+        items=items,
+        created_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="quality.questionnaire_create",
+        hall=system.hall,
+        obj=q,
+        after={"system": system.pk, "items": len(items), "scale": scale},
+    )
     return q
 
 
 @transaction.atomic
-def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = None, title_en: str | None = None,
-                         texts: dict | None = None, remove: list[str] | None = None):
+def questionnaire_update(
+    *,
+    actor: Actor,
+    questionnaire,
+    title: str | None = None,
+    title_en: str | None = None,
+    texts: dict | None = None,
+    remove: list[str] | None = None,
+):
     """Edit a draft: its titles, each item's Chinese and English text (``texts``: key → {"text",
     "text_en"}), and which items to drop. A published questionnaire is frozen (its answers must keep
     meaning what was asked): edit a new version instead."""
@@ -489,8 +715,9 @@ def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = Non
     q = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     require_role(actor, q.hall, *EDITORS)
     if q.status != SystemStatus.DRAFT:
-        raise Conflict(_("A published questionnaire cannot change; create a new version to edit."),
-                       code="frozen")
+        raise Conflict(
+            _("A published questionnaire cannot change; create a new version to edit."), code="frozen"
+        )
     before = snapshot(q, ["title", "title_en", "items"])
     errors: dict[str, list[str]] = {}
     if title is not None:
@@ -520,8 +747,13 @@ def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = Non
         errors["remove"] = [_("Keep at least one rated item.")]
     if errors:
         raise Invalid(fields=errors)
-    if title is not None and title.strip() != before["title"] and \
-            Questionnaire.objects.filter(hall=q.hall, title=q.title, version=q.version).exclude(pk=q.pk).exists():
+    if (
+        title is not None
+        and title.strip() != before["title"]
+        and Questionnaire.objects.filter(hall=q.hall, title=q.title, version=q.version)
+        .exclude(pk=q.pk)
+        .exists()
+    ):
         raise Invalid(fields={"title": [_("Another questionnaire already has this title and version.")]})
     q.items = items
     from django.db import IntegrityError
@@ -530,10 +762,17 @@ def questionnaire_update(*, actor: Actor, questionnaire, title: str | None = Non
         with transaction.atomic():
             q.save(update_fields=["title", "title_en", "items"])
     except IntegrityError as exc:  # another editor took this title and version a moment ago
-        raise Conflict(_("Someone else just created this version; reload and try again."),
-                       code="version_taken") from exc
-    audit_record(actor=actor, action="quality.questionnaire_update", hall=q.hall, obj=q, before=before,
-                 after=snapshot(q, ["title", "title_en", "items"]))
+        raise Conflict(
+            _("Someone else just created this version; reload and try again."), code="version_taken"
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="quality.questionnaire_update",
+        hall=q.hall,
+        obj=q,
+        before=before,
+        after=snapshot(q, ["title", "title_en", "items"]),
+    )
     return q
 
 
@@ -542,12 +781,25 @@ def questionnaire_new_version(*, actor: Actor, questionnaire):
     """A draft copy of a questionnaire (published or not) as the next version of its title."""
     q = questionnaire
     require_role(actor, q.hall, *EDITORS)
-    copy = _questionnaire_create(hall=q.hall, system=q.system, title=q.title, title_en=q.title_en,
-                                 version=_next_version(q.hall, q.title), scale=q.scale, servqual=q.servqual,
-                                 importance=q.importance, items=[dict(i) for i in q.items],
-                                 created_at=timezone.now())
-    audit_record(actor=actor, action="quality.questionnaire_version", hall=q.hall, obj=copy,
-                 after={"from": q.pk, "version": copy.version})
+    copy = _questionnaire_create(
+        hall=q.hall,
+        system=q.system,
+        title=q.title,
+        title_en=q.title_en,
+        version=_next_version(q.hall, q.title),
+        scale=q.scale,
+        servqual=q.servqual,
+        importance=q.importance,
+        items=[dict(i) for i in q.items],
+        created_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="quality.questionnaire_version",
+        hall=q.hall,
+        obj=copy,
+        after={"from": q.pk, "version": copy.version},
+    )
     return copy
 
 
@@ -585,8 +837,16 @@ def _paper_value(value):
     return number if number == number and abs(number) != float("inf") else text
 
 
-def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str, ticket=None,
-                    started_at: datetime.datetime | None = None, now: datetime.datetime | None = None):
+def response_submit(
+    *,
+    actor: Actor,
+    questionnaire,
+    answers: dict,
+    channel: str,
+    ticket=None,
+    started_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+):
     """Store one filled questionnaire as given. Online channels refuse answers outside the scale (the form
     offers only the scale); a paper form is stored as entered and the cleaning flags what is wrong."""
     from servicehall.quality.models import QuestionnaireResponse
@@ -632,11 +892,22 @@ def response_submit(*, actor: Actor, questionnaire, answers: dict, channel: str,
         raise Invalid(fields={"answers": [_("Answer at least one question.")]})
     with transaction.atomic():
         response = QuestionnaireResponse.objects.create(
-            questionnaire=questionnaire, hall=hall, ticket=ticket, channel=channel, device=device,
-            answers=clean_answers, started_at=started_at if started_at and started_at <= now else None,
-            submitted_at=now)
-        audit_record(actor=actor, action="quality.response", hall=hall, obj=response,
-                     after={"questionnaire": questionnaire.pk, "channel": channel, "answers": len(clean_answers)})
+            questionnaire=questionnaire,
+            hall=hall,
+            ticket=ticket,
+            channel=channel,
+            device=device,
+            answers=clean_answers,
+            started_at=started_at if started_at and started_at <= now else None,
+            submitted_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="quality.response",
+            hall=hall,
+            obj=response,
+            after={"questionnaire": questionnaire.pk, "channel": channel, "answers": len(clean_answers)},
+        )
     return response
 
 
@@ -649,14 +920,34 @@ def cleaning_run(*, actor: Actor, questionnaire, rules=None):
     require_role(actor, questionnaire.hall, *EDITORS)
     rules = rules or cleaning.Rules()
     items = [cleaning.Item(i["key"], likert=i["kind"] != "text") for i in questionnaire.items]
-    responses = [cleaning.Response(id=r.pk, answers=r.answers, started_at=r.started_at, submitted_at=r.submitted_at,
-                                   ticket_id=r.ticket_id, device_id=r.device_id)
-                 for r in QuestionnaireResponse.objects.filter(questionnaire=questionnaire).iterator()]
+    responses = [
+        cleaning.Response(
+            id=r.pk,
+            answers=r.answers,
+            started_at=r.started_at,
+            submitted_at=r.submitted_at,
+            ticket_id=r.ticket_id,
+            device_id=r.device_id,
+        )
+        for r in QuestionnaireResponse.objects.filter(questionnaire=questionnaire).iterator()
+    ]
     out = cleaning.clean(items, responses, scale=questionnaire.scale, rules=rules)
-    run = CleaningRun.objects.create(questionnaire=questionnaire, rules=rules.as_dict(), counts=out.counts,
-                                     flags={str(k): v for k, v in out.flags.items()}, total=out.total,
-                                     valid=len(out.valid_ids), valid_rate=out.valid_rate, created_at=timezone.now(),
-                                     by_id=actor.user_id)
-    audit_record(actor=actor, action="quality.cleaning_run", hall=questionnaire.hall, obj=run,
-                 after={"total": out.total, "valid": len(out.valid_ids), "counts": out.counts})
+    run = CleaningRun.objects.create(
+        questionnaire=questionnaire,
+        rules=rules.as_dict(),
+        counts=out.counts,
+        flags={str(k): v for k, v in out.flags.items()},
+        total=out.total,
+        valid=len(out.valid_ids),
+        valid_rate=out.valid_rate,
+        created_at=timezone.now(),
+        by_id=actor.user_id,
+    )
+    audit_record(
+        actor=actor,
+        action="quality.cleaning_run",
+        hall=questionnaire.hall,
+        obj=run,
+        after={"total": out.total, "valid": len(out.valid_ids), "counts": out.counts},
+    )
     return run

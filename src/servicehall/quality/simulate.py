@@ -21,8 +21,18 @@ PLANTED = ("wait", "environment", "window")
 
 
 @transaction.atomic
-def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: datetime.date, seed: int = 7,
-             bad_window=None, response_share: float = 0.2, rating_share: float = 0.6) -> dict:
+def simulate(
+    *,
+    hall,
+    questionnaire,
+    days: int,
+    tickets_per_day: int,
+    start: datetime.date,
+    seed: int = 7,
+    bad_window=None,
+    response_share: float = 0.2,
+    rating_share: float = 0.6,
+) -> dict:
     from servicehall.catalog.models import ServiceItem
     from servicehall.core.choices import Role
     from servicehall.core.models import Counter, HallMembership
@@ -34,8 +44,11 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
     counters = list(Counter.objects.filter(hall=hall, active=True))
     bad_window = bad_window or counters[-1]
     # Each window is staffed by one of the hall's clerks (in turn), so reports can be scoped by clerk.
-    clerks = list(HallMembership.objects.filter(hall=hall, role=Role.CLERK).order_by("user_id")
-                  .values_list("user_id", flat=True))
+    clerks = list(
+        HallMembership.objects.filter(hall=hall, role=Role.CLERK)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
     clerk_of = {c.pk: clerks[i % len(clerks)] if clerks else None for i, c in enumerate(counters)}
     tz = hall.tzinfo
     tickets: list[Ticket] = []
@@ -44,32 +57,62 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
         for n in range(1, tickets_per_day + 1):
             item = rng.choice(items)
             issued = datetime.datetime.combine(day, datetime.time(9), tzinfo=tz) + datetime.timedelta(
-                seconds=rng.randint(0, 7 * 3600))
+                seconds=rng.randint(0, 7 * 3600)
+            )
             wait = int(rng.gammavariate(4, 600))  # mean 40 minutes: the planted long waits
             service = int(rng.lognormvariate(6.0, 0.4))
             counter = rng.choice(counters)
             called = issued + datetime.timedelta(seconds=wait)
-            tickets.append(Ticket(
-                hall=hall, service=item, day=day, prefix=item.ticket_prefix, seq=n,
-                number=f"{item.ticket_prefix}{n:03d}", channel="kiosk", status="completed", counter=counter,
-                clerk_id=clerk_of[counter.pk],
-                issued_at=issued, queued_at=issued, waiting_since=issued, first_called_at=called,
-                called_at=called, started_at=called + datetime.timedelta(seconds=60),
-                completed_at=called + datetime.timedelta(seconds=60 + service), wait_seconds=wait,
-                walk_seconds=60, service_seconds=service))
+            tickets.append(
+                Ticket(
+                    hall=hall,
+                    service=item,
+                    day=day,
+                    prefix=item.ticket_prefix,
+                    seq=n,
+                    number=f"{item.ticket_prefix}{n:03d}",
+                    channel="kiosk",
+                    status="completed",
+                    counter=counter,
+                    clerk_id=clerk_of[counter.pk],
+                    issued_at=issued,
+                    queued_at=issued,
+                    waiting_since=issued,
+                    first_called_at=called,
+                    called_at=called,
+                    started_at=called + datetime.timedelta(seconds=60),
+                    completed_at=called + datetime.timedelta(seconds=60 + service),
+                    wait_seconds=wait,
+                    walk_seconds=60,
+                    service_seconds=service,
+                )
+            )
     Ticket.objects.bulk_create(tickets, batch_size=2000)
-    tickets = list(Ticket.objects.filter(hall=hall, day__gte=start,
-                                         day__lt=start + datetime.timedelta(days=days)).select_related("counter"))
+    tickets = list(
+        Ticket.objects.filter(
+            hall=hall, day__gte=start, day__lt=start + datetime.timedelta(days=days)
+        ).select_related("counter")
+    )
     ratings, responses = [], []
     likert = [i for i in questionnaire.items if i["kind"] != "text"] if questionnaire else []
     for t in tickets:
         if rng.random() < rating_share:
             bad = rng.random() < (0.5 if t.counter_id == bad_window.pk else 0.03)
             level = rng.choice((1, 2)) if bad else rng.choice((4, 5, 5, 5))
-            ratings.append(Rating(hall=hall, ticket=t, service_id=t.service_id, counter_id=t.counter_id,
-                                  clerk_id=t.clerk_id,
-                                  level=level, tags=["等候时间长"] if bad else [], channel=RatingChannel.PAD,
-                                  served_at=t.completed_at, rated_at=t.completed_at + datetime.timedelta(minutes=1)))
+            ratings.append(
+                Rating(
+                    hall=hall,
+                    ticket=t,
+                    service_id=t.service_id,
+                    counter_id=t.counter_id,
+                    clerk_id=t.clerk_id,
+                    level=level,
+                    tags=["等候时间长"] if bad else [],
+                    channel=RatingChannel.PAD,
+                    served_at=t.completed_at,
+                    rated_at=t.completed_at + datetime.timedelta(minutes=1),
+                )
+            )
         if likert and rng.random() < response_share:
             person = rng.gauss(0, 0.5)  # some people answer higher than others: the items correlate
             answers = {}
@@ -81,12 +124,26 @@ def simulate(*, hall, questionnaire, days: int, tickets_per_day: int, start: dat
                     centre = 4.6
                 if t.counter_id == bad_window.pk and item["indicator"].startswith("A"):
                     centre = 2.5  # and the planted window: its attitude is what people complain about
-                answers[item["key"]] = max(1, min(questionnaire.scale, round(rng.gauss(centre + person, 0.6))))
+                answers[item["key"]] = max(
+                    1, min(questionnaire.scale, round(rng.gauss(centre + person, 0.6)))
+                )
             started = t.completed_at + datetime.timedelta(minutes=2)
-            responses.append(QuestionnaireResponse(
-                questionnaire=questionnaire, hall=hall, ticket=t, channel=RatingChannel.PHONE, answers=answers,
-                started_at=started, submitted_at=started + datetime.timedelta(seconds=rng.randint(90, 400))))
+            responses.append(
+                QuestionnaireResponse(
+                    questionnaire=questionnaire,
+                    hall=hall,
+                    ticket=t,
+                    channel=RatingChannel.PHONE,
+                    answers=answers,
+                    started_at=started,
+                    submitted_at=started + datetime.timedelta(seconds=rng.randint(90, 400)),
+                )
+            )
     Rating.objects.bulk_create(ratings, batch_size=2000)
     QuestionnaireResponse.objects.bulk_create(responses, batch_size=2000)
-    return {"tickets": len(tickets), "ratings": len(ratings), "responses": len(responses),
-            "bad_window": bad_window.number}
+    return {
+        "tickets": len(tickets),
+        "ratings": len(ratings),
+        "responses": len(responses),
+        "bad_window": bad_window.number,
+    }

@@ -13,6 +13,9 @@ urlpatterns = [
     path("staff/<slug:hall_code>/quality/", views.office, name="office"),
     path("staff/<slug:hall_code>/quality/report/", views.report_page, name="report"),
     path("staff/<slug:hall_code>/quality/systems/<int:system_id>/", views.system_page, name="system"),
-    path("staff/<slug:hall_code>/quality/questionnaires/<int:questionnaire_id>/", views.questionnaire_edit,
-         name="questionnaire_edit"),
+    path(
+        "staff/<slug:hall_code>/quality/questionnaires/<int:questionnaire_id>/",
+        views.questionnaire_edit,
+        name="questionnaire_edit",
+    ),
 ]

@@ -42,20 +42,32 @@ def _errors(exc: DomainError) -> dict:
 
 def _levels(hall) -> list[dict]:
     tags = selectors.settings_get(hall=hall).reason_tags
-    return [{"value": v, "label": label, "tags": tags.get(str(v), []), "bad": v in BAD_LEVELS}
-            for v, label in RatingLevel.choices]
+    return [
+        {"value": v, "label": label, "tags": tags.get(str(v), []), "bad": v in BAD_LEVELS}
+        for v, label in RatingLevel.choices
+    ]
 
 
 def pad_pair(request, hall_code: str):
     hall = hall_get(code=hall_code)
     device = authenticate_device((request.GET.get("token") or "").strip())
     if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.RATING_PAD:
-        return render(request, "quality/pad.html", {"hall": hall, "unpaired": True,
-                                                    "error": _("This is not a rating-pad token of this hall.")},
-                      status=403)
+        return render(
+            request,
+            "quality/pad.html",
+            {"hall": hall, "unpaired": True, "error": _("This is not a rating-pad token of this hall.")},
+            status=403,
+        )
     response = redirect("quality:pad", hall_code=hall.code)
-    response.set_signed_cookie(PAD_COOKIE, request.GET["token"].strip(), salt=PAD_SALT, max_age=5 * 365 * 24 * 3600,
-                               httponly=True, samesite="Strict", secure=request.is_secure())
+    response.set_signed_cookie(
+        PAD_COOKIE,
+        request.GET["token"].strip(),
+        salt=PAD_SALT,
+        max_age=5 * 365 * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+    )
     return response
 
 
@@ -66,10 +78,22 @@ def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=F
     if device is None:
         return render(request, "quality/pad.html", {"hall": hall, "unpaired": True}, status=403)
     ticket = None if thanks else selectors.pad_ticket(counter=device.counter, now=timezone.now())
-    return render(request, "quality/pad.html", {
-        "hall": hall, "device": device, "counter": device.counter, "ticket": ticket, "levels": _levels(hall),
-        "errors": errors or {}, "form": form or {}, "thanks": thanks,
-        "last_event_id": queue_selectors.board_state(hall=hall)["last_event_id"]}, status=status)
+    return render(
+        request,
+        "quality/pad.html",
+        {
+            "hall": hall,
+            "device": device,
+            "counter": device.counter,
+            "ticket": ticket,
+            "levels": _levels(hall),
+            "errors": errors or {},
+            "form": form or {},
+            "thanks": thanks,
+            "last_event_id": queue_selectors.board_state(hall=hall)["last_event_id"],
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -81,12 +105,21 @@ def pad_rate(request, hall_code: str):
     ticket = selectors.pad_ticket(counter=device.counter, now=timezone.now())
     form = _form(request)
     if ticket is None or ticket.public_id != request.POST.get("ticket"):
-        return pad(request, hall.code, errors={"general": [_("This service can no longer be rated here.")]},
-                   status=409)
+        return pad(
+            request,
+            hall.code,
+            errors={"general": [_("This service can no longer be rated here.")]},
+            status=409,
+        )
     try:
-        services.rating_submit(actor=Actor(device=device, ip=client_ip(request)), ticket=ticket,
-                               level=form["level"], tags=form["tags"], comment=form["comment"],
-                               channel=RatingChannel.PAD)
+        services.rating_submit(
+            actor=Actor(device=device, ip=client_ip(request)),
+            ticket=ticket,
+            level=form["level"],
+            tags=form["tags"],
+            comment=form["comment"],
+            channel=RatingChannel.PAD,
+        )
     except DomainError as exc:
         return pad(request, hall.code, errors=_errors(exc), form=form, status=exc.status)
     return pad(request, hall.code, thanks=True)
@@ -97,8 +130,11 @@ def _form(request) -> dict:
         level = int(request.POST.get("level") or 0)
     except ValueError:
         level = 0
-    return {"level": level, "tags": request.POST.getlist("tags")[:10],
-            "comment": (request.POST.get("comment") or "")[:500]}
+    return {
+        "level": level,
+        "tags": request.POST.getlist("tags")[:10],
+        "comment": (request.POST.get("comment") or "")[:500],
+    }
 
 
 def phone_rate(request, public_id: str):
@@ -109,16 +145,32 @@ def phone_rate(request, public_id: str):
     if request.method == "POST":
         form = _form(request)
         try:
-            done = services.rating_submit(actor=Actor(ip=client_ip(request)), ticket=ticket, level=form["level"],
-                                          tags=form["tags"], comment=form["comment"], channel=RatingChannel.PHONE)
+            done = services.rating_submit(
+                actor=Actor(ip=client_ip(request)),
+                ticket=ticket,
+                level=form["level"],
+                tags=form["tags"],
+                comment=form["comment"],
+                channel=RatingChannel.PHONE,
+            )
         except DomainError as exc:
             errors = _errors(exc)
     existing = getattr(ticket, "rating", None) if done is None else done
-    return render(request, "quality/rate.html", {
-        "hall": hall, "ticket": ticket, "levels": _levels(hall), "errors": errors, "form": form,
-        "rated": existing, "track_url": reverse("queueing:track", args=[ticket.public_id]),
-        "questionnaire": selectors.questionnaire_current(hall=hall)},
-        status=422 if errors and "general" not in errors else 409 if errors else 200)
+    return render(
+        request,
+        "quality/rate.html",
+        {
+            "hall": hall,
+            "ticket": ticket,
+            "levels": _levels(hall),
+            "errors": errors,
+            "form": form,
+            "rated": existing,
+            "track_url": reverse("queueing:track", args=[ticket.public_id]),
+            "questionnaire": selectors.questionnaire_current(hall=hall),
+        },
+        status=422 if errors and "general" not in errors else 409 if errors else 200,
+    )
 
 
 def kiosk_rate(request, hall_code: str):
@@ -131,25 +183,48 @@ def kiosk_rate(request, hall_code: str):
     errors, form, ticket, thanks = {}, {}, None, False
     lookup = (request.POST.get("lookup") or request.GET.get("lookup") or "").strip()[:200]
     if request.method == "POST" and device is not None:
-        ticket = selectors.kiosk_ticket(hall=hall, text=request.POST.get("ticket") or lookup, now=timezone.now())
+        ticket = selectors.kiosk_ticket(
+            hall=hall, text=request.POST.get("ticket") or lookup, now=timezone.now()
+        )
         if ticket is None:
-            errors["lookup"] = [_("No service with this number was completed here today. Check the number on "
-                                  "your ticket, or scan its QR code.")]
+            errors["lookup"] = [
+                _(
+                    "No service with this number was completed here today. Check the number on "
+                    "your ticket, or scan its QR code."
+                )
+            ]
         elif request.POST.get("step") == "rate":
             form = _form(request)
             try:
-                services.rating_submit(actor=Actor(device=device, ip=client_ip(request)), ticket=ticket,
-                                       level=form["level"], tags=form["tags"], comment=form["comment"],
-                                       channel=RatingChannel.KIOSK)
+                services.rating_submit(
+                    actor=Actor(device=device, ip=client_ip(request)),
+                    ticket=ticket,
+                    level=form["level"],
+                    tags=form["tags"],
+                    comment=form["comment"],
+                    channel=RatingChannel.KIOSK,
+                )
                 thanks, ticket = True, None
             except DomainError as exc:
                 errors = _errors(exc)
         elif getattr(ticket, "rating", None) is not None:
             errors["lookup"], ticket = [_("This service has already been rated. Thank you!")], None
     status = 200 if not errors else 409 if "general" in errors else 422
-    return render(request, "quality/kiosk_rate.html", {
-        "hall": hall, "paired": device is not None, "ticket": ticket, "lookup": lookup, "levels": _levels(hall),
-        "errors": errors, "form": form, "thanks": thanks}, status=status if device is not None else 403)
+    return render(
+        request,
+        "quality/kiosk_rate.html",
+        {
+            "hall": hall,
+            "paired": device is not None,
+            "ticket": ticket,
+            "lookup": lookup,
+            "levels": _levels(hall),
+            "errors": errors,
+            "form": form,
+            "thanks": thanks,
+        },
+        status=status if device is not None else 403,
+    )
 
 
 def questionnaire(request, questionnaire_id: int):
@@ -161,13 +236,16 @@ def questionnaire(request, questionnaire_id: int):
     from servicehall.quality.choices import SystemStatus
     from servicehall.quality.models import Questionnaire
 
-    q = get_object_or_404(Questionnaire.objects.select_related("hall"), pk=questionnaire_id,
-                          status=SystemStatus.PUBLISHED)
+    q = get_object_or_404(
+        Questionnaire.objects.select_related("hall"), pk=questionnaire_id, status=SystemStatus.PUBLISHED
+    )
     ticket = None
     if request.GET.get("t") or request.POST.get("t"):
         from servicehall.queueing.models import Ticket
 
-        ticket = Ticket.objects.filter(public_id=request.GET.get("t") or request.POST.get("t"), hall=q.hall).first()
+        ticket = Ticket.objects.filter(
+            public_id=request.GET.get("t") or request.POST.get("t"), hall=q.hall
+        ).first()
     # Staff of the hall's quality office type in paper forms here (``?paper=1``): stored as entered, as
     # channel "paper", under their name; the cleaning flags what is wrong.
     paper = bool(request.GET.get("paper") or request.POST.get("paper")) and request.user.is_authenticated
@@ -185,9 +263,14 @@ def questionnaire(request, questionnaire_id: int):
             started_at = None
         try:
             actor = Actor(user=request.user if paper else None, ip=client_ip(request))
-            done = services.response_submit(actor=actor, questionnaire=q, answers=answers,
-                                            channel=RatingChannel.PAPER if paper else RatingChannel.PHONE,
-                                            ticket=ticket, started_at=None if paper else started_at)
+            done = services.response_submit(
+                actor=actor,
+                questionnaire=q,
+                answers=answers,
+                channel=RatingChannel.PAPER if paper else RatingChannel.PHONE,
+                ticket=ticket,
+                started_at=None if paper else started_at,
+            )
         except DomainError as exc:
             errors = _errors(exc)
     english = get_language().startswith("en")
@@ -196,20 +279,48 @@ def questionnaire(request, questionnaire_id: int):
         if not groups or groups[-1]["indicator"] != item["indicator"]:
             groups.append({"indicator": item["indicator"], "items": []})
         shown = item.get("text_en") if english and item.get("text_en") else item["text"]
-        groups[-1]["items"].append(item | {"text": shown, "value": str(answers.get(item["key"], "")),
-                                           "errors": errors.get(item["key"], [])})
-    return render(request, "quality/questionnaire.html", {
-        "hall": q.hall, "q": q, "title": q.localized_title(get_language()), "groups": groups, "points": list(range(1, q.scale + 1)), "answers": answers,
-        "errors": errors, "done": done, "ticket": ticket, "paper": paper,
-        "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire")},
-        status=422 if errors else 200)
+        groups[-1]["items"].append(
+            item
+            | {
+                "text": shown,
+                "value": str(answers.get(item["key"], "")),
+                "errors": errors.get(item["key"], []),
+            }
+        )
+    return render(
+        request,
+        "quality/questionnaire.html",
+        {
+            "hall": q.hall,
+            "q": q,
+            "title": q.localized_title(get_language()),
+            "groups": groups,
+            "points": list(range(1, q.scale + 1)),
+            "answers": answers,
+            "errors": errors,
+            "done": done,
+            "ticket": ticket,
+            "paper": paper,
+            "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire"),
+        },
+        status=422 if errors else 200,
+    )
 
 
 # ---------------------------------------------------------------- the quality office
 
 
-SAATY = [(9, "9"), (7, "7"), (5, "5"), (3, "3"), (1, "1"), (1 / 3, "1/3"), (1 / 5, "1/5"), (1 / 7, "1/7"),
-         (1 / 9, "1/9")]
+SAATY = [
+    (9, "9"),
+    (7, "7"),
+    (5, "5"),
+    (3, "3"),
+    (1, "1"),
+    (1 / 3, "1/3"),
+    (1 / 5, "1/5"),
+    (1 / 7, "1/7"),
+    (1 / 9, "1/9"),
+]
 
 
 def _staff(request, hall, *roles):
@@ -251,17 +362,39 @@ def office(request, hall_code: str):
     rows = []
     for c in cases[:200]:
         steps = [(a, RectificationAction(a).label) for (s, a) in TRANSITIONS if s == c.status]
-        rows.append({"case": c, "steps": steps, "overdue": (c.status == "open" and c.revisit_due < timezone.now())
-                     or c.rectify_due < timezone.now()})
-    return render(request, "quality/office.html", {
-        "rater_visible": selectors.may_see_rater(user=request.user, hall=hall),
-        "hall": hall, "stats": selectors.rating_statistics(hall=hall, date_from=today - datetime.timedelta(days=30),
-                                                           date_to=today),
-        "cases": rows, "systems": selectors.system_list(hall=hall),
-        "questionnaires": [(q, q.localized_title(get_language())) for q in selectors.questionnaire_list(hall=hall)], "errors": errors, "notice": notice,
-        "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
-        "templates": [("article", _("The article's system")), ("servqual", "SERVQUAL"),
-                      ("haochaping", _("好差评 content"))]}, status=422 if errors else 200)
+        rows.append(
+            {
+                "case": c,
+                "steps": steps,
+                "overdue": (c.status == "open" and c.revisit_due < timezone.now())
+                or c.rectify_due < timezone.now(),
+            }
+        )
+    return render(
+        request,
+        "quality/office.html",
+        {
+            "rater_visible": selectors.may_see_rater(user=request.user, hall=hall),
+            "hall": hall,
+            "stats": selectors.rating_statistics(
+                hall=hall, date_from=today - datetime.timedelta(days=30), date_to=today
+            ),
+            "cases": rows,
+            "systems": selectors.system_list(hall=hall),
+            "questionnaires": [
+                (q, q.localized_title(get_language())) for q in selectors.questionnaire_list(hall=hall)
+            ],
+            "errors": errors,
+            "notice": notice,
+            "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
+            "templates": [
+                ("article", _("The article's system")),
+                ("servqual", "SERVQUAL"),
+                ("haochaping", _("好差评 content")),
+            ],
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _office_post(request, actor, hall) -> str:
@@ -269,20 +402,31 @@ def _office_post(request, actor, hall) -> str:
         system_id = request.POST.get("system", "")
         system = selectors.system_get(hall=hall, system_id=int(system_id) if system_id.isdigit() else 0)
         q = services.questionnaire_generate(
-            actor=actor, system=system, scale=int(request.POST["scale"]) if request.POST.get("scale", "").isdigit() else 0,
-            servqual=bool(request.POST.get("servqual")), importance=bool(request.POST.get("importance")))
-        return _("Draft questionnaire “%(title)s” version %(v)s created.") % {"title": q.title, "v": q.version}
+            actor=actor,
+            system=system,
+            scale=int(request.POST["scale"]) if request.POST.get("scale", "").isdigit() else 0,
+            servqual=bool(request.POST.get("servqual")),
+            importance=bool(request.POST.get("importance")),
+        )
+        return _("Draft questionnaire “%(title)s” version %(v)s created.") % {
+            "title": q.title,
+            "v": q.version,
+        }
     if request.POST.get("template"):
         system = services.system_from_template(actor=actor, hall=hall, template=request.POST["template"])
         return _("Draft “%(name)s” version %(v)s created.") % {"name": system.name, "v": system.version}
     case = selectors.rectification_get(hall=hall, case_id=int(request.POST.get("case") or 0))
     if request.POST.get("contact"):
         phone = services.rater_contact(actor=actor, case=case)
-        return (_("Case %(id)s: the rater's mobile number is %(phone)s (this reading is recorded).")
-                % {"id": case.pk, "phone": phone} if phone else
-                _("Case %(id)s: the rater left no mobile number.") % {"id": case.pk})
-    services.rectification_step(actor=actor, case=case, action=request.POST.get("action", ""),
-                                note=request.POST.get("note", ""))
+        return (
+            _("Case %(id)s: the rater's mobile number is %(phone)s (this reading is recorded).")
+            % {"id": case.pk, "phone": phone}
+            if phone
+            else _("Case %(id)s: the rater left no mobile number.") % {"id": case.pk}
+        )
+    services.rectification_step(
+        actor=actor, case=case, action=request.POST.get("action", ""), note=request.POST.get("note", "")
+    )
     return _("Case %(id)s updated.") % {"id": case.pk}
 
 
@@ -333,12 +477,27 @@ def system_page(request, hall_code: str, system_id: int):
     walk(nodes[0]["children"])
     for n in nodes:
         kids = n["children"]
-        n["pairs"] = [{"i": i, "j": j, "a": kids[i]["name"], "b": kids[j]["name"]}
-                      for i in range(len(kids)) for j in range(i + 1, len(kids))]
-    return render(request, "quality/system.html", {
-        "hall": hall, "system": system, "tree": nodes[0]["children"], "nodes": nodes, "scale": SAATY,
-        "problems": selectors.weight_problems(system=system), "errors": errors, "notice": notice,
-        "draft": system.status == "draft"}, status=422 if errors else 200)
+        n["pairs"] = [
+            {"i": i, "j": j, "a": kids[i]["name"], "b": kids[j]["name"]}
+            for i in range(len(kids))
+            for j in range(i + 1, len(kids))
+        ]
+    return render(
+        request,
+        "quality/system.html",
+        {
+            "hall": hall,
+            "system": system,
+            "tree": nodes[0]["children"],
+            "nodes": nodes,
+            "scale": SAATY,
+            "problems": selectors.weight_problems(system=system),
+            "errors": errors,
+            "notice": notice,
+            "draft": system.status == "draft",
+        },
+        status=422 if errors else 200,
+    )
 
 
 def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
@@ -364,24 +523,51 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
                 copy = services.questionnaire_new_version(actor=actor, questionnaire=q)
                 return redirect("quality:questionnaire_edit", hall_code=hall.code, questionnaire_id=copy.pk)
             else:
-                posted = {i["key"]: {"text": request.POST.get(f"text:{i['key']}", ""),
-                                     "text_en": request.POST.get(f"en:{i['key']}", "")} for i in q.items}
+                posted = {
+                    i["key"]: {
+                        "text": request.POST.get(f"text:{i['key']}", ""),
+                        "text_en": request.POST.get(f"en:{i['key']}", ""),
+                    }
+                    for i in q.items
+                }
                 q = services.questionnaire_update(
-                    actor=actor, questionnaire=q, title=request.POST.get("title", ""),
-                    title_en=request.POST.get("title_en", ""), texts=posted,
-                    remove=[k for k in request.POST.getlist("remove")])
+                    actor=actor,
+                    questionnaire=q,
+                    title=request.POST.get("title", ""),
+                    title_en=request.POST.get("title_en", ""),
+                    texts=posted,
+                    remove=[k for k in request.POST.getlist("remove")],
+                )
                 notice, posted = _("Saved."), {}
         except DomainError as exc:
             errors = _errors(exc)
-    rows = [{"item": i, "kind": ITEM_KIND_LABELS.get(i["kind"], i["kind"]), "text": posted.get(i["key"], {}).get("text", i["text"]),
-             "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
-             "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], [])} for i in q.items]
-    return render(request, "quality/questionnaire_edit.html", {
-        "hall": hall, "q": q, "rows": rows, "errors": errors, "notice": notice,
-        "draft": q.status == "draft", "title": request.POST.get("title", q.title) if errors else q.title,
-        "title_en": request.POST.get("title_en", q.title_en) if errors else q.title_en,
-        "heading": q.localized_title(get_language()),
-        "responses": selectors.response_count(questionnaire=q)}, status=422 if errors else 200)
+    rows = [
+        {
+            "item": i,
+            "kind": ITEM_KIND_LABELS.get(i["kind"], i["kind"]),
+            "text": posted.get(i["key"], {}).get("text", i["text"]),
+            "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
+            "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], []),
+        }
+        for i in q.items
+    ]
+    return render(
+        request,
+        "quality/questionnaire_edit.html",
+        {
+            "hall": hall,
+            "q": q,
+            "rows": rows,
+            "errors": errors,
+            "notice": notice,
+            "draft": q.status == "draft",
+            "title": request.POST.get("title", q.title) if errors else q.title,
+            "title_en": request.POST.get("title_en", q.title_en) if errors else q.title_en,
+            "heading": q.localized_title(get_language()),
+            "responses": selectors.response_count(questionnaire=q),
+        },
+        status=422 if errors else 200,
+    )
 
 
 def report_page(request, hall_code: str):
@@ -402,7 +588,9 @@ def report_page(request, hall_code: str):
     _staff(request, hall, Role.MANAGER, Role.EVALUATOR)
     systems = list(selectors.system_list(hall=hall))
     published = [s for s in systems if s.status == "published"] or systems
-    chosen = next((s for s in systems if str(s.pk) == request.GET.get("system")), published[0] if published else None)
+    chosen = next(
+        (s for s in systems if str(s.pk) == request.GET.get("system")), published[0] if published else None
+    )
     today = timezone.now().astimezone(hall.tzinfo).date()
 
     def day(name, default):
@@ -418,9 +606,11 @@ def report_page(request, hall_code: str):
         errors["from"] = [_("The start is after the end.")]
         date_from = date_to
     # The scope: the whole hall, or one window, clerk or service item (ids the hall really has).
-    units = {"counter": [(c.pk, f"{c.number} {c.name}") for c in counter_list(hall=hall)],
-             "clerk": report.clerks_served(report.Scope(hall, date_from, date_to)),
-             "service": [(i.pk, i.name) for i in item_list(hall=hall)]}
+    units = {
+        "counter": [(c.pk, f"{c.number} {c.name}") for c in counter_list(hall=hall)],
+        "clerk": report.clerks_served(report.Scope(hall, date_from, date_to)),
+        "service": [(i.pk, i.name) for i in item_list(hall=hall)],
+    }
     chosen_unit = {}
     for kind, options in units.items():
         wanted = request.GET.get(kind) or ""
@@ -429,15 +619,25 @@ def report_page(request, hall_code: str):
                 chosen_unit[kind] = int(wanted)
             else:
                 errors[kind] = [_("Choose one from the list.")]
-    rank_by = request.GET.get("rank") if request.GET.get("rank") in ("counter", "clerk", "service") else "counter"
-    scope = report.Scope(hall, date_from, date_to, counter_id=chosen_unit.get("counter"),
-                         clerk_id=chosen_unit.get("clerk"), service_id=chosen_unit.get("service"))
+    rank_by = (
+        request.GET.get("rank") if request.GET.get("rank") in ("counter", "clerk", "service") else "counter"
+    )
+    scope = report.Scope(
+        hall,
+        date_from,
+        date_to,
+        counter_id=chosen_unit.get("counter"),
+        clerk_id=chosen_unit.get("clerk"),
+        service_id=chosen_unit.get("service"),
+    )
     built = None
     if chosen is not None:
         operator = request.GET.get("fuzzy") if request.GET.get("fuzzy") in OPERATORS else None
         built = report.report_build(system=chosen, scope=scope, fuzzy_operator=operator)
         names = {"counter": _("Window"), "clerk": _("Clerk"), "service": _("Service item")}
-        built["scope_label"] = " · ".join(f"{names[kind]} {dict(units[kind])[pk]}" for kind, pk in chosen_unit.items())
+        built["scope_label"] = " · ".join(
+            f"{names[kind]} {dict(units[kind])[pk]}" for kind, pk in chosen_unit.items()
+        )
     # An export is of what was asked: with a field refused, the page says why instead of a hall-wide file.
     fmt = request.GET.get("format") if not errors else None
     label = "-".join(f"{kind}{pk}" for kind, pk in chosen_unit.items())
@@ -457,23 +657,45 @@ def report_page(request, hall_code: str):
     radar = bars = ipa = ""
     ranked = []
     if built is not None:
-        radar = charts.radar_svg([d["name"] for d in built["dimensions"]], [d["score"] for d in built["dimensions"]])
+        radar = charts.radar_svg(
+            [d["name"] for d in built["dimensions"]], [d["score"] for d in built["dimensions"]]
+        )
         bars = charts.bars_svg([(f"{r['code']} {r['name']}", r["score"]) for r in built["indicators"]])
         ranked = report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to), by=rank_by)
         if built["ipa"]:
             scale = built["questionnaire"].scale if built["questionnaire"] else 5
-            ipa = charts.ipa_svg(built["ipa"]["points"], built["ipa"]["performance_mean"],
-                                 built["ipa"]["importance_mean"], scale=scale)
+            ipa = charts.ipa_svg(
+                built["ipa"]["points"],
+                built["ipa"]["performance_mean"],
+                built["ipa"]["importance_mean"],
+                scale=scale,
+            )
             for point in built["ipa"]["points"]:
                 point["quadrant_name"] = QUADRANT_LABELS[point["quadrant"]]
         for row in built["indicators"]:
             dist = row["evidence"].get("distribution") if row["kind"] == "subjective" else None
             row["dist_svg"] = charts.distribution_svg(dist) if dist else ""
-    return render(request, "quality/report.html", {
-        "hall": hall, "systems": systems, "chosen": chosen, "built": built, "date_from": date_from,
-        "date_to": date_to, "radar": radar, "bars": bars, "ipa": ipa, "ranked": ranked, "errors": errors,
-        "units": units,
-        "chosen_unit": chosen_unit, "rank_by": rank_by,
-        "operators": list(OPERATORS),
-        "operator": request.GET.get("fuzzy", ""),
-        "query": request.GET.urlencode()}, status=422 if errors else 200)
+    return render(
+        request,
+        "quality/report.html",
+        {
+            "hall": hall,
+            "systems": systems,
+            "chosen": chosen,
+            "built": built,
+            "date_from": date_from,
+            "date_to": date_to,
+            "radar": radar,
+            "bars": bars,
+            "ipa": ipa,
+            "ranked": ranked,
+            "errors": errors,
+            "units": units,
+            "chosen_unit": chosen_unit,
+            "rank_by": rank_by,
+            "operators": list(OPERATORS),
+            "operator": request.GET.get("fuzzy", ""),
+            "query": request.GET.urlencode(),
+        },
+        status=422 if errors else 200,
+    )

@@ -10,8 +10,19 @@ from servicehall.queueing.models import CounterService, CounterSession, QueueSet
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
-    list_display = ["number", "day", "hall", "service", "status", "priority", "channel", "counter", "issued_at",
-                    "wait_seconds", "service_seconds"]
+    list_display = [
+        "number",
+        "day",
+        "hall",
+        "service",
+        "status",
+        "priority",
+        "channel",
+        "counter",
+        "issued_at",
+        "wait_seconds",
+        "service_seconds",
+    ]
     list_filter = ["hall", "status", "channel", "priority", "day"]
     search_fields = ["number", "public_id"]
     exclude = ["phone_encrypted"]

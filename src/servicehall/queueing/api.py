@@ -106,16 +106,33 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
     estimate = getattr(ticket, "estimated_wait_seconds", None)
     if estimate is None:
         conf = selectors.settings_get(hall=ticket.hall) if ticket.status == TicketStatus.WAITING else None
-        estimate = selectors.estimate_wait_seconds(
-            service_id=ticket.service_id, hall_id=ticket.hall_id, ahead=ahead,
-            default_minutes=conf.default_service_minutes, ticket=ticket) if conf else 0
+        estimate = (
+            selectors.estimate_wait_seconds(
+                service_id=ticket.service_id,
+                hall_id=ticket.hall_id,
+                ahead=ahead,
+                default_minutes=conf.default_service_minutes,
+                ticket=ticket,
+            )
+            if conf
+            else 0
+        )
     return {
-        "id": ticket.public_id, "number": ticket.number, "service": ticket.service.code,
-        "service_name": ticket.service.name, "status": ticket.status, "channel": ticket.channel,
-        "priority": ticket.priority, "position": ahead + 1 if ticket.status == TicketStatus.WAITING else 0,
-        "people_ahead": ahead, "estimated_wait_seconds": estimate, "issued_at": ticket.issued_at,
-        "called_at": ticket.called_at, "counter": ticket.counter.number if ticket.counter else None,
-        "counter_name": ticket.counter.name if ticket.counter else None, "phone": ticket.phone_hint,
+        "id": ticket.public_id,
+        "number": ticket.number,
+        "service": ticket.service.code,
+        "service_name": ticket.service.name,
+        "status": ticket.status,
+        "channel": ticket.channel,
+        "priority": ticket.priority,
+        "position": ahead + 1 if ticket.status == TicketStatus.WAITING else 0,
+        "people_ahead": ahead,
+        "estimated_wait_seconds": estimate,
+        "issued_at": ticket.issued_at,
+        "called_at": ticket.called_at,
+        "counter": ticket.counter.number if ticket.counter else None,
+        "counter_name": ticket.counter.name if ticket.counter else None,
+        "phone": ticket.phone_hint,
         "note": ticket.note if staff else None,
         "track_url": request.build_absolute_uri(reverse("queueing:track", args=[ticket.public_id])),
     }
@@ -130,8 +147,14 @@ def _counter(counter_id: int) -> Counter:
 @router.post("/halls/{hall_code}/tickets", response={201: TicketOut}, summary="Take a number")
 def issue(request, hall_code: str, payload: TicketIn):
     hall = hall_get(code=hall_code)
-    ticket = services.ticket_issue(actor=request.auth, hall=hall, service_code=payload.service,
-                                   channel=payload.channel, priority=payload.priority, phone=payload.phone)
+    ticket = services.ticket_issue(
+        actor=request.auth,
+        hall=hall,
+        service_code=payload.service,
+        channel=payload.channel,
+        priority=payload.priority,
+        phone=payload.phone,
+    )
     return Status(201, ticket_out(request, ticket))
 
 
@@ -182,8 +205,13 @@ def counter_state(request, counter_id: int):
 
 
 def _row(ticket: Ticket, since) -> dict:
-    return {"id": ticket.public_id, "number": ticket.number, "service_name": ticket.service.name,
-            "priority": ticket.priority, "since": since}
+    return {
+        "id": ticket.public_id,
+        "number": ticket.number,
+        "service_name": ticket.service.name,
+        "priority": ticket.priority,
+        "since": since,
+    }
 
 
 def _counter_state(request, counter: Counter) -> dict:
@@ -192,24 +220,36 @@ def _counter_state(request, counter: Counter) -> dict:
     session = selectors.open_session(counter=counter)
     current = selectors.counter_current(counter=counter)
     return {
-        "id": counter.pk, "number": counter.number,
+        "id": counter.pk,
+        "number": counter.number,
         "state": session.state if session else "closed",
         "clerk": str(session.clerk) if session else None,
         "pause_reason": session.pause_reason if session else "",
         "current": ticket_out(request, current, staff=True) if current else None,
         "parked": [ticket_out(request, t, staff=True) for t in selectors.counter_parked(counter=counter)],
         "waiting": selectors.counter_waiting(counter=counter),
-        "queue": [_row(t, t.queued_at) for t in selectors.waiting_list(hall=counter.hall, service_ids=mine, limit=10)],
-        "no_shows": [_row(t, t.no_show_at) for t in selectors.no_shows_recent(
-            hall=counter.hall, within_minutes=conf.reactivate_within_minutes, service_ids=mine, limit=10)],
+        "queue": [
+            _row(t, t.queued_at)
+            for t in selectors.waiting_list(hall=counter.hall, service_ids=mine, limit=10)
+        ],
+        "no_shows": [
+            _row(t, t.no_show_at)
+            for t in selectors.no_shows_recent(
+                hall=counter.hall, within_minutes=conf.reactivate_within_minutes, service_ids=mine, limit=10
+            )
+        ],
         "call_specific": conf.allow_call_specific,
         "today": selectors.clerk_counts_today(user=request.auth.user, hall=counter.hall)
-        if request.auth.user_id else None,
+        if request.auth.user_id
+        else None,
     }
 
 
-@router.post("/counters/{counter_id}/call-next", response={200: TicketOut, 204: None},
-             summary="Call the next ticket for this counter")
+@router.post(
+    "/counters/{counter_id}/call-next",
+    response={200: TicketOut, 204: None},
+    summary="Call the next ticket for this counter",
+)
 def call_next(request, counter_id: int):
     counter = _counter(counter_id)
     ticket = services.ticket_call_next(actor=request.auth, counter=counter)
@@ -224,18 +264,24 @@ def _ticket(ticket_id: str) -> Ticket:
 
 @router.post("/tickets/{ticket_id}/call", response=TicketOut, summary="Call this particular ticket")
 def call(request, ticket_id: str, payload: CallIn):
-    ticket = services.ticket_call(actor=request.auth, ticket=_ticket(ticket_id), counter=_counter(payload.counter))
+    ticket = services.ticket_call(
+        actor=request.auth, ticket=_ticket(ticket_id), counter=_counter(payload.counter)
+    )
     return ticket_out(request, ticket, staff=True)
 
 
 @router.post("/tickets/{ticket_id}/recall", response=TicketOut, summary="Announce again")
 def recall(request, ticket_id: str):
-    return ticket_out(request, services.ticket_recall(actor=request.auth, ticket=_ticket(ticket_id)), staff=True)
+    return ticket_out(
+        request, services.ticket_recall(actor=request.auth, ticket=_ticket(ticket_id)), staff=True
+    )
 
 
 @router.post("/tickets/{ticket_id}/start", response=TicketOut, summary="Start service")
 def start(request, ticket_id: str):
-    return ticket_out(request, services.ticket_start(actor=request.auth, ticket=_ticket(ticket_id)), staff=True)
+    return ticket_out(
+        request, services.ticket_start(actor=request.auth, ticket=_ticket(ticket_id)), staff=True
+    )
 
 
 @router.post("/tickets/{ticket_id}/complete", response=TicketOut, summary="Complete, with an outcome")
@@ -247,7 +293,9 @@ def complete(request, ticket_id: str, payload: CompleteIn | None = None):
 
 @router.post("/tickets/{ticket_id}/no-show", response=TicketOut, summary="Mark a no-show")
 def no_show(request, ticket_id: str):
-    return ticket_out(request, services.ticket_no_show(actor=request.auth, ticket=_ticket(ticket_id)), staff=True)
+    return ticket_out(
+        request, services.ticket_no_show(actor=request.auth, ticket=_ticket(ticket_id)), staff=True
+    )
 
 
 @router.post("/tickets/{ticket_id}/reactivate", response=TicketOut, summary="Put a no-show back in the queue")
@@ -259,26 +307,39 @@ def reactivate(request, ticket_id: str):
 @router.post("/tickets/{ticket_id}/transfer", response=TicketOut, summary="Transfer to a service or a window")
 def transfer(request, ticket_id: str, payload: TransferIn):
     counter = _counter(payload.counter) if payload.counter is not None else None
-    ticket = services.ticket_transfer(actor=request.auth, ticket=_ticket(ticket_id), service_code=payload.service,
-                                      counter=counter, note=payload.note, keep_arrival=payload.keep_arrival)
+    ticket = services.ticket_transfer(
+        actor=request.auth,
+        ticket=_ticket(ticket_id),
+        service_code=payload.service,
+        counter=counter,
+        note=payload.note,
+        keep_arrival=payload.keep_arrival,
+    )
     return ticket_out(request, ticket, staff=True)
 
 
 @router.post("/tickets/{ticket_id}/park", response=TicketOut, summary="Park while the citizen fills a form")
 def park(request, ticket_id: str, payload: NoteIn | None = None):
-    ticket = services.ticket_park(actor=request.auth, ticket=_ticket(ticket_id), note=payload.note if payload else "")
+    ticket = services.ticket_park(
+        actor=request.auth, ticket=_ticket(ticket_id), note=payload.note if payload else ""
+    )
     return ticket_out(request, ticket, staff=True)
 
 
 @router.post("/tickets/{ticket_id}/resume", response=TicketOut, summary="Resume a parked ticket")
 def resume(request, ticket_id: str):
-    return ticket_out(request, services.ticket_resume(actor=request.auth, ticket=_ticket(ticket_id)), staff=True)
+    return ticket_out(
+        request, services.ticket_resume(actor=request.auth, ticket=_ticket(ticket_id)), staff=True
+    )
 
 
-@router.post("/tickets/{ticket_id}/cancel", response=TicketOut, summary="Cancel (staff, or the citizen while waiting)")
+@router.post(
+    "/tickets/{ticket_id}/cancel", response=TicketOut, summary="Cancel (staff, or the citizen while waiting)"
+)
 def cancel(request, ticket_id: str, payload: ReasonIn | None = None):
-    ticket = services.ticket_cancel(actor=request.auth, ticket=_ticket(ticket_id),
-                                    reason=payload.reason if payload else "")
+    ticket = services.ticket_cancel(
+        actor=request.auth, ticket=_ticket(ticket_id), reason=payload.reason if payload else ""
+    )
     return ticket_out(request, ticket)
 
 

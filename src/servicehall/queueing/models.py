@@ -28,33 +28,53 @@ class QueueSettings(models.Model):
 
     hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="queue_settings")
     allow_remote_tickets = models.BooleanField(
-        _("allow tickets from phones and the web"), default=False,
-        help_text=_("Citizens may take a number before arriving (virtual queue)."))
+        _("allow tickets from phones and the web"),
+        default=False,
+        help_text=_("Citizens may take a number before arriving (virtual queue)."),
+    )
     allow_call_specific = models.BooleanField(_("allow calling a specific ticket"), default=True)
     priority_classes = models.JSONField(_("priority classes"), default=default_priority_classes)
     priority_per_normal = models.PositiveSmallIntegerField(
-        _("priority calls per normal call"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text=_("When both wait, at most this many priority tickets are called before a normal one."))
+        _("priority calls per normal call"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("When both wait, at most this many priority tickets are called before a normal one."),
+    )
     max_wait_minutes = models.PositiveSmallIntegerField(
-        _("waiting ceiling (minutes)"), default=45, validators=[MinValueValidator(1)],
-        help_text=_("A ticket waiting this long is called before any later ticket, whatever its class."))
+        _("waiting ceiling (minutes)"),
+        default=45,
+        validators=[MinValueValidator(1)],
+        help_text=_("A ticket waiting this long is called before any later ticket, whatever its class."),
+    )
     recall_limit = models.PositiveSmallIntegerField(_("recalls allowed"), default=2)
     no_show_after_seconds = models.PositiveIntegerField(
-        _("no-show after (seconds)"), default=180,
-        help_text=_("A called ticket may be marked a no-show after the recalls or after this time."))
-    reactivate_within_minutes = models.PositiveSmallIntegerField(_("reactivate a no-show within (minutes)"),
-                                                                 default=30)
+        _("no-show after (seconds)"),
+        default=180,
+        help_text=_("A called ticket may be marked a no-show after the recalls or after this time."),
+    )
+    reactivate_within_minutes = models.PositiveSmallIntegerField(
+        _("reactivate a no-show within (minutes)"), default=30
+    )
     transfer_keeps_arrival = models.BooleanField(
-        _("transferred tickets keep their arrival time"), default=True,
-        help_text=_("Otherwise a transferred ticket goes to the back of the new queue."))
+        _("transferred tickets keep their arrival time"),
+        default=True,
+        help_text=_("Otherwise a transferred ticket goes to the back of the new queue."),
+    )
     notify_near_position = models.PositiveSmallIntegerField(
-        _("text “your turn is near” at this place in the queue"), default=3)
+        _("text “your turn is near” at this place in the queue"), default=3
+    )
     default_service_minutes = models.PositiveSmallIntegerField(
-        _("assumed service time without data (minutes)"), default=8, validators=[MinValueValidator(1)])
+        _("assumed service time without data (minutes)"), default=8, validators=[MinValueValidator(1)]
+    )
     stop_issuing_minutes = models.PositiveSmallIntegerField(
-        _("stop issuing before closing (minutes)"), default=0)
-    daily_caps = models.JSONField(_("daily ticket caps per service"), default=dict, blank=True,
-                                  help_text=_('For example {"SB-001": 200}.'))
+        _("stop issuing before closing (minutes)"), default=0
+    )
+    daily_caps = models.JSONField(
+        _("daily ticket caps per service"),
+        default=dict,
+        blank=True,
+        help_text=_('For example {"SB-001": 200}.'),
+    )
 
     class Meta:
         verbose_name = _("queue settings")
@@ -97,8 +117,9 @@ class Ticket(models.Model):
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="tickets")
-    service = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="tickets",
-                                verbose_name=_("service"))
+    service = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service")
+    )
     day = models.DateField(_("day"))
     prefix = models.CharField(max_length=2)
     seq = models.PositiveIntegerField()
@@ -107,12 +128,20 @@ class Ticket(models.Model):
     priority = models.CharField(_("priority class"), max_length=30, default="normal")
     is_priority = models.BooleanField(default=False)
     status = models.CharField(_("status"), max_length=20, choices=TicketStatus, default=TicketStatus.WAITING)
-    counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                verbose_name=_("counter"))
-    target_counter = models.ForeignKey(Counter, on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="+", verbose_name=_("transferred to counter"))
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("counter")
+    )
+    target_counter = models.ForeignKey(
+        Counter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transferred to counter"),
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     phone_encrypted = models.TextField(blank=True, default="")
     phone_hint = models.CharField(_("phone"), max_length=16, blank=True, default="")
     customer_id = models.BigIntegerField(null=True, blank=True, help_text="Customer record, when linked.")
@@ -145,11 +174,14 @@ class Ticket(models.Model):
             models.UniqueConstraint(fields=["hall", "day", "prefix", "seq"], name="ticket_unique_number"),
         ]
         indexes = [
-            models.Index(fields=["hall", "status", "service", "is_priority", "queued_at"], name="ticket_queue"),
+            models.Index(
+                fields=["hall", "status", "service", "is_priority", "queued_at"], name="ticket_queue"
+            ),
             models.Index(fields=["target_counter", "status"], name="ticket_directed"),
             # The waiting count per service, asked inside every issue and call: only waiting rows.
-            models.Index(fields=["hall", "service", "day"], condition=models.Q(status="waiting"),
-                         name="ticket_waiting"),
+            models.Index(
+                fields=["hall", "service", "day"], condition=models.Q(status="waiting"), name="ticket_waiting"
+            ),
             models.Index(fields=["counter", "status"], name="ticket_at_counter"),
             models.Index(fields=["hall", "day", "status"], name="ticket_day"),
         ]
@@ -166,8 +198,9 @@ class CounterService(models.Model):
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="queue_services")
     service = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
     order = models.PositiveSmallIntegerField(_("tier"), default=1)
-    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1,
-                                 validators=[MinValueValidator(0.1)])
+    weight = models.DecimalField(
+        _("weight"), max_digits=4, decimal_places=2, default=1, validators=[MinValueValidator(0.1)]
+    )
 
     class Meta:
         ordering = ["counter", "order", "service"]
@@ -185,7 +218,9 @@ class CounterSession(models.Model):
     last normal call, for the interleave rule."""
 
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="sessions")
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counter_sessions")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counter_sessions"
+    )
     state = models.CharField(_("state"), max_length=10, choices=CounterState, default=CounterState.OPEN)
     pause_reason = models.CharField(_("pause reason"), max_length=100, blank=True, default="")
     opened_at = models.DateTimeField(_("opened at"))
@@ -197,10 +232,16 @@ class CounterSession(models.Model):
         verbose_name = _("counter session")
         verbose_name_plural = _("counter sessions")
         constraints = [
-            models.UniqueConstraint(fields=["counter"], condition=models.Q(closed_at__isnull=True),
-                                    name="one_open_session_per_counter"),
-            models.UniqueConstraint(fields=["clerk"], condition=models.Q(closed_at__isnull=True),
-                                    name="one_open_session_per_clerk"),
+            models.UniqueConstraint(
+                fields=["counter"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_session_per_counter",
+            ),
+            models.UniqueConstraint(
+                fields=["clerk"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_session_per_clerk",
+            ),
         ]
 
     def __str__(self) -> str:

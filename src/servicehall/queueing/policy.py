@@ -41,12 +41,22 @@ class Choice:
 
 def eligible(candidates, *, counter_id: int, services: dict[int, tuple[int, float]]) -> list[Candidate]:
     """Tickets this counter may call: its services' tickets not directed elsewhere, and those directed here."""
-    return [c for c in candidates
-            if c.target_counter_id == counter_id or (c.target_counter_id is None and c.service_id in services)]
+    return [
+        c
+        for c in candidates
+        if c.target_counter_id == counter_id or (c.target_counter_id is None and c.service_id in services)
+    ]
 
 
-def choose_next(candidates, *, counter_id: int, services: dict[int, tuple[int, float]], streak: int,
-                rules: Rules, now: datetime.datetime) -> Choice | None:
+def choose_next(
+    candidates,
+    *,
+    counter_id: int,
+    services: dict[int, tuple[int, float]],
+    streak: int,
+    rules: Rules,
+    now: datetime.datetime,
+) -> Choice | None:
     """Pick the next ticket for ``counter_id``. ``services`` maps service id → (tier, weight); ``streak`` is
     the number of priority tickets this counter called since its last normal one. Returns the ticket id,
     the new streak and the rule that decided, or None when nothing this counter serves is waiting."""
@@ -71,7 +81,9 @@ def choose_next(candidates, *, counter_id: int, services: dict[int, tuple[int, f
     priority = [c for c in pool if c.is_priority]
     normal = [c for c in pool if not c.is_priority]
     if priority and normal:
-        kind, reason = (priority, "priority") if streak < rules.priority_per_normal else (normal, "interleave")
+        kind, reason = (
+            (priority, "priority") if streak < rules.priority_per_normal else (normal, "interleave")
+        )
     else:
         kind, reason = (priority, "priority") if priority else (normal, "normal")
     best_tier = min(services.get(c.service_id, (1, 1.0))[0] for c in kind)

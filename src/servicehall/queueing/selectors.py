@@ -47,26 +47,44 @@ def counter_service_rows(*, counter: Counter) -> list[dict]:
     """What a counter calls, as the API and the console show it (``source`` says where it comes from)."""
     own = list(CounterService.objects.filter(counter=counter).select_related("service"))
     if own:
-        return [{"service": r.service.code, "name": r.service.name, "order": r.order, "weight": float(r.weight),
-                 "source": "counter"} for r in own]
-    return [{"service": i.code, "name": i.name, "order": 1, "weight": 1.0, "source": "catalogue"}
-            for i in ServiceItem.objects.filter(counters=counter, active=True).order_by("ticket_prefix", "code")]
+        return [
+            {
+                "service": r.service.code,
+                "name": r.service.name,
+                "order": r.order,
+                "weight": float(r.weight),
+                "source": "counter",
+            }
+            for r in own
+        ]
+    return [
+        {"service": i.code, "name": i.name, "order": 1, "weight": 1.0, "source": "catalogue"}
+        for i in ServiceItem.objects.filter(counters=counter, active=True).order_by("ticket_prefix", "code")
+    ]
 
 
 def open_session(*, counter: Counter) -> CounterSession | None:
-    return CounterSession.objects.filter(counter=counter, closed_at__isnull=True).select_related("clerk").first()
+    return (
+        CounterSession.objects.filter(counter=counter, closed_at__isnull=True).select_related("clerk").first()
+    )
 
 
 def session_of_clerk(*, user) -> CounterSession | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return CounterSession.objects.filter(clerk=user, closed_at__isnull=True).select_related(
-        "counter", "counter__hall").first()
+    return (
+        CounterSession.objects.filter(clerk=user, closed_at__isnull=True)
+        .select_related("counter", "counter__hall")
+        .first()
+    )
 
 
 def ticket_get(*, public_id: str) -> Ticket:
-    ticket = Ticket.objects.select_related("hall", "service", "counter", "target_counter").filter(
-        public_id=public_id).first()
+    ticket = (
+        Ticket.objects.select_related("hall", "service", "counter", "target_counter")
+        .filter(public_id=public_id)
+        .first()
+    )
     if ticket is None:
         raise NotFound()
     return ticket
@@ -83,9 +101,14 @@ def people_ahead(*, ticket: Ticket) -> int:
         earlier &= Q(is_priority=True)
     else:
         earlier |= Q(is_priority=True)
-    return (Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day,
-                                  status=TicketStatus.WAITING)
-            .filter(earlier).exclude(pk=ticket.pk).count())
+    return (
+        Ticket.objects.filter(
+            hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING
+        )
+        .filter(earlier)
+        .exclude(pk=ticket.pk)
+        .count()
+    )
 
 
 def _mean_service_seconds(service_id: int, default_seconds: int) -> float:
@@ -95,9 +118,13 @@ def _mean_service_seconds(service_id: int, default_seconds: int) -> float:
     value = cache.get(key)
     if value is None:
         since = timezone.now() - datetime.timedelta(days=14)
-        samples = list(Ticket.objects.filter(service_id=service_id, completed_at__gte=since,
-                                             service_seconds__isnull=False)
-                       .order_by("-completed_at").values_list("service_seconds", flat=True)[:ESTIMATE_SAMPLE])
+        samples = list(
+            Ticket.objects.filter(
+                service_id=service_id, completed_at__gte=since, service_seconds__isnull=False
+            )
+            .order_by("-completed_at")
+            .values_list("service_seconds", flat=True)[:ESTIMATE_SAMPLE]
+        )
         value = statistics.fmean(samples) if len(samples) >= 3 else float(default_seconds)
         cache.set(key, value, ESTIMATE_CACHE_SECONDS)
     return value
@@ -116,12 +143,18 @@ def _mean_service_seconds_many(service_ids, default_seconds: int) -> dict[int, f
         since = timezone.now() - datetime.timedelta(days=14)
         rank = Window(RowNumber(), partition_by=[F("service_id")], order_by=F("completed_at").desc())
         samples: dict[int, list] = {sid: [] for sid in missing}
-        for sid, seconds in (Ticket.objects.filter(service_id__in=missing, completed_at__gte=since,
-                                                   service_seconds__isnull=False)
-                             .annotate(rank=rank).filter(rank__lte=ESTIMATE_SAMPLE)
-                             .values_list("service_id", "service_seconds")):
+        for sid, seconds in (
+            Ticket.objects.filter(
+                service_id__in=missing, completed_at__gte=since, service_seconds__isnull=False
+            )
+            .annotate(rank=rank)
+            .filter(rank__lte=ESTIMATE_SAMPLE)
+            .values_list("service_id", "service_seconds")
+        ):
             samples[sid].append(seconds)
-        fresh = {sid: statistics.fmean(v) if len(v) >= 3 else float(default_seconds) for sid, v in samples.items()}
+        fresh = {
+            sid: statistics.fmean(v) if len(v) >= 3 else float(default_seconds) for sid, v in samples.items()
+        }
         cache.set_many({f"q:svc:{sid}": v for sid, v in fresh.items()}, ESTIMATE_CACHE_SECONDS)
         means.update(fresh)
     return means
@@ -134,17 +167,22 @@ def _open_windows(hall_id: int) -> dict[int, frozenset]:
     key = f"q:windows:{hall_id}"
     value = cache.get(key)
     if value is None:
-        ids = list(CounterSession.objects.filter(counter__hall_id=hall_id, closed_at__isnull=True,
-                                                 state=CounterState.OPEN).values_list("counter_id", flat=True))
+        ids = list(
+            CounterSession.objects.filter(
+                counter__hall_id=hall_id, closed_at__isnull=True, state=CounterState.OPEN
+            ).values_list("counter_id", flat=True)
+        )
         calls: dict[int, set] = {c: set() for c in ids}
         for counter_id, service_id in CounterService.objects.filter(counter_id__in=ids).values_list(
-                "counter_id", "service_id"):
+            "counter_id", "service_id"
+        ):
             calls[counter_id].add(service_id)
         rest = [c for c, s in calls.items() if not s]
         if rest:
             through = ServiceItem.counters.through
             for counter_id, service_id in through.objects.filter(
-                    counter_id__in=rest, serviceitem__active=True).values_list("counter_id", "serviceitem_id"):
+                counter_id__in=rest, serviceitem__active=True
+            ).values_list("counter_id", "serviceitem_id"):
                 calls[counter_id].add(service_id)
         value = {c: frozenset(s) for c, s in calls.items()}
         cache.set(key, value, ESTIMATE_CACHE_SECONDS)
@@ -166,21 +204,32 @@ class _HallQueue:
         self.groups_priority: collections.Counter = collections.Counter()
         newest = None
         for service_id, target, prio, n, last in (
-                self._waiting().values_list("service_id", "target_counter_id", "is_priority")
-                .annotate(n=Count("id"), last=Max("queued_at")).order_by()):
+            self._waiting()
+            .values_list("service_id", "target_counter_id", "is_priority")
+            .annotate(n=Count("id"), last=Max("queued_at"))
+            .order_by()
+        ):
             self.groups_all[(service_id, target)] += n
             if prio:
                 self.groups_priority[(service_id, target)] += n
             newest = last if newest is None else max(newest, last)
         self.newest = newest  # the latest queued_at of a waiting ticket
         self.at_window: dict[int, tuple[int, datetime.datetime]] = {
-            counter_id: (service_id, called) for service_id, counter_id, called in Ticket.objects.filter(
-                hall_id=hall_id, status__in=[TicketStatus.CALLED, TicketStatus.SERVING], issued_at__gte=self.since,
-                counter_id__isnull=False, called_at__isnull=False).values_list("service_id", "counter_id", "called_at")}
+            counter_id: (service_id, called)
+            for service_id, counter_id, called in Ticket.objects.filter(
+                hall_id=hall_id,
+                status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+                issued_at__gte=self.since,
+                counter_id__isnull=False,
+                called_at__isnull=False,
+            ).values_list("service_id", "counter_id", "called_at")
+        }
         self._callers: dict[int, frozenset] = {}
 
     def _waiting(self):
-        return Ticket.objects.filter(hall_id=self.hall_id, status=TicketStatus.WAITING, issued_at__gte=self.since)
+        return Ticket.objects.filter(
+            hall_id=self.hall_id, status=TicketStatus.WAITING, issued_at__gte=self.since
+        )
 
     def ahead_groups(self, ticket: Ticket | None) -> collections.Counter:
         """(service, target) → how many waiting tickets are ahead of ``ticket`` (None: a new normal one):
@@ -190,10 +239,21 @@ class _HallQueue:
         if self.newest is None or ticket.queued_at > self.newest:
             return self.groups_priority if ticket.is_priority else self.groups_all
         earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
-        rows = self._waiting().exclude(pk=ticket.pk).filter(
-            (Q(is_priority=True) & earlier) if ticket.is_priority else (Q(is_priority=True) | earlier))
-        return collections.Counter({(sid, target): n for sid, target, n in rows.values_list(
-            "service_id", "target_counter_id").annotate(n=Count("id")).order_by()})
+        rows = (
+            self._waiting()
+            .exclude(pk=ticket.pk)
+            .filter(
+                (Q(is_priority=True) & earlier) if ticket.is_priority else (Q(is_priority=True) | earlier)
+            )
+        )
+        return collections.Counter(
+            {
+                (sid, target): n
+                for sid, target, n in rows.values_list("service_id", "target_counter_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            }
+        )
 
     def callers(self, service_id: int, target: int | None = None) -> frozenset:
         """Open windows that may call a ticket of the service (only its target when it was directed)."""
@@ -224,8 +284,9 @@ def _hall_queue(hall_id: int) -> "_HallQueue":
     return state
 
 
-def _estimate(state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahead: int,
-              default_seconds: int) -> int:
+def _estimate(
+    state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahead: int, default_seconds: int
+) -> int:
     """The pooled estimate (docs/queue-estimate.md) for ``ticket``, or for a new normal ticket of the
     service when ``ticket`` is None (then every waiting ticket is ahead)."""
     mine = state.callers(service_id, ticket.target_counter_id if ticket is not None else None)
@@ -250,8 +311,9 @@ def _estimate(state: _HallQueue, *, service_id: int, ticket: Ticket | None, ahea
     return int(round(work / len(mine)))
 
 
-def estimate_wait_seconds(*, service_id: int, hall_id: int, ahead: int, default_minutes: int,
-                          ticket: Ticket | None = None) -> int:
+def estimate_wait_seconds(
+    *, service_id: int, hall_id: int, ahead: int, default_minutes: int, ticket: Ticket | None = None
+) -> int:
     """Estimated wait until the ticket is called, in seconds: the "pooled" method of docs/queue-estimate.md.
 
     W = the open, not paused windows that call the service (k of them). Work ahead = for each waiting
@@ -264,8 +326,13 @@ def estimate_wait_seconds(*, service_id: int, hall_id: int, ahead: int, default_
     as if one window will open. Measured by bench/estimate.py."""
     if ticket is not None and ticket.status != TicketStatus.WAITING:
         return 0
-    return _estimate(_hall_queue(hall_id), service_id=service_id, ticket=ticket, ahead=ahead,
-                     default_seconds=default_minutes * 60)
+    return _estimate(
+        _hall_queue(hall_id),
+        service_id=service_id,
+        ticket=ticket,
+        ahead=ahead,
+        default_seconds=default_minutes * 60,
+    )
 
 
 def queue_summary(*, hall: Hall) -> dict:
@@ -273,58 +340,106 @@ def queue_summary(*, hall: Hall) -> dict:
     conf = settings_get(hall=hall)
     state = _hall_queue(hall.pk)
     # Counts are exact (the board and the API show them); only the estimates may use the snapshot.
-    counts = dict(Ticket.objects.filter(hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING)
-                  .values("service_id").annotate(n=Count("id")).values_list("service_id", "n"))
+    counts = dict(
+        Ticket.objects.filter(hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING)
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .values_list("service_id", "n")
+    )
     services = []
     for item in ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code"):
         waiting = counts.get(item.pk, 0)
-        services.append({
-            "code": item.code, "name": item.name, "prefix": item.ticket_prefix, "waiting": waiting,
-            "estimated_wait_seconds": _estimate(state, service_id=item.pk, ticket=None, ahead=waiting,
-                                                default_seconds=conf.default_service_minutes * 60),
-        })
-    sessions = {s.counter_id: s for s in CounterSession.objects.filter(counter__hall=hall, closed_at__isnull=True)}
+        services.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "prefix": item.ticket_prefix,
+                "waiting": waiting,
+                "estimated_wait_seconds": _estimate(
+                    state,
+                    service_id=item.pk,
+                    ticket=None,
+                    ahead=waiting,
+                    default_seconds=conf.default_service_minutes * 60,
+                ),
+            }
+        )
+    sessions = {
+        s.counter_id: s for s in CounterSession.objects.filter(counter__hall=hall, closed_at__isnull=True)
+    }
     counters = []
     for counter in Counter.objects.filter(hall=hall, active=True).select_related("floor"):
         session = sessions.get(counter.pk)
-        counters.append({
-            "id": counter.pk, "number": counter.number, "name": counter.name,
-            "state": session.state if session else CounterState.CLOSED,
-            "pause_reason": session.pause_reason if session else "",
-        })
+        counters.append(
+            {
+                "id": counter.pk,
+                "number": counter.number,
+                "name": counter.name,
+                "state": session.state if session else CounterState.CLOSED,
+                "pause_reason": session.pause_reason if session else "",
+            }
+        )
     return {"hall": hall.code, "services": services, "counters": counters}
 
 
 def recent_calls(*, hall: Hall, limit: int = 8) -> list[Ticket]:
     """Today's latest calls for the board (called, serving or finished after a call)."""
     today = local_now(hall).date()
-    return list(Ticket.objects.filter(hall=hall, day=today, called_at__isnull=False)
-                .select_related("counter", "service").order_by("-called_at", "-id")[:limit])
+    return list(
+        Ticket.objects.filter(hall=hall, day=today, called_at__isnull=False)
+        .select_related("counter", "service")
+        .order_by("-called_at", "-id")[:limit]
+    )
 
 
 def counter_current(*, counter: Counter) -> Ticket | None:
     """The ticket in front of the counter: called, being served or parked there."""
-    return (Ticket.objects.filter(counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
-            .select_related("service").order_by("-called_at").first())
+    return (
+        Ticket.objects.filter(counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+        .select_related("service")
+        .order_by("-called_at")
+        .first()
+    )
 
 
 def counter_parked(*, counter: Counter) -> list[Ticket]:
-    return list(Ticket.objects.filter(counter=counter, status=TicketStatus.PARKED).select_related("service")
-                .order_by("parked_at"))
+    return list(
+        Ticket.objects.filter(counter=counter, status=TicketStatus.PARKED)
+        .select_related("service")
+        .order_by("parked_at")
+    )
 
 
 def counter_waiting(*, counter: Counter) -> list[dict]:
     """Waiting counts per service this counter calls, plus tickets directed to it."""
     services = counter_services(counter=counter)
-    counts = dict(Ticket.objects.filter(hall_id=counter.hall_id, status=TicketStatus.WAITING,
-                                        service_id__in=list(services), target_counter__isnull=True)
-                  .values("service_id").annotate(n=Count("id")).values_list("service_id", "n"))
-    rows = [{"code": i.code, "name": i.name, "prefix": i.ticket_prefix, "waiting": counts.get(i.pk, 0),
-             "tier": services[i.pk][0]}
-            for i in ServiceItem.objects.filter(pk__in=list(services)).order_by("ticket_prefix", "code")]
+    counts = dict(
+        Ticket.objects.filter(
+            hall_id=counter.hall_id,
+            status=TicketStatus.WAITING,
+            service_id__in=list(services),
+            target_counter__isnull=True,
+        )
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .values_list("service_id", "n")
+    )
+    rows = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "prefix": i.ticket_prefix,
+            "waiting": counts.get(i.pk, 0),
+            "tier": services[i.pk][0],
+        }
+        for i in ServiceItem.objects.filter(pk__in=list(services)).order_by("ticket_prefix", "code")
+    ]
     directed = Ticket.objects.filter(target_counter=counter, status=TicketStatus.WAITING).count()
-    return rows + ([{"code": "", "name": "transferred here", "prefix": "→", "waiting": directed, "tier": 0}]
-                   if directed else [])
+    return rows + (
+        [{"code": "", "name": "transferred here", "prefix": "→", "waiting": directed, "tier": 0}]
+        if directed
+        else []
+    )
 
 
 def clerk_counts_today(*, user, hall: Hall) -> dict:
@@ -339,8 +454,9 @@ def clerk_counts_today(*, user, hall: Hall) -> dict:
 
 def waiting_list(*, hall: Hall, service_ids=None, limit: int = 200) -> list[Ticket]:
     """Today's waiting tickets in arrival order (of the given services), for the console's queue list."""
-    qs = Ticket.objects.filter(hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING) \
-        .select_related("service")
+    qs = Ticket.objects.filter(
+        hall=hall, day=local_now(hall).date(), status=TicketStatus.WAITING
+    ).select_related("service")
     if service_ids is not None:
         qs = qs.filter(service_id__in=list(service_ids))
     return list(qs.order_by("queued_at", "id")[:limit])
@@ -358,9 +474,14 @@ def no_shows_recent(*, hall: Hall, within_minutes: int, service_ids=None, limit:
 def prefix_groups(*, hall: Hall) -> list[dict]:
     """Lines of the hall as citizens see them: one per ticket prefix, named by its categories."""
     groups: dict[str, dict] = {}
-    for item in ServiceItem.objects.filter(hall=hall, active=True).select_related("category").order_by(
-            "ticket_prefix", "category__position", "code"):
-        group = groups.setdefault(item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []})
+    for item in (
+        ServiceItem.objects.filter(hall=hall, active=True)
+        .select_related("category")
+        .order_by("ticket_prefix", "category__position", "code")
+    ):
+        group = groups.setdefault(
+            item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []}
+        )
         if item.category.name not in group["labels"]:
             group["labels"].append(item.category.name)
         group["services"].append(item.code)
@@ -368,9 +489,13 @@ def prefix_groups(*, hall: Hall) -> list[dict]:
 
 
 def _call_row(ticket) -> dict:
-    return {"number": ticket.number, "counter": ticket.counter.number if ticket.counter else "",
-            "class": ticket.priority if ticket.is_priority else "",
-            "status": ticket.status, "at": ticket.called_at.isoformat() if ticket.called_at else None}
+    return {
+        "number": ticket.number,
+        "counter": ticket.counter.number if ticket.counter else "",
+        "class": ticket.priority if ticket.is_priority else "",
+        "status": ticket.status,
+        "at": ticket.called_at.isoformat() if ticket.called_at else None,
+    }
 
 
 def board_state(*, hall: Hall) -> dict:

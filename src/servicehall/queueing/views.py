@@ -18,12 +18,23 @@ def board(request, hall_code: str):
     """The display board (叫号大屏): the latest call large, recent calls, waiting per line, windows."""
     hall = hall_get(code=hall_code)
     orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
-    return render(request, "queueing/board.html", {
-        "hall": hall, "counters": counter_list(hall=hall), "orientation": orientation,
-        "groups": selectors.prefix_groups(hall=hall), "state": selectors.board_state(hall=hall),
-        # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows its tag.
-        "classes": {c["code"]: c["name"] for c in selectors.settings_get(hall=hall).priority_classes
-                    if c.get("priority")}})
+    return render(
+        request,
+        "queueing/board.html",
+        {
+            "hall": hall,
+            "counters": counter_list(hall=hall),
+            "orientation": orientation,
+            "groups": selectors.prefix_groups(hall=hall),
+            "state": selectors.board_state(hall=hall),
+            # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows its tag.
+            "classes": {
+                c["code"]: c["name"]
+                for c in selectors.settings_get(hall=hall).priority_classes
+                if c.get("priority")
+            },
+        },
+    )
 
 
 def board_state_json(request, hall_code: str):
@@ -48,6 +59,14 @@ def console(request, hall_code: str):
         session = None
     counters = [c for c in counter_list(hall=hall) if c.active]
     services = ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code")
-    return render(request, "queueing/console.html", {
-        "hall": hall, "session": session, "counters": counters, "services": services,
-        "outcomes": Outcome.choices})
+    return render(
+        request,
+        "queueing/console.html",
+        {
+            "hall": hall,
+            "session": session,
+            "counters": counters,
+            "services": services,
+            "outcomes": Outcome.choices,
+        },
+    )

@@ -34,8 +34,23 @@ from servicehall.queueing.services.counters import (
 from servicehall.queueing.services.issuing import ticket_issue
 
 __all__ = [
-    "counter_close", "counter_open", "counter_pause", "counter_services_set", "counter_unpause", "settings_update",
-    "ticket_call", "ticket_call_next", "ticket_cancel", "ticket_complete", "ticket_issue", "ticket_no_show",
-    "ticket_park", "ticket_reactivate", "ticket_recall", "ticket_resume", "ticket_start", "ticket_transfer",
+    "counter_close",
+    "counter_open",
+    "counter_pause",
+    "counter_services_set",
+    "counter_unpause",
+    "settings_update",
+    "ticket_call",
+    "ticket_call_next",
+    "ticket_cancel",
+    "ticket_complete",
+    "ticket_issue",
+    "ticket_no_show",
+    "ticket_park",
+    "ticket_reactivate",
+    "ticket_recall",
+    "ticket_resume",
+    "ticket_start",
+    "ticket_transfer",
     "tickets_close_previous_days",
 ]

@@ -35,11 +35,23 @@ from servicehall.queueing.services.common import (
 )
 
 
-def _save(actor: Actor, ticket: Ticket, action: str, fields: list[str], *, kind: str | None = None,
-          counter=None, waiting=None, **audit_extra) -> Ticket:
+def _save(
+    actor: Actor,
+    ticket: Ticket,
+    action: str,
+    fields: list[str],
+    *,
+    kind: str | None = None,
+    counter=None,
+    waiting=None,
+    **audit_extra,
+) -> Ticket:
     ticket.save(update_fields=fields)
-    event_emit(hall=ticket.hall, kind=kind or f"ticket.{action.replace('-', '_')}",
-               payload=_payload(ticket, action, counter=counter, waiting=waiting))
+    event_emit(
+        hall=ticket.hall,
+        kind=kind or f"ticket.{action.replace('-', '_')}",
+        payload=_payload(ticket, action, counter=counter, waiting=waiting),
+    )
     _audit(actor, action, ticket, **audit_extra)
     return ticket
 
@@ -52,8 +64,11 @@ def ticket_recall(*, actor: Actor, ticket: Ticket) -> Ticket:
     ticket.status = _transition(ticket, TicketAction.RECALL)
     conf = selectors.settings_get(hall=ticket.hall)
     if ticket.recall_count >= conf.recall_limit:
-        raise Conflict(_("Ticket %(number)s has been recalled %(n)s times: mark it a no-show.") % {
-            "number": ticket.number, "n": ticket.recall_count}, code="recall_limit")
+        raise Conflict(
+            _("Ticket %(number)s has been recalled %(n)s times: mark it a no-show.")
+            % {"number": ticket.number, "n": ticket.recall_count},
+            code="recall_limit",
+        )
     ticket.recall_count += 1
     ticket.recalled_at = timezone.now()
     return _save(actor, ticket, "recall", ["recall_count", "recalled_at"], kind="ticket.called")
@@ -81,8 +96,9 @@ def ticket_complete(*, actor: Actor, ticket: Ticket, outcome: str = Outcome.DONE
     now = timezone.now()
     ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))
     ticket.completed_at, ticket.outcome = now, outcome
-    saved = _save(actor, ticket, "complete", ["status", "completed_at", "service_seconds", "outcome"],
-                  outcome=outcome)
+    saved = _save(
+        actor, ticket, "complete", ["status", "completed_at", "service_seconds", "outcome"], outcome=outcome
+    )
     _invite_rating(ticket)
     return saved
 
@@ -94,8 +110,10 @@ def _invite_rating(ticket: Ticket) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):  # the citizen's text, whatever the clerk's screen
         text = _("[%(hall)s] %(number)s is done. How was the service? Rate it here: %(link)s") % {
-            "hall": ticket.hall.name, "number": ticket.number,
-            "link": public_url(reverse("quality:rate", args=[ticket.public_id]))}
+            "hall": ticket.hall.name,
+            "number": ticket.number,
+            "link": public_url(reverse("quality:rate", args=[ticket.public_id])),
+        }
     transaction.on_commit(lambda: send_text(phone, text))
 
 
@@ -109,10 +127,19 @@ def ticket_no_show(*, actor: Actor, ticket: Ticket) -> Ticket:
     now = timezone.now()
     waited = _seconds(now, ticket.recalled_at or ticket.called_at)
     if ticket.recall_count < conf.recall_limit and waited < conf.no_show_after_seconds:
-        raise Conflict(_("Recall ticket %(number)s first (%(done)s of %(limit)s recalls), or wait %(left)s more "
-                         "seconds.") % {"number": ticket.number, "done": ticket.recall_count,
-                                        "limit": conf.recall_limit, "left": conf.no_show_after_seconds - waited},
-                       code="too_early")
+        raise Conflict(
+            _(
+                "Recall ticket %(number)s first (%(done)s of %(limit)s recalls), or wait %(left)s more "
+                "seconds."
+            )
+            % {
+                "number": ticket.number,
+                "done": ticket.recall_count,
+                "limit": conf.recall_limit,
+                "left": conf.no_show_after_seconds - waited,
+            },
+            code="too_early",
+        )
     ticket.no_show_at = now
     return _save(actor, ticket, "no-show", ["status", "no_show_at"])
 
@@ -126,16 +153,28 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
     conf = selectors.settings_get(hall=ticket.hall)
     now = timezone.now()
     if _seconds(now, ticket.no_show_at) > conf.reactivate_within_minutes * 60:
-        raise Conflict(_("Ticket %(number)s missed its turn more than %(m)s minutes ago: take a new ticket.")
-                       % {"number": ticket.number, "m": conf.reactivate_within_minutes}, code="too_late")
+        raise Conflict(
+            _("Ticket %(number)s missed its turn more than %(m)s minutes ago: take a new ticket.")
+            % {"number": ticket.number, "m": conf.reactivate_within_minutes},
+            code="too_late",
+        )
     previous = ticket.counter
     ticket.waiting_since, ticket.counter, ticket.clerk = now, None, None
-    return _save(actor, ticket, "reactivate", ["status", "waiting_since", "counter", "clerk"], counter=previous)
+    return _save(
+        actor, ticket, "reactivate", ["status", "waiting_since", "counter", "clerk"], counter=previous
+    )
 
 
 @transaction.atomic
-def ticket_transfer(*, actor: Actor, ticket: Ticket, service_code: str | None = None,
-                    counter: Counter | None = None, note: str = "", keep_arrival: bool | None = None) -> Ticket:
+def ticket_transfer(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    service_code: str | None = None,
+    counter: Counter | None = None,
+    note: str = "",
+    keep_arrival: bool | None = None,
+) -> Ticket:
     """Send the ticket to another service's queue or to one particular window, with a note for the next
     clerk. It keeps its arrival time or goes to the back, as the hall decides (or the clerk, per call)."""
     ticket = _lock(ticket)
@@ -145,7 +184,9 @@ def ticket_transfer(*, actor: Actor, ticket: Ticket, service_code: str | None = 
         raise Invalid(fields={"service": [_("Choose a service or a window to transfer to.")]})
     target_service = ticket.service
     if service_code:
-        target_service = ServiceItem.objects.filter(hall_id=ticket.hall_id, code=service_code, active=True).first()
+        target_service = ServiceItem.objects.filter(
+            hall_id=ticket.hall_id, code=service_code, active=True
+        ).first()
         if target_service is None:
             raise Invalid(fields={"service": [_("No such service in this hall.")]})
     if counter is not None and (counter.hall_id != ticket.hall_id or not counter.active):
@@ -164,13 +205,36 @@ def ticket_transfer(*, actor: Actor, ticket: Ticket, service_code: str | None = 
     if not keep:
         ticket.queued_at = now
     ticket.counter, ticket.clerk = None, None
-    ticket.save(update_fields=["status", "service", "target_counter", "note", "transfer_count", "waiting_since",
-                               "queued_at", "counter", "clerk", "service_seconds"])
-    waiting = {s.code: _waiting_count(ticket.hall_id, s.pk, ticket.day) for s in {old_service, target_service}}
-    event_emit(hall=ticket.hall, kind="ticket.transferred",
-               payload=_payload(ticket, "transfer", counter=previous, waiting=waiting))
-    _audit(actor, "transfer", ticket, service=target_service.code, to_counter=counter.pk if counter else None,
-           keep_arrival=keep)
+    ticket.save(
+        update_fields=[
+            "status",
+            "service",
+            "target_counter",
+            "note",
+            "transfer_count",
+            "waiting_since",
+            "queued_at",
+            "counter",
+            "clerk",
+            "service_seconds",
+        ]
+    )
+    waiting = {
+        s.code: _waiting_count(ticket.hall_id, s.pk, ticket.day) for s in {old_service, target_service}
+    }
+    event_emit(
+        hall=ticket.hall,
+        kind="ticket.transferred",
+        payload=_payload(ticket, "transfer", counter=previous, waiting=waiting),
+    )
+    _audit(
+        actor,
+        "transfer",
+        ticket,
+        service=target_service.code,
+        to_counter=counter.pk if counter else None,
+        keep_arrival=keep,
+    )
     return ticket
 
 
@@ -196,8 +260,11 @@ def ticket_resume(*, actor: Actor, ticket: Ticket) -> Ticket:
     ticket.status = _transition(ticket, TicketAction.RESUME)
     current = selectors.counter_current(counter=ticket.counter) if ticket.counter else None
     if current is not None:
-        raise Conflict(_("Ticket %(number)s is still at this window: finish it before resuming another.")
-                       % {"number": current.number}, code="counter_busy")
+        raise Conflict(
+            _("Ticket %(number)s is still at this window: finish it before resuming another.")
+            % {"number": current.number},
+            code="counter_busy",
+        )
     ticket.started_at = timezone.now()
     return _save(actor, ticket, "resume", ["status", "started_at"])
 

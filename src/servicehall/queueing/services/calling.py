@@ -30,8 +30,9 @@ from servicehall.queueing.services.common import (
 from servicehall.queueing.services.counters import _own_session
 
 
-def _candidates(counter: Counter, services: dict[int, tuple[int, float]],
-                skipped: set[int] = frozenset()) -> list[policy.Candidate]:
+def _candidates(
+    counter: Counter, services: dict[int, tuple[int, float]], skipped: set[int] = frozenset()
+) -> list[policy.Candidate]:
     """The oldest waiting ticket of each (service, class kind) plus the oldest directed here: enough for
     the policy (within one service and kind the oldest always wins), and a handful of indexed reads.
 
@@ -48,8 +49,11 @@ def _candidates(counter: Counter, services: dict[int, tuple[int, float]],
     rows = []
     for service_id in services:
         for flag in (True, False):
-            rows += base.filter(service_id=service_id, is_priority=flag, target_counter__isnull=True) \
-                .order_by("queued_at", "id").values_list(*fields)[:1]
+            rows += (
+                base.filter(service_id=service_id, is_priority=flag, target_counter__isnull=True)
+                .order_by("queued_at", "id")
+                .values_list(*fields)[:1]
+            )
     rows += base.filter(target_counter=counter).order_by("queued_at", "id").values_list(*fields)[:1]
     return [policy.Candidate(*r) for r in rows]
 
@@ -58,10 +62,13 @@ def _notify_near(ticket: Ticket, conf: QueueSettings) -> None:
     """Text "your turn is near" once to waiting citizens with a phone within the configured position."""
     if not conf.notify_near_position:
         return
-    head = list(Ticket.objects.filter(hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day,
-                                      status=TicketStatus.WAITING)
-                .order_by("-is_priority", "queued_at", "id")
-                .values_list("id", "phone_encrypted", "near_notified_at", "number")[:conf.notify_near_position])
+    head = list(
+        Ticket.objects.filter(
+            hall_id=ticket.hall_id, service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING
+        )
+        .order_by("-is_priority", "queued_at", "id")
+        .values_list("id", "phone_encrypted", "near_notified_at", "number")[: conf.notify_near_position]
+    )
     due = [(pk, enc, number) for pk, enc, notified, number in head if enc and notified is None]
     if not due:
         return
@@ -69,15 +76,18 @@ def _notify_near(ticket: Ticket, conf: QueueSettings) -> None:
     if connection.features.has_select_for_update_skip_locked:
         # A row another counter holds (its call-next candidate) is left for the next call: waiting for it
         # here could deadlock with that counter, which may be waiting for one of ours.
-        mine = Ticket.objects.filter(pk__in=list(mine.select_for_update(skip_locked=True, of=("self",))
-                                                 .values_list("id", flat=True)))
+        mine = Ticket.objects.filter(
+            pk__in=list(mine.select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True))
+        )
     marked = set(mine.values_list("id", flat=True))
     Ticket.objects.filter(pk__in=marked).update(near_notified_at=timezone.now())
     due = [d for d in due if d[0] in marked]
     hall_name = ticket.hall.name
     for _pk, enc, number in due:
         text = _("[%(hall)s] Ticket %(number)s: your turn is near. Please come to the waiting area.") % {
-            "hall": hall_name, "number": number}
+            "hall": hall_name,
+            "number": number,
+        }
         phone = crypto.decrypt(enc)
         transaction.on_commit(lambda p=phone, t=text: send_text(p, t))
 
@@ -86,8 +96,14 @@ def _claim(ticket_id: int, counter: Counter, actor: Actor, now) -> Ticket | None
     """Compare-and-set: the ticket becomes ours only if it is still waiting (on PostgreSQL the candidates
     are already locked by ``_candidates``, so this only guards SQLite and the unexpected)."""
     won = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
-        status=TicketStatus.CALLED, counter=counter, clerk_id=actor.user_id, called_at=now, recalled_at=None,
-        recall_count=0, target_counter=None)
+        status=TicketStatus.CALLED,
+        counter=counter,
+        clerk_id=actor.user_id,
+        called_at=now,
+        recalled_at=None,
+        recall_count=0,
+        target_counter=None,
+    )
     if not won:
         return None
     ticket = Ticket.objects.select_related("service", "hall").get(pk=ticket_id)
@@ -110,12 +126,20 @@ def _announce_call(actor: Actor, ticket: Ticket, conf: QueueSettings, action: st
 def _ready_session(actor: Actor, counter: Counter) -> CounterSession:
     session = _own_session(actor, counter)
     if session.state == CounterState.PAUSED:
-        raise Conflict(_("Window %(counter)s is paused: resume it first.") % {"counter": counter.number},
-                       code="counter_paused")
+        raise Conflict(
+            _("Window %(counter)s is paused: resume it first.") % {"counter": counter.number},
+            code="counter_paused",
+        )
     current = selectors.counter_current(counter=counter)
     if current is not None:
-        raise Conflict(_("Ticket %(number)s is still at this window: complete it, mark it a no-show or "
-                         "transfer it first.") % {"number": current.number}, code="counter_busy")
+        raise Conflict(
+            _(
+                "Ticket %(number)s is still at this window: complete it, mark it a no-show or "
+                "transfer it first."
+            )
+            % {"number": current.number},
+            code="counter_busy",
+        )
     return session
 
 
@@ -126,14 +150,22 @@ def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
     same instant never get the same ticket."""
     session = _ready_session(actor, counter)
     conf = selectors.settings_get(hall=counter.hall)
-    rules = policy.Rules(priority_per_normal=conf.priority_per_normal,
-                         max_wait=datetime.timedelta(minutes=conf.max_wait_minutes))
+    rules = policy.Rules(
+        priority_per_normal=conf.priority_per_normal,
+        max_wait=datetime.timedelta(minutes=conf.max_wait_minutes),
+    )
     services = selectors.counter_services(counter=counter)
     skipped: set[int] = set()
     for _attempt in range(CLAIM_ATTEMPTS):
         now = timezone.now()
-        choice = policy.choose_next(_candidates(counter, services, skipped), counter_id=counter.pk,
-                                    services=services, streak=session.priority_streak, rules=rules, now=now)
+        choice = policy.choose_next(
+            _candidates(counter, services, skipped),
+            counter_id=counter.pk,
+            services=services,
+            streak=session.priority_streak,
+            rules=rules,
+            now=now,
+        )
         if choice is None:
             return None
         ticket = _claim(choice.id, counter, actor, now)
@@ -157,11 +189,15 @@ def ticket_call(*, actor: Actor, ticket: Ticket, counter: Counter) -> Ticket:
     _ready_session(actor, counter)
     conf = selectors.settings_get(hall=ticket.hall)
     if not conf.allow_call_specific:
-        raise PermissionDenied(_("This hall does not allow calling a particular ticket."), code="call_specific_off")
+        raise PermissionDenied(
+            _("This hall does not allow calling a particular ticket."), code="call_specific_off"
+        )
     _transition(ticket, TicketAction.CALL)
     claimed = _claim(ticket.pk, counter, actor, timezone.now())
     if claimed is None:
-        raise Conflict(_("Ticket %(number)s was just called elsewhere.") % {"number": ticket.number},
-                       code="illegal_transition")
+        raise Conflict(
+            _("Ticket %(number)s was just called elsewhere.") % {"number": ticket.number},
+            code="illegal_transition",
+        )
     _announce_call(actor, claimed, conf, "call", specific=True)
     return claimed

@@ -35,42 +35,68 @@ def _transition(ticket: Ticket, action: str) -> str:
     new = TRANSITIONS.get((ticket.status, action))
     if new is None:
         raise Conflict(
-            _("Ticket %(number)s is %(status)s; it cannot be given the action “%(action)s”.") % {
-                "number": ticket.number, "status": TicketStatus(ticket.status).label,
-                "action": TicketAction(action).label},
-            code="illegal_transition")
+            _("Ticket %(number)s is %(status)s; it cannot be given the action “%(action)s”.")
+            % {
+                "number": ticket.number,
+                "status": TicketStatus(ticket.status).label,
+                "action": TicketAction(action).label,
+            },
+            code="illegal_transition",
+        )
     return new
 
 
 def _waiting_count(hall_id: int, service_id: int, day: datetime.date) -> int:
-    return Ticket.objects.filter(hall_id=hall_id, service_id=service_id, day=day,
-                                 status=TicketStatus.WAITING).count()
+    return Ticket.objects.filter(
+        hall_id=hall_id, service_id=service_id, day=day, status=TicketStatus.WAITING
+    ).count()
 
 
-def _payload(ticket: Ticket, action: str, *, waiting: dict[str, int] | None = None, counter=None,
-             at_counter: bool = True) -> dict:
+def _payload(
+    ticket: Ticket,
+    action: str,
+    *,
+    waiting: dict[str, int] | None = None,
+    counter=None,
+    at_counter: bool = True,
+) -> dict:
     """What every screen receives: number, service, window and counts, never personal data. ``counter``
     names the window to show when it is not the ticket's own (a transfer shows where it came from)."""
     counter = None if not at_counter else counter if counter is not None else ticket.counter
     return {
-        "action": action, "number": ticket.number, "status": ticket.status, "priority": ticket.is_priority,
+        "action": action,
+        "number": ticket.number,
+        "status": ticket.status,
+        "priority": ticket.is_priority,
         "class": ticket.priority,
-        "service": ticket.service.code, "service_name": ticket.service.name, "prefix": ticket.prefix,
-        "counter": counter.number if counter else None, "counter_name": counter.name if counter else None,
-        "waiting": waiting if waiting is not None else {
-            ticket.service.code: _waiting_count(ticket.hall_id, ticket.service_id, ticket.day)},
+        "service": ticket.service.code,
+        "service_name": ticket.service.name,
+        "prefix": ticket.prefix,
+        "counter": counter.number if counter else None,
+        "counter_name": counter.name if counter else None,
+        "waiting": waiting
+        if waiting is not None
+        else {ticket.service.code: _waiting_count(ticket.hall_id, ticket.service_id, ticket.day)},
     }
 
 
 def _audit(actor: Actor, action: str, ticket: Ticket, **extra) -> None:
-    audit_record(actor=actor, action=f"ticket.{action}", hall=ticket.hall, obj=ticket,
-                 after={"status": ticket.status, "counter": ticket.counter_id, **extra})
+    audit_record(
+        actor=actor,
+        action=f"ticket.{action}",
+        hall=ticket.hall,
+        obj=ticket,
+        after={"status": ticket.status, "counter": ticket.counter_id, **extra},
+    )
 
 
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (PostgreSQL; SQLite is already serialised)."""
-    return (Ticket.objects.select_for_update(of=("self",)).select_related("service", "counter", "hall")
-            .get(pk=ticket.pk))
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("service", "counter", "hall")
+        .get(pk=ticket.pk)
+    )
 
 
 def _session_for(actor: Actor, hall: Hall) -> CounterSession | None:
@@ -88,4 +114,6 @@ def _require_at_counter(actor: Actor, ticket: Ticket) -> None:
         where = ticket.counter.number if ticket.counter else "—"
         raise PermissionDenied(
             _("Ticket %(number)s is at window %(counter)s; only the clerk signed in there can do this.")
-            % {"number": ticket.number, "counter": where}, code="not_your_ticket")
+            % {"number": ticket.number, "counter": where},
+            code="not_your_ticket",
+        )

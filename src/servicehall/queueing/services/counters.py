@@ -36,15 +36,18 @@ def tickets_close_previous_days(*, hall: Hall) -> int:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     with transaction.atomic():
         closed = Ticket.objects.filter(hall=hall, day__lt=local.date(), status__in=OPEN_STATUSES).update(
-            status=TicketStatus.CANCELLED, cancelled_at=now, cancel_reason="end of day")
-        CounterSession.objects.filter(counter__hall=hall, closed_at__isnull=True, opened_at__lt=midnight).update(
-            closed_at=now, state=CounterState.CLOSED)
+            status=TicketStatus.CANCELLED, cancelled_at=now, cancel_reason="end of day"
+        )
+        CounterSession.objects.filter(
+            counter__hall=hall, closed_at__isnull=True, opened_at__lt=midnight
+        ).update(closed_at=now, state=CounterState.CLOSED)
         if closed:
             event_emit(hall=hall, kind="queue.day_closed", payload={"closed": closed})
     return closed
 
 
 # --- counter sessions ----------------------------------------------------------------------------------
+
 
 def _windows_changed(hall_id: int) -> None:
     """Open windows feed the wait estimate (cached briefly); drop the cache once the change commits."""
@@ -53,10 +56,16 @@ def _windows_changed(hall_id: int) -> None:
 
 def _counter_event(counter: Counter, session: CounterSession | None, kind: str) -> None:
     _windows_changed(counter.hall_id)
-    event_emit(hall=counter.hall, kind=kind, payload={
-        "counter": counter.number, "counter_name": counter.name,
-        "state": session.state if session and session.closed_at is None else CounterState.CLOSED,
-        "pause_reason": session.pause_reason if session else ""})
+    event_emit(
+        hall=counter.hall,
+        kind=kind,
+        payload={
+            "counter": counter.number,
+            "counter_name": counter.name,
+            "state": session.state if session and session.closed_at is None else CounterState.CLOSED,
+            "pause_reason": session.pause_reason if session else "",
+        },
+    )
 
 
 @transaction.atomic
@@ -67,32 +76,49 @@ def counter_open(*, actor: Actor, counter: Counter) -> CounterSession:
     if not counter.active:
         raise Conflict(_("This window is not in use."), code="counter_inactive")
     tickets_close_previous_days(hall=counter.hall)
-    existing = CounterSession.objects.select_for_update().filter(counter=counter, closed_at__isnull=True).first()
+    existing = (
+        CounterSession.objects.select_for_update().filter(counter=counter, closed_at__isnull=True).first()
+    )
     if existing is not None:
         if existing.clerk_id == actor.user_id:
             return existing
-        raise Conflict(_("Window %(counter)s is in use by %(clerk)s.") % {
-            "counter": counter.number, "clerk": existing.clerk}, code="counter_in_use")
-    mine = CounterSession.objects.select_for_update().filter(clerk_id=actor.user_id, closed_at__isnull=True).first()
+        raise Conflict(
+            _("Window %(counter)s is in use by %(clerk)s.")
+            % {"counter": counter.number, "clerk": existing.clerk},
+            code="counter_in_use",
+        )
+    mine = (
+        CounterSession.objects.select_for_update()
+        .filter(clerk_id=actor.user_id, closed_at__isnull=True)
+        .first()
+    )
     if mine is not None:
         _close_session(actor, mine)
     try:
         with transaction.atomic():
-            session = CounterSession.objects.create(counter=counter, clerk=actor.user, opened_at=timezone.now())
+            session = CounterSession.objects.create(
+                counter=counter, clerk=actor.user, opened_at=timezone.now()
+            )
     except IntegrityError as exc:
-        raise Conflict(_("Window %(counter)s was just opened by someone else.") % {"counter": counter.number},
-                       code="counter_in_use") from exc
+        raise Conflict(
+            _("Window %(counter)s was just opened by someone else.") % {"counter": counter.number},
+            code="counter_in_use",
+        ) from exc
     _counter_event(counter, session, "counter.opened")
     audit_record(actor=actor, action="counter.open", hall=counter.hall, obj=counter)
     return session
 
 
 def _close_session(actor: Actor, session: CounterSession) -> None:
-    busy = Ticket.objects.filter(counter_id=session.counter_id,
-                                 status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).first()
+    busy = Ticket.objects.filter(
+        counter_id=session.counter_id, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+    ).first()
     if busy is not None:
-        raise Conflict(_("Ticket %(number)s is still at window %(counter)s: complete, transfer or mark it first.")
-                       % {"number": busy.number, "counter": session.counter.number}, code="counter_busy")
+        raise Conflict(
+            _("Ticket %(number)s is still at window %(counter)s: complete, transfer or mark it first.")
+            % {"number": busy.number, "counter": session.counter.number},
+            code="counter_busy",
+        )
     session.closed_at = timezone.now()
     session.state = CounterState.CLOSED
     session.save(update_fields=["closed_at", "state"])
@@ -102,15 +128,25 @@ def _close_session(actor: Actor, session: CounterSession) -> None:
 
 def _own_session(actor: Actor, counter: Counter, *, manager_may: bool = False) -> CounterSession:
     require_role(actor, counter.hall, *STAFF)
-    session = (CounterSession.objects.select_for_update(of=("self",))
-               .select_related("counter", "counter__hall")
-               .filter(counter=counter, closed_at__isnull=True).first())
+    session = (
+        CounterSession.objects.select_for_update(of=("self",))
+        .select_related("counter", "counter__hall")
+        .filter(counter=counter, closed_at__isnull=True)
+        .first()
+    )
     if session is None:
-        raise Conflict(_("Window %(counter)s is closed: open it first.") % {"counter": counter.number},
-                       code="counter_closed")
-    if session.clerk_id != actor.user_id and not (manager_may and has_role(actor.user, counter.hall, Role.MANAGER)):
-        raise PermissionDenied(_("Window %(counter)s is signed in by %(clerk)s.") % {
-            "counter": counter.number, "clerk": session.clerk}, code="not_your_counter")
+        raise Conflict(
+            _("Window %(counter)s is closed: open it first.") % {"counter": counter.number},
+            code="counter_closed",
+        )
+    if session.clerk_id != actor.user_id and not (
+        manager_may and has_role(actor.user, counter.hall, Role.MANAGER)
+    ):
+        raise PermissionDenied(
+            _("Window %(counter)s is signed in by %(clerk)s.")
+            % {"counter": counter.number, "clerk": session.clerk},
+            code="not_your_counter",
+        )
     return session
 
 
@@ -130,7 +166,9 @@ def counter_pause(*, actor: Actor, counter: Counter, reason: str) -> CounterSess
     session.state, session.pause_reason = CounterState.PAUSED, reason
     session.save(update_fields=["state", "pause_reason"])
     _counter_event(counter, session, "counter.paused")
-    audit_record(actor=actor, action="counter.pause", hall=counter.hall, obj=counter, after={"reason": reason})
+    audit_record(
+        actor=actor, action="counter.pause", hall=counter.hall, obj=counter, after={"reason": reason}
+    )
     return session
 
 
@@ -144,8 +182,6 @@ def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
     return session
 
 
-
-
 @transaction.atomic
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> QueueSettings:
     """Change the hall's queue settings (manager only), validated like a form."""
@@ -153,12 +189,14 @@ def settings_update(*, actor: Actor, hall: Hall, **changes) -> QueueSettings:
 
     def check(conf: QueueSettings) -> None:
         classes = conf.priority_classes
-        if not isinstance(classes, list) or not any(isinstance(c, dict) and c.get("code") == NORMAL
-                                                    for c in classes):
+        if not isinstance(classes, list) or not any(
+            isinstance(c, dict) and c.get("code") == NORMAL for c in classes
+        ):
             raise Invalid(fields={"priority_classes": [_("The class “normal” must stay.")]})
 
-    return hall_settings_update(model=QueueSettings, actor=actor, hall=hall, action="queue.settings",
-                                changes=changes, check=check)
+    return hall_settings_update(
+        model=QueueSettings, actor=actor, hall=hall, action="queue.settings", changes=changes, check=check
+    )
 
 
 @transaction.atomic
@@ -169,18 +207,33 @@ def counter_services_set(*, actor: Actor, counter: Counter, rows: list[dict]) ->
     # Two managers saving at once must not both delete and then both insert: hold the counter row.
     Counter.objects.select_for_update(of=("self",)).filter(pk=counter.pk).order_by("pk").first()
     codes = [r["service"] for r in rows]
-    items = {i.code: i for i in ServiceItem.objects.filter(hall_id=counter.hall_id, code__in=codes, active=True)}
-    errors = {f"{i}.service": [_("No such service in this hall.")] for i, c in enumerate(codes) if c not in items}
+    items = {
+        i.code: i for i in ServiceItem.objects.filter(hall_id=counter.hall_id, code__in=codes, active=True)
+    }
+    errors = {
+        f"{i}.service": [_("No such service in this hall.")] for i, c in enumerate(codes) if c not in items
+    }
     if len(set(codes)) != len(codes):
         errors["services"] = [_("Each service may be listed once.")]
     if errors:
         raise Invalid(fields=errors)
-    before = list(CounterService.objects.filter(counter=counter).values_list("service__code", "order", "weight"))
+    before = list(
+        CounterService.objects.filter(counter=counter).values_list("service__code", "order", "weight")
+    )
     CounterService.objects.filter(counter=counter).delete()
     created = CounterService.objects.bulk_create(
-        CounterService(counter=counter, service=items[r["service"]], order=r.get("order", 1),
-                       weight=r.get("weight", 1)) for r in rows)
+        CounterService(
+            counter=counter, service=items[r["service"]], order=r.get("order", 1), weight=r.get("weight", 1)
+        )
+        for r in rows
+    )
     _windows_changed(counter.hall_id)
-    audit_record(actor=actor, action="counter.services", hall=counter.hall, obj=counter,
-                 before={"services": before}, after={"services": rows})
+    audit_record(
+        actor=actor,
+        action="counter.services",
+        hall=counter.hall,
+        obj=counter,
+        before={"services": before},
+        after={"services": rows},
+    )
     return created

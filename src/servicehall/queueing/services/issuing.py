@@ -40,7 +40,8 @@ def _next_number(hall: Hall, prefix: str, day: datetime.date) -> int:
             f"INSERT INTO {table} (hall_id, prefix, day, last_number) VALUES (%s, %s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last_number = {table}.last_number + 1 "
             "RETURNING last_number",
-            [hall.pk, prefix, day.isoformat()])
+            [hall.pk, prefix, day.isoformat()],
+        )
         return cursor.fetchone()[0]
 
 
@@ -58,10 +59,14 @@ def _check_open(hall: Hall, conf: QueueSettings, local: datetime.datetime) -> No
             return
     later = [o for o, _c in today if o > now_t]
     if later:
-        raise Conflict(_("Not open yet: tickets are issued from %(time)s.") % {"time": later[0].strftime("%H:%M")},
-                       code="not_open")
-    raise Conflict(_("The hall has stopped issuing tickets for today. Please come back on the next working day."),
-                   code="closed")
+        raise Conflict(
+            _("Not open yet: tickets are issued from %(time)s.") % {"time": later[0].strftime("%H:%M")},
+            code="not_open",
+        )
+    raise Conflict(
+        _("The hall has stopped issuing tickets for today. Please come back on the next working day."),
+        code="closed",
+    )
 
 
 def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, conf: QueueSettings) -> str:
@@ -83,8 +88,10 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
     if channel == Channel.WEB and not (staff or device):
         if not conf.allow_remote_tickets:
             if actor.user_id is None:
-                raise NotAuthenticated(_("This hall issues tickets only on site, at the kiosk or the counter."),
-                                       code="remote_tickets_disabled")
+                raise NotAuthenticated(
+                    _("This hall issues tickets only on site, at the kiosk or the counter."),
+                    code="remote_tickets_disabled",
+                )
             raise PermissionDenied(_("This hall issues tickets only on site, at the kiosk or the counter."))
         rate_limit(actor=actor, scope="ticket_issue", per_minute=10)
     klass = conf.priority_class(priority)
@@ -95,8 +102,16 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
     return channel
 
 
-def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | None = None,
-                 priority: str = NORMAL, phone: str = "", customer_id: int | None = None) -> Ticket:
+def ticket_issue(
+    *,
+    actor: Actor,
+    hall: Hall,
+    service_code: str,
+    channel: str | None = None,
+    priority: str = NORMAL,
+    phone: str = "",
+    customer_id: int | None = None,
+) -> Ticket:
     """Issue a ticket. Public channels respect opening hours; every channel respects the service's daily
     cap. The number comes from the sequence row in this transaction, so a refused or failed issue leaves
     no gap. The returned ticket carries ``people_ahead`` and ``estimated_wait_seconds``."""
@@ -120,26 +135,65 @@ def ticket_issue(*, actor: Actor, hall: Hall, service_code: str, channel: str | 
         # Services may share a prefix, so count this service's tickets; the upsert above holds the prefix's
         # sequence row, which serialises every issue that could change this count.
         # An appointment was promised a seat: a day's cap, sold out by walk-ins, does not refuse it.
-        if cap and channel != Channel.APPOINTMENT and Ticket.objects.filter(hall=hall, service=item, day=local.date()).count() >= int(cap):
-            raise Conflict(_("Today's tickets for this service have all been issued (%(cap)s). "
-                             "Please book an appointment or come back tomorrow.") % {"cap": cap}, code="sold_out")
+        if (
+            cap
+            and channel != Channel.APPOINTMENT
+            and Ticket.objects.filter(hall=hall, service=item, day=local.date()).count() >= int(cap)
+        ):
+            raise Conflict(
+                _(
+                    "Today's tickets for this service have all been issued (%(cap)s). "
+                    "Please book an appointment or come back tomorrow."
+                )
+                % {"cap": cap},
+                code="sold_out",
+            )
         ticket = Ticket.objects.create(
-            hall=hall, service=item, day=local.date(), prefix=item.ticket_prefix, seq=seq,
-            number=f"{item.ticket_prefix}{seq:03d}", channel=channel, priority=priority, is_priority=is_priority,
-            phone_encrypted=crypto.encrypt(phone), phone_hint=mask_phone(phone) if phone else "",
-            customer_id=customer_id, issued_at=now, queued_at=now, waiting_since=now,
+            hall=hall,
+            service=item,
+            day=local.date(),
+            prefix=item.ticket_prefix,
+            seq=seq,
+            number=f"{item.ticket_prefix}{seq:03d}",
+            channel=channel,
+            priority=priority,
+            is_priority=is_priority,
+            phone_encrypted=crypto.encrypt(phone),
+            phone_hint=mask_phone(phone) if phone else "",
+            customer_id=customer_id,
+            issued_at=now,
+            queued_at=now,
+            waiting_since=now,
         )
         waiting = _waiting_count(hall.pk, item.pk, local.date())
         if is_priority:
-            ahead = Ticket.objects.filter(hall=hall, service=item, status=TicketStatus.WAITING, is_priority=True,
-                                          queued_at__lte=now).exclude(pk=ticket.pk).count()
+            ahead = (
+                Ticket.objects.filter(
+                    hall=hall, service=item, status=TicketStatus.WAITING, is_priority=True, queued_at__lte=now
+                )
+                .exclude(pk=ticket.pk)
+                .count()
+            )
         else:
             ahead = waiting - 1
-        event_emit(hall=hall, kind="ticket.issued", payload=_payload(ticket, "issue", waiting={item.code: waiting},
-                                                                      at_counter=False))
-        audit_record(actor=actor, action="ticket.issue", hall=hall, obj=ticket,
-                     after={"number": ticket.number, "service": item.code, "channel": channel, "priority": priority})
+        event_emit(
+            hall=hall,
+            kind="ticket.issued",
+            payload=_payload(ticket, "issue", waiting={item.code: waiting}, at_counter=False),
+        )
+        audit_record(
+            actor=actor,
+            action="ticket.issue",
+            hall=hall,
+            obj=ticket,
+            after={"number": ticket.number, "service": item.code, "channel": channel, "priority": priority},
+        )
     ticket.people_ahead = ahead
     ticket.estimated_wait_seconds = selectors.estimate_wait_seconds(
-        service_id=item.pk, hall_id=hall.pk, ahead=ahead, default_minutes=conf.default_service_minutes, ticket=ticket)
+        service_id=item.pk,
+        hall_id=hall.pk,
+        ahead=ahead,
+        default_minutes=conf.default_service_minutes,
+        ticket=ticket,
+    )
     return ticket

@@ -19,15 +19,21 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with translation.override("en"):
             result = load_demo()
-            self.stdout.write("Demo data loaded." if result.created else "Demo data already present; reusing it.")
+            self.stdout.write(
+                "Demo data loaded." if result.created else "Demo data already present; reusing it."
+            )
             shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
             self.stdout.write(demo_summary(f"http://{shown_host}:{port}"))
             for name, raw in result.device_tokens.items():
                 if raw.startswith("shd_") and "自助" in name:
-                    self.stdout.write(f"  Pair a browser as the kiosk ({name}), once:\n"
-                                      f"    http://{shown_host}:{port}/kiosk/{result.hall.code}/pair/?token={raw}\n")
+                    self.stdout.write(
+                        f"  Pair a browser as the kiosk ({name}), once:\n"
+                        f"    http://{shown_host}:{port}/kiosk/{result.hall.code}/pair/?token={raw}\n"
+                    )
                 if raw.startswith("shd_") and "评价器" in name:
-                    self.stdout.write(f"  Pair a tablet as the rating pad of window 2 ({name}), once:\n"
-                                      f"    http://{shown_host}:{port}/pad/{result.hall.code}/pair/?token={raw}\n")
+                    self.stdout.write(
+                        f"  Pair a tablet as the rating pad of window 2 ({name}), once:\n"
+                        f"    http://{shown_host}:{port}/pad/{result.hall.code}/pair/?token={raw}\n"
+                    )
         if not no_serve:
             call_command("serve", host=host, port=port, workers=1)

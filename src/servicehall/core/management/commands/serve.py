@@ -40,10 +40,14 @@ def wsgi_application(environ, start_response):
     process serves: under WSGI a stream would hold a worker thread for as long as a display is open."""
     global _wsgi
     if EVENTS_PATH.match(environ.get("PATH_INFO", "")):
-        body = (b'{"error": "wrong_process", "message": "Live events are served by the events process: route '
-                b'/api/v1/halls/<hall>/events to it (see servicehall serve).", "fields": {}}')
-        start_response("503 Service Unavailable", [("Content-Type", "application/json"),
-                                                   ("Content-Length", str(len(body))), ("Retry-After", "5")])
+        body = (
+            b'{"error": "wrong_process", "message": "Live events are served by the events process: route '
+            b'/api/v1/halls/<hall>/events to it (see servicehall serve).", "fields": {}}'
+        )
+        start_response(
+            "503 Service Unavailable",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Retry-After", "5")],
+        )
         return [body]
     if _wsgi is None:
         from servicehall.wsgi import application
@@ -54,11 +58,13 @@ def wsgi_application(environ, start_response):
 
 def nginx_locations(host: str, port: int, events_port: int) -> str:
     upstream = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
-    headers = ("        proxy_http_version 1.1;\n"
-               "        proxy_set_header Connection \"\";\n"
-               "        proxy_set_header Host $host;\n"
-               "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-               "        proxy_set_header X-Forwarded-Proto $scheme;\n")
+    headers = (
+        "        proxy_http_version 1.1;\n"
+        '        proxy_set_header Connection "";\n'
+        "        proxy_set_header Host $host;\n"
+        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+        "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+    )
     return (
         "    # Live event streams (SSE) go to the events process, unbuffered and long-lived.\n"
         f"    location {EVENTS_LOCATION} {{\n"
@@ -85,27 +91,51 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 
 class Command(BaseCommand):
-    help = ("Serve ServiceHall: one uvicorn process by default; with --workers N > 1, granian WSGI workers "
-            "for requests plus one uvicorn process for the live event streams, supervised together.")
+    help = (
+        "Serve ServiceHall: one uvicorn process by default; with --workers N > 1, granian WSGI workers "
+        "for requests plus one uvicorn process for the live event streams, supervised together."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("SERVICEHALL_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("SERVICEHALL_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("SERVICEHALL_WORKERS", "1")),
-                            help="Request worker processes; more than 1 runs the production split.")
-        parser.add_argument("--split", action="store_true",
-                            help="Run the production split (granian WSGI + events process) even with one worker.")
-        parser.add_argument("--events-port", type=int, default=None,
-                            help="Port of the events (SSE) process in the split; default: --port + 1.")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("SERVICEHALL_THREADS", "2")),
-                            help="Blocking threads per request worker in the split (each holds a DB connection).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("SERVICEHALL_WORKERS", "1")),
+            help="Request worker processes; more than 1 runs the production split.",
+        )
+        parser.add_argument(
+            "--split",
+            action="store_true",
+            help="Run the production split (granian WSGI + events process) even with one worker.",
+        )
+        parser.add_argument(
+            "--events-port",
+            type=int,
+            default=None,
+            help="Port of the events (SSE) process in the split; default: --port + 1.",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("SERVICEHALL_THREADS", "2")),
+            help="Blocking threads per request worker in the split (each holds a DB connection).",
+        )
         parser.add_argument("--log-level", default="info")
 
-    def handle(self, *args, host, port, workers, log_level, split=False, events_port=None, threads=2,
-               **options):
+    def handle(
+        self, *args, host, port, workers, log_level, split=False, events_port=None, threads=2, **options
+    ):
         if workers > 1 or split:
-            self._split(host=host, port=port, workers=max(1, workers), threads=max(1, threads),
-                        events_port=events_port or port + 1, log_level=log_level)
+            self._split(
+                host=host,
+                port=port,
+                workers=max(1, workers),
+                threads=max(1, threads),
+                events_port=events_port or port + 1,
+                log_level=log_level,
+            )
         else:
             self._single(host=host, port=port, log_level=log_level)
 
@@ -114,9 +144,15 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Serving on http://{host}:{port} (one uvicorn process). Ctrl+C stops.")
         uvicorn.run(
-            "servicehall.asgi:application", host=host, port=port, log_level=log_level,
-            proxy_headers=True, forwarded_allow_ips=os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            timeout_graceful_shutdown=10, access_log=log_level == "debug", lifespan="off",
+            "servicehall.asgi:application",
+            host=host,
+            port=port,
+            log_level=log_level,
+            proxy_headers=True,
+            forwarded_allow_ips=os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            timeout_graceful_shutdown=10,
+            access_log=log_level == "debug",
+            lifespan="off",
         )
 
     def _split(self, *, host, port, workers, threads, events_port, log_level):
@@ -131,50 +167,93 @@ class Command(BaseCommand):
         events_env = {**base, "SERVICEHALL_CONN_MAX_AGE": "0"}
         level = log_level.lower()
         granian = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", str(threads),
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
             # Each blocking thread holds a persistent DB connection: keep idle threads (and connections).
-            "--blocking-threads-idle-timeout", "600", "--no-ws",
-            "--respawn-failed-workers", "--workers-kill-timeout", str(STOP_SECONDS),
-            "--log-level", level if level in {"critical", "error", "warning", "info", "debug"} else "info",
+            "--blocking-threads-idle-timeout",
+            "600",
+            "--no-ws",
+            "--respawn-failed-workers",
+            "--workers-kill-timeout",
+            str(STOP_SECONDS),
+            "--log-level",
+            level if level in {"critical", "error", "warning", "info", "debug"} else "info",
             *(["--access-log"] if level == "debug" else []),
             "servicehall.core.management.commands.serve:wsgi_application",
         ]
         uvicorn = [
-            sys.executable, "-m", "uvicorn", "servicehall.asgi:application", "--host", host,
-            "--port", str(events_port), "--log-level", level, "--lifespan", "off", "--proxy-headers",
-            "--forwarded-allow-ips", os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            "--timeout-graceful-shutdown", "5", *([] if level == "debug" else ["--no-access-log"]),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "servicehall.asgi:application",
+            "--host",
+            host,
+            "--port",
+            str(events_port),
+            "--log-level",
+            level,
+            "--lifespan",
+            "off",
+            "--proxy-headers",
+            "--forwarded-allow-ips",
+            os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "--timeout-graceful-shutdown",
+            "5",
+            *([] if level == "debug" else ["--no-access-log"]),
         ]
         if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and not settings.SERVICEHALL_REDIS_URL:
-            self.stderr.write("Note: on SQLite without SERVICEHALL_REDIS_URL the events process notices new "
-                              "events by polling (up to 1 s late); PostgreSQL wakes it with NOTIFY.")
+            self.stderr.write(
+                "Note: on SQLite without SERVICEHALL_REDIS_URL the events process notices new "
+                "events by polling (up to 1 s late); PostgreSQL wakes it with NOTIFY."
+            )
         self.stdout.write(
             f"Serving requests on http://{host}:{port} (granian WSGI, {workers} worker(s) x {threads} thread(s), "
             f"persistent DB connections {requests_env['SERVICEHALL_CONN_MAX_AGE']} s) and live events on "
             f"http://{host}:{events_port} (uvicorn ASGI). Ctrl+C stops both.\n"
             "Route them with nginx, inside your server { } block:\n\n"
-            + nginx_locations(host, port, events_port))
+            + nginx_locations(host, port, events_port)
+        )
         self.stdout.flush()
         procs: dict[str, subprocess.Popen] = {}
         try:
-            for name, cmd, env in (("granian (requests)", granian, requests_env),
-                                   ("uvicorn (events)", uvicorn, events_env)):
-                procs[name] = subprocess.Popen(cmd, env=env, start_new_session=True,  # noqa: S603
-                                               preexec_fn=_die_with_parent)
+            for name, cmd, env in (
+                ("granian (requests)", granian, requests_env),
+                ("uvicorn (events)", uvicorn, events_env),
+            ):
+                procs[name] = subprocess.Popen(  # noqa: S603 (our own argv, no shell)
+                    cmd,
+                    env=env,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent,
+                )
             failed = self._supervise(procs)
         finally:
             self._stop(procs)
         if failed:
             name, code = failed
-            raise CommandError(f"{name} exited with code {code}; stopped the other process.",
-                               returncode=code if isinstance(code, int) and code > 0 else 1)
+            raise CommandError(
+                f"{name} exited with code {code}; stopped the other process.",
+                returncode=code if isinstance(code, int) and code > 0 else 1,
+            )
 
     def _supervise(self, procs: dict[str, subprocess.Popen]):
         """Wait until a signal asks to stop (returns None) or a process exits (returns its name, code)."""
         stop = []
-        previous = {sig: signal.signal(sig, lambda signum, frame: stop.append(signum))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, lambda signum, frame: stop.append(signum))
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             while not stop:
                 for name, proc in procs.items():
