@@ -80,8 +80,7 @@ def _error(request, status: int, code: str, message, fields=None):
 def domain_error_response(request, exc: DomainError):
     """A domain error as the API's JSON error (``error``, ``message``, ``fields``); also what the site's
     404 and 500 handlers answer under /api/, so a mistyped path has the same shape as a refused request."""
-    fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-    return _error(request, exc.status, exc.code, exc.message, fields)
+    return _error(request, exc.status, exc.code, exc.message, exc.field_messages())
 
 
 @api.exception_handler(NinjaValidationError)

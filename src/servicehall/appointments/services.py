@@ -57,7 +57,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.services import _validated, hall_settings_update
+from servicehall.core.services import hall_settings_update, validated
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
@@ -1212,7 +1212,7 @@ def plan_save(*, actor: Actor, hall: Hall, service: ServiceItem, **fields) -> Wo
     errors = _periods_errors(plan.periods)
     if errors:
         raise Invalid(fields={"periods": errors})
-    _validated(plan, exclude=["hall", "service"])
+    validated(plan, exclude=["hall", "service"])
     with transaction.atomic():
         plan.save()
         capacity = selectors.plan_capacity(plan=plan)

@@ -4,8 +4,6 @@ field they concern."""
 
 import datetime
 
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,25 +17,17 @@ from servicehall.catalog.selectors import item_get
 from servicehall.core import crypto
 from servicehall.core.actors import Actor, actor_from_request, client_ip
 from servicehall.core.challenge import challenge_new
-from servicehall.core.choices import Role
+from servicehall.core.choices import DeviceKind, Role
+from servicehall.core.devices import paired_device
 from servicehall.core.errors import DomainError, Invalid, PermissionDenied
 from servicehall.core.identity import normalize_phone
 from servicehall.core.permissions import has_role, require_role
+from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
-
-
-def _errors(exc: DomainError) -> dict:
-    return {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
 
 
 def _actor(request) -> Actor:
     return actor_from_request(request)
-
-
-def _qr(text: str) -> str:
-    return qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
-        encoding="unicode"
-    )
 
 
 def _parse_start(hall, text: str) -> datetime.datetime:
@@ -143,7 +133,7 @@ def hold(request, hall_code: str, item_code: str):
             start=_parse_start(hall, request.POST.get("start")),
         )
     except DomainError as exc:
-        return _slots_page(request, hall, item_code, errors=_errors(exc), status=exc.status)
+        return _slots_page(request, hall, item_code, errors=exc.form_errors(), status=exc.status)
     return redirect("appointments:details", hall_code=hall.code, public_id=appt.public_id)
 
 
@@ -193,8 +183,8 @@ def details(request, hall_code: str, public_id: str):
         )
     except DomainError as exc:
         if exc.code == "hold_expired":
-            return _slots_page(request, hall, appt.service.code, errors=_errors(exc), status=exc.status)
-        return _details_page(request, hall, appt, form=form, errors=_errors(exc), status=exc.status)
+            return _slots_page(request, hall, appt.service.code, errors=exc.form_errors(), status=exc.status)
+        return _details_page(request, hall, appt, form=form, errors=exc.form_errors(), status=exc.status)
     return redirect(reverse("appointments:manage", args=[hall.code, appt.public_id]) + "?new=1")
 
 
@@ -215,7 +205,7 @@ def manage(request, hall_code: str, public_id: str, *, errors=None, status=200):
             "new": request.GET.get("new") == "1",
             "start_local": appt.start.astimezone(hall.tzinfo),
             "end_local": appt.end.astimezone(hall.tzinfo),
-            "qr_svg": _qr(appt.code),
+            "qr_svg": qr_svg(appt.code),
             "materials": list(appt.service.materials.all()),
             "conf": conf,
             "check_in_from": (
@@ -235,7 +225,7 @@ def cancel(request, hall_code: str, public_id: str):
     try:
         services.appointment_cancel(actor=_actor(request), appt=appt, reason=_("Cancelled by the citizen"))
     except DomainError as exc:
-        return manage(request, hall.code, public_id, errors=_errors(exc), status=exc.status)
+        return manage(request, hall.code, public_id, errors=exc.form_errors(), status=exc.status)
     return redirect("appointments:manage", hall_code=hall.code, public_id=public_id)
 
 
@@ -247,7 +237,7 @@ def accept(request, hall_code: str, public_id: str):
     try:
         services.appointment_confirm(actor=_actor(request), appt=appt, name="", phone="", skip_challenge=True)
     except DomainError as exc:
-        return manage(request, hall.code, public_id, errors=_errors(exc), status=exc.status)
+        return manage(request, hall.code, public_id, errors=exc.form_errors(), status=exc.status)
     return redirect(reverse("appointments:manage", args=[hall.code, public_id]) + "?new=1")
 
 
@@ -261,7 +251,7 @@ def move(request, hall_code: str, public_id: str):
         )
     except DomainError as exc:
         return _slots_page(
-            request, hall, appt.service.code, errors=_errors(exc), status=exc.status, move=appt
+            request, hall, appt.service.code, errors=exc.form_errors(), status=exc.status, move=appt
         )
     return redirect("appointments:manage", hall_code=hall.code, public_id=public_id)
 
@@ -287,7 +277,7 @@ def find(request, hall_code: str):
                 raise Invalid(fields={"code": [_("No booking matches this code and mobile number.")]})
             return redirect("appointments:manage", hall_code=hall.code, public_id=appt.public_id)
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     return render(
         request,
         "appointments/find.html",
@@ -316,7 +306,7 @@ def waitlist(request, hall_code: str, item_code: str):
                 answer=request.POST.get("answer", ""),
             )
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     question, token = challenge_new()
     plan = selectors.plan_get(item=item)
     try:
@@ -351,13 +341,12 @@ def waitlist(request, hall_code: str, item_code: str):
 def kiosk_check_in(request, hall_code: str):
     """Check in at the kiosk with the booking code (typed or scanned from the confirmation's QR), or the
     mobile number or resident ID used to book; the ticket is printed like any other."""
-    from servicehall.kiosk.views import paired_kiosk
 
     hall = hall_get(code=hall_code)
     form = {k: (request.POST.get(k) or "").strip()[:20] for k in ("code", "phone", "id_number")}
     errors = {}
     if request.method == "POST":
-        device = paired_kiosk(request, hall)
+        device = paired_device(request, hall=hall, kind=DeviceKind.KIOSK)
         actor = Actor(device=device, ip=client_ip(request)) if device else _actor(request)
         try:
             appt = services.appointment_check_in(
@@ -365,7 +354,7 @@ def kiosk_check_in(request, hall_code: str):
             )
             return redirect("kiosk:ticket", hall_code=hall.code, public_id=appt.ticket.public_id)
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     return render(
         request,
         "appointments/kiosk_check_in.html",
@@ -431,7 +420,7 @@ def calendar_view(request, hall_code: str):
         try:
             notice = _calendar_post(request, actor, hall, item, day)
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     week, days, day_slots = [], {}, []
     if item is not None:
         plan = selectors.plan_get(item=item)

@@ -1,86 +1,21 @@
-"""The one-time notification of materials (一次性告知单) as a PDF with embedded Chinese glyphs.
-
-ReportLab cannot embed the CFF outlines of Noto CJK, so we embed the first TrueType CJK font found
-(WenQuanYi Zen Hei, AR PL UMing, Droid Sans Fallback, or ``SERVICEHALL_PDF_FONT``). With none installed
-we fall back to Adobe's STSong-Light CID font, which every PDF reader substitutes but is not embedded.
-"""
+"""The one-time notification of materials (一次性告知单) as a PDF with embedded Chinese glyphs (the
+font and styles of ``core.pdf``)."""
 
 import io
-import os
-from functools import lru_cache
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
-
-
-@lru_cache(maxsize=1)
-def cjk_font_name() -> str:
-    """Register and return the font used for Chinese text in PDFs."""
-    configured = os.environ.get("SERVICEHALL_PDF_FONT")
-    for path in ([configured] if configured else []) + FONT_CANDIDATES:
-        if path and os.path.exists(path):
-            kwargs = {"subfontIndex": 0} if path.endswith(".ttc") else {}
-            pdfmetrics.registerFont(TTFont("ServiceHallCJK", path, **kwargs))
-            return "ServiceHallCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    # CJK wrapping breaks between any two characters: right for Chinese, wrong for English words.
-    wrap = "CJK" if (get_language() or "zh").startswith("zh") else None
-    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap=wrap)
-    return {
-        "base": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=26, alignment=1, spaceAfter=4),
-        "subtitle": ParagraphStyle(
-            "subtitle",
-            parent=base,
-            fontSize=12,
-            leading=16,
-            alignment=1,
-            textColor=colors.HexColor("#444444"),
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontSize=13,
-            leading=18,
-            spaceBefore=10,
-            spaceAfter=4,
-            textColor=colors.HexColor("#9b1c1c"),
-        ),
-        "small": ParagraphStyle(
-            "small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#555555")
-        ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=13),
-    }
-
-
-def _p(text, style) -> Paragraph:
-    from xml.sax.saxutils import escape
-
-    return Paragraph(escape(str(text)), style)
+from servicehall.core.pdf import cjk_font_name, paragraph, styles
 
 
 def checklist_pdf(*, item, printed_at) -> bytes:
     font = cjk_font_name()
-    st = _styles(font)
+    st = styles(font)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -93,9 +28,9 @@ def checklist_pdf(*, item, printed_at) -> bytes:
         author=item.hall.name,
     )
     story = [
-        _p(item.hall.name, st["subtitle"]),
-        _p(_("One-time notification of materials"), st["title"]),
-        _p(item.name, st["subtitle"]),
+        paragraph(item.hall.name, st["subtitle"]),
+        paragraph(_("One-time notification of materials"), st["title"]),
+        paragraph(item.name, st["subtitle"]),
         Spacer(1, 6 * mm),
     ]
     fee = _("Free") if item.is_free else f"¥{item.fee_cny}"
@@ -115,7 +50,8 @@ def checklist_pdf(*, item, printed_at) -> bytes:
         ],
     ]
     facts_table = Table(
-        [[_p(c, st["cell"]) for c in row] for row in facts], colWidths=[28 * mm, 56 * mm, 22 * mm, 68 * mm]
+        [[paragraph(c, st["cell"]) for c in row] for row in facts],
+        colWidths=[28 * mm, 56 * mm, 22 * mm, 68 * mm],
     )
     facts_table.setStyle(
         TableStyle(
@@ -127,16 +63,16 @@ def checklist_pdf(*, item, printed_at) -> bytes:
             ]
         )
     )
-    story += [facts_table, _p(_("Materials to bring"), st["h2"])]
+    story += [facts_table, paragraph(_("Materials to bring"), st["h2"])]
     header = [_("No."), _("Material"), _("Originals"), _("Copies"), _("Requirement"), _("Note")]
-    rows = [[_p(h, st["cell"]) for h in header]]
+    rows = [[paragraph(h, st["cell"]) for h in header]]
     for i, m in enumerate(item.materials.all(), start=1):
         need = (
             _("Required")
             if m.required
             else (_("If: %(c)s") % {"c": m.condition} if m.condition else _("Conditional"))
         )
-        rows.append([_p(x, st["cell"]) for x in (i, m.name, m.originals, m.copies, need, m.note)])
+        rows.append([paragraph(x, st["cell"]) for x in (i, m.name, m.originals, m.copies, need, m.note)])
     materials = Table(rows, colWidths=[10 * mm, 48 * mm, 14 * mm, 14 * mm, 42 * mm, 46 * mm], repeatRows=1)
     materials.setStyle(
         TableStyle(
@@ -153,21 +89,21 @@ def checklist_pdf(*, item, printed_at) -> bytes:
     story.append(materials)
     if item.steps:
         story += [
-            _p(_("Handling steps"), st["h2"]),
-            _p("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps, start=1)), st["base"]),
+            paragraph(_("Handling steps"), st["h2"]),
+            paragraph("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps, start=1)), st["base"]),
         ]
     if item.legal_basis:
-        story += [_p(_("Legal basis"), st["h2"]), _p(item.legal_basis, st["base"])]
+        story += [paragraph(_("Legal basis"), st["h2"]), paragraph(item.legal_basis, st["base"])]
     story += [
         Spacer(1, 8 * mm),
-        _p(
+        paragraph(
             _(
                 "Bring every required material so the matter can be handled in one visit. "
                 "Ask at the information desk if anything is unclear."
             ),
             st["small"],
         ),
-        _p(
+        paragraph(
             _("Printed at %(time)s · %(hall)s · %(phone)s")
             % {
                 "time": printed_at.strftime("%Y-%m-%d %H:%M"),

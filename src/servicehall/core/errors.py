@@ -16,6 +16,15 @@ class DomainError(Exception):
         self.fields = fields or {}
         super().__init__(str(self.message))
 
+    def field_messages(self) -> dict[str, list[str]]:
+        """Each field's messages as plain text: what the API's ``fields`` carries."""
+        return {k: [str(m) for m in v] for k, v in self.fields.items()}
+
+    def form_errors(self) -> dict[str, list[str]]:
+        """What a page shows beside its fields: the field messages, or the message under ``general`` when
+        the error names no field (a form must never fail without saying why)."""
+        return self.field_messages() or {"general": [str(self.message)]}
+
 
 class ServerError(DomainError):
     """Not raised by services: what the site's 500 handler answers (nothing of the real error is shown)."""

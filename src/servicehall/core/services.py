@@ -34,7 +34,7 @@ from servicehall.core.permissions import require_role, require_superuser
 from servicehall.core.selectors import opening_hours_cache_key
 
 
-def _validated(obj, exclude=None):
+def validated(obj, exclude=None):
     """Run model validation and turn Django's ValidationError into our 422 with field errors."""
     try:
         obj.full_clean(exclude=exclude)
@@ -61,7 +61,7 @@ def hall_settings_update(*, model, actor: Actor, hall: Hall, action: str, change
             setattr(conf, key, value)
         if check is not None:
             check(conf)
-        _validated(conf, exclude=["hall"])
+        validated(conf, exclude=["hall"])
         conf.save()
         audit_record(
             actor=actor,
@@ -78,7 +78,7 @@ def hall_settings_update(*, model, actor: Actor, hall: Hall, action: str, change
 def hall_create(*, actor: Actor, code: str, name: str, **fields) -> Hall:
     """Create a hall; only a system administrator may."""
     require_superuser(actor)
-    hall = _validated(Hall(code=code, name=name, **fields))
+    hall = validated(Hall(code=code, name=name, **fields))
     hall.save()
     audit_record(actor=actor, action="hall.create", hall=hall, obj=hall, after=snapshot(hall))
     return hall
@@ -93,7 +93,7 @@ def hall_update(*, actor: Actor, hall: Hall, **changes) -> Hall:
         if key not in {"name", "address", "time_zone", "phone", "email", "active"}:
             raise Invalid(fields={key: [_("This field cannot be changed.")]})
         setattr(hall, key, value)
-    _validated(hall)
+    validated(hall)
     hall.save(update_fields=list(changes))
     audit_record(actor=actor, action="hall.update", hall=hall, obj=hall, before=before, after=snapshot(hall))
     return hall
@@ -133,7 +133,7 @@ def hall_set_opening_hours(
 @transaction.atomic
 def floor_create(*, actor: Actor, hall: Hall, level: int, name: str) -> Floor:
     require_role(actor, hall, Role.MANAGER)
-    floor = _validated(Floor(hall=hall, level=level, name=name))
+    floor = validated(Floor(hall=hall, level=level, name=name))
     floor.save()
     audit_record(actor=actor, action="floor.create", hall=hall, obj=floor, after=snapshot(floor))
     return floor
@@ -151,7 +151,7 @@ def counter_create(
     active: bool = True,
 ) -> Counter:
     require_role(actor, hall, Role.MANAGER)
-    counter = _validated(Counter(hall=hall, number=number, name=name, floor=floor, kind=kind, active=active))
+    counter = validated(Counter(hall=hall, number=number, name=name, floor=floor, kind=kind, active=active))
     counter.save()
     audit_record(actor=actor, action="counter.create", hall=hall, obj=counter, after=snapshot(counter))
     return counter
@@ -170,7 +170,7 @@ def counter_update(*, actor: Actor, counter: Counter, **changes) -> Counter:
         raise Invalid(fields={k: [_("This field cannot be changed.")] for k in unknown})
     for key, value in changes.items():
         setattr(counter, key, value)
-    _validated(counter)
+    validated(counter)
     counter.save(update_fields=[("floor" if k == "floor" else k) for k in changes])
     audit_record(
         actor=actor,
@@ -252,7 +252,7 @@ def device_create(
     require_role(actor, hall, Role.MANAGER)
     raw = new_raw_token("shd")
     device = Device(hall=hall, kind=kind, name=name, counter=counter, digest=hash_token(raw), hint=raw[:8])
-    _validated(device, exclude=["digest", "hint"])
+    validated(device, exclude=["digest", "hint"])
     device.save()
     audit_record(actor=actor, action="device.create", hall=hall, obj=device, after=snapshot(device))
     return device, raw

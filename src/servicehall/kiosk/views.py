@@ -5,8 +5,6 @@ A kiosk is paired once by opening ``/kiosk/<hall>/pair/?token=<device token>``: 
 signed, HTTP-only cookie, and every ticket the kiosk issues is issued as that device. An unpaired browser
 can take a number only where the hall allows remote tickets (then as a "web" ticket)."""
 
-import qrcode
-import qrcode.image.svg
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,22 +13,17 @@ from django.views.decorators.http import require_POST
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.actors import Actor, client_ip
 from servicehall.core.choices import DeviceKind
+from servicehall.core.devices import device_for_token, paired_device, remember_pairing
 from servicehall.core.errors import DomainError
+from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
-from servicehall.core.services import authenticate_device
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing import services as queue_services
 
-DEVICE_COOKIE = "servicehall_kiosk"
-COOKIE_SALT = "kiosk-device"
-
 
 def paired_kiosk(request, hall):
-    """The kiosk this browser was paired as (its signed cookie), if it belongs to ``hall``; the other apps'
-    kiosk pages (appointment check-in, rating) ask here too."""
-    raw = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=COOKIE_SALT)
-    device = authenticate_device(raw) if raw else None
-    return device if device is not None and device.hall_id == hall.pk else None
+    """The kiosk this browser was paired as, if it belongs to ``hall`` (``core.devices``)."""
+    return paired_device(request, hall=hall, kind=DeviceKind.KIOSK)
 
 
 def home(request, hall_code: str):
@@ -96,7 +89,7 @@ def take(request, hall_code: str, item_code: str):
             actor=actor, hall=hall, service_code=item_code, priority=form["priority"], phone=form["phone"]
         )
     except DomainError as exc:
-        errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
+        errors = exc.form_errors()
         return _item_page(request, hall, item_code, errors=errors, form=form, status=exc.status)
     return redirect("kiosk:ticket", hall_code=hall.code, public_id=ticket.public_id)
 
@@ -117,9 +110,7 @@ def ticket(request, hall_code: str, public_id: str):
         ticket=found,
     )
     url = request.build_absolute_uri(reverse("queueing:track", args=[found.public_id]))
-    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
-        encoding="unicode"
-    )
+    svg = qr_svg(url)
     return render(
         request,
         "kiosk/ticket.html",
@@ -138,8 +129,8 @@ def ticket(request, hall_code: str, public_id: str):
 def pair(request, hall_code: str):
     """Pair this browser as one of the hall's kiosks (staff open this once when installing a kiosk)."""
     hall = hall_get(code=hall_code)
-    device = authenticate_device((request.GET.get("token") or "").strip())
-    if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.KIOSK:
+    raw = request.GET.get("token") or ""
+    if device_for_token(raw, hall=hall, kind=DeviceKind.KIOSK) is None:
         return render(
             request,
             "kiosk/pair.html",
@@ -147,13 +138,4 @@ def pair(request, hall_code: str):
             status=403,
         )
     response = redirect("kiosk:home", hall_code=hall.code)
-    response.set_signed_cookie(
-        DEVICE_COOKIE,
-        request.GET["token"].strip(),
-        salt=COOKIE_SALT,
-        max_age=5 * 365 * 24 * 3600,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure(),
-    )
-    return response
+    return remember_pairing(request, response, kind=DeviceKind.KIOSK, raw=raw)

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from servicehall.catalog.pdf import _p, _styles, cjk_font_name
+from servicehall.core.pdf import cjk_font_name, paragraph, styles
 from servicehall.quality.choices import QUADRANT_LABELS
 
 GRID = TableStyle(
@@ -28,7 +28,7 @@ def _fmt(v, digits: int = 1) -> str:
 
 
 def _table(rows, widths, st) -> Table:
-    t = Table([[_p(c, st["cell"]) for c in row] for row in rows], colWidths=widths, repeatRows=1)
+    t = Table([[paragraph(c, st["cell"]) for c in row] for row in rows], colWidths=widths, repeatRows=1)
     t.setStyle(GRID)
     return t
 
@@ -50,7 +50,7 @@ def _radar(dimensions: list[dict], font: str) -> Drawing:
 
 def report_pdf(built: dict) -> bytes:
     font = cjk_font_name()
-    st = _styles(font)
+    st = styles(font)
     scope, system = built["scope"], built["system"]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -67,14 +67,14 @@ def report_pdf(built: dict) -> bytes:
         "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
     )
     story = [
-        _p(
+        paragraph(
             scope.hall.name + (f" · {built['scope_label']}" if built.get("scope_label") else ""),
             st["subtitle"],
         ),
-        _p(_("Service-quality report"), st["title"]),
-        _p(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
+        paragraph(_("Service-quality report"), st["title"]),
+        paragraph(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
         Spacer(1, 5 * mm),
-        _p(f"{_('Composite service-quality index')}: {_fmt(built['index'])} / 100 {change}", st["h2"]),
+        paragraph(f"{_('Composite service-quality index')}: {_fmt(built['index'])} / 100 {change}", st["h2"]),
     ]
     if len(built["dimensions"]) >= 3:
         story.append(_radar(built["dimensions"], font))
@@ -87,7 +87,7 @@ def report_pdf(built: dict) -> bytes:
         )
     )
     story += [
-        _p(_("The weakest indicators"), st["h2"]),
+        paragraph(_("The weakest indicators"), st["h2"]),
         _table(
             [[_("Indicator"), _("Weight"), _("Score"), _("Evidence")]]
             + [
@@ -99,7 +99,7 @@ def report_pdf(built: dict) -> bytes:
         ),
     ]
     story += [
-        _p(_("Every indicator"), st["h2"]),
+        paragraph(_("Every indicator"), st["h2"]),
         _table(
             [[_("Dimension"), _("Indicator"), _("Kind"), _("Weight"), _("Score")]]
             + [
@@ -118,7 +118,7 @@ def report_pdf(built: dict) -> bytes:
     ]
     if built["missing"]:
         story.append(
-            _p(
+            paragraph(
                 _("Without data in this period: %(list)s")
                 % {"list": "、".join(f"{r['code']} {r['name']}" for r in built["missing"])},
                 st["small"],
@@ -127,7 +127,7 @@ def report_pdf(built: dict) -> bytes:
     subjective = [r for r in built["indicators"] if r["kind"] == "subjective"]
     if subjective:
         story += [
-            _p(_("Questionnaire indicators"), st["h2"]),
+            paragraph(_("Questionnaire indicators"), st["h2"]),
             _table(
                 [
                     [
@@ -159,7 +159,7 @@ def report_pdf(built: dict) -> bytes:
     if built.get("ipa"):
         ipa = built["ipa"]
         story += [
-            _p(_("Importance–performance analysis"), st["h2"]),
+            paragraph(_("Importance–performance analysis"), st["h2"]),
             _table(
                 [[_("Indicator"), _("importance"), _("performance (mean answer)"), _("Quadrant")]]
                 + [
@@ -178,8 +178,8 @@ def report_pdf(built: dict) -> bytes:
     if built.get("servqual"):
         sq = built["servqual"]
         story += [
-            _p(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
-            _p(
+            paragraph(_("SERVQUAL gaps (perception − expectation)"), st["h2"]),
+            paragraph(
                 f"{_('Overall gap')}: {sq['overall']:.2f} · "
                 + " · ".join(f"{d['name']} {d['gap']:.2f}" for d in sq["dimensions"]),
                 st["base"],
@@ -202,7 +202,7 @@ def report_pdf(built: dict) -> bytes:
         ]
     if built.get("trend"):
         story += [
-            _p(_("By month"), st["h2"]),
+            paragraph(_("By month"), st["h2"]),
             _table(
                 [
                     [
@@ -230,7 +230,7 @@ def report_pdf(built: dict) -> bytes:
     if built.get("fuzzy"):
         f = built["fuzzy"]
         story += [
-            _p(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]),
+            paragraph(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]),
             _table(
                 [[_("Dimension"), "B", _("Score")]]
                 + [
@@ -244,7 +244,7 @@ def report_pdf(built: dict) -> bytes:
         ]
     ratings = built["ratings"]
     story += [
-        _p(_("好差评"), st["h2"]),
+        paragraph(_("好差评"), st["h2"]),
         _table(
             [
                 [
@@ -272,7 +272,7 @@ def report_pdf(built: dict) -> bytes:
             st,
         ),
     ]
-    story.append(_p(_("Reliability and validity"), st["h2"]))
+    story.append(paragraph(_("Reliability and validity"), st["h2"]))
     for r in built["reliability"]:
         head = (
             f"KMO = {_fmt(r.get('kmo'), 3)}"
@@ -280,11 +280,11 @@ def report_pdf(built: dict) -> bytes:
             else f"{r['dimension']}: α = {_fmt(r.get('alpha'), 3)} [{_fmt(r.get('ci_low'), 3)}, "
             f"{_fmt(r.get('ci_high'), 3)}]"
         )
-        story.append(_p(head + ("；" + "；".join(r["warnings"]) if r["warnings"] else ""), st["base"]))
+        story.append(paragraph(head + ("；" + "；".join(r["warnings"]) if r["warnings"] else ""), st["base"]))
     methods = built["methods"]
-    story.append(_p(_("Methods"), st["h2"]))
+    story.append(paragraph(_("Methods"), st["h2"]))
     story.append(
-        _p(
+        paragraph(
             _("Weights by AHP (random index table %(table)s); consistency ratios: %(crs)s.")
             % {
                 "table": methods["ri_table"],
@@ -296,7 +296,7 @@ def report_pdf(built: dict) -> bytes:
     if methods["cleaning"]:
         c = methods["cleaning"]
         story.append(
-            _p(
+            paragraph(
                 _("Cleaning: %(valid)s valid of %(total)s responses; removed per rule: %(counts)s.")
                 % {
                     "valid": c["valid"],
@@ -307,7 +307,7 @@ def report_pdf(built: dict) -> bytes:
             )
         )
     story.append(
-        _p(
+        paragraph(
             _("Composite: weighted average of the indicators' 0-100 scores by their global weights."),
             st["base"],
         )

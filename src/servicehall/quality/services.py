@@ -17,7 +17,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.services import _validated, hall_settings_update
+from servicehall.core.services import hall_settings_update, validated
 from servicehall.quality import selectors
 from servicehall.quality.choices import (
     BAD_LEVELS,
@@ -166,7 +166,7 @@ def indicator_update(*, actor: Actor, indicator: Indicator, **fields) -> Indicat
         raise Invalid(
             fields={"metric": [_("An objective indicator needs the operational metric it is computed from.")]}
         )
-    _validated(indicator, exclude=["system", "parent"])
+    validated(indicator, exclude=["system", "parent"])
     indicator.save()
     audit_record(
         actor=actor,

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from servicehall.catalog.selectors import item_list
 from servicehall.core.actors import Actor, client_ip
 from servicehall.core.choices import DeviceKind
+from servicehall.core.devices import device_for_token, paired_device, remember_pairing
 from servicehall.core.errors import DomainError
 from servicehall.core.selectors import counter_list, hall_get
-from servicehall.core.services import authenticate_device
 from servicehall.quality import selectors, services
 from servicehall.quality.choices import (
     BAD_LEVELS,
@@ -25,19 +25,9 @@ from servicehall.quality.choices import (
 )
 from servicehall.queueing import selectors as queue_selectors
 
-PAD_COOKIE = "servicehall_pad"
-PAD_SALT = "rating-pad"
-
 
 def _pad(request, hall):
-    raw = request.get_signed_cookie(PAD_COOKIE, default=None, salt=PAD_SALT)
-    device = authenticate_device(raw) if raw else None
-    ok = device is not None and device.hall_id == hall.pk and device.kind == DeviceKind.RATING_PAD
-    return device if ok else None
-
-
-def _errors(exc: DomainError) -> dict:
-    return {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"general": [str(exc.message)]}
+    return paired_device(request, hall=hall, kind=DeviceKind.RATING_PAD)
 
 
 def _levels(hall) -> list[dict]:
@@ -50,8 +40,8 @@ def _levels(hall) -> list[dict]:
 
 def pad_pair(request, hall_code: str):
     hall = hall_get(code=hall_code)
-    device = authenticate_device((request.GET.get("token") or "").strip())
-    if device is None or device.hall_id != hall.pk or device.kind != DeviceKind.RATING_PAD:
+    raw = request.GET.get("token") or ""
+    if device_for_token(raw, hall=hall, kind=DeviceKind.RATING_PAD) is None:
         return render(
             request,
             "quality/pad.html",
@@ -59,16 +49,7 @@ def pad_pair(request, hall_code: str):
             status=403,
         )
     response = redirect("quality:pad", hall_code=hall.code)
-    response.set_signed_cookie(
-        PAD_COOKIE,
-        request.GET["token"].strip(),
-        salt=PAD_SALT,
-        max_age=5 * 365 * 24 * 3600,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure(),
-    )
-    return response
+    return remember_pairing(request, response, kind=DeviceKind.RATING_PAD, raw=raw)
 
 
 def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=False):
@@ -121,7 +102,7 @@ def pad_rate(request, hall_code: str):
             channel=RatingChannel.PAD,
         )
     except DomainError as exc:
-        return pad(request, hall.code, errors=_errors(exc), form=form, status=exc.status)
+        return pad(request, hall.code, errors=exc.form_errors(), form=form, status=exc.status)
     return pad(request, hall.code, thanks=True)
 
 
@@ -154,7 +135,7 @@ def phone_rate(request, public_id: str):
                 channel=RatingChannel.PHONE,
             )
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     existing = getattr(ticket, "rating", None) if done is None else done
     return render(
         request,
@@ -176,10 +157,9 @@ def phone_rate(request, public_id: str):
 def kiosk_rate(request, hall_code: str):
     """Rate a service at a kiosk after it: scan the ticket's QR code or type its number, then the five
     levels (the same form as the pad, nothing pre-chosen). Only a paired kiosk of the hall rates here."""
-    from servicehall.kiosk.views import paired_kiosk
 
     hall = hall_get(code=hall_code)
-    device = paired_kiosk(request, hall)
+    device = paired_device(request, hall=hall, kind=DeviceKind.KIOSK)
     errors, form, ticket, thanks = {}, {}, None, False
     lookup = (request.POST.get("lookup") or request.GET.get("lookup") or "").strip()[:200]
     if request.method == "POST" and device is not None:
@@ -206,7 +186,7 @@ def kiosk_rate(request, hall_code: str):
                 )
                 thanks, ticket = True, None
             except DomainError as exc:
-                errors = _errors(exc)
+                errors = exc.form_errors()
         elif getattr(ticket, "rating", None) is not None:
             errors["lookup"], ticket = [_("This service has already been rated. Thank you!")], None
     status = 200 if not errors else 409 if "general" in errors else 422
@@ -272,7 +252,7 @@ def questionnaire(request, questionnaire_id: int):
                 started_at=None if paper else started_at,
             )
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     english = get_language().startswith("en")
     groups: list[dict] = []
     for item in q.items:
@@ -351,7 +331,7 @@ def office(request, hall_code: str):
         try:
             notice = _office_post(request, actor, hall)
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     today = timezone.now().astimezone(hall.tzinfo).date()
     manager = has_role(request.user, hall, Role.MANAGER)
     cases = selectors.rectification_list(hall=hall).exclude(status="closed")
@@ -464,7 +444,7 @@ def system_page(request, hall_code: str, system_id: int):
                 result = services.judgement_submit(actor=actor, system=system, parent=parent, matrix=matrix)
                 notice = _("Judgement accepted (CR = %(cr).3f); the weights are updated.") % {"cr": result.cr}
         except (DomainError, ValueError) as exc:
-            errors = _errors(exc) if isinstance(exc, DomainError) else {"general": [str(exc)]}
+            errors = exc.form_errors() if isinstance(exc, DomainError) else {"general": [str(exc)]}
         system.refresh_from_db()
     nodes = [{"code": None, "name": _("Dimensions"), "children": selectors.tree(system=system)}]
 
@@ -540,7 +520,7 @@ def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
                 )
                 notice, posted = _("Saved."), {}
         except DomainError as exc:
-            errors = _errors(exc)
+            errors = exc.form_errors()
     rows = [
         {
             "item": i,
