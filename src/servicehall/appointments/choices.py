@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicehall.core.transitions import Transitions
+
 
 class AppointmentStatus(models.TextChoices):
     HELD = "held", _("Held")
@@ -26,15 +28,21 @@ class AppointmentAction(models.TextChoices):
 S, A = AppointmentStatus, AppointmentAction
 
 # The only place that says which action may happen in which state, and where it leads.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.HELD, A.CONFIRM): S.BOOKED,
-    (S.HELD, A.EXPIRE): S.EXPIRED,
-    (S.HELD, A.CANCEL): S.CANCELLED,
-    (S.BOOKED, A.CANCEL): S.CANCELLED,
-    (S.BOOKED, A.RESCHEDULE): S.BOOKED,
-    (S.BOOKED, A.CHECK_IN): S.CHECKED_IN,
-    (S.BOOKED, A.NO_SHOW): S.NO_SHOW,
-}
+TRANSITIONS = Transitions(
+    status=AppointmentStatus,
+    action=AppointmentAction,
+    edges={
+        (S.HELD, A.CONFIRM): S.BOOKED,
+        (S.HELD, A.EXPIRE): S.EXPIRED,
+        (S.HELD, A.CANCEL): S.CANCELLED,
+        (S.BOOKED, A.CANCEL): S.CANCELLED,
+        (S.BOOKED, A.RESCHEDULE): S.BOOKED,
+        (S.BOOKED, A.CHECK_IN): S.CHECKED_IN,
+        (S.BOOKED, A.NO_SHOW): S.NO_SHOW,
+    },
+    message=_("Booking %(code)s is %(status)s; it cannot be given the action “%(action)s”."),
+    describe=lambda appt: {"code": appt.code},
+)
 
 # A booking in one of these states occupies its seat: ``Slot.taken`` counts exactly these rows.
 SEAT_STATUSES = (S.HELD, S.BOOKED, S.CHECKED_IN, S.NO_SHOW)

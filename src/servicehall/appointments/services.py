@@ -58,27 +58,13 @@ from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update, validated
+from servicehall.core.transitions import transition
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _transition(appt: Appointment, action: str) -> str:
-    new = TRANSITIONS.get((appt.status, action))
-    if new is None:
-        raise Conflict(
-            _("Booking %(code)s is %(status)s; it cannot be given the action “%(action)s”.")
-            % {
-                "code": appt.code,
-                "status": AppointmentStatus(appt.status).label,
-                "action": AppointmentAction(action).label,
-            },
-            code="illegal_transition",
-        )
-    return new
 
 
 def _lock(appt: Appointment) -> Appointment:
@@ -446,7 +432,7 @@ def appointment_confirm(
         )
     with transaction.atomic():
         appt = _lock(appt)
-        new = _transition(appt, AppointmentAction.CONFIRM)
+        new = transition(TRANSITIONS, appt, AppointmentAction.CONFIRM)
         _person_lock(hall, person)
         _check_person(hall, conf, person, now)
         person.apply(appt)
@@ -622,7 +608,7 @@ def appointment_cancel(
     with transaction.atomic():
         appt = _lock(appt)
         was = appt.status
-        appt.status = _transition(appt, AppointmentAction.CANCEL)
+        appt.status = transition(TRANSITIONS, appt, AppointmentAction.CANCEL)
         if was == S.BOOKED and appt.start <= now and not _is_staff(actor, appt.hall):
             raise Conflict(
                 _("This appointment has already begun and can no longer be cancelled."), code="too_late"
@@ -675,7 +661,7 @@ def appointment_reschedule(
     view = _slot_view(hall, plan, start, now)
     with transaction.atomic():
         appt = _lock(appt)
-        _transition(appt, AppointmentAction.RESCHEDULE)
+        transition(TRANSITIONS, appt, AppointmentAction.RESCHEDULE)
         if appt.start <= now and not _is_staff(actor, hall):
             raise Conflict(
                 _("This appointment has already begun and can no longer be changed."), code="too_late"
@@ -739,7 +725,7 @@ def appointment_reschedule(
 
 
 def _expire_one(appt: Appointment, now: datetime.datetime) -> None:
-    appt.status = _transition(appt, AppointmentAction.EXPIRE)
+    appt.status = transition(TRANSITIONS, appt, AppointmentAction.EXPIRE)
     appt.save(update_fields=["status"])
     _seat_release(appt.slot_id)
     if appt.waitlist_entry_id:
@@ -955,7 +941,7 @@ def appointment_check_in(
         )
     with transaction.atomic():
         appt = _lock(appt)
-        new = _transition(appt, AppointmentAction.CHECK_IN)
+        new = transition(TRANSITIONS, appt, AppointmentAction.CHECK_IN)
         klass = "appointment" if queue_settings(hall=hall).priority_class("appointment") else NORMAL
         ticket = ticket_issue(
             actor=actor,
@@ -990,7 +976,7 @@ def no_shows_mark(*, now: datetime.datetime | None = None) -> int:
             for appt in Appointment.objects.select_for_update(skip_locked=True).filter(
                 hall=conf_hall, status=S.BOOKED, start__lt=cutoff
             )[:1000]:
-                appt.status, appt.no_show_at = _transition(appt, AppointmentAction.NO_SHOW), now
+                appt.status, appt.no_show_at = transition(TRANSITIONS, appt, AppointmentAction.NO_SHOW), now
                 appt.save(update_fields=["status", "no_show_at"])
                 marked += 1
     return marked

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicehall.core.transitions import Transitions
+
 
 class SystemStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -86,16 +88,21 @@ class RectificationAction(models.TextChoices):
 R, RA = RectificationStatus, RectificationAction
 
 # The only place that says which step may follow which.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (R.OPEN, RA.REVISIT): R.REVISITED,
-    (R.REVISITED, RA.REASONABLE): R.RECTIFYING,
-    (R.REVISITED, RA.UNREASONABLE): R.EXPLAINED,
-    (R.REVISITED, RA.APPEAL): R.APPEALED,
-    (R.APPEALED, RA.UPHOLD): R.CLOSED,
-    (R.APPEALED, RA.REJECT): R.RECTIFYING,
-    (R.RECTIFYING, RA.RECTIFIED): R.CLOSED,
-    (R.EXPLAINED, RA.CLOSE): R.CLOSED,
-}
+TRANSITIONS = Transitions(
+    status=RectificationStatus,
+    action=RectificationAction,
+    edges={
+        (R.OPEN, RA.REVISIT): R.REVISITED,
+        (R.REVISITED, RA.REASONABLE): R.RECTIFYING,
+        (R.REVISITED, RA.UNREASONABLE): R.EXPLAINED,
+        (R.REVISITED, RA.APPEAL): R.APPEALED,
+        (R.APPEALED, RA.UPHOLD): R.CLOSED,
+        (R.APPEALED, RA.REJECT): R.RECTIFYING,
+        (R.RECTIFYING, RA.RECTIFIED): R.CLOSED,
+        (R.EXPLAINED, RA.CLOSE): R.CLOSED,
+    },
+    message=_("The case is “%(status)s”: “%(action)s” is not the next step."),
+)
 
 
 # Importance–performance quadrants (``descriptive.QUADRANTS`` keys) as pages and PDFs name them.

@@ -18,6 +18,7 @@ from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update, validated
+from servicehall.core.transitions import transition
 from servicehall.quality import selectors
 from servicehall.quality.choices import (
     BAD_LEVELS,
@@ -490,13 +491,7 @@ def rectification_step(
         raise PermissionDenied(
             _("Only the responsible clerk or a manager can do this step; appeals are decided by a manager.")
         )
-    new = TRANSITIONS.get((case.status, action))
-    if new is None:
-        raise Conflict(
-            _("The case is “%(status)s”: “%(action)s” is not the next step.")
-            % {"status": RectificationStatus(case.status).label, "action": RectificationAction(action).label},
-            code="illegal_transition",
-        )
+    new = transition(TRANSITIONS, case, action)
     note = (note or "").strip()[:500]
     if (
         action

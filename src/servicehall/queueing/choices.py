@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.transitions import Transitions
+
 
 class TicketStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
@@ -30,23 +32,29 @@ class TicketAction(models.TextChoices):
 S, A = TicketStatus, TicketAction
 
 # The only place that says which action may happen in which state, and where it leads.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.WAITING, A.CALL): S.CALLED,
-    (S.WAITING, A.CANCEL): S.CANCELLED,
-    (S.CALLED, A.RECALL): S.CALLED,
-    (S.CALLED, A.START): S.SERVING,
-    (S.CALLED, A.NO_SHOW): S.NO_SHOW,
-    (S.CALLED, A.TRANSFER): S.WAITING,
-    (S.CALLED, A.CANCEL): S.CANCELLED,
-    (S.SERVING, A.COMPLETE): S.COMPLETED,
-    (S.SERVING, A.TRANSFER): S.WAITING,
-    (S.SERVING, A.PARK): S.PARKED,
-    (S.SERVING, A.CANCEL): S.CANCELLED,
-    (S.PARKED, A.RESUME): S.SERVING,
-    (S.PARKED, A.TRANSFER): S.WAITING,
-    (S.PARKED, A.CANCEL): S.CANCELLED,
-    (S.NO_SHOW, A.REACTIVATE): S.WAITING,
-}
+TRANSITIONS = Transitions(
+    status=TicketStatus,
+    action=TicketAction,
+    edges={
+        (S.WAITING, A.CALL): S.CALLED,
+        (S.WAITING, A.CANCEL): S.CANCELLED,
+        (S.CALLED, A.RECALL): S.CALLED,
+        (S.CALLED, A.START): S.SERVING,
+        (S.CALLED, A.NO_SHOW): S.NO_SHOW,
+        (S.CALLED, A.TRANSFER): S.WAITING,
+        (S.CALLED, A.CANCEL): S.CANCELLED,
+        (S.SERVING, A.COMPLETE): S.COMPLETED,
+        (S.SERVING, A.TRANSFER): S.WAITING,
+        (S.SERVING, A.PARK): S.PARKED,
+        (S.SERVING, A.CANCEL): S.CANCELLED,
+        (S.PARKED, A.RESUME): S.SERVING,
+        (S.PARKED, A.TRANSFER): S.WAITING,
+        (S.PARKED, A.CANCEL): S.CANCELLED,
+        (S.NO_SHOW, A.REACTIVATE): S.WAITING,
+    },
+    message=_("Ticket %(number)s is %(status)s; it cannot be given the action “%(action)s”."),
+    describe=lambda ticket: {"number": ticket.number},
+)
 
 OPEN_STATUSES = (S.WAITING, S.CALLED, S.SERVING, S.PARKED)
 FINAL_STATUSES = (S.COMPLETED, S.NO_SHOW, S.CANCELLED)
@@ -63,6 +71,31 @@ class CounterState(models.TextChoices):
     OPEN = "open", _("Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+class CounterAction(models.TextChoices):
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    CLOSE = "close", _("Close")
+
+
+# A window's session: pausing again changes the reason shown, resuming an open window changes nothing
+# (a double tap on the console must not be an error), and a closed session is never reopened: opening
+# the window starts a new session.
+COUNTER_TRANSITIONS = Transitions(
+    status=CounterState,
+    action=CounterAction,
+    edges={
+        (CounterState.OPEN, CounterAction.PAUSE): CounterState.PAUSED,
+        (CounterState.PAUSED, CounterAction.PAUSE): CounterState.PAUSED,
+        (CounterState.PAUSED, CounterAction.RESUME): CounterState.OPEN,
+        (CounterState.OPEN, CounterAction.RESUME): CounterState.OPEN,
+        (CounterState.OPEN, CounterAction.CLOSE): CounterState.CLOSED,
+        (CounterState.PAUSED, CounterAction.CLOSE): CounterState.CLOSED,
+    },
+    message=_("The window is %(status)s; it cannot be given the action “%(action)s”."),
+    field_name="state",
+)
 
 
 class Outcome(models.TextChoices):

@@ -14,9 +14,11 @@ from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Counter
 from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
+from servicehall.core.transitions import transition
 from servicehall.live.services import event_emit
 from servicehall.queueing import selectors
 from servicehall.queueing.choices import (
+    TRANSITIONS,
     Outcome,
     TicketAction,
     TicketStatus,
@@ -30,7 +32,6 @@ from servicehall.queueing.services.common import (
     _payload,
     _require_at_counter,
     _seconds,
-    _transition,
     _waiting_count,
 )
 
@@ -61,7 +62,7 @@ def ticket_recall(*, actor: Actor, ticket: Ticket) -> Ticket:
     """Announce the ticket again (up to the hall's recall limit)."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket.status = _transition(ticket, TicketAction.RECALL)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.RECALL)
     conf = selectors.settings_get(hall=ticket.hall)
     if ticket.recall_count >= conf.recall_limit:
         raise Conflict(
@@ -79,7 +80,7 @@ def ticket_start(*, actor: Actor, ticket: Ticket) -> Ticket:
     """The citizen arrived at the window: service begins (walking time ends)."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket.status = _transition(ticket, TicketAction.START)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.START)
     now = timezone.now()
     ticket.walk_seconds = _add(ticket.walk_seconds, _seconds(now, ticket.called_at))
     ticket.started_at = now
@@ -92,7 +93,7 @@ def ticket_complete(*, actor: Actor, ticket: Ticket, outcome: str = Outcome.DONE
     _require_at_counter(actor, ticket)
     if outcome not in Outcome.values:
         raise Invalid(fields={"outcome": [_("Unknown outcome.")]})
-    ticket.status = _transition(ticket, TicketAction.COMPLETE)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.COMPLETE)
     now = timezone.now()
     ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))
     ticket.completed_at, ticket.outcome = now, outcome
@@ -122,7 +123,7 @@ def ticket_no_show(*, actor: Actor, ticket: Ticket) -> Ticket:
     """Mark a called ticket that did not come: after the recalls, or after the no-show timeout."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket.status = _transition(ticket, TicketAction.NO_SHOW)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.NO_SHOW)
     conf = selectors.settings_get(hall=ticket.hall)
     now = timezone.now()
     waited = _seconds(now, ticket.recalled_at or ticket.called_at)
@@ -149,7 +150,7 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
     """Put a no-show back in the queue at its original place, within the hall's window."""
     ticket = _lock(ticket)
     require_role(actor, ticket.hall, *STAFF)
-    ticket.status = _transition(ticket, TicketAction.REACTIVATE)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.REACTIVATE)
     conf = selectors.settings_get(hall=ticket.hall)
     now = timezone.now()
     if _seconds(now, ticket.no_show_at) > conf.reactivate_within_minutes * 60:
@@ -179,7 +180,7 @@ def ticket_transfer(
     clerk. It keeps its arrival time or goes to the back, as the hall decides (or the clerk, per call)."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket_status = _transition(ticket, TicketAction.TRANSFER)
+    ticket_status = transition(TRANSITIONS, ticket, TicketAction.TRANSFER)
     if not service_code and counter is None:
         raise Invalid(fields={"service": [_("Choose a service or a window to transfer to.")]})
     target_service = ticket.service
@@ -243,7 +244,7 @@ def ticket_park(*, actor: Actor, ticket: Ticket, note: str = "") -> Ticket:
     """Set the ticket aside while the citizen fills in a form; the clerk serves others meanwhile."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket.status = _transition(ticket, TicketAction.PARK)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.PARK)
     now = timezone.now()
     ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))
     ticket.parked_at = now
@@ -257,7 +258,7 @@ def ticket_resume(*, actor: Actor, ticket: Ticket) -> Ticket:
     """Take a parked ticket back: service continues at the same window."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
-    ticket.status = _transition(ticket, TicketAction.RESUME)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.RESUME)
     current = selectors.counter_current(counter=ticket.counter) if ticket.counter else None
     if current is not None:
         raise Conflict(
@@ -277,7 +278,7 @@ def ticket_cancel(*, actor: Actor, ticket: Ticket, reason: str = "") -> Ticket:
     if not has_role(actor.user, ticket.hall, *STAFF) and ticket.status != TicketStatus.WAITING:
         raise PermissionDenied(_("Your ticket has been called; please speak to the window."))
     serving = ticket.status == TicketStatus.SERVING
-    ticket.status = _transition(ticket, TicketAction.CANCEL)
+    ticket.status = transition(TRANSITIONS, ticket, TicketAction.CANCEL)
     now = timezone.now()
     if serving:
         ticket.service_seconds = _add(ticket.service_seconds, _seconds(now, ticket.started_at))

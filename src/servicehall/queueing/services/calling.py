@@ -11,9 +11,11 @@ from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Counter
 from servicehall.core.notify import send_text
+from servicehall.core.transitions import transition
 from servicehall.live.services import event_emit
 from servicehall.queueing import policy, selectors
 from servicehall.queueing.choices import (
+    TRANSITIONS,
     CounterState,
     TicketAction,
     TicketStatus,
@@ -25,7 +27,6 @@ from servicehall.queueing.services.common import (
     _audit,
     _payload,
     _seconds,
-    _transition,
 )
 from servicehall.queueing.services.counters import _own_session
 
@@ -192,7 +193,7 @@ def ticket_call(*, actor: Actor, ticket: Ticket, counter: Counter) -> Ticket:
         raise PermissionDenied(
             _("This hall does not allow calling a particular ticket."), code="call_specific_off"
         )
-    _transition(ticket, TicketAction.CALL)
+    transition(TRANSITIONS, ticket, TicketAction.CALL)
     claimed = _claim(ticket.pk, counter, actor, timezone.now())
     if claimed is None:
         raise Conflict(

@@ -7,13 +7,11 @@ from django.utils.translation import gettext as _
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
-from servicehall.core.errors import Conflict, PermissionDenied
+from servicehall.core.errors import PermissionDenied
 from servicehall.core.models import Hall
 from servicehall.core.permissions import has_role, require_role
 from servicehall.queueing import selectors
 from servicehall.queueing.choices import (
-    TRANSITIONS,
-    TicketAction,
     TicketStatus,
 )
 from servicehall.queueing.models import CounterSession, Ticket
@@ -28,22 +26,6 @@ def _seconds(later: datetime.datetime, earlier: datetime.datetime | None) -> int
 
 def _add(total: int | None, seconds: int) -> int:
     return (total or 0) + seconds
-
-
-def _transition(ticket: Ticket, action: str) -> str:
-    """The new status for ``action``, or a 409 that says, in words, why not."""
-    new = TRANSITIONS.get((ticket.status, action))
-    if new is None:
-        raise Conflict(
-            _("Ticket %(number)s is %(status)s; it cannot be given the action “%(action)s”.")
-            % {
-                "number": ticket.number,
-                "status": TicketStatus(ticket.status).label,
-                "action": TicketAction(action).label,
-            },
-            code="illegal_transition",
-        )
-    return new
 
 
 def _waiting_count(hall_id: int, service_id: int, day: datetime.date) -> int:

@@ -13,11 +13,14 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Counter, Hall
 from servicehall.core.permissions import has_role, require_role
+from servicehall.core.transitions import transition
 from servicehall.live.services import event_emit
 from servicehall.queueing import selectors
 from servicehall.queueing.choices import (
+    COUNTER_TRANSITIONS,
     NORMAL,
     OPEN_STATUSES,
+    CounterAction,
     CounterState,
     TicketStatus,
 )
@@ -119,8 +122,8 @@ def _close_session(actor: Actor, session: CounterSession) -> None:
             % {"number": busy.number, "counter": session.counter.number},
             code="counter_busy",
         )
+    session.state = transition(COUNTER_TRANSITIONS, session, CounterAction.CLOSE)
     session.closed_at = timezone.now()
-    session.state = CounterState.CLOSED
     session.save(update_fields=["closed_at", "state"])
     _counter_event(session.counter, session, "counter.closed")
     audit_record(actor=actor, action="counter.close", hall=session.counter.hall, obj=session.counter)
@@ -163,7 +166,8 @@ def counter_pause(*, actor: Actor, counter: Counter, reason: str) -> CounterSess
     reason = (reason or "").strip()[:100]
     if not reason:
         raise Invalid(fields={"reason": [_("Say why the window pauses (shown to citizens).")]})
-    session.state, session.pause_reason = CounterState.PAUSED, reason
+    session.state = transition(COUNTER_TRANSITIONS, session, CounterAction.PAUSE)
+    session.pause_reason = reason
     session.save(update_fields=["state", "pause_reason"])
     _counter_event(counter, session, "counter.paused")
     audit_record(
@@ -175,7 +179,8 @@ def counter_pause(*, actor: Actor, counter: Counter, reason: str) -> CounterSess
 @transaction.atomic
 def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
     session = _own_session(actor, counter)
-    session.state, session.pause_reason = CounterState.OPEN, ""
+    session.state = transition(COUNTER_TRANSITIONS, session, CounterAction.RESUME)
+    session.pause_reason = ""
     session.save(update_fields=["state", "pause_reason"])
     _counter_event(counter, session, "counter.opened")
     audit_record(actor=actor, action="counter.unpause", hall=counter.hall, obj=counter)
