@@ -428,7 +428,7 @@ SELECT s.id AS slot_id, s.capacity AS capacity, s.taken AS taken, s.closed AS cl
                AND a.hold_expires_at <= now()) AS expired,
        coalesce(c.kind, '') AS day_kind, coalesce(c.name, '') AS day_name
   FROM (SELECT 1 AS one) base
-  LEFT JOIN appointments_calendarday c ON c.hall_id = :hall AND c.date = :day::date
+  LEFT JOIN core_calendarday c ON c.hall_id = :hall AND c.date = :day::date
   LEFT JOIN (appointments_slot s JOIN catalog_serviceitem i ON i.id = s.service_id AND i.code = :service_code)
     ON s.hall_id = :hall AND s.start = :start::timestamptz \gset
 \if :taken < :capacity

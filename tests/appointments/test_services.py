@@ -408,9 +408,9 @@ def test_joining_a_waitlist_twice_is_refused_and_changes_nothing(clock, book, ac
 def test_a_booking_reads_the_calendar_afresh_not_from_the_memo(clock, book, hall_a):
     """Another worker closes a day (no signal reaches this process): the next booking here is refused,
     although this process's pages still remember the day as open for a few seconds."""
-    from servicehall.appointments import calendar
-    from servicehall.appointments.choices import DayKind
-    from servicehall.appointments.models import CalendarDay
+    from servicehall.core import calendar
+    from servicehall.core.choices import DayKind
+    from servicehall.core.models import CalendarDay
 
     day = at(7, 10).date()
     assert calendar.hall_days(hall_a, day, day)[day].open  # remembered as open

@@ -7,12 +7,12 @@ from django.contrib import admin
 from servicehall.appointments.models import (
     Appointment,
     AppointmentSettings,
-    CalendarDay,
     Slot,
     WaitlistEntry,
     WorkingPlan,
 )
 from servicehall.core.admin import ReadOnlyAdmin
+from servicehall.core.models import CalendarDay
 
 PERSONAL = ["name_encrypted", "phone_encrypted", "phone_digest", "id_encrypted", "id_digest", "person"]
 

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from servicehall.appointments import calendar, selectors, services
-from servicehall.appointments.choices import AppointmentStatus, DayKind
+from servicehall.appointments import selectors, services
+from servicehall.appointments.choices import AppointmentStatus
 from servicehall.appointments.ics import appointment_ics
 from servicehall.appointments.models import Appointment
 from servicehall.catalog.selectors import item_get
+from servicehall.core import calendar
 from servicehall.core.challenge import challenge_new
-from servicehall.core.choices import Role
+from servicehall.core.choices import DayKind, Role
 from servicehall.core.errors import Invalid
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit

@@ -8,10 +8,9 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from servicehall.appointments import tasks  # noqa: F401  (registers the worker jobs)
-        from servicehall.appointments.models import AppointmentSettings, CalendarDay, WorkingPlan
+        from servicehall.appointments.models import AppointmentSettings, WorkingPlan
         from servicehall.catalog.models import ServiceItem
         from servicehall.core import memo
 
         memo.depends_on("AppointmentSettings", AppointmentSettings)
         memo.depends_on("item_plan", ServiceItem, WorkingPlan)
-        memo.depends_on("calendar", CalendarDay)

@@ -1,4 +1,4 @@
-"""Booking states and the one transition table, late-arrival policies, calendar day kinds."""
+"""Booking states and the one transition table, late-arrival policies, waitlist states."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,15 +53,6 @@ ACTIVE_STATUSES = (S.HELD, S.BOOKED)
 class LatePolicy(models.TextChoices):
     NORMAL_TICKET = "normal_ticket", _("Give a normal ticket")
     REFUSE = "refuse", _("Refuse and ask to book again")
-
-
-class DayKind(models.TextChoices):
-    """A row of the hall's own calendar table. ``holiday`` and ``workday`` complete the national calendar
-    for years the ``chinese-calendar`` package does not know yet; ``closed`` closes the hall for a day."""
-
-    HOLIDAY = "holiday", _("Public holiday (closed)")
-    WORKDAY = "workday", _("Make-up working day (open)")
-    CLOSED = "closed", _("Hall closed")
 
 
 class BookingChannel(models.TextChoices):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from servicehall.appointments.choices import (
     AppointmentStatus,
     BookingChannel,
-    DayKind,
     LatePolicy,
     WaitlistStatus,
 )
@@ -128,24 +127,6 @@ class WorkingPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service}"
-
-
-class CalendarDay(models.Model):
-    """One row of the hall's calendar table (see ``DayKind``)."""
-
-    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="calendar_days")
-    date = models.DateField(_("date"))
-    kind = models.CharField(_("kind"), max_length=10, choices=DayKind)
-    name = models.CharField(_("name"), max_length=60, blank=True)
-
-    class Meta:
-        ordering = ["hall", "date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-        constraints = [models.UniqueConstraint(fields=["hall", "date"], name="calendar_day_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
 class Slot(models.Model):

@@ -9,11 +9,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from servicehall.appointments import calendar
 from servicehall.appointments.choices import ACTIVE_STATUSES, AppointmentStatus
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import memo
+from servicehall.core import calendar, memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
 
@@ -273,13 +272,6 @@ def day_bookings(*, hall: Hall, day: datetime.date, service: ServiceItem | None 
     if service is not None:
         qs = qs.filter(service=service)
     return qs.select_related("service", "ticket").order_by("start", "id")
-
-
-def calendar_rows(*, hall: Hall, since: datetime.date):
-    """The hall's own calendar table from a date on (holidays, make-up days, closures it entered)."""
-    from servicehall.appointments.models import CalendarDay
-
-    return CalendarDay.objects.filter(hall=hall, date__gte=since).order_by("date")
 
 
 def waitlist_length(*, slot_id: int) -> int:

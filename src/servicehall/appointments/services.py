@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.appointments import calendar, selectors
+from servicehall.appointments import selectors
 from servicehall.appointments.choices import (
     TRANSITIONS,
     AppointmentAction,
     AppointmentStatus,
     BookingChannel,
-    DayKind,
     LatePolicy,
     WaitlistStatus,
 )
@@ -32,17 +31,17 @@ from servicehall.appointments.models import (
     Appointment,
     AppointmentSettings,
     BookingQuota,
-    CalendarDay,
     Slot,
     WaitlistEntry,
     WorkingPlan,
 )
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import crypto, memo
+from servicehall.core import calendar, crypto, memo
+from servicehall.core import services as core_services
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.challenge import challenge_check
-from servicehall.core.choices import DeviceKind, Role
+from servicehall.core.choices import DayKind, DeviceKind, Role
 from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
 from servicehall.core.identity import (
     is_valid_mobile,
@@ -53,7 +52,7 @@ from servicehall.core.identity import (
     normalize_phone,
     normalize_resident_id,
 )
-from servicehall.core.models import Hall
+from servicehall.core.models import CalendarDay, Hall
 from servicehall.core.notify import public_url, send_text
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
@@ -1058,8 +1057,8 @@ def day_close(
         raise Invalid(fields={"reason": [_("Give the reason: it is sent to everyone affected.")]})
     with transaction.atomic():
         if service is None:
-            CalendarDay.objects.update_or_create(
-                hall=hall, date=date, defaults={"kind": DayKind.CLOSED, "name": reason[:60]}
+            core_services.calendar_day_set(
+                actor=actor, hall=hall, date=date, kind=DayKind.CLOSED, name=reason
             )
         slots = Slot.objects.filter(hall=hall, day=date)
         if service is not None:
@@ -1152,33 +1151,17 @@ def calendar_day_set(
     name: str = "",
     now: datetime.datetime | None = None,
 ) -> CalendarDay | None:
-    """Enter a day of the hall's calendar table (a holiday, a make-up working day, a closure), or clear
-    it with ``kind=""``. A closure cancels the day's bookings (see ``day_close``)."""
+    """Enter a day of the hall's calendar table (``core.services.calendar_day_set``) with what it means for
+    bookings: a closure cancels the day's bookings (see ``day_close``), reopening a closed day reopens its
+    slots."""
     require_role(actor, hall, Role.MANAGER)
     if kind == DayKind.CLOSED:
         day_close(actor=actor, hall=hall, date=date, reason=name or _("Hall closed"), now=now)
         return CalendarDay.objects.get(hall=hall, date=date)
-    if kind and kind not in DayKind.values:
-        raise Invalid(fields={"kind": [_("Choose holiday, workday or closed.")]})
     with transaction.atomic():
-        before = CalendarDay.objects.filter(hall=hall, date=date).first()
-        if not kind:
-            CalendarDay.objects.filter(hall=hall, date=date).delete()
-            row = None
-        else:
-            row, _created = CalendarDay.objects.update_or_create(
-                hall=hall, date=date, defaults={"kind": kind, "name": name[:60]}
-            )
-        if before is not None and before.kind == DayKind.CLOSED and kind != DayKind.CLOSED:
+        before, row = core_services.calendar_day_set(actor=actor, hall=hall, date=date, kind=kind, name=name)
+        if before == DayKind.CLOSED:
             Slot.objects.filter(hall=hall, day=date).update(closed=False, closed_reason="")
-        audit_record(
-            actor=actor,
-            action="appointment.calendar_day",
-            hall=hall,
-            obj=row,
-            before={"kind": before.kind} if before else None,
-            after={"date": date.isoformat(), "kind": kind},
-        )
     return row
 
 

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicehall.appointments import calendar, selectors, services
-from servicehall.appointments.choices import AppointmentStatus, DayKind
+from servicehall.appointments import selectors, services
+from servicehall.appointments.choices import AppointmentStatus
 from servicehall.catalog.selectors import item_get
-from servicehall.core import crypto
+from servicehall.core import calendar, crypto
 from servicehall.core.actors import Actor, actor_from_request, client_ip
 from servicehall.core.challenge import challenge_new
-from servicehall.core.choices import DeviceKind, Role
+from servicehall.core.choices import DayKind, DeviceKind, Role
 from servicehall.core.devices import paired_device
 from servicehall.core.errors import DomainError, Invalid, PermissionDenied
 from servicehall.core.identity import normalize_phone
@@ -464,7 +464,7 @@ def calendar_view(request, hall_code: str):
                 hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)
             ),
             "missing_years": calendar.missing_years(hall, today),
-            "calendar_rows": selectors.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
+            "calendar_rows": calendar.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
             "day_kinds": DayKind.choices,
             "is_manager": has_role(request.user, hall, Role.MANAGER),
         },

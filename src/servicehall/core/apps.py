@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from servicehall.core import memo
-        from servicehall.core.models import ApiToken, Device, Hall, HallMembership
+        from servicehall.core.models import ApiToken, CalendarDay, Device, Hall, HallMembership
 
         memo.depends_on("token", ApiToken, get_user_model())
         memo.depends_on("device", Device, Hall)
         memo.depends_on("hall", Hall)
         memo.depends_on("roles", HallMembership)
+        memo.depends_on("calendar", CalendarDay)

@@ -36,3 +36,12 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
+
+
+class DayKind(models.TextChoices):
+    """A row of the hall's own calendar table. ``holiday`` and ``workday`` complete the national calendar
+    for years the ``chinese-calendar`` package does not know yet; ``closed`` closes the hall for a day."""
+
+    HOLIDAY = "holiday", _("Public holiday (closed)")
+    WORKDAY = "workday", _("Make-up working day (open)")
+    CLOSED = "closed", _("Hall closed")

@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.core.choices import WEEKDAYS, CounterKind, DeviceKind, Role
+from servicehall.core.choices import WEEKDAYS, CounterKind, DayKind, DeviceKind, Role
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,31}$",
@@ -237,3 +237,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+
+class CalendarDay(models.Model):
+    """One row of the hall's calendar table (see ``DayKind`` and ``core.calendar``): the days on which the
+    hall departs from the national calendar. Every app that counts days (bookings, the queue, deadlines in
+    working days) reads it through ``core.calendar``."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["hall", "date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [models.UniqueConstraint(fields=["hall", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from servicehall.core import memo
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record, snapshot
-from servicehall.core.choices import Role
+from servicehall.core.choices import DayKind, Role
 from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.models import (
     ApiToken,
+    CalendarDay,
     Counter,
     Device,
     Floor,
@@ -337,3 +338,33 @@ def user_get(*, username: str):
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist as exc:
         raise NotFound(_("No account named %(name)s.") % {"name": username}) from exc
+
+
+def calendar_day_set(
+    *, actor: Actor, hall: Hall, date: datetime.date, kind: str, name: str = ""
+) -> tuple[str | None, CalendarDay | None]:
+    """Enter a day in the hall's calendar table (a holiday, a make-up working day, a closure), or clear it
+    with ``kind=""``; manager only, audited. Returns the day's kind before (None when it had no row) and
+    the row. What a day's change means for an app's own data (bookings cancelled by a closure, slots
+    reopened) is that app's service, which calls this one inside its transaction."""
+    require_role(actor, hall, Role.MANAGER)
+    if kind and kind not in DayKind.values:
+        raise Invalid(fields={"kind": [_("Choose holiday, workday or closed.")]})
+    with transaction.atomic():
+        before = CalendarDay.objects.select_for_update().filter(hall=hall, date=date).first()
+        if not kind:
+            CalendarDay.objects.filter(hall=hall, date=date).delete()
+            row = None
+        else:
+            row, _created = CalendarDay.objects.update_or_create(
+                hall=hall, date=date, defaults={"kind": kind, "name": name[:60]}
+            )
+        audit_record(
+            actor=actor,
+            action="calendar.day",
+            hall=hall,
+            obj=row,
+            before={"kind": before.kind, "name": before.name} if before else None,
+            after={"date": date.isoformat(), "kind": kind, "name": name[:60]},
+        )
+    return (before.kind if before else None), row

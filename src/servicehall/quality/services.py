@@ -393,7 +393,7 @@ def rating_submit(
 
 
 def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) -> Rectification:
-    from servicehall.appointments.calendar import add_working_days
+    from servicehall.core.calendar import add_working_days
 
     hall = rating.hall
     case = Rectification.objects.create(

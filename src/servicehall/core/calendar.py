@@ -1,4 +1,5 @@
-"""The working calendar: which days a hall is open for bookings.
+"""The working calendar: which days a hall is open. One implementation for every app that counts days:
+bookings, the queue, deadlines in working days (rectification, complaints, cases), certificate expiry.
 
 Order of authority for a date:
 1. the hall's own table (``CalendarDay``): ``closed`` (the hall is shut that day), ``holiday``, ``workday``;
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 import chinese_calendar
 import lunardate
 
-from servicehall.appointments.choices import DayKind
 from servicehall.core import memo
+from servicehall.core.choices import DayKind
+from servicehall.core.models import CalendarDay
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -116,8 +118,6 @@ def hall_days(
 
 
 def _hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[datetime.date, DayInfo]:
-    from servicehall.appointments.models import CalendarDay
-
     rows = {r.date: r for r in CalendarDay.objects.filter(hall=hall, date__gte=date_from, date__lte=date_to)}
     confirmed = confirmed_years(hall, range(date_from.year, date_to.year + 1))
     out = {}
@@ -130,8 +130,6 @@ def _hall_days(hall, date_from: datetime.date, date_to: datetime.date) -> dict[d
 
 def confirmed_years(hall, years) -> frozenset[int]:
     """Years past the package's data for which the hall's table holds the notice's days."""
-    from servicehall.appointments.models import CalendarDay
-
     later = [y for y in years if y > official_last_year()]
     if not later:
         return frozenset()
@@ -171,3 +169,13 @@ def add_working_days(hall, start, days: int):
             if counted == days:
                 return datetime.datetime.combine(day, local.time(), tzinfo=tz)
     return datetime.datetime.combine(horizon, local.time(), tzinfo=tz)
+
+
+def is_working_day(hall, date: datetime.date) -> bool:
+    """Whether ``hall`` is open on ``date`` by its calendar (the hall's table, then the national one)."""
+    return hall_days(hall, date, date)[date].open
+
+
+def calendar_rows(*, hall, since: datetime.date):
+    """The hall's own calendar table from a date on (holidays, make-up days, closures it entered)."""
+    return CalendarDay.objects.filter(hall=hall, date__gte=since).order_by("date")

@@ -5,8 +5,11 @@ import datetime
 
 import pytest
 
-from servicehall.appointments import calendar, services
-from servicehall.appointments.choices import DayKind
+from servicehall.core import calendar, services
+from servicehall.core.actors import Actor
+from servicehall.core.choices import DayKind
+from servicehall.core.errors import Invalid, PermissionDenied
+from servicehall.core.models import AuditEntry
 
 D = datetime.date
 
@@ -66,7 +69,8 @@ def test_the_rule_matches_the_official_2026_notice_on_every_statutory_day():
         assert info.name == name or (name == "春节" and info.name == "春节"), day
 
 
-def test_hall_table_overrides_and_confirms_a_year(actors, hall_a, plan):
+def test_hall_table_overrides_and_confirms_a_year(staff, hall_a):
+    actors = {"manager_a": Actor(user=staff["manager_a"])}
     year = calendar.official_last_year() + 1
     today = D(year - 1, 11, 20)
     assert calendar.missing_years(hall_a, today) == [year]
@@ -84,10 +88,35 @@ def test_hall_table_overrides_and_confirms_a_year(actors, hall_a, plan):
     assert not jan5.provisional  # the year is confirmed as a whole once the manager entered its days
 
 
-def test_hall_closure_overrides_a_working_day(actors, hall_a, plan):
+def test_hall_closure_overrides_a_working_day(staff, hall_a):
+    actors = {"manager_a": Actor(user=staff["manager_a"])}
     day = D(2026, 3, 9)
     services.calendar_day_set(
         actor=actors["manager_a"], hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修"
     )
     info = calendar.hall_days(hall_a, day, day)[day]
     assert (info.open, info.kind, info.name, info.source) == (False, "closed", "停电检修", "hall")
+    assert not calendar.is_working_day(hall_a, day)
+    assert calendar.is_working_day(hall_a, day + datetime.timedelta(days=1))
+
+
+def test_a_day_entered_is_audited_with_before_and_after_and_only_a_manager_may(staff, hall_a):
+    day = D(2026, 3, 9)
+    manager = Actor(user=staff["manager_a"])
+    services.calendar_day_set(actor=manager, hall=hall_a, date=day, kind=DayKind.CLOSED, name="停电检修")
+    services.calendar_day_set(actor=manager, hall=hall_a, date=day, kind="")
+    rows = list(AuditEntry.objects.filter(action="calendar.day").order_by("id"))
+    assert [r.after["kind"] for r in rows] == ["closed", ""]
+    assert rows[1].before == {"kind": "closed", "name": "停电检修"}
+    with pytest.raises(PermissionDenied):
+        services.calendar_day_set(actor=Actor(user=staff["clerk_a"]), hall=hall_a, date=day, kind="closed")
+    with pytest.raises(Invalid):
+        services.calendar_day_set(actor=manager, hall=hall_a, date=day, kind="party")
+    assert calendar.is_working_day(hall_a, day)
+
+
+def test_working_days_skip_the_spring_festival_and_count_its_make_up_saturday(hall_a):
+    start = datetime.datetime(2026, 2, 13, 10, 0, tzinfo=hall_a.tzinfo)  # Friday before 春节
+    # Sat 14 Feb is a make-up working day; 15-23 Feb are off; Tue 24 Feb is the next working day.
+    assert calendar.add_working_days(hall_a, start, 1).date() == D(2026, 2, 14)
+    assert calendar.add_working_days(hall_a, start, 2).date() == D(2026, 2, 24)
