@@ -123,7 +123,8 @@ DATABASES = {"default": _database(ENV.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# One backend, with the lock-out and the audit, for every way to sign in (core/auth.py).
+AUTHENTICATION_BACKENDS = ["servicehall.core.auth.LockoutBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,7 +167,9 @@ if ENV.env == "production":
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Log-in lock-out: this many failures for one account (or one address) within the window locks it.
+# Log-in lock-out (core.services.login_is_locked): this many failures of one account from one address lock
+# that pair for the window, doubled for each further batch within a day; twice as many from anywhere lock the
+# account except from addresses it signed in from before; four times as many lock an address.
 SERVICEHALL_LOGIN_MAX_FAILURES = 5
 SERVICEHALL_LOGIN_LOCK_SECONDS = 15 * 60
 # Public endpoints: requests per minute per client address.

@@ -5,12 +5,14 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from servicehall.api import api
+from servicehall.core.forms import AdminLoginForm
 from servicehall.live.views import hall_events
 
 handler404 = "servicehall.core.views.not_found"
 handler500 = "servicehall.core.views.server_error"
 
 admin.site.site_header = "ServiceHall"
+admin.site.login_form = AdminLoginForm
 admin.site.site_title = "ServiceHall"
 
 urlpatterns = [

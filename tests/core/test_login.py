@@ -44,3 +44,65 @@ def test_an_open_redirect_after_login_is_refused(client, staff):
         "/login/", {"username": "clerk_a", "password": "x-pass-12345", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/staff/"
+
+
+def _post(client, password, ip, username="clerk_a"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _admin_login(client, password, ip="10.9.9.9"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "root", "password": password, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_the_admin_sign_in_has_the_same_lock_out_and_audit_as_the_site(client, staff):
+    from servicehall.core.models import AuditEntry, LoginFailure
+
+    with time_machine.travel(T0, tick=False):
+        for _ in range(5):
+            assert _admin_login(client, "wrong").status_code == 200
+        assert LoginFailure.objects.filter(username="root").count() == 5
+        assert AuditEntry.objects.filter(action="login.failure", object_repr="root").count() == 5
+        locked = _admin_login(client, "x-root-pass-123")
+        assert locked.status_code == 200  # not the redirect into the admin
+        assert "_auth_user_id" not in client.session
+        assert "locked" in locked.content.decode().lower() or "锁定" in locked.content.decode()
+        assert AuditEntry.objects.filter(action="login.locked", object_repr="root").count() == 1
+    with time_machine.travel(T0 + datetime.timedelta(minutes=16), tick=False):
+        assert _admin_login(client, "x-root-pass-123").status_code == 302
+        assert AuditEntry.objects.filter(action="login.success", ip="10.9.9.9").exists()
+
+
+def test_a_stranger_cannot_lock_a_clerk_out_of_the_address_the_clerk_uses(client, staff):
+    from django.test import Client
+
+    with time_machine.travel(T0, tick=False):
+        desk = Client()
+        assert _post(desk, "x-pass-12345", "10.0.0.7").status_code == 302  # the clerk's own desk
+        stranger = Client()
+        for n in range(12):
+            _post(stranger, "wrong", f"192.0.2.{n % 3}")  # guessing from three addresses
+        assert _post(stranger, "x-pass-12345", "192.0.2.0").status_code == 200  # the account, from there
+        assert _post(Client(), "x-pass-12345", "198.51.100.1").status_code == 200  # an unknown address too
+        assert _post(Client(), "x-pass-12345", "10.0.0.7").status_code == 302  # the desk still signs in
+
+
+def test_repeated_lock_outs_of_one_pair_last_longer_each_time(client, staff):
+    from django.test import Client
+
+    with time_machine.travel(T0, tick=False) as clock:
+        for _ in range(5):
+            _post(client, "wrong", "192.0.2.50")
+        clock.move_to(T0 + datetime.timedelta(minutes=16))
+        for _ in range(5):
+            _post(client, "wrong", "192.0.2.50")  # locked again at once; tries while locked count too
+        clock.move_to(T0 + datetime.timedelta(minutes=16 + 20))
+        assert _post(client, "x-pass-12345", "192.0.2.50").status_code == 200  # 30 minutes now, not 15
+        # that try counted too: 30 minutes from it
+        clock.move_to(T0 + datetime.timedelta(minutes=16 + 20 + 29))
+        assert _post(Client(), "x-pass-12345", "192.0.2.50").status_code == 200
+        clock.move_to(T0 + datetime.timedelta(minutes=16 + 20 + 29 + 31))
+        assert _post(Client(), "x-pass-12345", "192.0.2.50").status_code == 302

@@ -1,7 +1,12 @@
 """Forms of the core pages."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+LOCKED_MESSAGE = _(
+    "Too many failed attempts from here. Sign-in is locked for a while; try again later or ask a manager."
+)
 
 
 class LoginForm(forms.Form):
@@ -30,3 +35,15 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in: the same backend and lock-out as the site's; says so when locked."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "login_locked", False):
+                raise forms.ValidationError(LOCKED_MESSAGE, code="locked") from None
+            raise

@@ -20,6 +20,7 @@ from servicehall.core.choices import DayKind, Role
 from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.models import (
     ApiToken,
+    AuditEntry,
     CalendarDay,
     Counter,
     Device,
@@ -310,13 +311,59 @@ def _touch(model, pk: int, field: str, stored: datetime.datetime | None) -> None
 
 
 def login_is_locked(*, username: str, ip: str | None) -> bool:
-    """Locked when the account, or the address, has too many recent failures."""
-    since = timezone.now() - datetime.timedelta(seconds=settings.SERVICEHALL_LOGIN_LOCK_SECONDS)
+    """Whether a log-in as ``username`` from ``ip`` is refused now, right password or not.
+
+    The lock-out must stop guessing without handing anyone a way to lock staff out (a stranger who types
+    five wrong passwords must not keep a clerk from their window). So it counts failures per pair:
+
+    - **account and address**: ``SERVICEHALL_LOGIN_MAX_FAILURES`` failures of the pair lock it for
+      ``SERVICEHALL_LOGIN_LOCK_SECONDS`` after the last one, doubled for each further batch of failures
+      within a day (15 min, 30 min, 1 h … at most 24 h): a patient guesser gets slower and slower;
+    - **the account from anywhere** (guessing spread over many addresses): twice that many failures lock
+      the account, except from an address it has signed in from before (the clerk's own desk);
+    - **the address** (one address trying many accounts): four times that many lock the address.
+    """
+    now = timezone.now()
     limit = settings.SERVICEHALL_LOGIN_MAX_FAILURES
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(username__iexact=username).count() >= limit:
+    base = datetime.timedelta(seconds=settings.SERVICEHALL_LOGIN_LOCK_SECONDS)
+    window = LoginFailure.objects.filter(at__gte=now - base)
+    if ip and window.filter(ip=ip).count() >= limit * 4:
         return True
-    return bool(ip) and recent.filter(ip=ip).count() >= limit * 4
+    if ip:
+        day = LoginFailure.objects.filter(
+            username__iexact=username, ip=ip, at__gte=now - datetime.timedelta(days=1)
+        )
+        failures = list(day.order_by("-at").values_list("at", flat=True)[: limit * 16])
+        if len(failures) >= limit:
+            lock = min(base * 2 ** ((len(failures) - limit) // limit), datetime.timedelta(days=1))
+            if failures[0] + lock > now:
+                return True
+    if window.filter(username__iexact=username).count() >= limit * 2:
+        return not _known_address(username=username, ip=ip)
+    return False
+
+
+def _known_address(*, username: str, ip: str | None) -> bool:
+    """Whether the account signed in from ``ip`` within the last 90 days (its audit trail says so)."""
+    if not ip:
+        return False
+    user = get_user_model().objects.filter(username__iexact=username).first()
+    if user is None:
+        return False
+    since = timezone.now() - datetime.timedelta(days=90)
+    return AuditEntry.objects.filter(
+        action="login.success", object_type="core.user", object_id=str(user.pk), ip=ip, at__gte=since
+    ).exists()
+
+
+def login_record_locked(*, username: str, ip: str | None) -> None:
+    """A refused attempt while locked: audited (who kept trying, from where) and counted as a failure of
+    its pair, so hammering a locked pair only lengthens its own lock (the back-off above)."""
+    with transaction.atomic():
+        LoginFailure.objects.create(username=username[:150], ip=ip, at=timezone.now())
+        audit_record(
+            actor=Actor(ip=ip), action="login.locked", object_type="core.user", object_repr=username[:200]
+        )
 
 
 def login_record_failure(*, username: str, ip: str | None) -> None:
@@ -328,8 +375,10 @@ def login_record_failure(*, username: str, ip: str | None) -> None:
 
 
 def login_record_success(*, user, ip: str | None) -> None:
+    """A successful log-in clears the failures of this account from this address (others stay: a guesser
+    elsewhere is still counted) and is audited with its address, which makes the address known."""
     with transaction.atomic():
-        LoginFailure.objects.filter(Q(username__iexact=user.get_username())).delete()
+        LoginFailure.objects.filter(Q(username__iexact=user.get_username()), ip=ip).delete()
         audit_record(actor=Actor(user=user, ip=ip), action="login.success", obj=user)
 
 

@@ -13,11 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from servicehall.core import selectors, services
-from servicehall.core.actors import client_ip
+from servicehall.core import selectors
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, NotFound, PermissionDenied, ServerError
-from servicehall.core.forms import AuditFilterForm, LoginForm
+from servicehall.core.forms import LOCKED_MESSAGE, AuditFilterForm, LoginForm
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
 
 
@@ -61,21 +60,18 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        ip = client_ip(request)
-        if services.login_is_locked(username=username, ip=ip):
-            form.add_error(None, _("Too many failed attempts. This account is locked for 15 minutes."))
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "login_locked", False):
+            form.add_error(None, LOCKED_MESSAGE)
+        elif user is None:
+            form.add_error("password", _("The username or password is not correct."))
         else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                services.login_record_failure(username=username, ip=ip)
-                form.add_error("password", _("The username or password is not correct."))
-            else:
-                login(request, user)
-                services.login_record_success(user=user, ip=ip)
-                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                    next_url = ""
-                return redirect(next_url or "core:home")
+            login(request, user)
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                next_url = ""
+            return redirect(next_url or "core:home")
     return render(request, "core/login.html", {"form": form, "next": next_url})
 
 
