@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "servicehall.core.middleware.ContentSecurityPolicyMiddleware",
+    "servicehall.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "servicehall.core.middleware.DomainErrorPageMiddleware",
+    "servicehall.core.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "servicehall.urls"
@@ -187,12 +189,15 @@ SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"expected_answers": {"()": "servicehall.core.logging.ExpectedAnswers"}},
+    "filters": {
+        "expected_answers": {"()": "servicehall.core.logging.ExpectedAnswers"},
+        "outage_tracebacks": {"()": "servicehall.core.logging.OutageTracebacks"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "servicehall": {"level": "INFO"},
-        "django.request": {"level": "WARNING", "filters": ["expected_answers"]},
+        "django.request": {"level": "WARNING", "filters": ["expected_answers", "outage_tracebacks"]},
     },
 }
 

@@ -34,6 +34,16 @@ class ServerError(DomainError):
     default_message = _("Something went wrong on our side. Nothing was saved; please try again in a moment.")
 
 
+class Unavailable(DomainError):
+    """Not raised by services: the answer while the database cannot be reached (a restart, a fail-over).
+    Nothing was saved; the caller should retry after ``retry_after_seconds``."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("The system is busy. Please wait a moment and try again.")
+    retry_after_seconds = 5
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

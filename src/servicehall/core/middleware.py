@@ -2,6 +2,13 @@
 images, no inline script, nothing framed. The Django admin and the API docs page get inline styles and
 (docs only) the inline bootstrap script their vendored templates need."""
 
+import logging
+import time
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+log = logging.getLogger("servicehall.outage")
+
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; media-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -51,3 +58,62 @@ class DomainErrorPageMiddleware:
         if isinstance(exception, NotAuthenticated):
             return redirect_to_login(request.get_full_path())
         return error_page(request, exception)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers are not kept by browsers or proxies unless a view says otherwise: staff pages,
+    a booking's page, the tracking page and the audit carry personal data, and a shared kiosk or a
+    proxy must not hand them to the next person. Static files (served before this) keep their caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+# Errors that mean "the database is not there right now", not "this request is wrong".
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+_last_outage_log = [0.0]  # per process: one log line per outage, not a traceback per request
+
+
+def is_outage(exception: BaseException | None) -> bool:
+    """Whether ``exception`` (or what caused it) says the database cannot be reached."""
+    for _depth in range(8):  # a chain of causes is short; never loop on a cycle
+        if exception is None or isinstance(exception, OUTAGE_ERRORS):
+            return exception is not None
+        if isinstance(exception, DatabaseError):
+            return False
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def note_outage(exception: BaseException) -> None:
+    """Log the outage once a minute per process (what failed, in one line)."""
+    now = time.monotonic()
+    if now - _last_outage_log[0] >= 60:
+        _last_outage_log[0] = now
+        log.error("database unavailable, answering 503: %s", str(exception).strip().splitlines()[0][:200])
+
+
+class DatabaseOutageMiddleware:
+    """A database outage answers 503 with ``Retry-After`` and a calm message (JSON under /api/, a page
+    that refreshes itself elsewhere: the kiosk and the board come back on their own), instead of a 500
+    and a traceback per request. Nothing was saved: the request's transaction did not commit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_outage(exception):
+            return None
+        from servicehall.core.views import service_unavailable
+
+        note_outage(exception)
+        return service_unavailable(request)

@@ -2,11 +2,12 @@
 hall information board. Thin: parse, call a service or selector, render."""
 
 import datetime
+import sys
 
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.core import selectors
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, NotFound, PermissionDenied, ServerError
+from servicehall.core.errors import DomainError, NotFound, PermissionDenied, ServerError, Unavailable
 from servicehall.core.forms import LOCKED_MESSAGE, AuditFilterForm, LoginForm
+from servicehall.core.middleware import is_outage
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
 
 
@@ -44,10 +46,30 @@ def server_error(request):
     context processor (it may be the database that failed). Nothing of the real error is shown."""
     from servicehall.api import domain_error_response
 
+    if is_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
     error = ServerError()
     if request.path.startswith("/api/"):
         return domain_error_response(request, error)
     return HttpResponseServerError(loader.get_template("core/server_error.html").render({"error": error}))
+
+
+def service_unavailable(request):
+    """503 while the database is away: JSON under /api/, elsewhere a page that needs no database and
+    reloads itself after ``Retry-After`` seconds (the kiosk and the board recover without staff)."""
+    from servicehall.api import domain_error_response
+
+    error = Unavailable()
+    if request.path.startswith("/api/"):
+        response = domain_error_response(request, error)
+    else:
+        page = loader.get_template("core/server_error.html").render(
+            {"error": error, "refresh_seconds": error.retry_after_seconds}
+        )
+        response = HttpResponse(page, status=error.status)
+    response["Retry-After"] = str(error.retry_after_seconds)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def landing(request):
