@@ -26,6 +26,18 @@ class DomainError(Exception):
         return self.field_messages() or {"general": [str(self.message)]}
 
 
+class BadInput(DomainError):
+    """Input no field can hold (a NUL byte, a broken character, JSON nested without end): refused before
+    any view reads it."""
+
+    status = 400
+    code = "bad_input"
+    default_message = _(
+        "The request contains characters or nesting that cannot be accepted (for example a NUL byte). "
+        "Remove them and try again."
+    )
+
+
 class ServerError(DomainError):
     """Not raised by services: what the site's 500 handler answers (nothing of the real error is shown)."""
 

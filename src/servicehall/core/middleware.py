@@ -2,6 +2,7 @@
 images, no inline script, nothing framed. The Django admin and the API docs page get inline styles and
 (docs only) the inline bootstrap script their vendored templates need."""
 
+import json
 import logging
 import time
 
@@ -73,6 +74,68 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+def _bad_text(value: str) -> bool:
+    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (no encoding can write it)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_json(value, depth: int = 0) -> bool:
+    if depth > 64:
+        return True
+    if isinstance(value, str):
+        return _bad_text(value)
+    if isinstance(value, dict):
+        return any(_bad_text(k) or _bad_json(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_json(v, depth + 1) for v in value)
+    return False
+
+
+class BadInputMiddleware:
+    """Text no field can store is refused at the door with a 400 that says so, on every path: NUL bytes
+    and lone surrogates in the path, the query, a form or a JSON body, and JSON nested deeper than any
+    of our forms (64 levels). Without this, each view would need the check, and one that forgot it
+    answered 500 on PostgreSQL. Uploaded files are left to their view (read and checked there, not stored)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._refused(request):
+            from servicehall.core.views import bad_input
+
+            return bad_input(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request) -> bool:
+        if _bad_text(request.path) or any(
+            _bad_text(k) or any(_bad_text(v) for v in values) for k, values in request.GET.lists()
+        ):
+            return True
+        ctype = request.content_type or ""
+        if request.method == "POST" and ctype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            return any(
+                _bad_text(k) or any(_bad_text(v) for v in values) for k, values in request.POST.lists()
+            )
+        if ctype.endswith("json") and request.body:
+            if b"\x00" in request.body:
+                return True
+            try:
+                return _bad_json(json.loads(request.body))
+            except RecursionError:
+                return True
+            except ValueError:
+                return False  # not JSON at all: the endpoint's own parser says why
+        return False
 
 
 # Errors that mean "the database is not there right now", not "this request is wrong".

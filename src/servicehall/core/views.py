@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.core import selectors
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, NotFound, PermissionDenied, ServerError, Unavailable
+from servicehall.core.errors import (
+    BadInput,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ServerError,
+    Unavailable,
+)
 from servicehall.core.forms import LOCKED_MESSAGE, AuditFilterForm, LoginForm
 from servicehall.core.middleware import is_outage
 from servicehall.core.permissions import halls_for, has_role, roles_in_hall
@@ -52,6 +59,19 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return domain_error_response(request, error)
     return HttpResponseServerError(loader.get_template("core/server_error.html").render({"error": error}))
+
+
+def bad_input(request):
+    """400 for text no field can store (``core.middleware.BadInputMiddleware``): the API's JSON error
+    under /api/, the error page elsewhere. Nothing was read or changed."""
+    from servicehall.api import domain_error_response
+
+    error = BadInput()
+    return (
+        domain_error_response(request, error)
+        if request.path.startswith("/api/")
+        else error_page(request, error)
+    )
 
 
 def service_unavailable(request):

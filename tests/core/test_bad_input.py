@@ -1,0 +1,60 @@
+"""Text no field can store is refused at the door with a clear 400 on every path, and nothing changes:
+NUL bytes and lone surrogates in the path, the query, a form or a JSON body, and JSON nested without end.
+On PostgreSQL each of these answered 500 before (a text column cannot hold NUL)."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from servicehall.queueing.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/t/ab%00cd/",
+        "/catalog/{hall}/?q=a%00b",
+        "/kiosk/{hall}/?q=a%00b",
+        "/catalog/ha%00ll/",
+        "/catalog/{hall}/items/X%00Y/",
+        "/q/1/?t=a%00b",
+        "/api/v1/halls/{hall}/queue?x=%00",
+    ],
+)
+def test_a_nul_byte_anywhere_in_the_address_answers_400_in_the_readers_language(path, hall_a):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(path.format(hall=hall_a.code))
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["error"] == "bad_input" and "NUL" in response.json()["message"]
+    else:
+        assert "NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"service": "A\\u0000"}',
+        '{"service": "\\ud800"}',
+        '{"service": "S", "phone": {"x": "\\u0000"}}',
+        "[" * 5000 + "]" * 5000,
+        '{"a":' * 100 + "1" + "}" * 100,
+    ],
+)
+def test_json_that_no_field_can_hold_is_refused_and_no_ticket_is_issued(body, hall_a, staff):
+    from servicehall.core import services
+    from servicehall.core.actors import Actor
+
+    token = services.token_create(actor=Actor(user=staff["manager_a"]), user=staff["manager_a"], name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(f"/api/v1/halls/{hall_a.code}/tickets", data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert json.loads(response.content)["error"] == "bad_input"
+    assert Ticket.objects.count() == 0
+
+
+def test_a_form_with_a_nul_byte_is_refused(hall_a):
+    response = Client().post("/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400
