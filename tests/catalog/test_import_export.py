@@ -88,3 +88,36 @@ def test_the_export_api_sends_a_csv_file_excel_can_read(api_as, hall_a, catalog_
     text = body.decode("utf-8")
     assert text.startswith("\ufeffcode,name,")
     assert catalog_a[0]["name"] in text
+
+
+def test_an_exported_csv_cannot_run_a_formula_in_a_spreadsheet_and_still_imports_unchanged(
+    admin_actor, hall_a, hall_b, catalog_a
+):
+    """OWASP's CSV injection rule: a cell that starts like a formula gets a leading quote."""
+    from servicehall.catalog.services import item_save
+
+    data = json.loads(_export(hall_a, "json"))["items"][0]
+    data["name"] = '=HYPERLINK("http://evil.example","办理")'
+    data["description"] = "-2+3"
+    item_save(actor=admin_actor, hall=hall_a, data=data)
+    exported = _export(hall_a, "csv")
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert not [c for c in cells if c[:1] in {"=", "+", "-", "@"}]
+    assert '\'=HYPERLINK("http://evil.example","办理")' in cells
+    catalog_import(actor=admin_actor, hall=hall_b, text=exported, fmt="csv")
+    assert ServiceItem.objects.get(hall=hall_b, code=data["code"]).name == data["name"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("json", "[" * 100_000 + "]" * 100_000),
+        ("csv", "code,name,department,category,ticket_prefix\nA," + "x" * 200_000 + ",d,c,A\n"),
+        ("csv", "code,name,department,category,ticket_prefix\nA,a\x00b,d,c,A\n"),
+        ("json", '{"items": [{"code": "A\\u0000"}]}'),
+    ],
+)
+def test_a_file_no_catalogue_can_come_from_is_refused_with_a_message(admin_actor, hall_a, fmt, text):
+    with pytest.raises(Invalid):
+        catalog_import(actor=admin_actor, hall=hall_a, text=text, fmt=fmt)
+    assert not ServiceItem.objects.filter(hall=hall_a).exists()

@@ -15,6 +15,7 @@ from servicehall.catalog.search import build_search_text
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
+from servicehall.core.csvcells import read_cell, safe_row
 from servicehall.core.errors import Invalid
 from servicehall.core.models import Counter, Hall
 from servicehall.core.permissions import require_role
@@ -192,20 +193,28 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
             fields={"line 1": [_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}]},
         )
     rows = []
-    for row in reader:
-        line = reader.line_num
+    try:
+        records = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:  # a field over the csv module's limit (128 KiB), a NUL byte
+        raise Invalid(
+            _("The CSV file cannot be read near line %(line)s: %(error)s")
+            % {"line": reader.line_num, "error": exc},
+            fields={f"line {reader.line_num}": [str(exc)]},
+        ) from exc
+    for line, row in records:
         raw: dict = {}
         errors = []
         for key, value in row.items():
             if key is None:
                 errors.append(_("Too many values in this row."))
                 continue
+            value = read_cell(value) if isinstance(value, str) else value
             if key not in CSV_COLUMNS:
                 raw[key] = value
             elif key in {"materials", "steps"}:
                 try:
                     raw[key] = json.loads(value) if (value or "").strip() else []
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):
                     errors.append(_("Column %(col)s is not valid JSON.") % {"col": key})
             elif key == "counters":
                 raw[key] = [n.strip() for n in (value or "").split(",") if n.strip()]
@@ -222,6 +231,11 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
 def _json_rows(text: str) -> list[tuple[int, dict]]:
     try:
         document = json.loads(text)
+    except RecursionError as exc:
+        raise Invalid(
+            _("The JSON file is nested too deeply to be a catalogue."),
+            fields={"items": [_("Expected a list.")]},
+        ) from exc
     except json.JSONDecodeError as exc:
         raise Invalid(
             _("The file is not valid JSON (line %(line)s).") % {"line": exc.lineno},
@@ -246,6 +260,8 @@ def catalog_import(*, actor: Actor, hall: Hall, text: str, fmt: str) -> dict:
     require_role(actor, hall, Role.MANAGER)
     if fmt not in {"csv", "json"}:
         raise Invalid(fields={"format": [_("Use csv or json.")]})
+    if "\x00" in text:
+        raise Invalid(fields={"file": [_("The file contains a NUL byte: it is not a text file.")]})
     rows = _csv_rows(text) if fmt == "csv" else _json_rows(text)
     counters = {c.number: c for c in Counter.objects.filter(hall=hall)}
     # Field keys are stable and machine-readable ("line 5", "item 2"); the message is translated.
@@ -317,5 +333,5 @@ def catalog_export_csv(*, items) -> str:
         data["counters"] = ",".join(data["counters"])
         for key in ("fully_online", "appointment_supported", "active"):
             data[key] = "true" if data[key] else "false"
-        writer.writerow(data)
+        writer.writerow(safe_row(data))
     return out.getvalue()
