@@ -179,3 +179,70 @@ def is_working_day(hall, date: datetime.date) -> bool:
 def calendar_rows(*, hall, since: datetime.date):
     """The hall's own calendar table from a date on (holidays, make-up days, closures it entered)."""
     return CalendarDay.objects.filter(hall=hall, date__gte=since).order_by("date")
+
+
+# --- service days: the calendar and the opening hours together ------------------------------------------
+#
+# Two questions with different answers on a Saturday the hall opens (周六延时服务): is it a *working day*
+# (工作日, what deadlines count: the statutory calendar and the hall's table) and is it a *service day* (the
+# hall serves citizens: the queue issues tickets, bookings are taken)? A service day is a working day or a
+# weekend day the opening hours include, never a holiday or a day the hall is closed. A 调休 make-up
+# working day is served with the hours of an ordinary weekday.
+
+
+def service_periods(hall, date: datetime.date, info: DayInfo | None = None):
+    """The hours ``hall`` serves on ``date``: a sorted list of (opens, closes); ``[]`` when it does not
+    serve that day; ``None`` when it serves all day. A hall that has set no opening hours is not yet
+    configured: it serves every day but the days its own table closes (a test hall, a hall being set
+    up); once it has hours, holidays, weekends without hours and 调休 apply."""
+    from servicehall.core.selectors import opening_periods
+
+    info = info or hall_days(hall, date, date)[date]
+    if info.kind == "closed":
+        return []
+    periods = opening_periods(hall=hall)
+    if not periods:
+        return None
+    if info.kind == "holiday":
+        return []
+    if info.kind == "makeup":
+        weekdays = sorted({wd for wd, _o, _c in periods if wd < 5})
+        weekday = weekdays[0] if weekdays else date.weekday()
+    else:
+        weekday = date.weekday()
+    return sorted((o, c) for wd, o, c in periods if wd == weekday)
+
+
+def is_service_day(hall, date: datetime.date) -> bool:
+    """Whether the hall serves citizens on ``date`` (see above)."""
+    return service_periods(hall, date) != []
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """What the kiosk says on its first screen and what the queue answers a public issue."""
+
+    open_now: bool
+    day: DayInfo
+    opens_at: datetime.datetime | None = None  # the next opening when not open now (None: none in 60 days)
+    closes_at: datetime.datetime | None = None  # the end of the current period when open now
+
+
+def service_status(hall, local: datetime.datetime, *, stop_minutes: int = 0) -> ServiceStatus:
+    """Whether ``hall`` serves now (``local`` in the hall's time zone) and, if not, when it next opens.
+    ``stop_minutes`` closes each period that much early (the queue stops issuing before closing)."""
+    cutoff = datetime.timedelta(minutes=stop_minutes)
+    days = hall_days(hall, local.date(), local.date() + datetime.timedelta(days=60))
+    today = days[local.date()]
+    for date, info in days.items():
+        periods = service_periods(hall, date, info)
+        if periods is None:
+            periods = [(datetime.time(0, 0), datetime.time(23, 59, 59))]
+        for opens, closes in periods:
+            start = datetime.datetime.combine(date, opens, tzinfo=local.tzinfo)
+            end = datetime.datetime.combine(date, closes, tzinfo=local.tzinfo) - cutoff
+            if start <= local < end:
+                return ServiceStatus(True, today, closes_at=end)
+            if local < start:
+                return ServiceStatus(False, today, opens_at=start)
+    return ServiceStatus(False, today)

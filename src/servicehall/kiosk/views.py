@@ -44,7 +44,15 @@ def home(request, hall_code: str):
     return render(
         request,
         "kiosk/home.html",
-        {"hall": hall, "categories": categories, "items": items, "query": query, "current": current},
+        {
+            "hall": hall,
+            "categories": categories,
+            "items": items,
+            "query": query,
+            "current": current,
+            # said on the first screen, before a citizen chooses a service and is refused
+            "notice": queue_selectors.issuing_notice(hall=hall),
+        },
     )
 
 

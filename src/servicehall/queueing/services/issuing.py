@@ -16,7 +16,6 @@ from servicehall.core.identity import is_valid_mobile, mask_phone, normalize_pho
 from servicehall.core.models import Hall
 from servicehall.core.permissions import has_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.selectors import opening_periods
 from servicehall.live.services import event_emit
 from servicehall.queueing import selectors
 from servicehall.queueing.choices import (
@@ -46,27 +45,12 @@ def _next_number(hall: Hall, prefix: str, day: datetime.date) -> int:
 
 
 def _check_open(hall: Hall, conf: QueueSettings, local: datetime.datetime) -> None:
-    """Public channels issue only during opening hours (a hall without hours set is always open)."""
-    periods = opening_periods(hall=hall)
-    if not periods:
-        return
-    today = sorted((o, c) for wd, o, c in periods if wd == local.weekday())
-    cutoff = datetime.timedelta(minutes=conf.stop_issuing_minutes)
-    now_t = local.time()
-    for opens, closes in today:
-        last = (datetime.datetime.combine(local.date(), closes) - cutoff).time()
-        if opens <= now_t < last:
-            return
-    later = [o for o, _c in today if o > now_t]
-    if later:
-        raise Conflict(
-            _("Not open yet: tickets are issued from %(time)s.") % {"time": later[0].strftime("%H:%M")},
-            code="not_open",
-        )
-    raise Conflict(
-        _("The hall has stopped issuing tickets for today. Please come back on the next working day."),
-        code="closed",
-    )
+    """Public channels issue only while the hall serves (``core.calendar.service_status``: holidays,
+    调休 make-up days, days the hall is closed and the opening hours, less the minutes before closing
+    when issuing stops). A hall with neither hours nor a closed day is always open."""
+    notice = selectors.issuing_notice(hall=hall, local=local, conf=conf)
+    if notice is not None:
+        raise Conflict(notice["message"], code=notice["code"])
 
 
 def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, conf: QueueSettings) -> str:
