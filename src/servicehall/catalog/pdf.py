@@ -9,6 +9,7 @@ import io
 import os
 from functools import lru_cache
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -31,7 +32,7 @@ FONT_CANDIDATES = [
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str:
     """Register and return the font used for Chinese text in PDFs."""
-    configured = os.environ.get("SERVICEHALL_PDF_FONT")
+    configured = getattr(settings, "SERVICEHALL_PDF_FONT", "")
     for path in ([configured] if configured else []) + FONT_CANDIDATES:
         if path and os.path.exists(path):
             kwargs = {"subfontIndex": 0} if path.endswith(".ttc") else {}
