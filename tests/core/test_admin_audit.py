@@ -212,3 +212,30 @@ def test_renaming_a_hall_in_the_admin_writes_the_audit_row(root, hall_a):
     assert hall_a.name == "甲区市民中心"
     entry = AuditEntry.objects.get(action="hall.update", object_id=str(hall_a.pk))
     assert (entry.before["name"], entry.after["name"]) == ("甲区政务服务中心", "甲区市民中心")
+
+
+def test_changing_a_working_plan_in_the_admin_goes_through_plan_save(root, admin_actor, hall_a):
+    from servicehall.appointments.models import WorkingPlan
+    from servicehall.appointments.services import plan_save
+    from servicehall.catalog.services import item_save
+
+    item = item_save(
+        actor=admin_actor,
+        hall=hall_a,
+        data={
+            "code": "SB-001",
+            "name": "社保参保登记",
+            "department": "人社局",
+            "category": "社保",
+            "ticket_prefix": "A",
+        },
+    )
+    plan = plan_save(actor=admin_actor, hall=hall_a, service=item, seats_per_slot=2)
+    before = AuditEntry.objects.count()
+    url = _url(WorkingPlan, "change", plan.pk)
+    response = root.post(url, _form_data(root, url, seats_per_slot=3))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.seats_per_slot == 3
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.order_by("-pk").first().object_id == str(plan.pk)
