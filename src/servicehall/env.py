@@ -4,7 +4,9 @@ Every setting that comes from outside the process is read here, so a missing or 
 start-up with one clear message instead of failing later in a request.
 """
 
+import math
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +16,89 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the environment cannot run ServiceHall; the message says what to set."""
 
 
+TRUE_WORDS = {"1", "true", "yes"}
+FALSE_WORDS = {"0", "false", "no"}
+
+
+def env_str(name: str, default: str = "") -> str:
+    """The variable's value without surrounding blanks; ``default`` when unset or blank."""
+    return os.environ.get(name, "").strip() or default
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, what: str = "a whole number") -> int:
+    """A whole number of at least ``minimum``; ``default`` when unset or blank. Anything else stops
+    start-up with a message naming the variable, what is wrong and what to set."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be {what}, not {raw!r}. Set it to a whole number of at least {minimum} "
+            f"(for example {max(default, minimum)}), or unset it for the default ({default})."
+        ) from None
+    if value < minimum:
+        raise ConfigurationError(
+            f"{name} must be at least {minimum}, not {raw!r}. "
+            f"Set it to {minimum} or more, or unset it for the default ({default})."
+        )
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0, what: str = "a number") -> float:
+    """A finite number of at least ``minimum``; ``default`` when unset or blank (else a clear error)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConfigurationError(
+            f"{name} must be {what}, not {raw!r}. Set it to a number such as {default:g} "
+            f"(a decimal point, no unit), or unset it for the default ({default:g})."
+        )
+    if value < minimum:
+        raise ConfigurationError(
+            f"{name} must be at least {minimum:g}, not {raw!r}. "
+            f"Set it to {minimum:g} or more, or unset it for the default ({default:g})."
+        )
+    return value
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no switch: 1, true, yes or 0, false, no (any case); ``default`` when unset or blank."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() in TRUE_WORDS:
+        return True
+    if raw.lower() in FALSE_WORDS:
+        return False
+    raise ConfigurationError(
+        f"{name} must be a yes/no switch, not {raw!r}. Set it to 1 (or true, yes) to turn it on, "
+        f"0 (or false, no) to turn it off, or unset it for the default ({'on' if default else 'off'})."
+    )
+
+
+_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+
+
+def _notify_backend() -> str:
+    name = env_str("SERVICEHALL_NOTIFY_BACKEND", "file")
+    if name in {"console", "file"} or _DOTTED_PATH.match(name):
+        return name
+    raise ConfigurationError(
+        f"SERVICEHALL_NOTIFY_BACKEND must be console, file or the dotted path of a class with "
+        f"send(phone, text), not {name!r}. Set it to file (the default), console, or for example "
+        "mycompany.sms.GatewayBackend."
+    )
+
+
 def _project_var_dir() -> Path:
-    configured = os.environ.get("SERVICEHALL_VAR_DIR")
+    configured = env_str("SERVICEHALL_VAR_DIR")
     if configured:
         return Path(configured).resolve()
     return Path.cwd() / "var"
@@ -33,6 +116,17 @@ class Environment:
     time_zone: str
     csrf_trusted_origins: list[str]
     public_url: str
+    # Tuning, each with the default the project always had (README lists them).
+    test_sqlite_name: str  # the tests' SQLite file; blank: one per test process under var/
+    db_pool: bool  # psycopg's connection pool (PostgreSQL)
+    conn_max_age: int  # seconds a PostgreSQL connection is kept (0: closed after each request)
+    conn_health_checks: bool
+    public_rate_per_minute: int
+    estimate_snapshot_seconds: float
+    notify_backend: str
+    memo_seconds: float
+    trusted_proxy_count: int
+    pdf_font: str  # a .ttf/.ttc to embed in PDFs; blank: the first CJK font found
 
 
 def _demo_secret(var_dir: Path) -> str:
@@ -48,12 +142,12 @@ def _demo_secret(var_dir: Path) -> str:
 
 
 def read_environment() -> Environment:
-    env = os.environ.get("SERVICEHALL_ENV", "development").strip().lower()
+    env = env_str("SERVICEHALL_ENV", "development").lower()
     if env not in {"development", "production", "test"}:
         raise ConfigurationError(f"SERVICEHALL_ENV must be development, production or test, not {env!r}.")
     production = env == "production"
     var_dir = _project_var_dir()
-    database_url = os.environ.get("SERVICEHALL_DATABASE_URL", "").strip()
+    database_url = env_str("SERVICEHALL_DATABASE_URL")
     if not database_url:
         database_url = f"sqlite:///{var_dir / 'servicehall.sqlite3'}"
     if not database_url.startswith(("sqlite:", "postgres://", "postgresql://")):
@@ -61,7 +155,7 @@ def read_environment() -> Environment:
             "SERVICEHALL_DATABASE_URL must start with sqlite:/// or postgresql://, "
             f"got {database_url.split(':', 1)[0]!r}."
         )
-    secret_key = os.environ.get("SERVICEHALL_SECRET_KEY", "").strip()
+    secret_key = env_str("SERVICEHALL_SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigurationError(
@@ -69,7 +163,7 @@ def read_environment() -> Environment:
                 "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
             )
         secret_key = _demo_secret(var_dir)
-    hosts_raw = os.environ.get("SERVICEHALL_ALLOWED_HOSTS", "").strip()
+    hosts_raw = env_str("SERVICEHALL_ALLOWED_HOSTS")
     if hosts_raw:
         allowed_hosts = [h.strip() for h in hosts_raw.split(",") if h.strip()]
     elif production:
@@ -79,28 +173,42 @@ def read_environment() -> Environment:
         )
     else:
         allowed_hosts = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-    origins_raw = os.environ.get("SERVICEHALL_CSRF_TRUSTED_ORIGINS", "").strip()
+    origins_raw = env_str("SERVICEHALL_CSRF_TRUSTED_ORIGINS")
     origins = [o.strip() for o in origins_raw.split(",") if o.strip()]
-    time_zone = os.environ.get("SERVICEHALL_TIME_ZONE", "Asia/Shanghai").strip()
+    time_zone = env_str("SERVICEHALL_TIME_ZONE", "Asia/Shanghai")
     try:
         import zoneinfo
 
         zoneinfo.ZoneInfo(time_zone)
     except Exception as exc:
         raise ConfigurationError(f"SERVICEHALL_TIME_ZONE {time_zone!r} is not a known time zone.") from exc
-    debug = os.environ.get("SERVICEHALL_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+    debug = env_flag("SERVICEHALL_DEBUG", False)
     public_url = _public_url(production, origins, allowed_hosts)
     return Environment(
         env=env,
         debug=debug and not production,
         var_dir=var_dir,
         database_url=database_url,
-        redis_url=os.environ.get("SERVICEHALL_REDIS_URL", "").strip(),
+        redis_url=env_str("SERVICEHALL_REDIS_URL"),
         secret_key=secret_key,
         allowed_hosts=allowed_hosts,
         time_zone=time_zone,
         csrf_trusted_origins=origins,
         public_url=public_url,
+        test_sqlite_name=env_str("SERVICEHALL_TEST_SQLITE_NAME"),
+        db_pool=env_flag("SERVICEHALL_DB_POOL", False),
+        conn_max_age=env_int("SERVICEHALL_CONN_MAX_AGE", 0, what="a whole number of seconds"),
+        conn_health_checks=env_flag("SERVICEHALL_CONN_HEALTH_CHECKS", True),
+        public_rate_per_minute=env_int(
+            "SERVICEHALL_PUBLIC_RATE_PER_MINUTE", 120, minimum=1, what="a whole number of requests"
+        ),
+        estimate_snapshot_seconds=env_float(
+            "SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS", 1.0, what="a number of seconds"
+        ),
+        notify_backend=_notify_backend(),
+        memo_seconds=env_float("SERVICEHALL_MEMO_SECONDS", 5.0, what="a number of seconds"),
+        trusted_proxy_count=env_int("SERVICEHALL_TRUSTED_PROXY_COUNT", 0, what="a whole number of proxies"),
+        pdf_font=env_str("SERVICEHALL_PDF_FONT"),
     )
 
 
@@ -108,7 +216,7 @@ def _public_url(production: bool, origins: list[str], hosts: list[str]) -> str:
     """The site's public address for links in texts: SERVICEHALL_PUBLIC_URL; in production without it, the
     first trusted origin or https:// and the first named host (a text with a localhost link reaches nobody),
     and a clear error when neither names the site."""
-    explicit = os.environ.get("SERVICEHALL_PUBLIC_URL", "").strip().rstrip("/")
+    explicit = env_str("SERVICEHALL_PUBLIC_URL").rstrip("/")
     if explicit:
         if not explicit.startswith(("http://", "https://")):
             raise ConfigurationError("SERVICEHALL_PUBLIC_URL must start with http:// or https://.")

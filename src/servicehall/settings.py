@@ -11,6 +11,7 @@ import dj_database_url
 
 from servicehall.env import read_environment
 
+# Every variable is read there, once: a malformed value stops start-up with a message saying what to set.
 ENV = read_environment()
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = ENV.var_dir
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "servicehall.appointments",
     "servicehall.quality",
     "servicehall.kiosk",
+    # The demo hall and `servicehall demo`: it uses every domain above, so it is an app of its own.
+    "servicehall.demo",
 ]
 
 MIDDLEWARE = [
@@ -99,26 +102,21 @@ def _database(url: str) -> dict:
             # The test database is a file, not memory, so that a server started as a subprocess by the
             # tests (tests/serverproc.py) opens the same database; one file per test process, so that two
             # runs in one checkout never delete each other's database.
-            "TEST": {
-                "NAME": os.environ.get("SERVICEHALL_TEST_SQLITE_NAME")
-                or str(ENV.var_dir / f"test-{os.getpid()}.sqlite3")
-            },
+            "TEST": {"NAME": ENV.test_sqlite_name or str(ENV.var_dir / f"test-{os.getpid()}.sqlite3")},
         }
     config = dj_database_url.parse(url)
     config.setdefault("OPTIONS", {})
-    if os.environ.get("SERVICEHALL_DB_POOL", "").lower() in {"1", "true", "yes"}:
+    if ENV.db_pool:
         # Under ASGI, persistent connections leak; psycopg's pool is the safe way to reuse them.
         config["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
         config["CONN_MAX_AGE"] = 0
     else:
         # Persistent connections: safe under WSGI (one per worker thread; `servicehall serve --workers N`
         # sets 600 s for its granian workers), never under ASGI.
-        config["CONN_MAX_AGE"] = int(os.environ.get("SERVICEHALL_CONN_MAX_AGE", "0"))
+        config["CONN_MAX_AGE"] = ENV.conn_max_age
         # A kept connection is checked (one SELECT 1) before its first use in a request, so a database
         # restart costs no failed request.
-        config["CONN_HEALTH_CHECKS"] = config["CONN_MAX_AGE"] != 0 and os.environ.get(
-            "SERVICEHALL_CONN_HEALTH_CHECKS", "1"
-        ).lower() not in {"0", "false", "no"}
+        config["CONN_HEALTH_CHECKS"] = config["CONN_MAX_AGE"] != 0 and ENV.conn_health_checks
     return config
 
 
@@ -176,16 +174,19 @@ if ENV.env == "production":
 SERVICEHALL_LOGIN_MAX_FAILURES = 5
 SERVICEHALL_LOGIN_LOCK_SECONDS = 15 * 60
 # Public endpoints: requests per minute per client address.
-SERVICEHALL_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("SERVICEHALL_PUBLIC_RATE_PER_MINUTE", "120"))
+SERVICEHALL_PUBLIC_RATE_PER_MINUTE = ENV.public_rate_per_minute
 # How long one process reuses a hall's queue snapshot for wait estimates (seconds; 0 = always read).
-SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS = float(os.environ.get("SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS", "1"))
+SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS = ENV.estimate_snapshot_seconds
 # Texts to citizens: "console", "file" (var/notifications.jsonl) or the dotted path of an SMS gateway class.
-SERVICEHALL_NOTIFY_BACKEND = os.environ.get("SERVICEHALL_NOTIFY_BACKEND", "file")
+SERVICEHALL_NOTIFY_BACKEND = ENV.notify_backend
 # The public address of the site, for links in text messages (a phone cannot open a bare path).
 SERVICEHALL_PUBLIC_URL = ENV.public_url
 # Per-process memo of rows every request reads (servicehall.core.memo); 0 turns it off.
-SERVICEHALL_MEMO_SECONDS = float(os.environ.get("SERVICEHALL_MEMO_SECONDS", "5"))
-SERVICEHALL_TRUSTED_PROXY_COUNT = int(os.environ.get("SERVICEHALL_TRUSTED_PROXY_COUNT", "0"))
+SERVICEHALL_MEMO_SECONDS = ENV.memo_seconds
+# How many proxies (nginx) to trust in X-Forwarded-For (core.actors.client_ip).
+SERVICEHALL_TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
+# A .ttf/.ttc to embed in PDFs (catalog.pdf); blank: the first CJK font found.
+SERVICEHALL_PDF_FONT = ENV.pdf_font
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Django admin for appointments. Bookings, slots, the waitlist and the calendar table are read-only here:
-every change goes through ``appointments.services`` (seat counts, texts to citizens, audit). Settings and
-working plans are editable by a system administrator; hall managers use their calendar page and the API."""
+every change goes through ``appointments.services`` (seat counts, texts to citizens, audit; no admin sets
+a ``status``). Settings are saved through ``settings_update`` and working plans through ``plan_save``
+(manager of the hall, audited), as on the manager's calendar page and the API."""
 
 from django.contrib import admin
 
@@ -11,7 +12,8 @@ from servicehall.appointments.models import (
     WaitlistEntry,
     WorkingPlan,
 )
-from servicehall.core.admin import ReadOnlyAdmin
+from servicehall.appointments.services import plan_save, settings_update
+from servicehall.core.admin import HallSettingsAdmin, ReadOnlyAdmin, ServiceAdmin
 from servicehall.core.models import CalendarDay
 
 PERSONAL = ["name_encrypted", "phone_encrypted", "phone_digest", "id_encrypted", "id_digest", "person"]
@@ -46,7 +48,10 @@ class CalendarDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AppointmentSettings)
-class AppointmentSettingsAdmin(admin.ModelAdmin):
+class AppointmentSettingsAdmin(HallSettingsAdmin):
+    """Saved through ``settings_update`` (manager of the hall, validated, audited)."""
+
+    settings_service = staticmethod(settings_update)
     list_display = [
         "hall",
         "hold_minutes",
@@ -57,7 +62,11 @@ class AppointmentSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkingPlan)
-class WorkingPlanAdmin(admin.ModelAdmin):
+class WorkingPlanAdmin(ServiceAdmin):
+    """Saved through ``plan_save`` (manager of the hall; seat changes reach future slots, never below the
+    seats taken; audited). The hall and service of a plan are fixed once created; a plan is switched off
+    with ``active``, never deleted (its slots and bookings refer to it)."""
+
     list_display = [
         "service",
         "hall",
@@ -69,3 +78,14 @@ class WorkingPlanAdmin(admin.ModelAdmin):
     ]
     list_filter = ["hall", "active", "real_name"]
     search_fields = ["service__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["hall", "service"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        fields = {f.name for f in obj._meta.fields} - {"id", "hall", "service"}
+        changes = self.changes(form, fields) if change else {k: getattr(obj, k) for k in fields}
+        obj.pk = plan_save(actor=self.actor(request), hall=obj.hall, service=obj.service, **changes).pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ so a rolled-back change leaves no audit row and a committed one always has its r
 import datetime
 import decimal
 import uuid
+from dataclasses import dataclass
 
 from django.db import models
 from django.forms.models import model_to_dict
@@ -11,6 +12,20 @@ from django.utils import timezone
 
 from servicehall.core.actors import Actor
 from servicehall.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class SystemActor(Actor):
+    """ServiceHall itself acting on a rule, not a person or a device: a worker sweep, the end of a day.
+    No user and no address; the audit row's actor reads ``system:<job>`` (for example
+    ``system:queueing.close_previous_days``), so the trail says which rule changed the rows."""
+
+    job: str = "system"
+
+    @property
+    def label(self) -> str:
+        return f"system:{self.job}"
+
 
 # Fields never copied into the audit trail in clear (personal data is referenced, not duplicated).
 SENSITIVE_FIELDS = {"password", "digest", "id_number", "id_number_encrypted", "phone_encrypted"}

@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.utils.translation import get_language
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -30,7 +31,7 @@ FONT_CANDIDATES = [
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str:
     """Register and return the font used for Chinese text in PDFs."""
-    configured = os.environ.get("SERVICEHALL_PDF_FONT")
+    configured = getattr(settings, "SERVICEHALL_PDF_FONT", "")
     for path in ([configured] if configured else []) + FONT_CANDIDATES:
         if path and os.path.exists(path):
             kwargs = {"subfontIndex": 0} if path.endswith(".ttc") else {}

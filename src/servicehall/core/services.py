@@ -260,6 +260,37 @@ def device_create(
     return device, raw
 
 
+DEVICE_EDITABLE = {"name", "counter", "active"}
+
+
+@transaction.atomic
+def device_update(*, actor: Actor, device: Device, **changes) -> Device:
+    """Rename a device, move it to another counter of its hall, or switch it off (``active=False``: a
+    lost kiosk's token stops working at once). Manager of the device's hall; the row is locked."""
+    require_role(actor, device.hall, Role.MANAGER)
+    device = Device.objects.select_for_update().select_related("hall").get(pk=device.pk)
+    unknown = set(changes) - DEVICE_EDITABLE
+    if unknown:
+        raise Invalid(fields={k: [_("This field cannot be changed.")] for k in unknown})
+    counter = changes.get("counter")
+    if counter is not None and counter.hall_id != device.hall_id:
+        raise Invalid(fields={"counter": [_("No such window in this hall.")]})
+    before = snapshot(device, list(changes))
+    for key, value in changes.items():
+        setattr(device, key, value)
+    validated(device, exclude=["digest", "hint"])
+    device.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action="device.update",
+        hall=device.hall,
+        obj=device,
+        before=before,
+        after=snapshot(device, list(changes)),
+    )
+    return device
+
+
 def authenticate_token(raw: str):
     """Return the user of a live API token, or None. The token is remembered for a few seconds per process
     (``core.memo``; a revocation reaches every process within that time). ``last_used_at`` is written at

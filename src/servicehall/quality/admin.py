@@ -1,9 +1,10 @@
-"""Django admin for the quality module. Ratings, rectification cases and judgements are read-only here
-(every step goes through ``quality.services``, audited); settings are editable by a system administrator."""
+"""Django admin for the quality module. Ratings, rectification cases, indicator systems and judgements are
+read-only here (every step, and every ``status``, goes through ``quality.services``, audited); the settings
+are saved through ``quality.services.settings_update`` (manager of the hall, validated, audited)."""
 
 from django.contrib import admin
 
-from servicehall.core.admin import ReadOnlyAdmin
+from servicehall.core.admin import HallSettingsAdmin, ReadOnlyAdmin
 from servicehall.quality.models import (
     Indicator,
     IndicatorSystem,
@@ -12,6 +13,7 @@ from servicehall.quality.models import (
     Rating,
     Rectification,
 )
+from servicehall.quality.services import settings_update
 
 
 @admin.register(Rating)
@@ -67,7 +69,11 @@ class JudgementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(QualitySettings)
-class QualitySettingsAdmin(admin.ModelAdmin):
+class QualitySettingsAdmin(HallSettingsAdmin):
+    """Saved through ``settings_update`` (manager of the hall, validated, audited)."""
+
+    settings_service = staticmethod(settings_update)
+
     list_display = [
         "hall",
         "rating_window_days",

@@ -1,4 +1,6 @@
-"""Periodic jobs of the queue, run by ``servicehall worker``."""
+"""Periodic jobs of the queue, run by ``servicehall worker``. A job that changes the state of a hall's
+rows does it through a service that writes the audit row (actor ``system:<job>``); pruning the event
+outbox deletes delivery copies, not state, and leaves no audit row."""
 
 import datetime
 
@@ -18,7 +20,8 @@ def prune_events() -> str:
 
 @job("queueing.close_previous_days", every_seconds=600)
 def close_previous_days() -> str:
-    """After each hall's local midnight, end the previous day's queue (see tickets_close_previous_days)."""
+    """After each hall's local midnight, end the previous day's queue (see tickets_close_previous_days: one
+    audit row per hall that had anything to close, listing the ticket and session ids)."""
     from servicehall.core.models import Hall
     from servicehall.queueing.services import tickets_close_previous_days
 

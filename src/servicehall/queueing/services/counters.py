@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.actors import Actor
-from servicehall.core.audit import audit_record
+from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Counter, Hall
@@ -30,22 +30,52 @@ from servicehall.queueing.services.common import (
 )
 
 
-def tickets_close_previous_days(*, hall: Hall) -> int:
+def tickets_close_previous_days(*, hall: Hall, trigger: str = "worker") -> int:
     """End yesterday's queue: tickets of earlier local days still open are cancelled ("the hall closed")
     and counter sessions left open overnight are closed. Run by the worker after midnight and by every
-    counter opening, so a hall without a worker never calls yesterday's tickets. Returns tickets closed."""
+    counter opening (``trigger="counter.open"``), so a hall without a worker never calls yesterday's
+    tickets. The rows are read locked, then changed by id; when anything changed, one audit row
+    ``queue.day_closed`` by the system actor lists the ids. Returns the number of tickets closed."""
     now = timezone.now()
     local = selectors.local_now(hall, now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     with transaction.atomic():
-        closed = Ticket.objects.filter(hall=hall, day__lt=local.date(), status__in=OPEN_STATUSES).update(
-            status=TicketStatus.CANCELLED, cancelled_at=now, cancel_reason="end of day"
+        ticket_ids = list(
+            Ticket.objects.select_for_update()
+            .filter(hall=hall, day__lt=local.date(), status__in=OPEN_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        CounterSession.objects.filter(
-            counter__hall=hall, closed_at__isnull=True, opened_at__lt=midnight
-        ).update(closed_at=now, state=CounterState.CLOSED)
+        session_ids = list(
+            CounterSession.objects.select_for_update(of=("self",))
+            .filter(counter__hall=hall, closed_at__isnull=True, opened_at__lt=midnight)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ticket_ids and not session_ids:
+            return 0
+        closed = 0
+        if ticket_ids:
+            closed = Ticket.objects.filter(pk__in=ticket_ids).update(
+                status=TicketStatus.CANCELLED, cancelled_at=now, cancel_reason="end of day"
+            )
+        if session_ids:
+            CounterSession.objects.filter(pk__in=session_ids).update(closed_at=now, state=CounterState.CLOSED)
         if closed:
             event_emit(hall=hall, kind="queue.day_closed", payload={"closed": closed})
+        audit_record(
+            actor=SystemActor(job="queueing.close_previous_days"),
+            action="queue.day_closed",
+            hall=hall,
+            object_type="queueing.ticket",
+            object_repr=f"{len(ticket_ids)} ticket(s) cancelled, {len(session_ids)} session(s) closed"[:200],
+            after={
+                "trigger": trigger,
+                "before_day": local.date(),
+                "tickets_cancelled": ticket_ids,
+                "sessions_closed": session_ids,
+            },
+        )
     return closed
 
 
@@ -78,7 +108,7 @@ def counter_open(*, actor: Actor, counter: Counter) -> CounterSession:
     require_role(actor, counter.hall, *STAFF)
     if not counter.active:
         raise Conflict(_("This window is not in use."), code="counter_inactive")
-    tickets_close_previous_days(hall=counter.hall)
+    tickets_close_previous_days(hall=counter.hall, trigger="counter.open")
     existing = (
         CounterSession.objects.select_for_update().filter(counter=counter, closed_at__isnull=True).first()
     )

@@ -28,6 +28,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicehall.env import env_int, env_str
+
 EVENTS_PATH = re.compile(r"^/api/v1/halls/[^/]+/events$")
 EVENTS_LOCATION = r"~ ^/api/v1/halls/[^/]+/events$"
 STOP_SECONDS = 15
@@ -97,12 +99,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("SERVICEHALL_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("SERVICEHALL_PORT", "8000")))
+        parser.add_argument("--host", default=env_str("SERVICEHALL_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=env_int("SERVICEHALL_PORT", 8000, minimum=1, what="a port number")
+        )
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("SERVICEHALL_WORKERS", "1")),
+            default=env_int("SERVICEHALL_WORKERS", 1, minimum=1, what="a number of processes"),
             help="Request worker processes; more than 1 runs the production split.",
         )
         parser.add_argument(
@@ -119,7 +123,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("SERVICEHALL_THREADS", "2")),
+            default=env_int("SERVICEHALL_THREADS", 2, minimum=1, what="a number of threads"),
             help="Blocking threads per request worker in the split (each holds a DB connection).",
         )
         parser.add_argument("--log-level", default="info")
@@ -149,7 +153,7 @@ class Command(BaseCommand):
             port=port,
             log_level=log_level,
             proxy_headers=True,
-            forwarded_allow_ips=os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            forwarded_allow_ips=env_str("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             timeout_graceful_shutdown=10,
             access_log=log_level == "debug",
             lifespan="off",
@@ -160,6 +164,7 @@ class Command(BaseCommand):
 
         if events_port == port:
             raise CommandError("--events-port must differ from --port.")
+        # The children inherit this environment (not a read of settings: they read it through env.py).
         base = {k: v for k, v in os.environ.items() if k != "SERVICEHALL_DB_POOL"}
         base.setdefault("DJANGO_SETTINGS_MODULE", "servicehall.settings")
         requests_env = {**base, "SERVICEHALL_CONN_MAX_AGE": base.get("SERVICEHALL_CONN_MAX_AGE", "600")}
@@ -207,7 +212,7 @@ class Command(BaseCommand):
             "off",
             "--proxy-headers",
             "--forwarded-allow-ips",
-            os.environ.get("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            env_str("SERVICEHALL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             "--timeout-graceful-shutdown",
             "5",
             *([] if level == "debug" else ["--no-access-log"]),

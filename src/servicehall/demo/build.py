@@ -13,10 +13,9 @@ from servicehall.core import services as core
 from servicehall.core.actors import Actor
 from servicehall.core.choices import CounterKind, DeviceKind, Role
 from servicehall.core.models import Device, Hall
+from servicehall.demo import DEMO_PASSWORD, HALL_CODE
 from servicehall.queueing.services import settings_update as queue_settings_update
 
-HALL_CODE = "qingshan"
-DEMO_PASSWORD = "servicehall-demo"
 ACCOUNTS = [
     ("admin", "系统管理员", None),
     ("manager", "王主任", Role.MANAGER),

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up and print, but do not serve.")
 
     def handle(self, *args, host, port, no_serve, **options):
-        from servicehall.demo import demo_summary, load_demo
+        from servicehall.demo.build import demo_summary, load_demo
 
         call_command("migrate", interactive=False, verbosity=0)
         with translation.override("en"):
