@@ -15,9 +15,9 @@ from servicehall.appointments.choices import (
     TRANSITIONS,
     AppointmentAction,
     BookingChannel,
-    WaitlistStatus,
+    WaitlistAction,
 )
-from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry
+from servicehall.appointments.models import Appointment, AppointmentSettings, Slot
 from servicehall.appointments.services.common import (
     Person,
     S,
@@ -29,6 +29,7 @@ from servicehall.appointments.services.common import (
     notify_citizen,
     slot_row,
     slot_view,
+    waitlist_entry_move,
     when_text,
 )
 from servicehall.appointments.services.seats import (
@@ -153,7 +154,7 @@ def appointment_confirm(
             appt.booked_by_id = actor.user_id
         appt.save()
         if appt.waitlist_entry_id:
-            WaitlistEntry.objects.filter(pk=appt.waitlist_entry_id).update(status=WaitlistStatus.BOOKED)
+            waitlist_entry_move(appt.waitlist_entry_id, WaitlistAction.BOOK)
         audit_record(
             actor=actor,
             action="appointment.book",
@@ -277,7 +278,7 @@ def appointment_cancel(
         if was == S.BOOKED:
             quota_release(appt)
         if appt.waitlist_entry_id:
-            WaitlistEntry.objects.filter(pk=appt.waitlist_entry_id).update(status=WaitlistStatus.CANCELLED)
+            waitlist_entry_move(appt.waitlist_entry_id, WaitlistAction.CANCEL)
         audit_record(
             actor=actor,
             action="appointment.cancel",

@@ -4,12 +4,13 @@ citizen's validated personal data, the slot a booking asks for, and the checks o
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from servicehall.appointments import selectors
-from servicehall.appointments.choices import AppointmentStatus
-from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WorkingPlan
+from servicehall.appointments.choices import WAITLIST_TRANSITIONS, AppointmentStatus
+from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.core import calendar, crypto
 from servicehall.core.actors import Actor
 from servicehall.core.challenge import challenge_check
@@ -28,6 +29,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role
 from servicehall.core.ratelimit import rate_limit
+from servicehall.core.transitions import Transitions, transition
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
@@ -63,6 +65,31 @@ def notify_citizen(appt_or_entry, text: str) -> None:
     phone = crypto.decrypt(appt_or_entry.phone_encrypted)
     if phone:
         transaction.on_commit(lambda: send_text(phone, text))
+
+
+def states_allowing(table: Transitions, action: str) -> list[str]:
+    """The states from which ``table`` allows ``action``, in the table's order (what a bulk sweep filters
+    on, so that it moves only what the table lets it move)."""
+    return [state for (state, a) in table if a == action]
+
+
+def waitlist_entry_move(entry_id: int, action: str) -> WaitlistEntry:
+    """Move one waitlist entry under ``action`` (``WAITLIST_TRANSITIONS``), its row locked here: the entry of
+    a booking offered from the waitlist follows the booking (booked, lapsed, cancelled)."""
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry_id)
+    entry.status = transition(WAITLIST_TRANSITIONS, entry, action)
+    entry.save(update_fields=["status"])
+    return entry
+
+
+def waitlist_entries_sweep(entries: QuerySet, action: str) -> int:
+    """Move, in one UPDATE, the entries of ``entries`` that are in a state from which the table allows
+    ``action``; the others stay as they are. Returns how many moved."""
+    states = states_allowing(WAITLIST_TRANSITIONS, action)
+    (new,) = {
+        WAITLIST_TRANSITIONS[(state, action)] for state in states
+    }  # one target, or a single UPDATE lies
+    return entries.filter(status__in=states).update(status=new)
 
 
 class Person:

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.appointments import selectors
-from servicehall.appointments.choices import WaitlistStatus
+from servicehall.appointments.choices import WaitlistAction
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.appointments.services.booking import appointment_cancel
-from servicehall.appointments.services.common import S, slot_row
+from servicehall.appointments.services.common import S, slot_row, waitlist_entries_sweep
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import services as core_services
 from servicehall.core.actors import Actor
@@ -56,9 +56,7 @@ def day_close(
         if service is not None:
             slots = slots.filter(service=service)
         slots.update(closed=True, closed_reason=reason[:200])
-        WaitlistEntry.objects.filter(slot__in=slots, status=WaitlistStatus.WAITING).update(
-            status=WaitlistStatus.CANCELLED
-        )
+        waitlist_entries_sweep(WaitlistEntry.objects.filter(slot__in=slots), WaitlistAction.CLOSE)
         appts = Appointment.objects.filter(hall=hall, day=date, status__in=(S.BOOKED, S.HELD))
         if service is not None:
             appts = appts.filter(service=service)
@@ -101,9 +99,7 @@ def slot_close(
     with transaction.atomic():
         slot_id = slot_row(hall, plan, view)
         Slot.objects.filter(pk=slot_id).update(closed=True, closed_reason=reason[:200])
-        WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING).update(
-            status=WaitlistStatus.CANCELLED
-        )
+        waitlist_entries_sweep(WaitlistEntry.objects.filter(slot_id=slot_id), WaitlistAction.CLOSE)
         appts = Appointment.objects.filter(slot_id=slot_id, status__in=(S.BOOKED, S.HELD)).select_related(
             "hall", "service", "slot"
         )

@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from servicehall.appointments.choices import TRANSITIONS, AppointmentAction, WaitlistStatus
-from servicehall.appointments.models import Appointment, BookingQuota, Slot, WaitlistEntry
-from servicehall.appointments.services.common import Person, S
+from servicehall.appointments.choices import TRANSITIONS, AppointmentAction, WaitlistAction
+from servicehall.appointments.models import Appointment, BookingQuota, Slot
+from servicehall.appointments.services.common import Person, S, waitlist_entry_move
 from servicehall.core.errors import Conflict
 from servicehall.core.models import Hall
 from servicehall.core.transitions import transition
@@ -95,7 +95,7 @@ def hold_expire(appt: Appointment, now: datetime.datetime) -> None:
     appt.save(update_fields=["status"])
     seat_release(appt.slot_id)
     if appt.waitlist_entry_id:
-        WaitlistEntry.objects.filter(pk=appt.waitlist_entry_id).update(status=WaitlistStatus.EXPIRED)
+        waitlist_entry_move(appt.waitlist_entry_id, WaitlistAction.EXPIRE)
 
 
 def holds_release(

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.appointments import selectors
-from servicehall.appointments.choices import BookingChannel, WaitlistStatus
+from servicehall.appointments.choices import (
+    WAITLIST_TRANSITIONS,
+    BookingChannel,
+    WaitlistAction,
+    WaitlistStatus,
+)
 from servicehall.appointments.models import Appointment, Slot, WaitlistEntry
 from servicehall.appointments.services.common import (
     Person,
@@ -27,6 +32,7 @@ from servicehall.core.audit import audit_record
 from servicehall.core.errors import Conflict
 from servicehall.core.models import Hall
 from servicehall.core.notify import public_url
+from servicehall.core.transitions import transition
 
 
 def holds_expire(
@@ -78,7 +84,8 @@ def offer_seat(slot: Slot, now: datetime.datetime) -> Appointment | None:
     ):
         setattr(appt, f, getattr(entry, f))
     appt.save(force_insert=True)
-    entry.status, entry.offered_at = WaitlistStatus.OFFERED, now
+    entry.status = transition(WAITLIST_TRANSITIONS, entry, WaitlistAction.OFFER)
+    entry.offered_at = now
     entry.save(update_fields=["status", "offered_at"])
     notify_citizen(
         appt,
