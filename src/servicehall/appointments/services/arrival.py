@@ -18,6 +18,7 @@ from servicehall.appointments.services.common import (
     local_time,
     manage_path,
     notify_citizen,
+    sweep_audit,
     when_text,
 )
 from servicehall.core import crypto
@@ -115,13 +116,29 @@ def no_shows_mark(*, now: datetime.datetime | None = None) -> int:
         conf = selectors.settings_get(hall=conf_hall)
         cutoff = now - datetime.timedelta(minutes=conf.check_in_after_minutes)
         with transaction.atomic():
+            missed = []
             for appt in Appointment.objects.select_for_update(skip_locked=True).filter(
                 hall=conf_hall, status=S.BOOKED, start__lt=cutoff
             )[:1000]:
                 appt.status, appt.no_show_at = transition(TRANSITIONS, appt, AppointmentAction.NO_SHOW), now
                 appt.save(update_fields=["status", "no_show_at"])
-                marked += 1
+                missed.append(appt)
+            if missed:
+                sweep_audit(action="appointment.no_shows_mark", hall=conf_hall, appts=missed)
+            marked += len(missed)
     return marked
+
+
+def _reminder_text(hall: Hall, appt: Appointment) -> str:
+    return _(
+        "[%(hall)s] Reminder: %(service)s at %(when)s, booking code %(code)s. Cancel or change: %(link)s"
+    ) % {
+        "hall": hall.name,
+        "service": appt.service.name,
+        "when": when_text(hall, appt.start),
+        "code": appt.code,
+        "link": public_url(manage_path(appt)),
+    }
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
@@ -150,22 +167,14 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
                         **{f"{field}__isnull": True},
                     )[:500]
                 )
-                for appt in due:
+                reminded = list(due)
+                for appt in reminded:
                     setattr(appt, field, now)
                     appt.save(update_fields=[field])
-                    notify_citizen(
-                        appt,
-                        _(
-                            "[%(hall)s] Reminder: %(service)s at %(when)s, booking code %(code)s. "
-                            "Cancel or change: %(link)s"
-                        )
-                        % {
-                            "hall": hall.name,
-                            "service": appt.service.name,
-                            "when": when_text(hall, appt.start),
-                            "code": appt.code,
-                            "link": public_url(manage_path(appt)),
-                        },
-                    )
+                    notify_citizen(appt, _reminder_text(hall, appt))
                     sent += 1
+                if reminded:
+                    sweep_audit(
+                        action="appointment.reminders_send", hall=hall, appts=reminded, reminder=field
+                    )
     return sent

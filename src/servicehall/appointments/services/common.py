@@ -13,6 +13,7 @@ from servicehall.appointments.choices import WAITLIST_TRANSITIONS, AppointmentSt
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.core import calendar, crypto
 from servicehall.core.actors import Actor
+from servicehall.core.audit import audit_record
 from servicehall.core.challenge import challenge_check
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid
@@ -65,6 +66,19 @@ def notify_citizen(appt_or_entry, text: str) -> None:
     phone = crypto.decrypt(appt_or_entry.phone_encrypted)
     if phone:
         transaction.on_commit(lambda: send_text(phone, text))
+
+
+def sweep_audit(*, action: str, hall: Hall, appts: list[Appointment], **after) -> None:
+    """One audit row for a batch of a sweep in one hall, listing the bookings it moved (ids and codes). The
+    worker acts as nobody: ``Actor()``, no user and no device, as for other work done by the system."""
+    audit_record(
+        actor=Actor(),
+        action=action,
+        hall=hall,
+        object_type=Appointment._meta.label_lower,
+        object_repr=", ".join(appt.code for appt in appts),
+        after={"ids": [appt.pk for appt in appts], "codes": [appt.code for appt in appts], **after},
+    )
 
 
 def states_allowing(table: Transitions, action: str) -> list[str]:

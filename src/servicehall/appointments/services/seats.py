@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.appointments.choices import TRANSITIONS, AppointmentAction, WaitlistAction
 from servicehall.appointments.models import Appointment, BookingQuota, Slot
-from servicehall.appointments.services.common import Person, S, waitlist_entry_move
+from servicehall.appointments.services.common import Person, S, sweep_audit, waitlist_entry_move
 from servicehall.core.errors import Conflict
 from servicehall.core.models import Hall
 from servicehall.core.transitions import transition
@@ -102,19 +102,32 @@ def holds_release(
     *,
     now: datetime.datetime,
     slot_id: int | None = None,
-    then: Callable[[Slot, datetime.datetime], object] | None = None,
+    then: Callable[[Slot, datetime.datetime], Appointment | None] | None = None,
 ) -> int:
     """Release holds past their time (of one slot, with ``slot_id``). Safe to run in several processes at
     once: each hold is released by the one that locks it. ``then(slot, now)`` runs after each release, in
-    the same transaction (the waitlist offers the freed seat)."""
+    the same transaction (the waitlist offers the freed seat, and says to whom). One audit row per hall
+    lists the holds released, the waitlist offers that lapsed with them and the offers made next."""
     qs = Appointment.objects.filter(status=S.HELD, hold_expires_at__lte=now)
     if slot_id is not None:
         qs = qs.filter(slot_id=slot_id)
-    released = 0
+    released: dict[int, tuple[list[Appointment], list[int], list[int]]] = {}
     with transaction.atomic():
         for appt in qs.select_for_update(skip_locked=True).select_related("slot", "hall", "service")[:500]:
             hold_expire(appt, now)
-            released += 1
-            if then is not None:
-                then(appt.slot, now)
-    return released
+            appts, lapsed, offered = released.setdefault(appt.hall_id, ([], [], []))
+            appts.append(appt)
+            if appt.waitlist_entry_id:
+                lapsed.append(appt.waitlist_entry_id)
+            offer = then(appt.slot, now) if then is not None else None
+            if offer is not None:
+                offered.append(offer.waitlist_entry_id)
+        for appts, lapsed, offered in released.values():
+            sweep_audit(
+                action="appointment.holds_expire",
+                hall=appts[0].hall,
+                appts=appts,
+                waitlist_lapsed=lapsed,
+                waitlist_offered=offered,
+            )
+    return sum(len(appts) for appts, _lapsed, _offered in released.values())
