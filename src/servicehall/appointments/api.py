@@ -208,7 +208,7 @@ def slots(
 ):
     rate_limit(actor=request.auth, scope="slots", per_minute=300)
     hall = hall_get(code=hall_code)
-    plan = services._plan_for(hall, item_code)
+    plan = selectors.plan_for_booking(hall=hall, service_code=item_code)
     date_from, date_to = _range(hall, plan, date_from, date_to)
     grid, _days = selectors.slot_grid(hall=hall, plan=plan, date_from=date_from, date_to=date_to)
     return [

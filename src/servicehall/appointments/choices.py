@@ -1,4 +1,4 @@
-"""Booking states and the one transition table, late-arrival policies, waitlist states."""
+"""Booking states and their transition table, late-arrival policies, waitlist states and their table."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +68,30 @@ class WaitlistStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     EXPIRED = "expired", _("Offer expired")
     CANCELLED = "cancelled", _("Left the waitlist")
+
+
+class WaitlistAction(models.TextChoices):
+    OFFER = "offer", _("Offer a freed seat")
+    BOOK = "book", _("Book the offered seat")
+    EXPIRE = "expire", _("Let the offer lapse")
+    CANCEL = "cancel", _("Cancel the offered booking")
+    CLOSE = "close", _("Close the slot")
+
+
+W, WA = WaitlistStatus, WaitlistAction
+
+# A waitlist entry follows the held booking it is offered: booked when the citizen confirms, lapsed when the
+# hold expires, cancelled with it; closing the slot cancels the entries still waiting.
+WAITLIST_TRANSITIONS = Transitions(
+    status=WaitlistStatus,
+    action=WaitlistAction,
+    edges={
+        (W.WAITING, WA.OFFER): W.OFFERED,
+        (W.WAITING, WA.CLOSE): W.CANCELLED,
+        (W.OFFERED, WA.BOOK): W.BOOKED,
+        (W.OFFERED, WA.EXPIRE): W.EXPIRED,
+        (W.OFFERED, WA.CANCEL): W.CANCELLED,
+        (W.BOOKED, WA.CANCEL): W.CANCELLED,
+    },
+    message=_("This waitlist entry is %(status)s; it cannot be given the action “%(action)s”."),
+)

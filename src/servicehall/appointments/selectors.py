@@ -1,6 +1,8 @@
-"""Reads of appointments: settings with defaults, a service's slots with remaining seats for a range of
-days, bookings by id, code or person, the manager's calendar, statistics. Pages and the API share these."""
+"""Reads of appointments: settings with defaults, a service's plan and slots with remaining seats for a range
+of days, the one-query slot probe of a booking, bookings by id, code or person (and the one a citizen
+checks in with), the manager's calendar, statistics. Pages, the API and the services share these."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -8,13 +10,15 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from servicehall.appointments.choices import ACTIVE_STATUSES, AppointmentStatus
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import calendar, memo
-from servicehall.core.errors import NotFound
-from servicehall.core.models import Hall
+from servicehall.core import calendar, crypto, memo
+from servicehall.core.errors import Conflict, Invalid, NotFound
+from servicehall.core.identity import normalize_phone, normalize_resident_id
+from servicehall.core.models import CalendarDay, Hall
 
 MAX_RANGE_DAYS = 62
 
@@ -49,6 +53,33 @@ def default_capacity(*, item: ServiceItem) -> int:
 def plan_capacity(*, plan: WorkingPlan) -> int:
     seats = plan.seats_per_slot if plan.seats_per_slot is not None else default_capacity(item=plan.service)
     return max(0, seats - plan.walk_in_seats)
+
+
+def plan_for_booking(*, hall: Hall, service_code: str) -> WorkingPlan:
+    """The working plan of the hall's active service ``service_code``, with the item on ``plan.service``, or
+    a 422 (no such service) or 409 (it takes no appointments). The item and its plan come from the
+    per-process memo; the plan returned is a copy the caller may keep."""
+    item = memo.remember(
+        "item_plan",
+        (hall.pk, service_code),
+        lambda: (
+            ServiceItem.objects.filter(hall=hall, code=service_code, active=True)
+            .select_related("working_plan")
+            .first()
+        ),
+    )
+    if item is None:
+        raise Invalid(fields={"service": [_("No such service in this hall.")]})
+    plan = plan_get(item=item)
+    if plan is None:
+        raise Conflict(
+            _("%(service)s takes no appointments. Please take a number at the hall.")
+            % {"service": item.name},
+            code="not_bookable",
+        )
+    plan = copy.copy(plan)  # the remembered plan is shared between threads
+    plan.service = item
+    return plan
 
 
 @dataclass
@@ -87,7 +118,7 @@ def _booking_closes(plan: WorkingPlan, day: datetime.date, days: dict, tz) -> da
     if plan.cutoff_time is None:
         return None
     before = day - datetime.timedelta(days=1)
-    for _ in range(14):
+    for _day in range(14):
         info = days.get(before) or calendar.national_day(before)
         if info.open:
             break
@@ -199,6 +230,59 @@ def slot_find(
     return next((s for s in grid if s.start == start), None)
 
 
+def slot_probe(
+    *, hall: Hall, service_code: str, start: datetime.datetime, now: datetime.datetime
+) -> tuple[Slot | None, bool, calendar.DayInfo]:
+    """One query: the slot's row, if it has one, whether it has expired holds to free, and the hall's
+    calendar row for its day, read now (a day another process closed a second ago is refused). A full
+    slot with no expired hold is refused on this alone (most attempts in a rush on a popular slot end
+    here); otherwise the rows serve the rest of the booking, and the seat UPDATE remains the judge.
+    Written in SQL because it runs on every attempt and the ORM's compiling cost more than the query."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=hall.tzinfo)
+    local_day = start.astimezone(hall.tzinfo).date()
+    slot, item, appt = Slot._meta.db_table, ServiceItem._meta.db_table, Appointment._meta.db_table
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.id, s.capacity, s.taken, s.closed, s.closed_reason, "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s), "
+            "c.kind, c.name "
+            f"FROM (SELECT 1 AS one) base "
+            f"LEFT JOIN {CalendarDay._meta.db_table} c ON c.hall_id = %s AND c.date = %s "
+            f"LEFT JOIN ({slot} s JOIN {item} i ON i.id = s.service_id AND i.code = %s) "
+            "ON s.hall_id = %s AND s.start = %s",
+            [
+                AppointmentStatus.HELD.value,
+                ops.adapt_datetimefield_value(now),
+                hall.pk,
+                ops.adapt_datefield_value(local_day),
+                service_code,
+                hall.pk,
+                ops.adapt_datetimefield_value(start),
+            ],
+        )
+        pk, capacity, taken, closed, reason, expired, kind, name = cursor.fetchone()
+    day = calendar.hall_day(
+        local_day, None if kind is None else CalendarDay(date=local_day, kind=kind, name=name)
+    )
+    if pk is None:
+        return None, False, day
+    return (
+        Slot(
+            pk=pk,
+            hall=hall,
+            start=start,
+            capacity=capacity,
+            taken=taken,
+            closed=bool(closed),
+            closed_reason=reason,
+        ),
+        bool(expired),
+        day,
+    )
+
+
 def appointment_get(*, public_id: str) -> Appointment:
     found = (
         Appointment.objects.select_related("hall", "service", "slot", "ticket")
@@ -216,6 +300,43 @@ def appointment_by_code(*, hall: Hall, code: str) -> Appointment | None:
         .filter(hall=hall, code=(code or "").strip().upper())
         .first()
     )
+
+
+def appointment_find_for_check_in(
+    *, hall: Hall, code: str = "", phone: str = "", id_number: str = "", now: datetime.datetime
+) -> Appointment:
+    """The booking a citizen checks in with, by booking code, or by mobile or resident ID (today's)."""
+    today = now.astimezone(hall.tzinfo).date()
+    if code:
+        appt = appointment_by_code(hall=hall, code=code)
+        if appt is None:
+            raise Invalid(fields={"code": [_("No booking with this code in this hall.")]}, code="not_found")
+        return appt
+    if id_number:
+        qs = Appointment.objects.filter(
+            hall=hall, id_digest=crypto.digest(normalize_resident_id(id_number), purpose="resident_id")
+        )
+        field = "id_number"
+    elif phone:
+        qs = Appointment.objects.filter(
+            hall=hall, phone_digest=crypto.digest(normalize_phone(phone), purpose="phone")
+        )
+        field = "phone"
+    else:
+        raise Invalid(
+            fields={"code": [_("Enter the booking code, or the mobile number or ID used to book.")]}
+        )
+    found = list(
+        qs.filter(day=today, status__in=(AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN))
+        .select_related("hall", "service", "slot", "ticket")
+        .order_by("start")
+    )
+    if not found:
+        raise Invalid(fields={field: [_("No booking for today was found.")]}, code="not_found")
+    pending = [a for a in found if a.status == AppointmentStatus.BOOKED]
+    if not pending:
+        return found[0]
+    return min(pending, key=lambda a: abs((a.start - now).total_seconds()))
 
 
 def person_bookings(*, hall: Hall, person: str, day: datetime.date | None = None):
