@@ -12,7 +12,6 @@ from servicehall.appointments.choices import (
     WaitlistStatus,
 )
 from servicehall.appointments.models import Appointment, Slot, WaitlistEntry
-from servicehall.appointments.services.common import states_allowing
 from servicehall.core.errors import Conflict
 from tests.appointments.conftest import SHANGHAI
 
@@ -45,8 +44,8 @@ def offered(clock, book, actors, hall_a):
 
 
 def test_closing_the_slot_is_the_only_way_a_waiting_entry_is_cancelled():
-    assert states_allowing(WAITLIST_TRANSITIONS, WaitlistAction.CLOSE) == [W.WAITING]
-    assert states_allowing(WAITLIST_TRANSITIONS, WaitlistAction.CANCEL) == [W.OFFERED, W.BOOKED]
+    assert WAITLIST_TRANSITIONS.states_allowing(WaitlistAction.CLOSE) == [W.WAITING]
+    assert WAITLIST_TRANSITIONS.states_allowing(WaitlistAction.CANCEL) == [W.OFFERED, W.BOOKED]
 
 
 def test_cancelling_the_booking_made_from_an_offer_cancels_the_entry(offered, actors):

@@ -55,6 +55,11 @@ class Transitions(Mapping):
         """The actions allowed in ``state``, in the table's order (what a page may offer)."""
         return [action for (s, action) in self.edges if s == state]
 
+    def states_allowing(self, action: str) -> list[str]:
+        """The states from which ``action`` is allowed: what a bulk sweep filters on, so that an
+        ``.update()`` moves only what the table lets it move."""
+        return [state for (state, a) in self.edges if a == action]
+
     def refusal(self, obj, action: str) -> Conflict:
         state = getattr(obj, self.field_name)
         words = {"status": self.status(state).label, "action": self.action(action).label}

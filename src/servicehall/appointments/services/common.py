@@ -13,7 +13,7 @@ from servicehall.appointments.choices import WAITLIST_TRANSITIONS, AppointmentSt
 from servicehall.appointments.models import Appointment, AppointmentSettings, Slot, WaitlistEntry, WorkingPlan
 from servicehall.core import calendar, crypto
 from servicehall.core.actors import Actor
-from servicehall.core.audit import audit_record
+from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.challenge import challenge_check
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid
@@ -30,7 +30,7 @@ from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import has_role
 from servicehall.core.ratelimit import rate_limit
-from servicehall.core.transitions import Transitions, transition
+from servicehall.core.transitions import transition
 
 STAFF = (Role.MANAGER, Role.CLERK)
 S = AppointmentStatus
@@ -70,21 +70,15 @@ def notify_citizen(appt_or_entry, text: str) -> None:
 
 def sweep_audit(*, action: str, hall: Hall, appts: list[Appointment], **after) -> None:
     """One audit row for a batch of a sweep in one hall, listing the bookings it moved (ids and codes). The
-    worker acts as nobody: ``Actor()``, no user and no device, as for other work done by the system."""
+    actor is the rule itself (``SystemActor``: the trail reads ``system:<action>``)."""
     audit_record(
-        actor=Actor(),
+        actor=SystemActor(job=action),
         action=action,
         hall=hall,
         object_type=Appointment._meta.label_lower,
         object_repr=", ".join(appt.code for appt in appts),
         after={"ids": [appt.pk for appt in appts], "codes": [appt.code for appt in appts], **after},
     )
-
-
-def states_allowing(table: Transitions, action: str) -> list[str]:
-    """The states from which ``table`` allows ``action``, in the table's order (what a bulk sweep filters
-    on, so that it moves only what the table lets it move)."""
-    return [state for (state, a) in table if a == action]
 
 
 def waitlist_entry_move(entry_id: int, action: str) -> WaitlistEntry:
@@ -99,7 +93,7 @@ def waitlist_entry_move(entry_id: int, action: str) -> WaitlistEntry:
 def waitlist_entries_sweep(entries: QuerySet, action: str) -> int:
     """Move, in one UPDATE, the entries of ``entries`` that are in a state from which the table allows
     ``action``; the others stay as they are. Returns how many moved."""
-    states = states_allowing(WAITLIST_TRANSITIONS, action)
+    states = WAITLIST_TRANSITIONS.states_allowing(action)
     (new,) = {
         WAITLIST_TRANSITIONS[(state, action)] for state in states
     }  # one target, or a single UPDATE lies
