@@ -462,7 +462,7 @@ def server_env(dsn: str, var_dir: str) -> dict:
             "SERVICEHALL_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "SERVICEHALL_DATABASE_URL": dsn,
             "SERVICEHALL_VAR_DIR": var_dir,
-            "SERVICEHALL_NOTIFY_BACKEND": "file",
+            "SERVICEHALL_NOTIFY_BACKEND": "console",  # production names a backend; the file one is refused
             "DJANGO_SETTINGS_MODULE": "servicehall.settings",
         }
     )

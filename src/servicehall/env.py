@@ -86,8 +86,14 @@ def env_flag(name: str, default: bool) -> bool:
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
-def _notify_backend() -> str:
+def _notify_backend(production: bool) -> str:
     name = env_str("SERVICEHALL_NOTIFY_BACKEND", "file")
+    if production and name == "file":
+        raise ConfigurationError(
+            "SERVICEHALL_NOTIFY_BACKEND must name how texts reach citizens when SERVICEHALL_ENV=production: "
+            "the dotted path of your SMS gateway's class (send(phone, text)), or console to only log them "
+            "(masked). The file backend is for the demo and tests."
+        )
     if name in {"console", "file"} or _DOTTED_PATH.match(name):
         return name
     raise ConfigurationError(
@@ -95,6 +101,25 @@ def _notify_backend() -> str:
         f"send(phone, text), not {name!r}. Set it to file (the default), console, or for example "
         "mycompany.sms.GatewayBackend."
     )
+
+
+def _data_keys() -> tuple[str, ...]:
+    """``SERVICEHALL_DATA_KEY``: one Fernet key, or several separated by commas while rotating (the first
+    encrypts, every one decrypts; ``servicehall rotate_data_key`` re-encrypts with the first)."""
+    keys = tuple(k.strip() for k in env_str("SERVICEHALL_DATA_KEY").split(",") if k.strip())
+    for position, key in enumerate(keys, start=1):
+        try:
+            from cryptography.fernet import Fernet
+
+            Fernet(key.encode())
+        except (ValueError, TypeError) as exc:
+            raise ConfigurationError(
+                f"SERVICEHALL_DATA_KEY: key {position} of {len(keys)} is not a Fernet key (32 bytes in "
+                "URL-safe base64, 44 characters). Generate one with: python -c 'from cryptography.fernet "
+                "import Fernet; print(Fernet.generate_key().decode())'. While rotating, list the new key "
+                "first and the old ones after it, separated by commas."
+            ) from exc
+    return keys
 
 
 def _project_var_dir() -> Path:
@@ -127,6 +152,10 @@ class Environment:
     memo_seconds: float
     trusted_proxy_count: int
     pdf_font: str  # a .ttf/.ttc to embed in PDFs; blank: the first CJK font found
+    data_keys: tuple[
+        str, ...
+    ] = ()  # Fernet keys for personal data, newest first; none: derived from the secret
+    digest_key: str = ""  # keys look-up digests; stays the same across data-key rotations
 
 
 def _demo_secret(var_dir: Path) -> str:
@@ -184,6 +213,7 @@ def read_environment() -> Environment:
         raise ConfigurationError(f"SERVICEHALL_TIME_ZONE {time_zone!r} is not a known time zone.") from exc
     debug = env_flag("SERVICEHALL_DEBUG", False)
     public_url = _public_url(production, origins, allowed_hosts)
+    data_keys = _data_keys()
     return Environment(
         env=env,
         debug=debug and not production,
@@ -205,10 +235,14 @@ def read_environment() -> Environment:
         estimate_snapshot_seconds=env_float(
             "SERVICEHALL_ESTIMATE_SNAPSHOT_SECONDS", 1.0, what="a number of seconds"
         ),
-        notify_backend=_notify_backend(),
+        notify_backend=_notify_backend(production),
         memo_seconds=env_float("SERVICEHALL_MEMO_SECONDS", 5.0, what="a number of seconds"),
         trusted_proxy_count=env_int("SERVICEHALL_TRUSTED_PROXY_COUNT", 0, what="a whole number of proxies"),
         pdf_font=env_str("SERVICEHALL_PDF_FONT"),
+        data_keys=data_keys,
+        # Look-up digests cannot be recomputed without the values, so their key must not rotate: it is
+        # SERVICEHALL_DIGEST_KEY, or the oldest data key listed (the one the digests were made with).
+        digest_key=env_str("SERVICEHALL_DIGEST_KEY") or (data_keys[-1] if data_keys else ""),
     )
 
 

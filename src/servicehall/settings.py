@@ -187,6 +187,9 @@ SERVICEHALL_MEMO_SECONDS = ENV.memo_seconds
 SERVICEHALL_TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count
 # A .ttf/.ttc to embed in PDFs (catalog.pdf); blank: the first CJK font found.
 SERVICEHALL_PDF_FONT = ENV.pdf_font
+# Personal data at rest (core.crypto): the Fernet keys, newest first, and the stable key of look-up digests.
+SERVICEHALL_DATA_KEYS = ENV.data_keys
+SERVICEHALL_DIGEST_KEY = ENV.digest_key
 
 LOGGING = {
     "version": 1,

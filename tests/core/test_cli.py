@@ -71,6 +71,7 @@ def test_links_in_texts_name_the_public_site_in_production(monkeypatch):
     monkeypatch.setenv("SERVICEHALL_ENV", "production")
     monkeypatch.setenv("SERVICEHALL_SECRET_KEY", "x" * 50)
     monkeypatch.setenv("SERVICEHALL_ALLOWED_HOSTS", "zwfw.example.gov.cn,localhost")
+    monkeypatch.setenv("SERVICEHALL_NOTIFY_BACKEND", "console")
     monkeypatch.delenv("SERVICEHALL_PUBLIC_URL", raising=False)
     monkeypatch.delenv("SERVICEHALL_CSRF_TRUSTED_ORIGINS", raising=False)
     assert read_environment().public_url == "https://zwfw.example.gov.cn"

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core import memo
+from servicehall.core import crypto, memo
 from servicehall.core.actors import Actor
-from servicehall.core.audit import audit_record, snapshot
+from servicehall.core.audit import SystemActor, audit_record, snapshot
 from servicehall.core.choices import DayKind, Role
 from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.models import (
@@ -448,3 +448,42 @@ def calendar_day_set(
             after={"date": date.isoformat(), "kind": kind, "name": name[:60]},
         )
     return (before.kind if before else None), row
+
+
+def data_key_rotate(*, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every stored personal value (each ``*_encrypted`` field of every model) with the newest
+    key of ``SERVICEHALL_DATA_KEY``; returns how many rows each model had rewritten. Rows are read and
+    written in batches, each in its own transaction and audited (one row per model and batch, ids
+    listed), so an interrupted run can simply be run again: a value already under the new key is left
+    as it is (MultiFernet.rotate re-encrypts it anyway, harmlessly)."""
+    from django.apps import apps
+
+    actor = SystemActor(job="core.rotate_data_key")
+    done: dict[str, int] = {}
+    for model in apps.get_models():
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname.endswith("_encrypted")]
+        if not fields:
+            continue
+        label = model._meta.label_lower
+        last_pk = None
+        while True:
+            with transaction.atomic():
+                rows = model.objects.select_for_update().order_by("pk")
+                if last_pk is not None:
+                    rows = rows.filter(pk__gt=last_pk)
+                rows = list(rows.values("pk", *fields)[:batch])
+                if not rows:
+                    break
+                for row in rows:
+                    changes = {f: crypto.rotate(row[f]) for f in fields if row[f]}
+                    if changes:
+                        model.objects.filter(pk=row["pk"]).update(**changes)
+                last_pk = rows[-1]["pk"]
+                done[label] = done.get(label, 0) + len(rows)
+                audit_record(
+                    actor=actor,
+                    action="core.data_key_rotate",
+                    object_type=label,
+                    after={"ids": [row["pk"] for row in rows], "fields": fields},
+                )
+    return done
