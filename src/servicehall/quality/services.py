@@ -2,11 +2,14 @@
 frozen), AHP judgements that must pass the consistency check, 好差评 ratings, default ratings, and the
 bad-rating rectification cases with their deadlines in working days."""
 
+import csv
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from servicehall.core import crypto
 from servicehall.core.actors import Actor
@@ -39,7 +42,9 @@ from servicehall.quality.models import (
     Rating,
     Rectification,
 )
+from servicehall.quality.pdf import report_pdf
 from servicehall.quality.presets import STATEMENTS_EN, TEMPLATES
+from servicehall.quality.report import Scope, report_build
 
 EDITORS = (Role.MANAGER, Role.EVALUATOR)
 
@@ -946,3 +951,40 @@ def cleaning_run(*, actor: Actor, questionnaire, rules=None):
         after={"total": out.total, "valid": len(out.valid_ids), "counts": out.counts},
     )
     return run
+
+
+# ---------------------------------------------------------------- monthly report files
+
+
+def monthly_report_write(*, now=None) -> int:
+    """Write last month's report for every active hall with a published indicator system (idempotent):
+    ``var/reports/<hall>/<YYYY-MM>.pdf`` and ``.csv``, in Chinese. A file that exists is not rewritten."""
+    written = 0
+    for hall in Hall.objects.filter(active=True):
+        system = (
+            IndicatorSystem.objects.filter(hall=hall, status=SystemStatus.PUBLISHED)
+            .order_by("-published_at")
+            .first()
+        )
+        if system is None:
+            continue
+        today = (now or timezone.now()).astimezone(hall.tzinfo).date()
+        last_day = today.replace(day=1) - datetime.timedelta(days=1)
+        first_day = last_day.replace(day=1)
+        folder = settings.VAR_DIR / "reports" / hall.code
+        target = folder / f"{first_day:%Y-%m}.pdf"
+        if target.exists():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        with override("zh-hans"):
+            built = report_build(system=system, scope=Scope(hall, first_day, last_day))
+            target.write_bytes(report_pdf(built))
+        with open(folder / f"{first_day:%Y-%m}.csv", "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score"])
+            for r in built["indicators"] + built["missing"]:
+                writer.writerow(
+                    [r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"]]
+                )
+        written += 1
+    return written

@@ -21,6 +21,6 @@ def overdue() -> str:
 def monthly_reports() -> str:
     """After a month ends, write each hall's report of that month (PDF and CSV) to var/reports/<hall>/,
     once, with the hall's newest published indicator system."""
-    from servicehall.quality.report import monthly_report_write
+    from servicehall.quality.services import monthly_report_write
 
     return f"written {monthly_report_write()}"
