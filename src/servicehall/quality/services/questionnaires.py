@@ -16,8 +16,15 @@ from servicehall.core.errors import Conflict, Invalid, PermissionDenied
 from servicehall.core.models import Hall
 from servicehall.core.permissions import require_role
 from servicehall.core.ratelimit import rate_limit
+from servicehall.core.transitions import transition
 from servicehall.quality import cleaning, selectors
-from servicehall.quality.choices import IndicatorKind, RatingChannel, SystemStatus
+from servicehall.quality.choices import (
+    SYSTEM_TRANSITIONS,
+    IndicatorKind,
+    RatingChannel,
+    SystemAction,
+    SystemStatus,
+)
 from servicehall.quality.models import CleaningRun, IndicatorSystem, Questionnaire, QuestionnaireResponse
 from servicehall.quality.presets import STATEMENTS_EN
 from servicehall.quality.services.common import EDITORS
@@ -221,12 +228,14 @@ def questionnaire_new_version(*, actor: Actor, questionnaire):
 
 @transaction.atomic
 def questionnaire_publish(*, actor: Actor, questionnaire):
+    """Publish (freeze) a draft: the phone pages offer it from now on. Locks the questionnaire's row."""
     require_role(actor, questionnaire.hall, *EDITORS)
     # Read locked: the caller's copy may be old, and two editors pressing "publish" must publish once.
     row = Questionnaire.objects.select_for_update().select_related("hall").get(pk=questionnaire.pk)
     if row.status != SystemStatus.DRAFT:
         raise Conflict(_("This questionnaire is already published."), code="frozen")
-    row.status, row.published_at = SystemStatus.PUBLISHED, timezone.now()
+    row.status = transition(SYSTEM_TRANSITIONS, row, SystemAction.PUBLISH)
+    row.published_at = timezone.now()
     row.save(update_fields=["status", "published_at"])
     audit_record(actor=actor, action="quality.questionnaire_publish", hall=row.hall, obj=row)
     questionnaire.status, questionnaire.published_at = row.status, row.published_at  # the caller's copy too

@@ -12,8 +12,9 @@ from servicehall.core.errors import Conflict, Invalid
 from servicehall.core.models import Hall
 from servicehall.core.permissions import require_role
 from servicehall.core.services import validated
+from servicehall.core.transitions import transition
 from servicehall.quality import ahp, selectors
-from servicehall.quality.choices import IndicatorKind, SystemStatus
+from servicehall.quality.choices import SYSTEM_TRANSITIONS, IndicatorKind, SystemAction, SystemStatus
 from servicehall.quality.models import Indicator, IndicatorSystem, Judgement
 from servicehall.quality.presets import TEMPLATES
 from servicehall.quality.services.common import EDITORS
@@ -154,9 +155,11 @@ def indicator_update(*, actor: Actor, indicator: Indicator, **fields) -> Indicat
 
 @transaction.atomic
 def system_publish(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
-    """Freeze a draft. Refused while a sibling group's weights do not sum to 1."""
+    """Freeze a draft. Refused while a sibling group's weights do not sum to 1. The published version of
+    the same name it replaces is retired. Locks the draft's row, then the published versions' rows."""
     require_role(actor, system.hall, *EDITORS)
-    _require_draft(system)
+    row = IndicatorSystem.objects.select_for_update().get(pk=system.pk)
+    _require_draft(row)
     problems = selectors.weight_problems(system=system)
     if problems:
         raise Invalid(
@@ -164,11 +167,26 @@ def system_publish(*, actor: Actor, system: IndicatorSystem) -> IndicatorSystem:
             fields={"weights": problems},
             code="weights",
         )
-    system.status, system.published_at = SystemStatus.PUBLISHED, timezone.now()
+    system.status = transition(SYSTEM_TRANSITIONS, row, SystemAction.PUBLISH)
+    system.published_at = timezone.now()
     system.save(update_fields=["status", "published_at"])
-    IndicatorSystem.objects.filter(hall=system.hall, name=system.name, status=SystemStatus.PUBLISHED).exclude(
-        pk=system.pk
-    ).update(status=SystemStatus.RETIRED)
+    older = (
+        IndicatorSystem.objects.select_for_update()
+        .filter(hall=system.hall, name=system.name, status=SystemStatus.PUBLISHED)
+        .exclude(pk=system.pk)
+    )
+    for old in older:
+        before = old.status
+        old.status = transition(SYSTEM_TRANSITIONS, old, SystemAction.RETIRE)
+        old.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="quality.system_retire",
+            hall=system.hall,
+            obj=old,
+            before={"status": before},
+            after={"status": old.status, "replaced_by": system.pk},
+        )
     audit_record(
         actor=actor,
         action="quality.system_publish",
