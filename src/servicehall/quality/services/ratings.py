@@ -33,6 +33,7 @@ from servicehall.quality.choices import (
     RectificationStatus,
 )
 from servicehall.quality.models import QualitySettings, Rating, Rectification
+from servicehall.quality.services.common import WORKER
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import Ticket
 
@@ -148,7 +149,7 @@ def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) ->
         log=[{"at": now.isoformat(), "step": "open", "by": "system"}],
     )
     audit_record(
-        actor=Actor(),
+        actor=WORKER,
         action="quality.rectification_open",
         hall=hall,
         obj=case,
@@ -163,8 +164,8 @@ def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) ->
 
 def ratings_default(*, now: datetime.datetime | None = None) -> int:
     """Where a hall records a default good rating when nobody rates, record it once the rating window has
-    passed. It is marked default and never counted as an active rating."""
-
+    passed. It is marked default and never counted as an active rating. A worker sweep: up to 2,000 tickets
+    per hall and run, each hall's batch in one transaction with one audit row listing the new ratings."""
     now = now or timezone.now()
     made = 0
     for conf in QualitySettings.objects.filter(default_rule=DefaultRule.GOOD).select_related("hall"):
@@ -173,8 +174,9 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
             hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff, rating__isnull=True
         ).select_related("service")[:2000]
         with transaction.atomic():
+            ids = []
             for ticket in due:
-                _r, created = Rating.objects.get_or_create(
+                rating, created = Rating.objects.get_or_create(
                     ticket=ticket,
                     defaults={
                         "hall": conf.hall,
@@ -188,7 +190,18 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
                         "rated_at": now,
                     },
                 )
-                made += int(created)
+                if created:
+                    ids.append(rating.pk)
+            if ids:
+                audit_record(
+                    actor=WORKER,
+                    action="quality.ratings_default",
+                    hall=conf.hall,
+                    object_type="quality.rating",
+                    object_repr=f"{len(ids)} default ratings",
+                    after={"job": "quality.default_ratings", "ids": ids, "rated_at": now},
+                )
+        made += len(ids)
     return made
 
 
@@ -293,27 +306,45 @@ def rectification_follow_up(
 
 def rectifications_overdue(*, now: datetime.datetime | None = None) -> int:
     """Alert the managers of cases past their revisit or rectification deadline (once per case): an event
-    on the hall's stream for the staff pages, and the log."""
+    on the hall's stream for the staff pages, and the log. A worker sweep: each hall's batch in one
+    transaction with one audit row listing the cases; a case is claimed by a conditional update, so two
+    workers running the sweep at once alert it once."""
     now = now or timezone.now()
-    alerted = 0
-    late = Rectification.objects.filter(overdue_alerted_at__isnull=True).exclude(
-        status=RectificationStatus.CLOSED
+    late = (
+        Rectification.objects.filter(overdue_alerted_at__isnull=True)
+        .exclude(status=RectificationStatus.CLOSED)
+        .select_related("hall", "rating")
     )
-    for case in late.select_related("hall", "rating"):
-        overdue = (
-            case.status == RectificationStatus.OPEN and case.revisit_due < now
-        ) or case.rectify_due < now
-        if not overdue:
-            continue
+    by_hall: dict[int, list[Rectification]] = {}
+    for case in late:
+        if case.is_overdue(now):
+            by_hall.setdefault(case.hall_id, []).append(case)
+    alerted = 0
+    for cases in by_hall.values():
         with transaction.atomic():
-            case.overdue_alerted_at = now
-            case.save(update_fields=["overdue_alerted_at"])
-            event_emit(
-                hall=case.hall,
-                kind="quality.rectification_overdue",
-                payload={"case": case.pk, "department": case.department, "status": case.status},
-            )
-        alerted += 1
+            ids = []
+            for case in cases:
+                claimed = Rectification.objects.filter(pk=case.pk, overdue_alerted_at__isnull=True).update(
+                    overdue_alerted_at=now
+                )
+                if not claimed:
+                    continue
+                event_emit(
+                    hall=case.hall,
+                    kind="quality.rectification_overdue",
+                    payload={"case": case.pk, "department": case.department, "status": case.status},
+                )
+                ids.append(case.pk)
+            if ids:
+                audit_record(
+                    actor=WORKER,
+                    action="quality.rectifications_overdue",
+                    hall=cases[0].hall,
+                    object_type="quality.rectification",
+                    object_repr=f"{len(ids)} overdue cases",
+                    after={"job": "quality.rectifications_overdue", "ids": ids, "alerted_at": now},
+                )
+        alerted += len(ids)
     return alerted
 
 
