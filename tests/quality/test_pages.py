@@ -112,6 +112,8 @@ def test_the_quality_office_works_a_case_and_weights_dimensions_by_ahp(clock, se
     assert "a_0_1" in html and "服务效率" in html
     refused = manager.post(url, {"parent": "", "a_0_1": "9", "a_0_2": str(1 / 9), "a_1_2": "9"})
     assert refused.status_code == 422 and "CR" in refused.content.decode()
+    for wrong in ("0", "-3", "abc"):  # refused beside the form, never a server error
+        assert manager.post(url, {"parent": "", "a_0_1": wrong}).status_code == 422
     ok = manager.post(url, {"parent": "", "a_0_1": str(1 / 3), "a_0_2": "2", "a_1_2": "5"})
     assert ok.status_code == 200
     assert Indicator.objects.get(system=system, code="B").weight > 0.6

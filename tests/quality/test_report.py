@@ -127,7 +127,7 @@ def test_the_report_page_pdf_and_csv(clock, hall_a, items_a, actors, published, 
 def test_the_worker_writes_last_month_s_report_once(
     clock, hall_a, items_a, actors, published, settings, tmp_path
 ):
-    from servicehall.quality.report import monthly_report_write
+    from servicehall.quality.services import monthly_report_write
 
     settings.VAR_DIR = tmp_path
     simulate(

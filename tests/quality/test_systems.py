@@ -3,7 +3,9 @@
 import pytest
 
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
+from servicehall.core.models import AuditEntry
 from servicehall.quality import selectors, services
+from servicehall.quality.choices import SYSTEM_TRANSITIONS, SystemAction, SystemStatus
 from servicehall.quality.models import Indicator, Judgement
 
 # Saaty's scale: "服务效率" is moderately more important than "服务态度" (3), strongly more than "服务质量" (5)...
@@ -92,3 +94,22 @@ def test_publishing_freezes_and_a_new_version_copies(system, actors):
     services.system_publish(actor=actors["evaluator_a"], system=copy)
     system.refresh_from_db()
     assert system.status == "retired"
+
+
+def test_a_version_is_published_once_and_retired_only_from_published():
+    assert SYSTEM_TRANSITIONS.actions_from(SystemStatus.DRAFT) == [SystemAction.PUBLISH]
+    assert SYSTEM_TRANSITIONS.actions_from(SystemStatus.PUBLISHED) == [SystemAction.RETIRE]
+    assert SYSTEM_TRANSITIONS.actions_from(SystemStatus.RETIRED) == []
+
+
+def test_publishing_a_new_version_retires_the_old_one_with_an_audit_row(system, actors):
+    services.system_publish(actor=actors["evaluator_a"], system=system)
+    copy = services.system_new_version(actor=actors["evaluator_a"], system=system)
+    services.system_publish(actor=actors["evaluator_a"], system=copy)
+    entry = AuditEntry.objects.get(action="quality.system_retire")
+    assert entry.object_id == str(system.pk)
+    assert entry.before == {"status": "published"}
+    assert entry.after == {"status": "retired", "replaced_by": copy.pk}
+    with pytest.raises(Conflict) as exc:
+        services.system_publish(actor=actors["evaluator_a"], system=copy)
+    assert exc.value.code == "frozen"

@@ -11,8 +11,9 @@ from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
-from servicehall.quality.choices import RatingChannel
-from servicehall.quality.models import Indicator, IndicatorSystem, Rectification
+from servicehall.quality.choices import RatingChannel, RectificationAction
+from servicehall.quality.models import IndicatorSystem, Questionnaire, Rectification
+from servicehall.queueing.selectors import ticket_get
 
 router = Router(tags=["quality"])
 
@@ -124,8 +125,6 @@ def _case_out(c: Rectification, *, rater_visible: bool) -> dict:
 
 @router.post("/tickets/{ticket_id}/rating", response={201: dict}, summary="Rate a completed service (好差评)")
 def rate(request, ticket_id: str, payload: RatingIn):
-    from servicehall.queueing.selectors import ticket_get
-
     rating = services.rating_submit(
         actor=request.auth,
         ticket=ticket_get(public_id=ticket_id),
@@ -139,14 +138,8 @@ def rate(request, ticket_id: str, payload: RatingIn):
 
 @router.post("/tickets/{ticket_id}/rating/follow-up", summary="The one follow-up rating after rectification")
 def follow_up(request, ticket_id: str, payload: FollowUpIn):
-    from servicehall.queueing.selectors import ticket_get
-
     ticket = ticket_get(public_id=ticket_id)
-    case = (
-        Rectification.objects.filter(rating__ticket=ticket).select_related("rating", "rating__ticket").first()
-    )
-    if case is None:
-        raise NotFound()
+    case = selectors.rectification_for_ticket(ticket=ticket)
     done = services.rectification_follow_up(actor=request.auth, case=case, level=payload.level)
     return _case_out(done, rater_visible=selectors.may_see_rater(user=request.auth.user, hall=ticket.hall))
 
@@ -162,10 +155,8 @@ def rating_stats(request, hall_code: str, date_from: datetime.date, date_to: dat
 def cases(request, hall_code: str, status: str | None = None):
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
-    qs = selectors.rectification_list(hall=hall, status=status)
+    qs = selectors.rectifications_visible(user=request.auth.user, hall=hall, status=status)
     visible = selectors.may_see_rater(user=request.auth.user, hall=hall)
-    if not visible:
-        qs = qs.filter(assignee=request.auth.user)  # a clerk sees the cases they answer for
     return [_case_out(c, rater_visible=visible) for c in qs[:500]]
 
 
@@ -173,19 +164,13 @@ def cases(request, hall_code: str, status: str | None = None):
     "/rectifications/{case_id}/contact", summary="The rater's mobile number for the revisit (audited)"
 )
 def case_contact(request, case_id: int):
-    case = Rectification.objects.select_related("hall", "rating", "rating__ticket").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound()
+    case = selectors.rectification_find(case_id=case_id)
     return {"id": case.pk, "phone": services.rater_contact(actor=request.auth, case=case)}
 
 
 @router.post("/rectifications/{case_id}/{action}", summary="One step of a rectification case")
 def case_step(request, case_id: int, action: str, payload: StepIn):
-    case = Rectification.objects.select_related("hall").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound()
-    from servicehall.quality.choices import RectificationAction
-
+    case = selectors.rectification_find(case_id=case_id)
     if action not in RectificationAction.values:
         raise NotFound()
     done = services.rectification_step(actor=request.auth, case=case, action=action, note=payload.note)
@@ -223,9 +208,7 @@ def system_create(request, hall_code: str, payload: TemplateIn):
 
 
 def _system(request, system_id: int) -> IndicatorSystem:
-    system = IndicatorSystem.objects.select_related("hall").filter(pk=system_id).first()
-    if system is None:
-        raise NotFound()
+    system = selectors.system_find(system_id=system_id)
     require_role(request.auth, system.hall, Role.MANAGER, Role.EVALUATOR)
     return system
 
@@ -262,7 +245,7 @@ def system_version(request, system_id: int):
 @router.patch("/indicator-systems/{system_id}/indicators/{code}", summary="Change an indicator of a draft")
 def indicator_patch(request, system_id: int, code: str, payload: IndicatorIn):
     system = _system(request, system_id)
-    indicator = Indicator.objects.filter(system=system, code=code).select_related("system").first()
+    indicator = selectors.indicator_get(system=system, code=code)
     if indicator is None:
         raise NotFound()
     services.indicator_update(
@@ -280,7 +263,7 @@ def judgement(request, system_id: int, payload: JudgementIn):
     system = _system(request, system_id)
     parent = None
     if payload.parent:
-        parent = Indicator.objects.filter(system=system, code=payload.parent).first()
+        parent = selectors.indicator_get(system=system, code=payload.parent)
         if parent is None:
             raise Invalid(fields={"parent": [_("No such indicator in this system.")]})
     j = services.judgement_submit(actor=request.auth, system=system, parent=parent, matrix=payload.matrix)
@@ -312,17 +295,13 @@ def settings_write(request, hall_code: str, payload: SettingsIn):
     return {f: getattr(conf, f) for f in SettingsIn.model_fields}
 
 
-def _questionnaire(request, questionnaire_id: int):
-    from servicehall.quality.models import Questionnaire
-
-    q = Questionnaire.objects.select_related("hall", "system").filter(pk=questionnaire_id).first()
-    if q is None:
-        raise NotFound()
+def _questionnaire(request, questionnaire_id: int) -> Questionnaire:
+    q = selectors.questionnaire_find(questionnaire_id=questionnaire_id)
     require_role(request.auth, q.hall, Role.MANAGER, Role.EVALUATOR)
     return q
 
 
-def _questionnaire_out(q) -> dict:
+def _questionnaire_out(q: Questionnaire) -> dict:
     return {
         "id": q.pk,
         "title": q.title,

@@ -4,6 +4,8 @@ strict Content-Security-Policy and prints as it shows)."""
 import math
 from html import escape
 
+from django.utils.translation import gettext
+
 
 def radar_svg(labels: list[str], values: list[float | None], *, size: int = 320) -> str:
     """A radar of 0-100 scores, one axis per label (missing values drawn at 0 and dashed)."""
@@ -101,8 +103,6 @@ def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, s
 
 
 def _t(word: str) -> str:
-    from django.utils.translation import gettext
-
     return {"performance": gettext("performance (mean answer)"), "importance": gettext("importance")}[word]
 
 

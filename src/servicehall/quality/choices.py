@@ -1,4 +1,5 @@
-"""Indicator kinds, 好差评 levels and channels, rectification states and the one transition table."""
+"""Indicator kinds, 好差评 levels and channels; the states of indicator systems, questionnaires and
+rectification cases, each with its one transition table."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,25 @@ class SystemStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published (frozen)")
     RETIRED = "retired", _("Retired")
+
+
+class SystemAction(models.TextChoices):
+    PUBLISH = "publish", _("Publish (freeze)")
+    RETIRE = "retire", _("Retire (a newer version is published)")
+
+
+# Which status may follow which, for indicator systems and questionnaires alike (both use SystemStatus): a
+# draft is published once and is then frozen; a published indicator system is retired when a newer version
+# of it is published.
+SYSTEM_TRANSITIONS = Transitions(
+    status=SystemStatus,
+    action=SystemAction,
+    edges={
+        (SystemStatus.DRAFT, SystemAction.PUBLISH): SystemStatus.PUBLISHED,
+        (SystemStatus.PUBLISHED, SystemAction.RETIRE): SystemStatus.RETIRED,
+    },
+    message=_("This version is “%(status)s”: “%(action)s” is not possible."),
+)
 
 
 class IndicatorKind(models.TextChoices):

@@ -230,6 +230,13 @@ class Rectification(models.Model):
     def __str__(self) -> str:
         return f"{self.rating} {self.get_status_display()}"
 
+    def is_overdue(self, now) -> bool:
+        """Past its revisit deadline while still waiting for the revisit, or past its rectification deadline;
+        a closed case is never overdue. The office page marks it, the worker alerts the managers once."""
+        if self.status == RectificationStatus.CLOSED:
+            return False
+        return (self.status == RectificationStatus.OPEN and self.revisit_due < now) or self.rectify_due < now
+
 
 class Questionnaire(models.Model):
     """A questionnaire generated from an indicator-system version: Likert statements per subjective

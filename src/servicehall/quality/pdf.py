@@ -1,6 +1,7 @@
 """The service-quality report as a PDF with embedded Chinese glyphs (the catalogue's font set-up), with a
 radar of the dimensions drawn by ReportLab's own charts."""
 
+import csv
 import io
 
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicehall.core.pdf import cjk_font_name, paragraph, styles
-from servicehall.quality.choices import QUADRANT_LABELS
+from servicehall.quality.choices import QUADRANT_LABELS, IndicatorKind
 
 GRID = TableStyle(
     [
@@ -124,7 +125,7 @@ def report_pdf(built: dict) -> bytes:
                 st["small"],
             )
         )
-    subjective = [r for r in built["indicators"] if r["kind"] == "subjective"]
+    subjective = [r for r in built["indicators"] if r["kind"] == IndicatorKind.SUBJECTIVE]
     if subjective:
         story += [
             paragraph(_("Questionnaire indicators"), st["h2"]),
@@ -322,7 +323,7 @@ def _pct(v) -> str:
 
 def _evidence(row: dict) -> str:
     e = row["evidence"]
-    if row["kind"] == "objective":
+    if row["kind"] == IndicatorKind.OBJECTIVE:
         return f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
     return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
 
@@ -330,8 +331,6 @@ def _evidence(row: dict) -> str:
 def report_csv(built: dict) -> str:
     """The report's indicators as CSV (with a BOM, so Excel opens the Chinese correctly); a scoped report
     says its scope on the first line."""
-    import csv
-
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

@@ -2,6 +2,7 @@
 ratings statistics (好差评), rectification cases. Pages and the API share these."""
 
 import datetime
+import re
 
 from django.db.models import Count, F, Q
 
@@ -9,8 +10,23 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
 from servicehall.core.permissions import has_role
-from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, IndicatorKind, RectificationStatus
-from servicehall.quality.models import Indicator, IndicatorSystem, QualitySettings, Rating, Rectification
+from servicehall.quality.choices import (
+    BAD_LEVELS,
+    GOOD_LEVELS,
+    IndicatorKind,
+    RectificationStatus,
+    SystemStatus,
+)
+from servicehall.quality.models import (
+    Indicator,
+    IndicatorSystem,
+    QualitySettings,
+    Questionnaire,
+    Rating,
+    Rectification,
+)
+from servicehall.queueing.choices import TicketStatus
+from servicehall.queueing.models import Ticket
 
 
 def settings_get(*, hall: Hall) -> QualitySettings:
@@ -23,6 +39,24 @@ def system_get(*, hall: Hall, system_id: int) -> IndicatorSystem:
     if found is None:
         raise NotFound()
     return found
+
+
+def system_find(*, system_id: int) -> IndicatorSystem:
+    """An indicator system by id, with its hall (the API checks the role in that hall)."""
+    found = IndicatorSystem.objects.select_related("hall").filter(pk=system_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def indicator_get(*, system: IndicatorSystem, code: str) -> Indicator | None:
+    """The indicator of a system by its code (None: no such code in this version)."""
+    return Indicator.objects.filter(system=system, code=code).select_related("system").first()
+
+
+def indicator_children(*, system: IndicatorSystem, parent: Indicator | None) -> list[Indicator]:
+    """A node's children in their order (parent None: the dimensions), as AHP compares them."""
+    return list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
 
 
 def system_list(*, hall: Hall):
@@ -104,9 +138,6 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     and bad rates, rectification and on-time rectification rates (GB/T 39734's figures), and the revisit
     rate of real-name bad ratings. Three queries: ratings are chosen by when the service was completed
     (``served_at``, in the hall's days), so a year of them needs no join to the tickets."""
-    from servicehall.queueing.choices import TicketStatus
-    from servicehall.queueing.models import Ticket
-
     since, until = day_span(hall=hall, date_from=date_from, date_to=date_to)
     # Services by their ticket's day (indexed), ratings by when the service was completed: the same days in
     # a hall that closes before midnight (a ticket completed after midnight would count on two days).
@@ -178,15 +209,45 @@ def rectification_get(*, hall: Hall, case_id: int) -> Rectification:
     return found
 
 
+# Who sees every case of the hall: the 好差评 office. Anyone else on the staff (a clerk) sees the cases
+# they answer for (谁办理、谁负责).
+CASE_OFFICE_ROLES = (Role.MANAGER, Role.EVALUATOR)
+
+
+def rectifications_visible(*, user, hall: Hall, status: str | None = None):
+    """The rectification cases ``user`` may see in ``hall``: all of the hall's for its managers and
+    evaluators, those assigned to them for a clerk. The one rule for the office page and the API (the
+    caller has checked that the user is staff of the hall)."""
+    qs = rectification_list(hall=hall, status=status)
+    return qs if has_role(user, hall, *CASE_OFFICE_ROLES) else qs.filter(assignee=user)
+
+
+def rectification_find(*, case_id: int) -> Rectification:
+    """A case by id, with its hall and the rated ticket (the API checks the role in that hall)."""
+    found = (
+        Rectification.objects.select_related("hall", "rating", "rating__ticket").filter(pk=case_id).first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def rectification_for_ticket(*, ticket) -> Rectification:
+    """The case a ticket's bad rating opened."""
+    found = (
+        Rectification.objects.filter(rating__ticket=ticket).select_related("rating", "rating__ticket").first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
 PAD_MINUTES = 10
 
 
 def pad_ticket(*, counter, now: datetime.datetime):
     """The service a window's pad asks about: the last one completed there in the last ten minutes, if
     not rated yet."""
-    from servicehall.queueing.choices import TicketStatus
-    from servicehall.queueing.models import Ticket
-
     if counter is None:
         return None
     return (
@@ -210,11 +271,6 @@ def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
     or its id) or typed (its number, then only a service completed here in the last half hour: the
     citizen walks from the window to the kiosk, and anyone can read a number off the board, so a typed
     number must not reach a service from earlier in the day). None when nothing matches."""
-    import re
-
-    from servicehall.queueing.choices import TicketStatus
-    from servicehall.queueing.models import Ticket
-
     text = (text or "").strip()
     found = re.search(r"/t/([A-Za-z0-9_-]{8,})", text)
     qs = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED).select_related("service", "hall")
@@ -233,8 +289,6 @@ def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
 
 
 def questionnaire_list(*, hall: Hall):
-    from servicehall.quality.models import Questionnaire
-
     return Questionnaire.objects.filter(hall=hall).select_related("system").order_by("title", "-version")
 
 
@@ -245,15 +299,37 @@ def questionnaire_get(*, hall: Hall, questionnaire_id: int):
     return found
 
 
+def questionnaire_find(*, questionnaire_id: int) -> Questionnaire:
+    """A questionnaire by id, with its hall and system (the API checks the role in that hall)."""
+    found = Questionnaire.objects.select_related("hall", "system").filter(pk=questionnaire_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def questionnaire_published_get(*, questionnaire_id: int) -> Questionnaire:
+    """A published questionnaire, as the citizen's page shows it (a draft is not there)."""
+    found = (
+        Questionnaire.objects.select_related("hall")
+        .filter(pk=questionnaire_id, status=SystemStatus.PUBLISHED)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def questionnaire_ticket(*, hall: Hall, public_id: str):
+    """The ticket a questionnaire is answered about (from the rating page's link), if it is the hall's."""
+    return Ticket.objects.filter(public_id=public_id, hall=hall).first() if public_id else None
+
+
 def response_count(*, questionnaire) -> int:
     return questionnaire.responses.count()
 
 
 def questionnaire_current(*, hall: Hall):
     """The hall's newest published questionnaire (the one the phone pages offer)."""
-    from servicehall.quality.choices import SystemStatus
-    from servicehall.quality.models import Questionnaire
-
     return (
         Questionnaire.objects.filter(hall=hall, status=SystemStatus.PUBLISHED)
         .order_by("-published_at")

@@ -15,7 +15,13 @@ import random
 
 from django.db import transaction
 
+from servicehall.catalog.models import ServiceItem
+from servicehall.core.choices import Role
+from servicehall.core.models import Counter, HallMembership
 from servicehall.quality.choices import RatingChannel
+from servicehall.quality.models import QuestionnaireResponse, Rating
+from servicehall.queueing.choices import TicketStatus
+from servicehall.queueing.models import Ticket
 
 PLANTED = ("wait", "environment", "window")
 
@@ -33,12 +39,6 @@ def simulate(
     response_share: float = 0.2,
     rating_share: float = 0.6,
 ) -> dict:
-    from servicehall.catalog.models import ServiceItem
-    from servicehall.core.choices import Role
-    from servicehall.core.models import Counter, HallMembership
-    from servicehall.quality.models import QuestionnaireResponse, Rating
-    from servicehall.queueing.models import Ticket
-
     rng = random.Random(seed)
     items = list(ServiceItem.objects.filter(hall=hall, active=True))
     counters = list(Counter.objects.filter(hall=hall, active=True))
@@ -72,7 +72,7 @@ def simulate(
                     seq=n,
                     number=f"{item.ticket_prefix}{n:03d}",
                     channel="kiosk",
-                    status="completed",
+                    status=TicketStatus.COMPLETED,
                     counter=counter,
                     clerk_id=clerk_of[counter.pk],
                     issued_at=issued,

@@ -1,19 +1,16 @@
 """Periodic jobs of the quality module, run by ``servicehall worker`` (each safe to run twice)."""
 
 from servicehall.core.jobs import job
+from servicehall.quality.services import monthly_report_write, ratings_default, rectifications_overdue
 
 
 @job("quality.default_ratings", every_seconds=3600)
 def default_ratings() -> str:
-    from servicehall.quality.services import ratings_default
-
     return f"recorded {ratings_default()}"
 
 
 @job("quality.rectifications_overdue", every_seconds=600)
 def overdue() -> str:
-    from servicehall.quality.services import rectifications_overdue
-
     return f"alerted {rectifications_overdue()}"
 
 
@@ -21,6 +18,4 @@ def overdue() -> str:
 def monthly_reports() -> str:
     """After a month ends, write each hall's report of that month (PDF and CSV) to var/reports/<hall>/,
     once, with the hall's newest published indicator system."""
-    from servicehall.quality.report import monthly_report_write
-
     return f"written {monthly_report_write()}"

@@ -1,0 +1,354 @@
+"""好差评 ratings and the bad-rating rectification cases (差评整改): a rating by pad, kiosk, phone or
+paper form, the default good rating when nobody rated, a case opened for each bad rating with its
+deadlines in working days, its steps by ``choices.TRANSITIONS``, the follow-up rating, the overdue alerts;
+and the hall's rating settings."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core import crypto
+from servicehall.core.actors import Actor
+from servicehall.core.audit import audit_record
+from servicehall.core.calendar import add_working_days
+from servicehall.core.choices import DeviceKind, Role
+from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
+from servicehall.core.models import Hall
+from servicehall.core.notify import send_text
+from servicehall.core.permissions import has_role, require_role
+from servicehall.core.ratelimit import rate_limit
+from servicehall.core.services import hall_settings_update
+from servicehall.core.transitions import transition
+from servicehall.live.services import event_emit
+from servicehall.quality import selectors
+from servicehall.quality.choices import (
+    BAD_LEVELS,
+    TRANSITIONS,
+    DefaultRule,
+    RatingChannel,
+    RatingLevel,
+    RectificationAction,
+    RectificationStatus,
+)
+from servicehall.quality.models import QualitySettings, Rating, Rectification
+from servicehall.quality.services.common import WORKER
+from servicehall.queueing.choices import TicketStatus
+from servicehall.queueing.models import Ticket
+
+
+def _rater_allowed(actor: Actor, ticket, channel: str) -> None:
+    """The pad at the window where the ticket was served, a kiosk of the hall, the citizen holding the
+    ticket's link (phone), or staff entering a paper form."""
+    hall = ticket.hall
+    device = actor.device if actor.device is not None and actor.device.hall_id == hall.pk else None
+    if channel == RatingChannel.PAD:
+        if device is None or device.kind != DeviceKind.RATING_PAD:
+            raise PermissionDenied(_("Only the rating pad of a window rates there."))
+        if device.counter_id and device.counter_id != ticket.counter_id:
+            raise PermissionDenied(_("This pad belongs to another window."), code="other_window")
+    elif channel == RatingChannel.KIOSK:
+        if device is None or device.kind != DeviceKind.KIOSK:
+            raise PermissionDenied(_("Only a kiosk of the hall rates as a kiosk."))
+    elif channel == RatingChannel.PAPER:
+        if actor.user_id is None:
+            raise NotAuthenticated()
+        require_role(actor, hall, Role.MANAGER, Role.EVALUATOR)
+    elif channel == RatingChannel.PHONE:
+        rate_limit(actor=actor, scope="rating", per_minute=20)
+    else:
+        raise Invalid(fields={"channel": [_("Unknown channel.")]})
+
+
+@transaction.atomic
+def rating_submit(
+    *,
+    actor: Actor,
+    ticket,
+    level: int,
+    tags: list[str] | None = None,
+    comment: str = "",
+    channel: str = RatingChannel.PHONE,
+    now: datetime.datetime | None = None,
+) -> Rating:
+    """Rate a completed service once, within the hall's rating window. The two bad levels need a reason
+    (a tag or a comment) and open a rectification case. Nothing about the rater is stored."""
+
+    now = now or timezone.now()
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("hall", "service", "service__department")
+        .get(pk=ticket.pk)
+    )
+    hall = ticket.hall
+    _rater_allowed(actor, ticket, channel)
+    conf = selectors.settings_get(hall=hall)
+    if level not in RatingLevel.values:
+        raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
+    if ticket.status != TicketStatus.COMPLETED or ticket.completed_at is None:
+        raise Conflict(
+            _("Ticket %(number)s has not been served yet: it can be rated once the service is completed.")
+            % {"number": ticket.number},
+            code="not_served",
+        )
+    if now > ticket.completed_at + datetime.timedelta(days=conf.rating_window_days):
+        raise Conflict(
+            _("Services can be rated within %(n)s days; this one can no longer be rated.")
+            % {"n": conf.rating_window_days},
+            code="window_closed",
+        )
+    if Rating.objects.filter(ticket=ticket).exists():
+        raise Conflict(_("This service has already been rated. Thank you!"), code="already_rated")
+    allowed = set(conf.reason_tags.get(str(level), []))
+    tags = [t for t in (tags or []) if t]
+    unknown = [t for t in tags if t not in allowed]
+    if unknown:
+        raise Invalid(fields={"tags": [_("Unknown reason: %(tags)s") % {"tags": "、".join(unknown)}]})
+    comment = (comment or "").strip()[:500]
+    if level in BAD_LEVELS and not (tags or comment):
+        raise Invalid(
+            fields={"tags": [_("Please tell us what went wrong: choose a reason or write a few words.")]},
+            code="reason_required",
+        )
+    rating = Rating.objects.create(
+        hall=hall,
+        ticket=ticket,
+        service=ticket.service,
+        counter_id=ticket.counter_id,
+        clerk_id=ticket.clerk_id,
+        level=level,
+        tags=tags,
+        comment=comment,
+        channel=channel,
+        served_at=ticket.completed_at,
+        rated_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="quality.rating",
+        hall=hall,
+        obj=rating,
+        after={"ticket": ticket.number, "level": level, "channel": channel},
+    )
+    if level in BAD_LEVELS:
+        _open_case(rating, conf, now)
+    return rating
+
+
+def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) -> Rectification:
+    hall = rating.hall
+    case = Rectification.objects.create(
+        rating=rating,
+        hall=hall,
+        department=rating.service.department.name,
+        assignee_id=rating.clerk_id,
+        opened_at=now,
+        revisit_due=add_working_days(hall, now, conf.revisit_working_days),
+        rectify_due=add_working_days(hall, now, conf.rectify_working_days),
+        log=[{"at": now.isoformat(), "step": "open", "by": "system"}],
+    )
+    audit_record(
+        actor=WORKER,
+        action="quality.rectification_open",
+        hall=hall,
+        obj=case,
+        after={
+            "department": case.department,
+            "revisit_due": case.revisit_due.isoformat(),
+            "rectify_due": case.rectify_due.isoformat(),
+        },
+    )
+    return case
+
+
+def ratings_default(*, now: datetime.datetime | None = None) -> int:
+    """Where a hall records a default good rating when nobody rates, record it once the rating window has
+    passed. It is marked default and never counted as an active rating. A worker sweep: up to 2,000 tickets
+    per hall and run, each hall's batch in one transaction with one audit row listing the new ratings."""
+    now = now or timezone.now()
+    made = 0
+    for conf in QualitySettings.objects.filter(default_rule=DefaultRule.GOOD).select_related("hall"):
+        cutoff = now - datetime.timedelta(days=conf.rating_window_days)
+        due = Ticket.objects.filter(
+            hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff, rating__isnull=True
+        ).select_related("service")[:2000]
+        with transaction.atomic():
+            ids = []
+            for ticket in due:
+                rating, created = Rating.objects.get_or_create(
+                    ticket=ticket,
+                    defaults={
+                        "hall": conf.hall,
+                        "service": ticket.service,
+                        "counter_id": ticket.counter_id,
+                        "clerk_id": ticket.clerk_id,
+                        "level": RatingLevel.VERY_SATISFIED,
+                        "channel": RatingChannel.DEFAULT,
+                        "is_default": True,
+                        "served_at": ticket.completed_at,
+                        "rated_at": now,
+                    },
+                )
+                if created:
+                    ids.append(rating.pk)
+            if ids:
+                audit_record(
+                    actor=WORKER,
+                    action="quality.ratings_default",
+                    hall=conf.hall,
+                    object_type="quality.rating",
+                    object_repr=f"{len(ids)} default ratings",
+                    after={"job": "quality.default_ratings", "ids": ids, "rated_at": now},
+                )
+        made += len(ids)
+    return made
+
+
+@transaction.atomic
+def rater_contact(*, actor: Actor, case: Rectification) -> str:
+    """The rater's full mobile number, for the revisit (回访) of a bad rating: only the hall's 好差评 office
+    (managers, evaluators) may read it, and every reading is audited."""
+    hall = case.hall
+    require_role(actor, hall, *selectors.RATER_ROLES)
+    phone = crypto.decrypt(case.rating.ticket.phone_encrypted) if case.rating.ticket_id else ""
+    audit_record(
+        actor=actor, action="quality.rater_contact", hall=hall, obj=case, after={"found": bool(phone)}
+    )
+    return phone
+
+
+@transaction.atomic
+def rectification_step(
+    *, actor: Actor, case: Rectification, action: str, note: str = "", now: datetime.datetime | None = None
+) -> Rectification:
+    """One step of a case, by the transition table. The responsible clerk or a manager records the
+    revisit, the verification and the rectification; only a manager decides an appeal."""
+    now = now or timezone.now()
+    case = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("rating", "rating__ticket", "hall")
+        .get(pk=case.pk)
+    )
+    hall = case.hall
+    require_role(actor, hall, Role.MANAGER, Role.CLERK)
+    manager = has_role(actor.user, hall, Role.MANAGER)
+    if not manager and (
+        action in (RectificationAction.UPHOLD, RectificationAction.REJECT)
+        or case.assignee_id != actor.user_id
+    ):
+        raise PermissionDenied(
+            _("Only the responsible clerk or a manager can do this step; appeals are decided by a manager.")
+        )
+    new = transition(TRANSITIONS, case, action)
+    note = (note or "").strip()[:500]
+    if (
+        action
+        in (
+            RectificationAction.REVISIT,
+            RectificationAction.UNREASONABLE,
+            RectificationAction.APPEAL,
+            RectificationAction.RECTIFIED,
+        )
+        and not note
+    ):
+        raise Invalid(fields={"note": [_("Write what was done: it is part of the record.")]})
+    before = case.status
+    case.status = new
+    if action == RectificationAction.REVISIT:
+        case.revisited_at = now
+    if action == RectificationAction.UPHOLD:
+        Rating.objects.filter(pk=case.rating_id).update(excluded=True)
+    if new == RectificationStatus.CLOSED:
+        case.closed_at = now
+    case.log = [*case.log, {"at": now.isoformat(), "step": action, "by": actor.label, "note": note}]
+    case.save()
+    audit_record(
+        actor=actor,
+        action=f"quality.rectification_{action}",
+        hall=hall,
+        obj=case,
+        before={"status": before},
+        after={"status": new, "note": note},
+    )
+    if action in (RectificationAction.RECTIFIED, RectificationAction.UNREASONABLE):
+        phone = crypto.decrypt(case.rating.ticket.phone_encrypted)
+        if phone:
+            text = _(
+                "[%(hall)s] About your rating of ticket %(number)s: %(note)s You may rate the service once "
+                "more."
+            ) % {"hall": hall.name, "number": case.rating.ticket.number, "note": note}
+            transaction.on_commit(lambda: send_text(phone, text))
+    return case
+
+
+@transaction.atomic
+def rectification_follow_up(
+    *, actor: Actor, case: Rectification, level: int, now: datetime.datetime | None = None
+) -> Rectification:
+    """The citizen's one follow-up rating after the feedback."""
+    case = Rectification.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (RectificationStatus.CLOSED, RectificationStatus.EXPLAINED) or case.follow_up_level:
+        raise Conflict(_("A follow-up rating is possible once, after the feedback."), code="follow_up")
+    if level not in RatingLevel.values:
+        raise Invalid(fields={"level": [_("Choose one of the five levels.")]})
+    case.follow_up_level, case.follow_up_at = level, now or timezone.now()
+    case.save(update_fields=["follow_up_level", "follow_up_at"])
+    audit_record(
+        actor=actor,
+        action="quality.rectification_follow_up",
+        hall=case.hall,
+        obj=case,
+        after={"level": level},
+    )
+    return case
+
+
+def rectifications_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Alert the managers of cases past their revisit or rectification deadline (once per case): an event
+    on the hall's stream for the staff pages, and the log. A worker sweep: each hall's batch in one
+    transaction with one audit row listing the cases; a case is claimed by a conditional update, so two
+    workers running the sweep at once alert it once."""
+    now = now or timezone.now()
+    late = (
+        Rectification.objects.filter(overdue_alerted_at__isnull=True)
+        .exclude(status=RectificationStatus.CLOSED)
+        .select_related("hall", "rating")
+    )
+    by_hall: dict[int, list[Rectification]] = {}
+    for case in late:
+        if case.is_overdue(now):
+            by_hall.setdefault(case.hall_id, []).append(case)
+    alerted = 0
+    for cases in by_hall.values():
+        with transaction.atomic():
+            ids = []
+            for case in cases:
+                claimed = Rectification.objects.filter(pk=case.pk, overdue_alerted_at__isnull=True).update(
+                    overdue_alerted_at=now
+                )
+                if not claimed:
+                    continue
+                event_emit(
+                    hall=case.hall,
+                    kind="quality.rectification_overdue",
+                    payload={"case": case.pk, "department": case.department, "status": case.status},
+                )
+                ids.append(case.pk)
+            if ids:
+                audit_record(
+                    actor=WORKER,
+                    action="quality.rectifications_overdue",
+                    hall=cases[0].hall,
+                    object_type="quality.rectification",
+                    object_repr=f"{len(ids)} overdue cases",
+                    after={"job": "quality.rectifications_overdue", "ids": ids, "alerted_at": now},
+                )
+        alerted += len(ids)
+    return alerted
+
+
+def settings_update(*, actor: Actor, hall: Hall, **changes) -> QualitySettings:
+    return hall_settings_update(
+        model=QualitySettings, actor=actor, hall=hall, action="quality.settings", changes=changes
+    )

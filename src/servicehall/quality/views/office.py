@@ -1,0 +1,261 @@
+"""The quality office's pages (staff): 好差评 figures and the rectification cases, the indicator systems
+with their AHP weighting, and the questionnaire editor."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from servicehall.core.actors import actor_from_request
+from servicehall.core.choices import Role
+from servicehall.core.errors import DomainError, Invalid
+from servicehall.core.permissions import has_role, require_role
+from servicehall.core.selectors import hall_get
+from servicehall.quality import selectors, services
+from servicehall.quality.choices import (
+    ITEM_KIND_LABELS,
+    TRANSITIONS,
+    RectificationAction,
+    RectificationStatus,
+    SystemStatus,
+)
+from servicehall.quality.forms import AhpJudgementForm
+
+SAATY = [
+    (9, "9"),
+    (7, "7"),
+    (5, "5"),
+    (3, "3"),
+    (1, "1"),
+    (1 / 3, "1/3"),
+    (1 / 5, "1/5"),
+    (1 / 7, "1/7"),
+    (1 / 9, "1/9"),
+]
+
+
+def staff_actor(request, hall, *roles):
+    """The request's actor, refused (403) unless it holds one of ``roles`` in ``hall``."""
+    actor = actor_from_request(request)
+    require_role(actor, hall, *roles)
+    return actor
+
+
+@login_required
+def office(request, hall_code: str):
+    """The quality office: 好差评 figures of the last 30 days, the rectification cases with their next
+    steps, the indicator systems."""
+    hall = hall_get(code=hall_code)
+    actor = staff_actor(request, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
+    errors, notice = {}, ""
+    if request.method == "POST":
+        try:
+            notice = _office_post(request, actor, hall)
+        except DomainError as exc:
+            errors = exc.form_errors()
+    now = timezone.now()
+    today = now.astimezone(hall.tzinfo).date()
+    cases = selectors.rectifications_visible(user=request.user, hall=hall).exclude(
+        status=RectificationStatus.CLOSED
+    )
+    rows = [
+        {
+            "case": c,
+            "steps": [(a, RectificationAction(a).label) for a in TRANSITIONS.actions_from(c.status)],
+            "overdue": c.is_overdue(now),
+        }
+        for c in cases[:200]
+    ]
+    return render(
+        request,
+        "quality/office.html",
+        {
+            "rater_visible": selectors.may_see_rater(user=request.user, hall=hall),
+            "hall": hall,
+            "stats": selectors.rating_statistics(
+                hall=hall, date_from=today - datetime.timedelta(days=30), date_to=today
+            ),
+            "cases": rows,
+            "systems": selectors.system_list(hall=hall),
+            "questionnaires": [
+                (q, q.localized_title(get_language())) for q in selectors.questionnaire_list(hall=hall)
+            ],
+            "errors": errors,
+            "notice": notice,
+            "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
+            "templates": [
+                ("article", _("The article's system")),
+                ("servqual", "SERVQUAL"),
+                ("haochaping", _("好差评 content")),
+            ],
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _office_post(request, actor, hall) -> str:
+    if request.POST.get("generate"):
+        system_id = request.POST.get("system", "")
+        system = selectors.system_get(hall=hall, system_id=int(system_id) if system_id.isdigit() else 0)
+        q = services.questionnaire_generate(
+            actor=actor,
+            system=system,
+            scale=int(request.POST["scale"]) if request.POST.get("scale", "").isdigit() else 0,
+            servqual=bool(request.POST.get("servqual")),
+            importance=bool(request.POST.get("importance")),
+        )
+        return _("Draft questionnaire “%(title)s” version %(v)s created.") % {
+            "title": q.title,
+            "v": q.version,
+        }
+    if request.POST.get("template"):
+        system = services.system_from_template(actor=actor, hall=hall, template=request.POST["template"])
+        return _("Draft “%(name)s” version %(v)s created.") % {"name": system.name, "v": system.version}
+    case = selectors.rectification_get(hall=hall, case_id=int(request.POST.get("case") or 0))
+    if request.POST.get("contact"):
+        phone = services.rater_contact(actor=actor, case=case)
+        return (
+            _("Case %(id)s: the rater's mobile number is %(phone)s (this reading is recorded).")
+            % {"id": case.pk, "phone": phone}
+            if phone
+            else _("Case %(id)s: the rater left no mobile number.") % {"id": case.pk}
+        )
+    services.rectification_step(
+        actor=actor, case=case, action=request.POST.get("action", ""), note=request.POST.get("note", "")
+    )
+    return _("Case %(id)s updated.") % {"id": case.pk}
+
+
+@login_required
+def system_page(request, hall_code: str, system_id: int):
+    """An indicator system: the tree with local and global weights, and for each node the AHP form
+    (Saaty's scale for each pair) that sets its children's weights; publish; new version."""
+    hall = hall_get(code=hall_code)
+    actor = staff_actor(request, hall, Role.MANAGER, Role.EVALUATOR)
+    system = selectors.system_get(hall=hall, system_id=system_id)
+    errors, notice = {}, ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                services.system_publish(actor=actor, system=system)
+                notice = _("Published: this version is now frozen.")
+            elif request.POST.get("action") == "version":
+                copy = services.system_new_version(actor=actor, system=system)
+                return redirect("quality:system", hall_code=hall.code, system_id=copy.pk)
+            else:
+                notice = _judgement_post(request, actor, system)
+        except DomainError as exc:
+            errors = exc.form_errors()
+        system.refresh_from_db()
+    nodes = [{"code": None, "name": _("Dimensions"), "children": selectors.tree(system=system)}]
+
+    def walk(children):
+        for n in children:
+            if n["children"]:
+                nodes.append(n)
+                walk(n["children"])
+
+    walk(nodes[0]["children"])
+    for n in nodes:
+        kids = n["children"]
+        n["pairs"] = [
+            {"i": i, "j": j, "a": kids[i]["name"], "b": kids[j]["name"]}
+            for i in range(len(kids))
+            for j in range(i + 1, len(kids))
+        ]
+    return render(
+        request,
+        "quality/system.html",
+        {
+            "hall": hall,
+            "system": system,
+            "tree": nodes[0]["children"],
+            "nodes": nodes,
+            "scale": SAATY,
+            "problems": selectors.weight_problems(system=system),
+            "errors": errors,
+            "notice": notice,
+            "draft": system.status == SystemStatus.DRAFT,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _judgement_post(request, actor, system) -> str:
+    """One node's AHP form: its children compared pair by pair, the judgement submitted."""
+    code = request.POST.get("parent") or None
+    parent = selectors.indicator_get(system=system, code=code) if code else None
+    kids = selectors.indicator_children(system=system, parent=parent)
+    form = AhpJudgementForm(request.POST, size=len(kids))
+    if not form.is_valid():
+        raise Invalid(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+    result = services.judgement_submit(actor=actor, system=system, parent=parent, matrix=form.matrix())
+    return _("Judgement accepted (CR = %(cr).3f); the weights are updated.") % {"cr": result.cr}
+
+
+@login_required
+def questionnaire_edit(request, hall_code: str, questionnaire_id: int):
+    """Edit a draft questionnaire in Chinese and English (titles, each item's text, which items stay),
+    publish it, or start a new version of a published one."""
+    hall = hall_get(code=hall_code)
+    actor = staff_actor(request, hall, Role.MANAGER, Role.EVALUATOR)
+    q = selectors.questionnaire_get(hall=hall, questionnaire_id=questionnaire_id)
+    errors, notice, posted = {}, "", {}
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "publish":
+                q = services.questionnaire_publish(actor=actor, questionnaire=q)
+                notice = _("Published: the phone pages now offer this questionnaire, and it is frozen.")
+            elif action == "version":
+                copy = services.questionnaire_new_version(actor=actor, questionnaire=q)
+                return redirect("quality:questionnaire_edit", hall_code=hall.code, questionnaire_id=copy.pk)
+            else:
+                posted = {
+                    i["key"]: {
+                        "text": request.POST.get(f"text:{i['key']}", ""),
+                        "text_en": request.POST.get(f"en:{i['key']}", ""),
+                    }
+                    for i in q.items
+                }
+                q = services.questionnaire_update(
+                    actor=actor,
+                    questionnaire=q,
+                    title=request.POST.get("title", ""),
+                    title_en=request.POST.get("title_en", ""),
+                    texts=posted,
+                    remove=list(request.POST.getlist("remove")),
+                )
+                notice, posted = _("Saved."), {}
+        except DomainError as exc:
+            errors = exc.form_errors()
+    rows = [
+        {
+            "item": i,
+            "kind": ITEM_KIND_LABELS.get(i["kind"], i["kind"]),
+            "text": posted.get(i["key"], {}).get("text", i["text"]),
+            "text_en": posted.get(i["key"], {}).get("text_en", i.get("text_en", "")),
+            "errors": errors.get(f"{i['key']}.text", []) + errors.get(i["key"], []),
+        }
+        for i in q.items
+    ]
+    return render(
+        request,
+        "quality/questionnaire_edit.html",
+        {
+            "hall": hall,
+            "q": q,
+            "rows": rows,
+            "errors": errors,
+            "notice": notice,
+            "draft": q.status == SystemStatus.DRAFT,
+            "title": request.POST.get("title", q.title) if errors else q.title,
+            "title_en": request.POST.get("title_en", q.title_en) if errors else q.title_en,
+            "heading": q.localized_title(get_language()),
+            "responses": selectors.response_count(questionnaire=q),
+        },
+        status=422 if errors else 200,
+    )
