@@ -19,6 +19,7 @@ from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing import services as queue_services
+from servicehall.queueing.choices import Channel, class_channels, class_needs_proof
 
 
 def paired_kiosk(request, hall):
@@ -68,7 +69,12 @@ def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=
         {
             "hall": hall,
             "item": service,
-            "classes": conf.priority_classes,
+            # only what a kiosk may issue (a hall setting): never the appointment class
+            "classes": [
+                {**c, "needs_proof": class_needs_proof(c)}
+                for c in conf.priority_classes
+                if Channel.KIOSK in class_channels(c)
+            ],
             "errors": errors or {},
             "form": form or {"priority": "normal", "phone": ""},
             "summary": summary,

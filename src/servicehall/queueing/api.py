@@ -2,6 +2,7 @@
 every ticket action, the hall's queue summary. Thin: parse, call one service or selector, shape."""
 
 import datetime
+from typing import Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -347,6 +348,9 @@ class PriorityClassIn(Schema):
     code: str = Field(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=30)
     priority: bool
+    # Where the class may be issued (a hall setting); omitted: the default for its kind (choices.py).
+    channels: list[Literal["kiosk", "web", "counter", "appointment"]] | None = Field(None, max_length=4)
+    verify: bool | None = None  # the window checks a proof (shown on the slip and the console)
 
 
 class SettingsPatch(Schema):

@@ -110,13 +110,55 @@ class Outcome(models.TextChoices):
 
 NORMAL = "normal"
 
-# Default priority classes of a hall (code, simplified Chinese name, is a priority class). A hall may
-# rename, add or remove any but ``normal``.
+# Default priority classes of a hall: code, simplified Chinese name, whether it is called first, the channels
+# that may issue it and whether the window checks a proof (证件核验). A hall may rename, add or remove any
+# but ``normal``, and choose each class's channels (a hall setting, checked on every issue):
+# - the appointment class comes only from an appointment check-in (a kiosk cannot choose it);
+# - classes that need proof (65+, disability, pregnancy, military) may be chosen at the kiosk and are
+#   marked "verified at the window" on the slip and the console, or are given by staff at the counter;
+# - a phone takes only normal tickets.
 DEFAULT_PRIORITY_CLASSES = [
-    {"code": NORMAL, "name": "普通", "priority": False},
-    {"code": "appointment", "name": "预约", "priority": True},
-    {"code": "elderly", "name": "老年人(65岁以上)", "priority": True},
-    {"code": "disabled", "name": "残疾人", "priority": True},
-    {"code": "pregnant", "name": "孕妇", "priority": True},
-    {"code": "military", "name": "军人", "priority": True},
+    {
+        "code": NORMAL,
+        "name": "普通",
+        "priority": False,
+        "channels": ["kiosk", "web", "counter", "appointment"],
+        "verify": False,
+    },
+    {"code": "appointment", "name": "预约", "priority": True, "channels": ["appointment"], "verify": False},
+    {
+        "code": "elderly",
+        "name": "老年人(65岁以上)",
+        "priority": True,
+        "channels": ["kiosk", "counter"],
+        "verify": True,
+    },
+    {
+        "code": "disabled",
+        "name": "残疾人",
+        "priority": True,
+        "channels": ["kiosk", "counter"],
+        "verify": True,
+    },
+    {"code": "pregnant", "name": "孕妇", "priority": True, "channels": ["kiosk", "counter"], "verify": True},
+    {"code": "military", "name": "军人", "priority": True, "channels": ["kiosk", "counter"], "verify": True},
 ]
+
+
+def class_channels(klass: dict) -> list[str]:
+    """The channels that may issue ``klass``; classes saved before halls chose channels get the defaults
+    above by their kind (normal: everywhere; appointment: check-in only; other priority: kiosk, counter)."""
+    if isinstance(klass.get("channels"), list):
+        return klass["channels"]
+    if klass.get("code") == NORMAL:
+        return ["kiosk", "web", "counter", "appointment"]
+    if klass.get("code") == "appointment":
+        return ["appointment"]
+    return ["kiosk", "counter"] if klass.get("priority") else ["kiosk", "web", "counter", "appointment"]
+
+
+def class_needs_proof(klass: dict) -> bool:
+    """Whether the window checks a proof for ``klass`` (older rows: every priority class but appointment)."""
+    if "verify" in klass:
+        return bool(klass["verify"])
+    return bool(klass.get("priority")) and klass.get("code") != "appointment"

@@ -22,6 +22,7 @@ from servicehall.queueing.choices import (
     NORMAL,
     Channel,
     TicketStatus,
+    class_channels,
 )
 from servicehall.queueing.models import QueueSettings, Ticket, TicketSequence
 from servicehall.queueing.services.common import (
@@ -59,17 +60,24 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
     device = actor.device if actor.device is not None and actor.device.hall_id == hall.pk else None
     if actor.device is not None and device is None:
         raise PermissionDenied(_("This device belongs to another hall."))
+    # Each device kind does its job only: a kiosk issues walk-in tickets and check-ins; a display or a
+    # rating pad issues nothing (its token, if stolen, cannot jump the queue).
+    if device is not None and device.kind != DeviceKind.KIOSK:
+        raise PermissionDenied(_("Only a kiosk can issue tickets; this device cannot."), code="device_kind")
+    kiosk = device is not None
     if channel is None:
-        channel = Channel.KIOSK if device else Channel.COUNTER if staff else Channel.WEB
+        channel = Channel.KIOSK if kiosk else Channel.COUNTER if staff else Channel.WEB
     # An anonymous caller is asked to sign in (401), like every staff-only action; a known one is refused.
     refuse = PermissionDenied if actor.user_id is not None or actor.device is not None else NotAuthenticated
     if channel in (Channel.COUNTER,) and not staff:
         raise refuse(_("Only staff of this hall can issue tickets at the counter."))
-    if channel == Channel.APPOINTMENT and not (staff or (device and device.kind == DeviceKind.KIOSK)):
+    if channel == Channel.APPOINTMENT and not (staff or kiosk):
         raise refuse(_("Appointment tickets come from check-in at a kiosk or by staff."))
-    if channel == Channel.KIOSK and not (staff or (device and device.kind == DeviceKind.KIOSK)):
+    if channel == Channel.KIOSK and not (staff or kiosk):
         raise refuse(_("Kiosk tickets come from a registered kiosk of this hall."))
-    if channel == Channel.WEB and not (staff or device):
+    if channel == Channel.WEB and kiosk:
+        raise PermissionDenied(_("A kiosk issues kiosk tickets."), code="device_kind")
+    if channel == Channel.WEB and not staff:
         if not conf.allow_remote_tickets:
             if actor.user_id is None:
                 raise NotAuthenticated(
@@ -81,7 +89,13 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
     klass = conf.priority_class(priority)
     if klass is None:
         raise Invalid(fields={"priority": [_("Unknown priority class.")]})
-    if priority != NORMAL and not (staff or device):
+    if channel not in class_channels(klass):
+        if class_channels(klass) == [Channel.APPOINTMENT]:
+            message = _("This ticket type comes only from checking in an appointment.")
+        else:
+            message = _("This ticket type is not issued here. Please ask at the counter.")
+        raise PermissionDenied(message, code="class_not_allowed", fields={"priority": [message]})
+    if priority != NORMAL and not (staff or kiosk):
         raise PermissionDenied(_("Priority tickets are issued at the kiosk or by staff."))
     return channel
 
