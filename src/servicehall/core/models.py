@@ -196,6 +196,23 @@ class Device(models.Model):
         return f"{self.hall.code} {self.get_kind_display()} {self.name}"
 
 
+class DevicePairing(models.Model):
+    """A browser paired as a device (a kiosk, a rating pad). Its cookie carries this row's id and a secret
+    whose digest is kept here, never the device's API token: a cookie copied off a kiosk opens only that
+    kiosk's pages, not the API, and switching the device off or pairing it again ends it."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="pairings")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("paired at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("device pairing")
+        verbose_name_plural = _("device pairings")
+
+    def __str__(self) -> str:
+        return f"{self.device} #{self.pk}"
+
+
 class LoginFailure(models.Model):
     """One failed log-in; recent rows per username or address lock further attempts (kept in the database
     so every server process sees the same count)."""

@@ -3,6 +3,7 @@ transaction; views, the API, the admin and the demo loader all come through here
 
 import copy
 import datetime
+import hmac
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +25,7 @@ from servicehall.core.models import (
     CalendarDay,
     Counter,
     Device,
+    DevicePairing,
     Floor,
     Hall,
     HallMembership,
@@ -309,6 +311,30 @@ def authenticate_token(raw: str):
         return None
     _touch(ApiToken, token.pk, "last_used_at", token.last_used_at)
     return copy.copy(token.user)  # the remembered user is shared between threads; callers may annotate theirs
+
+
+def device_pair(*, device: Device, ip: str | None) -> str:
+    """Pair a browser as ``device`` (whoever holds the device token opened the pairing page); returns the
+    cookie value: the pairing's id and a fresh secret (its digest is stored). Audited."""
+    secret = new_raw_token("shp")
+    with transaction.atomic():
+        pairing = DevicePairing.objects.create(device=device, digest=hash_token(secret))
+        audit_record(actor=Actor(device=device, ip=ip), action="device.pair", hall=device.hall, obj=device)
+    return f"p1:{pairing.pk}:{secret}"
+
+
+def device_for_pairing(value: str) -> Device | None:
+    """The active device a pairing cookie value names, or None (unknown, revoked or switched off)."""
+    try:
+        _version, pk, secret = value.split(":", 2)
+        pairing = DevicePairing.objects.select_related("device", "device__hall").get(pk=int(pk))
+    except (ValueError, DevicePairing.DoesNotExist):
+        return None
+    device = pairing.device
+    if not hmac.compare_digest(pairing.digest, hash_token(secret)) or not device.active:
+        return None
+    _touch(Device, device.pk, "last_seen_at", device.last_seen_at)
+    return device
 
 
 def authenticate_device(raw: str) -> Device | None:

@@ -144,7 +144,8 @@ def pair(request, hall_code: str):
     """Pair this browser as one of the hall's kiosks (staff open this once when installing a kiosk)."""
     hall = hall_get(code=hall_code)
     raw = request.GET.get("token") or ""
-    if device_for_token(raw, hall=hall, kind=DeviceKind.KIOSK) is None:
+    device = device_for_token(raw, hall=hall, kind=DeviceKind.KIOSK)
+    if device is None:
         return render(
             request,
             "kiosk/pair.html",
@@ -152,4 +153,4 @@ def pair(request, hall_code: str):
             status=403,
         )
     response = redirect("kiosk:home", hall_code=hall.code)
-    return remember_pairing(request, response, kind=DeviceKind.KIOSK, raw=raw)
+    return remember_pairing(request, response, device=device)

@@ -39,7 +39,8 @@ def _levels(hall) -> list[dict]:
 def pad_pair(request, hall_code: str):
     hall = hall_get(code=hall_code)
     raw = request.GET.get("token") or ""
-    if device_for_token(raw, hall=hall, kind=DeviceKind.RATING_PAD) is None:
+    device = device_for_token(raw, hall=hall, kind=DeviceKind.RATING_PAD)
+    if device is None:
         return render(
             request,
             "quality/pad.html",
@@ -47,7 +48,7 @@ def pad_pair(request, hall_code: str):
             status=403,
         )
     response = redirect("quality:pad", hall_code=hall.code)
-    return remember_pairing(request, response, kind=DeviceKind.RATING_PAD, raw=raw)
+    return remember_pairing(request, response, device=device)
 
 
 def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=False):
