@@ -413,15 +413,17 @@ def profile_requests(
 
 # --- pgbench ------------------------------------------------------------------------------------------------
 
-# The booking of appointments.services.appointment_book (the API's POST /appointments), statement for statement
-# as queries_per_request captures them (code of 2026-12-02; token, hall, roles, settings, item and plan come
-# from the per-process memo and cost no statement there): the slot probe (the slot's row, whether it has
-# expired holds, the hall's calendar row for the day); a slot the probe shows full with no expired hold is
+# The booking of appointments.services.appointment_book (the API's POST /appointments), statement for
+# statement as queries_per_request captures them (code of 2026-12-02; token, hall, roles, settings, item and
+# plan come from the per-process memo and cost no statement there): the slot probe (the slot's row, whether it
+# has expired holds, the hall's calendar row for the day); a slot the probe shows full with no expired hold is
 # refused on that alone, without a transaction; otherwise, in the transaction: the person's advisory lock,
 # their standing, the quota upsert, the booking and the audit row, and last the conditional UPDATE that
 # takes the seat (no seat: roll back). The slot row exists before each run (bench/appointments.py creates
-# it), as it does after a slot's first booking.
-PGBENCH_BOOK = r"""
+# it), as it does after a slot's first booking. The script is split into adjacent literals only to keep its
+# lines short; the text pgbench reads is unchanged.
+PGBENCH_BOOK = (
+    r"""
 \set n random(1, 1000000000)
 SELECT s.id AS slot_id, s.capacity AS capacity, s.taken AS taken, s.closed AS closed,
        EXISTS (SELECT 1 FROM appointments_appointment a WHERE a.slot_id = s.id AND a.status = 'held'
@@ -438,13 +440,17 @@ SELECT SUM(CASE WHEN status = 'no_show' AND start >= now() - interval '90 days'
                 AND (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) THEN 1 ELSE 0 END),
        MAX(CASE WHEN status = 'no_show' AND start >= now() - interval '90 days'
                 AND (phone_digest = md5(:n::text) OR id_digest = md5(:n::text)) THEN start END),
-       SUM(CASE WHEN person = md5(:n::text) AND status IN ('held', 'booked') AND "end" >= now() THEN 1 ELSE 0 END)
+       SUM(CASE WHEN person = md5(:n::text) AND status IN ('held', 'booked') AND "end" >= now() """
+    r"""THEN 1 ELSE 0 END)
   FROM appointments_appointment
-  WHERE hall_id = :hall AND (person = md5(:n::text) OR phone_digest = md5(:n::text) OR id_digest = md5(:n::text));
+  WHERE hall_id = :hall AND (person = md5(:n::text) OR phone_digest = md5(:n::text) """
+    r"""OR id_digest = md5(:n::text));
 INSERT INTO appointments_bookingquota AS q (hall_id, service_id, day, person, active)
   VALUES (:hall, :svc, :day::date, md5(:n::text), 1)
-  ON CONFLICT (service_id, day, person) DO UPDATE SET active = q.active + 1 WHERE q.active < 1 RETURNING id;
-INSERT INTO appointments_appointment (public_id, code, hall_id, service_id, slot_id, day, start, "end", status,
+  ON CONFLICT (service_id, day, person) DO UPDATE SET active = q.active + 1 WHERE q.active < 1 """
+    r"""RETURNING id;
+INSERT INTO appointments_appointment (public_id, code, hall_id, service_id, slot_id, day, start, "end", """
+    r"""status,
     channel, person, booked_by_id, created_at, booked_at, reschedules, checked_in_late, cancel_reason,
     name_encrypted, name_hint, phone_encrypted, phone_hint, phone_digest, id_encrypted, id_hint, id_digest)
   VALUES (md5(random()::text), upper(substr(md5(random()::text), 1, 8)), :hall, :svc, :slot_id, :day::date,
@@ -468,6 +474,7 @@ ROLLBACK;
 \endif
 \endif
 """
+)
 
 
 def run_pgbench(
@@ -662,9 +669,9 @@ def main() -> None:
             "request": "POST /api/v1/appointments (clerk API token: no rate limit, no check question), "
             "each attempt with its own mobile number and resident ID, all on one slot",
         },
-        "load_generator": "separate process: asyncio client, raw HTTP/1.1 keep-alive sockets (bench/queue.py's), "
-        "one connection per simulated client, all connected before the start; latency = request "
-        "written to response read; attempts_per_s = attempts / (first request sent to last "
+        "load_generator": "separate process: asyncio client, raw HTTP/1.1 keep-alive sockets "
+        "(bench/queue.py's), one connection per simulated client, all connected before the start; "
+        "latency = request written to response read; attempts_per_s = attempts / (first request sent to last "
         "response read)",
     }
     port, events_port = args.port, args.port + 1
@@ -742,8 +749,9 @@ def main() -> None:
                 "machine_busy_before": idle,
             }
             log(
-                f"storm {i + 1}: {run['attempts_per_s']} attempts/s, p50 {run['p50_ms']} ms, p99 {run['p99_ms']} "
-                f"ms, {statuses}, confirmed {confirmed}, check {check}, cpu {result['cpu']}"
+                f"storm {i + 1}: {run['attempts_per_s']} attempts/s, p50 {run['p50_ms']} ms, "
+                f"p99 {run['p99_ms']} ms, {statuses}, confirmed {confirmed}, check {check}, "
+                f"cpu {result['cpu']}"
             )
             runs.append(run)
     finally:
@@ -787,8 +795,8 @@ def main() -> None:
             pg_runs = []
             for i, start in enumerate(pgb_slots):
                 log(
-                    f"pgbench ({i + 1}/{args.pgbench_runs}): {args.connections} clients, {args.attempts} booking "
-                    f"transactions on a fresh slot of {SEATS} seats"
+                    f"pgbench ({i + 1}/{args.pgbench_runs}): {args.connections} clients, "
+                    f"{args.attempts} booking transactions on a fresh slot of {SEATS} seats"
                 )
                 pg_runs.append(
                     run_pgbench(
@@ -805,7 +813,8 @@ def main() -> None:
                 )
                 log(
                     f"pgbench: {pg_runs[-1]['tps']} tps, p99 {pg_runs[-1]['p99_ms']} ms, slot "
-                    f"{pg_runs[-1]['slot']}, other processes {pg_runs[-1]['cpu']['cores_used_by_other_processes']}"
+                    f"{pg_runs[-1]['slot']}, other processes "
+                    f"{pg_runs[-1]['cpu']['cores_used_by_other_processes']}"
                 )
             pg = sorted(pg_runs, key=lambda r: r["tps"])[len(pg_runs) // 2]
             pg["all_runs_tps"] = [r["tps"] for r in pg_runs]

@@ -240,8 +240,8 @@ class Alternatives:
             return value
 
         def pooled(kind: str = "service", residual: bool = True, own_mean: bool = False) -> float:
-            # The production estimator re-derived here uncached (reference; its k = 0 fallback adds 1): everyone
-            # ahead whom our open windows may call counts, weighted by the share of
+            # The production estimator re-derived here uncached (reference; its k = 0 fallback adds 1):
+            # everyone ahead whom our open windows may call counts, weighted by the share of
             # their open windows that are ours, times the mean of their own service; plus what the busy
             # windows of ours still have to do; all divided by our open windows.
             if k == 0:

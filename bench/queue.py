@@ -860,7 +860,8 @@ def sse_delivery(
     }
     log(
         f"sse: {summary['deliveries']}/{expected} delivered; from the call's response p50 "
-        f"{summary['from_call_response_ms']['p50_ms']} ms, p99 {summary['from_call_response_ms']['p99_ms']} ms"
+        f"{summary['from_call_response_ms']['p50_ms']} ms, "
+        f"p99 {summary['from_call_response_ms']['p99_ms']} ms"
     )
     return summary
 
@@ -889,9 +890,9 @@ def top_up_waiting(dsn: str, hall: dict, target: dict[int, int]) -> None:
                 continue
             prefix = "Z" + "ABC"[index]
             conn.execute(
-                "INSERT INTO queueing_ticket (public_id, day, prefix, seq, number, channel, priority, is_priority, "
-                "status, phone_encrypted, phone_hint, note, outcome, cancel_reason, recall_count, transfer_count, "
-                "issued_at, queued_at, waiting_since, hall_id, service_id) "
+                "INSERT INTO queueing_ticket (public_id, day, prefix, seq, number, channel, priority, "
+                "is_priority, status, phone_encrypted, phone_hint, note, outcome, cancel_reason, "
+                "recall_count, transfer_count, issued_at, queued_at, waiting_since, hall_id, service_id) "
                 "SELECT md5(random()::text || g), CURRENT_DATE, %s, g, %s || g, 'kiosk', 'normal', false, "
                 "'waiting', '', '', '', '', '', 0, 0, now() - interval '1 hour' + g * interval '1 ms', "
                 "now() - interval '1 hour' + g * interval '1 ms', now(), %s, %s "
@@ -1126,8 +1127,8 @@ def main() -> None:
                 "call-next@16", {**base, "kind": "call", "connections": 16, "reset": "sql"}
             )
             results["call_next_16"]["loop"] = (
-                "POST /counters/{id}/call-next (measured); then the load generator frees the counter with one SQL "
-                "UPDATE (status completed) on its own connection: no HTTP, no event"
+                "POST /counters/{id}/call-next (measured); then the load generator frees the counter "
+                "with one SQL UPDATE (status completed) on its own connection: no HTTP, no event"
             )
         if "workflow" in phases:
             results["clerk_workflow_16"] = phase(
@@ -1242,8 +1243,8 @@ def main() -> None:
             for rep in range(1, args.pgbench_runs + 1):
                 reset_hall(dsn, hp)
                 log(
-                    f"pgbench issue ({rep}/{args.pgbench_runs}): 16 clients, {issue_n} transactions (as many as "
-                    "the app issued at 16 connections), from an empty queue"
+                    f"pgbench issue ({rep}/{args.pgbench_runs}): 16 clients, {issue_n} transactions "
+                    "(as many as the app issued at 16 connections), from an empty queue"
                 )
                 issues.append(
                     run_pgbench(
@@ -1265,8 +1266,8 @@ def main() -> None:
                 reset_hall(dsn, hp)
                 top_up_waiting(dsn, hp, waiting_before_call)
                 log(
-                    f"pgbench call-next ({rep}/{args.pgbench_runs}): 16 clients, {call_n} transactions, from a "
-                    "queue as long as the app's at the start of call_next_16"
+                    f"pgbench call-next ({rep}/{args.pgbench_runs}): 16 clients, {call_n} transactions, "
+                    "from a queue as long as the app's at the start of call_next_16"
                 )
                 pg_call = run_pgbench(
                     pgbench,
@@ -1284,7 +1285,8 @@ def main() -> None:
                 calls.append(pg_call)
                 log(
                     f"pgbench call-next: {pg_call['tps']} tps ({pg_call['claims_per_s']} claims/s), "
-                    f"p99 {pg_call['p99_ms']} ms, other processes {pg_call['cpu']['cores_used_by_other_processes']}"
+                    f"p99 {pg_call['p99_ms']} ms, "
+                    f"other processes {pg_call['cpu']['cores_used_by_other_processes']}"
                 )
             # The median run by rate; all rates listed.
             pg_issue = sorted(issues, key=lambda r: r["tps"])[len(issues) // 2]

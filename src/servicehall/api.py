@@ -64,7 +64,9 @@ class ActorAuth(HttpBearer):
 api = NinjaAPI(
     title="ServiceHall API",
     version="1",
-    description="Halls, counters, the service catalogue and (as modules land) queue, appointments and quality.",
+    description=(
+        "Halls, counters, the service catalogue and (as modules land) queue, appointments and quality."
+    ),
     urls_namespace="api",
     auth=ActorAuth(),
 )

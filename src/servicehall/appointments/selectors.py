@@ -246,7 +246,8 @@ def slot_probe(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.id, s.capacity, s.taken, s.closed, s.closed_reason, "  # noqa: S608
-            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s), "
+            f"EXISTS (SELECT 1 FROM {appt} a WHERE a.slot_id = s.id AND a.status = %s "
+            "AND a.hold_expires_at <= %s), "
             "c.kind, c.name "
             f"FROM (SELECT 1 AS one) base "
             f"LEFT JOIN {CalendarDay._meta.db_table} c ON c.hall_id = %s AND c.date = %s "

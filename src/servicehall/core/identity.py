@@ -25,7 +25,8 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def is_valid_resident_id(text: str, *, today: datetime.date | None = None) -> bool:
-    """True for an 18-character resident ID with a real, non-future birth date and a correct check character."""
+    """True for an 18-character resident ID with a real, non-future birth date and a correct check
+    character."""
     value = normalize_resident_id(text)
     if not _ID_RE.match(value):
         return False

@@ -74,5 +74,6 @@ def styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def paragraph(text, style) -> Paragraph:
-    """``text`` as a paragraph, escaped: ReportLab reads its markup, a citizen's text must not be read as it."""
+    """``text`` as a paragraph, escaped: ReportLab reads its markup, a citizen's text must not be read
+    as it."""
     return Paragraph(escape(str(text)), style)

@@ -194,7 +194,10 @@ def demo_summary(base_url: str) -> str:
         f"    Counter console     {base_url}/console/{hall.code}/   (sign in as clerk)",
         f"    Book an appointment {base_url}/book/{hall.code}/",
         f"    Kiosk check-in      {base_url}/kiosk/{hall.code}/check-in/",
-        f"    Kiosk rating        {base_url}/kiosk/{hall.code}/rate/   (after the service: ticket number or QR)",
+        (
+            f"    Kiosk rating        {base_url}/kiosk/{hall.code}/rate/   "
+            "(after the service: ticket number or QR)"
+        ),
         f"    Appointments        {base_url}/staff/{hall.code}/appointments/   (sign in as manager)",
         f"    Service quality     {base_url}/staff/{hall.code}/quality/   (report: …/quality/report/)",
         f"    Rate a service      {base_url}/pad/{hall.code}/   (the rating pad; pair it below)",

@@ -30,7 +30,8 @@ def radar_svg(labels: list[str], values: list[float | None], *, size: int = 320)
     shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v or 0) for i, v in enumerate(values)))
     text = "".join(
         f'<text x="{point(i, 118)[0]:.1f}" y="{point(i, 118)[1]:.1f}" text-anchor="middle" '
-        f'dominant-baseline="middle" font-size="13">{escape(labels[i])} {"—" if v is None else f"{v:.0f}"}</text>'
+        f'dominant-baseline="middle" font-size="13">'
+        f"{escape(labels[i])} {'—' if v is None else f'{v:.0f}'}</text>"
         for i, v in enumerate(values)
     )
     return (
@@ -94,10 +95,14 @@ def ipa_svg(points: list[dict], x_mid: float, y_mid: float, *, scale: int = 5, s
         f'<svg viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="IPA">'
         f'<rect x="{pad}" y="{pad}" width="{xm - pad:.1f}" height="{ym - pad:.1f}" fill="#fdecec"/>'
         f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#d8dce2"/>'
-        f'<line x1="{xm:.1f}" y1="{pad}" x2="{xm:.1f}" y2="{size - pad}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
-        f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
-        f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">→ {escape(_t("performance"))}</text>'
-        f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" text-anchor="middle">'
+        f'<line x1="{xm:.1f}" y1="{pad}" x2="{xm:.1f}" y2="{size - pad}" '
+        'stroke="#94a3b8" stroke-dasharray="4 3"/>'
+        f'<line x1="{pad}" y1="{ym:.1f}" x2="{size - pad}" y2="{ym:.1f}" '
+        'stroke="#94a3b8" stroke-dasharray="4 3"/>'
+        f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle" font-size="12">'
+        f"→ {escape(_t('performance'))}</text>"
+        f'<text x="12" y="{size / 2}" font-size="12" transform="rotate(-90 12 {size / 2})" '
+        'text-anchor="middle">'
         f"→ {escape(_t('importance'))}</text>{ticks}{dots}</svg>"
     )
 

@@ -324,7 +324,10 @@ def _pct(v) -> str:
 def _evidence(row: dict) -> str:
     e = row["evidence"]
     if row["kind"] == IndicatorKind.OBJECTIVE:
-        return f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
+        return (
+            f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}"
+            f"（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
+        )
     return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
 
 

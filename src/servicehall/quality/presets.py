@@ -1,9 +1,11 @@
 """Shipped indicator-system templates. A hall starts from one and edits its draft.
 
-- ``article``: the three dimensions and nine indicators of the article this product implements (服务态度:
-  礼仪, 服务态度, 沟通技巧; 服务效率: 办事时间, 现场排队状况, 办理流程; 服务质量: 服务文化, 服务环境, 服务绩效),
-  each subjective indicator with questionnaire statements, and objective indicators measured by the queue.
-- ``servqual``: Parasuraman, Zeithaml & Berry's five dimensions (1988), four statements each, adapted to a hall.
+- ``article``: the three dimensions and nine indicators of the article this product implements
+  (服务态度: 礼仪, 服务态度, 沟通技巧; 服务效率: 办事时间, 现场排队状况, 办理流程;
+  服务质量: 服务文化, 服务环境, 服务绩效), each subjective indicator with questionnaire statements, and
+  objective indicators measured by the queue.
+- ``servqual``: Parasuraman, Zeithaml & Berry's five dimensions (1988), four statements each, adapted to
+  a hall.
 - ``haochaping``: the content of 好差评 (GB/T 39734-2020 / 39735-2020): the service item, the channel and the
   service itself, rated on the five levels.
 

@@ -356,7 +356,8 @@ def _alpha_entry(code: str, columns: np.ndarray, n_items: int) -> dict:
         if alpha.alpha < 0.7:
             entry["warnings"].append(
                 _(
-                    "α = %(alpha).2f < 0.70: the items of this dimension do not measure one thing consistently."
+                    "α = %(alpha).2f < 0.70: the items of this dimension do not measure "
+                    "one thing consistently."
                 )
                 % {"alpha": alpha.alpha}
             )

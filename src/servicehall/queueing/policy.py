@@ -40,7 +40,8 @@ class Choice:
 
 
 def eligible(candidates, *, counter_id: int, services: dict[int, tuple[int, float]]) -> list[Candidate]:
-    """Tickets this counter may call: its services' tickets not directed elsewhere, and those directed here."""
+    """Tickets this counter may call: its services' tickets not directed elsewhere, and those directed
+    here."""
     return [
         c
         for c in candidates

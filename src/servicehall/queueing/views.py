@@ -27,7 +27,8 @@ def board(request, hall_code: str):
             "orientation": orientation,
             "groups": selectors.prefix_groups(hall=hall),
             "state": selectors.board_state(hall=hall),
-            # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows its tag.
+            # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows
+            # its tag.
             "classes": {
                 c["code"]: c["name"]
                 for c in selectors.settings_get(hall=hall).priority_classes

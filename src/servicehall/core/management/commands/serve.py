@@ -223,8 +223,9 @@ class Command(BaseCommand):
                 "events by polling (up to 1 s late); PostgreSQL wakes it with NOTIFY."
             )
         self.stdout.write(
-            f"Serving requests on http://{host}:{port} (granian WSGI, {workers} worker(s) x {threads} thread(s), "
-            f"persistent DB connections {requests_env['SERVICEHALL_CONN_MAX_AGE']} s) and live events on "
+            f"Serving requests on http://{host}:{port} (granian WSGI, {workers} worker(s) x "
+            f"{threads} thread(s), persistent DB connections {requests_env['SERVICEHALL_CONN_MAX_AGE']} s) "
+            "and live events on "
             f"http://{host}:{events_port} (uvicorn ASGI). Ctrl+C stops both.\n"
             "Route them with nginx, inside your server { } block:\n\n"
             + nginx_locations(host, port, events_port)
