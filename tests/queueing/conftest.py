@@ -131,20 +131,3 @@ def q(actors, hall_a, items_a):
             return window(hall_a, number)
 
     return Q()
-
-
-@pytest.fixture
-def streams(server):
-    """Starts event streams against the module's ``server`` fixture and stops them before the server stops
-    (an open stream delays its shutdown)."""
-    from tests.serverproc import EventStream
-
-    started: list[EventStream] = []
-
-    def start(stream: EventStream) -> EventStream:
-        started.append(stream.start())
-        return stream
-
-    yield start
-    for stream in started:
-        stream.stop()
