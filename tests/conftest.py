@@ -116,6 +116,39 @@ def kiosk_token(admin_actor, hall_a):
     return raw
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_indexed_once():
+    """Every test client builds the middleware afresh, and WhiteNoise's middleware indexes every static file
+    through the finders each time (a fifth of the run). The files do not change during a run, so the index
+    is built once per settings that shape it and handed to each new middleware (tests only)."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    index_files = WhiteNoiseMiddleware.add_files_from_finders
+    indexes: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            tuple(map(str, settings.STATICFILES_DIRS)),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in indexes:
+            before = dict(self.files)
+            index_files(self)
+            indexes[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(indexes[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """PBKDF2 is slow on purpose; tests create many accounts, so they hash with MD5 (tests only)."""
