@@ -1,7 +1,9 @@
-"""Shared fixtures: two halls with staff in every role, built through the real services, and an API
-client that speaks JSON with a bearer token."""
+"""Shared fixtures: two halls with staff in every role, built through the real services, an API client
+that speaks JSON with a bearer token, and the real server in a subprocess (``server``, ``streams``) for
+the storm, concurrency and reliability tests."""
 
 import json
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -114,6 +116,39 @@ def kiosk_token(admin_actor, hall_a):
     return raw
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_indexed_once():
+    """Every test client builds the middleware afresh, and WhiteNoise's middleware indexes every static file
+    through the finders each time (a fifth of the run). The files do not change during a run, so the index
+    is built once per settings that shape it and handed to each new middleware (tests only)."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    index_files = WhiteNoiseMiddleware.add_files_from_finders
+    indexes: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            tuple(map(str, settings.STATICFILES_DIRS)),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in indexes:
+            before = dict(self.files)
+            index_files(self)
+            indexes[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(indexes[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """PBKDF2 is slow on purpose; tests create many accounts, so they hash with MD5 (tests only)."""
@@ -139,3 +174,63 @@ def _fresh_cache():
     yield
     cache.clear()
     memo.forget_all()
+
+
+# --- the real server in a subprocess (tests/serverproc.py) ----------------------------------------------
+
+
+@pytest.fixture
+def server_data():
+    """What must be committed before ``server`` starts. A module that uses ``server`` overrides it with its
+    own data fixture (``def server_data(load_hall): return load_hall``)."""
+    return None
+
+
+@pytest.fixture
+def server_connections() -> int:
+    """How many database connections the module's load needs at once (a module overrides it); on
+    PostgreSQL ``server`` waits until the database has that many free."""
+    return 0
+
+
+@pytest.fixture
+def enough_connections(transactional_db, server_connections):
+    """On PostgreSQL the server holds a connection per request in flight: wait (a while) until the database
+    has room for this test, and say so plainly if it never does, rather than fail on a 500 later."""
+    from tests.serverproc import free_database_connections
+
+    deadline = time.monotonic() + 60
+    while (free := free_database_connections()) is not None and free < server_connections:
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"PostgreSQL accepts only {free} more connections; this test needs {server_connections}: "
+                "stop other clients or raise max_connections"
+            )
+        time.sleep(1)
+
+
+@pytest.fixture
+def server(transactional_db, server_data, enough_connections, tmp_path):
+    """``servicehall serve`` in a subprocess on the test database, started once ``server_data`` is
+    committed. Depends on ``transactional_db``, so it is stopped before pytest-django empties the tables."""
+    from tests.serverproc import running_server
+
+    with running_server(var_dir=tmp_path / "server") as proc:
+        yield proc
+
+
+@pytest.fixture
+def streams(server):
+    """Starts event streams against ``server`` and stops them before the server stops (an open stream
+    delays its shutdown)."""
+    from tests.serverproc import EventStream
+
+    started: list[EventStream] = []
+
+    def start(stream: EventStream) -> EventStream:
+        started.append(stream.start())
+        return stream
+
+    yield start
+    for stream in started:
+        stream.stop()

@@ -6,17 +6,24 @@ process, shares its settings and cannot be SIGKILLed. Here the server imports th
 the environment, exactly as in production, and opens its own connections to the test database (a file
 on SQLite, see ``settings._database``; ``test_<name>`` on PostgreSQL).
 
-Use it from a test module with a fixture that needs ``transactional_db`` (the server must see committed
-data, and it must be stopped before pytest-django empties the tables)::
+Tests use it through the ``server`` fixture of ``tests/conftest.py``, which needs ``transactional_db``
+(the server must see committed data, and it must be stopped before pytest-django empties the tables). A
+module says what the server needs committed first and how many database connections its load takes::
 
     @pytest.fixture
-    def server(transactional_db, tmp_path):
-        with running_server(var_dir=tmp_path / "server") as proc:
-            yield proc
+    def server_data(load_hall):
+        return load_hall
+
+
+    @pytest.fixture
+    def server_connections():
+        return 74
 
 ``proc.kill()`` sends SIGKILL, ``proc.restart()`` starts it again on the same port, ``proc.url`` is its
 address; whatever happens, it is stopped when the ``with`` block ends (and at interpreter exit).
-``EventStream`` is an SSE client that reconnects with ``Last-Event-ID`` like a browser's EventSource.
+``AsgiServer`` serves the ASGI application under uvicorn in a thread of the test process instead (the
+browser tests: ``time_machine`` moves its clock too). ``EventStream`` is an SSE client that reconnects
+with ``Last-Event-ID`` like a browser's EventSource.
 """
 
 import asyncio
@@ -265,6 +272,51 @@ def running_server(**kwargs):
 def _stop_all() -> None:
     for proc in list(_running):
         proc.kill()
+
+
+# --- the ASGI application in a thread of the test process ----------------------------------------------
+
+
+class AsgiServer:
+    """The real ASGI application under uvicorn, in a thread of the test process, so the SSE streams work
+    (pytest-django's live server is WSGI) and ``time_machine`` moves the server's clock too. ``restart``
+    drops every connection and serves again on the same port, as after a server restart."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(
+            "servicehall.asgi:application",
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(15)
+            self.server = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
 
 # --- an SSE client ------------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ from servicehall.core.actors import Actor
 from servicehall.core.choices import Role
 from servicehall.core.identity import resident_id_check_char
 from servicehall.core.models import AuditEntry
-from tests.serverproc import AnswerLog, free_database_connections, load_hall_create, running_server
+from tests.serverproc import AnswerLog, load_hall_create
+
+pytestmark = pytest.mark.slow
 
 S = AppointmentStatus
 CONNECTIONS = 64
@@ -77,25 +79,13 @@ def storm_hall(transactional_db):
 
 
 @pytest.fixture
-def enough_connections(transactional_db):
-    """On PostgreSQL the server holds a connection per request in flight: wait (a while) until the database
-    has room for this test, and say so plainly if it never does, rather than fail on a 500 later."""
-    need = CONNECTIONS + 10
-    deadline = time.monotonic() + 60
-    while (free := free_database_connections()) is not None and free < need:
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
-                "stop other clients or raise max_connections"
-            )
-        time.sleep(1)
+def server_data(storm_hall):
+    return storm_hall
 
 
 @pytest.fixture
-def server(storm_hall, enough_connections, tmp_path):
-    """Depends on the data, hence on ``transactional_db``: stopped before pytest-django empties the tables."""
-    with running_server(var_dir=tmp_path / "server") as proc:
-        yield proc
+def server_connections():
+    return CONNECTIONS + 10
 
 
 def _client(server, token: str) -> httpx.Client:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.serverproc import AsgiServer
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from such a
 # thread unless told it is safe (it is: the loop never runs Django code).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -176,55 +178,6 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=full_page)
 
     return take
-
-
-class AsgiServer:
-    """The real ASGI application under uvicorn, in a thread of the test process, so the SSE streams work
-    (pytest-django's live server is WSGI) and ``time_machine`` moves the server's clock too. ``restart``
-    drops every connection and serves again on the same port, as after a server restart."""
-
-    def __init__(self):
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = None
-        self.thread = None
-
-    def start(self) -> None:
-        import threading
-        import time
-
-        import uvicorn
-
-        config = uvicorn.Config(
-            "servicehall.asgi:application",
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.should_exit = True
-            self.thread.join(15)
-            self.server = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_queue_pages import KIOSK, PHONE, RECORD_SPEECH, _kiosk_take, _open_window, _sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Tuesday, then the next morning. Years past the holiday package's data follow the statutory rule.

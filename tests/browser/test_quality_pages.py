@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_queue_pages import KIOSK, PHONE, _kiosk_take, _open_window, _serve_next, _sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OPEN_HOUR = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Wednesday morning: the demo hall is open 08:30-12:00. The date is in the future so that cookies the

@@ -1,14 +1,30 @@
-"""The Django admin works for every registered model: list, search, filter and the change form open."""
+"""The Django admin works for every registered model: list, search, filter and the change form open.
+
+The demo hall is built once for the module, inside a transaction that is rolled back when the module is
+done (each test runs in a savepoint within it, as ``django_db`` tests do), so nothing it wrote reaches
+another module."""
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # The per-test ``_fast_passwords`` has not run yet at module scope: hash the demo accounts fast too.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic():
+        with fast:
+            result = _build_demo()
+        yield result
+        transaction.set_rollback(True)
+
+
+def _build_demo():
     from django.contrib.auth import get_user_model
 
     from servicehall.core.actors import Actor

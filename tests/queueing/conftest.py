@@ -12,8 +12,11 @@ from servicehall.catalog.services import item_save
 from servicehall.core import services as core_services
 from servicehall.core.actors import Actor
 from servicehall.core.choices import DeviceKind, Role
-from servicehall.core.models import Counter
+from servicehall.core.models import AuditEntry, Counter
+from servicehall.live.models import Event
 from servicehall.queueing import services
+from servicehall.queueing.choices import TicketStatus
+from servicehall.queueing.models import Ticket
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Wednesday. Any fixed date works; the tests read the weekday from it rather than assuming one.
@@ -133,18 +136,45 @@ def q(actors, hall_a, items_a):
     return Q()
 
 
-@pytest.fixture
-def streams(server):
-    """Starts event streams against the module's ``server`` fixture and stops them before the server stops
-    (an open stream delays its shutdown)."""
-    from tests.serverproc import EventStream
+# --- helpers of the service tests (tests/queueing/test_services_*.py) ------------------------------------
 
-    started: list[EventStream] = []
 
-    def start(stream: EventStream) -> EventStream:
-        started.append(stream.start())
-        return stream
+def fresh(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_related("service", "counter", "target_counter").get(pk=ticket.pk)
 
-    yield start
-    for stream in started:
-        stream.stop()
+
+def counts() -> tuple[int, int]:
+    return Event.objects.count(), AuditEntry.objects.count()
+
+
+def configure(actors, hall, **changes):
+    return services.settings_update(actor=actors["manager_a"], hall=hall, **changes)
+
+
+def finish(actors, ticket, by="clerk_a"):
+    services.ticket_start(actor=actors[by], ticket=ticket)
+    services.ticket_complete(actor=actors[by], ticket=ticket)
+
+
+def bring_to(status, q, actors) -> Ticket:
+    """A ticket of hall A in ``status``; anything at a counter is at window 1 with clerk_a."""
+    clerk = actors["clerk_a"]
+    ticket = q.issue()
+    if status == TicketStatus.WAITING:
+        return fresh(ticket)
+    if status == TicketStatus.CANCELLED:
+        return services.ticket_cancel(actor=clerk, ticket=ticket)
+    q.open("1")
+    ticket = q.call_next("1")
+    if status == TicketStatus.NO_SHOW:
+        for _ in range(2):
+            services.ticket_recall(actor=clerk, ticket=ticket)
+        return services.ticket_no_show(actor=clerk, ticket=ticket)
+    if status == TicketStatus.CALLED:
+        return fresh(ticket)
+    services.ticket_start(actor=clerk, ticket=ticket)
+    if status == TicketStatus.COMPLETED:
+        return services.ticket_complete(actor=clerk, ticket=ticket)
+    if status == TicketStatus.PARKED:
+        return services.ticket_park(actor=clerk, ticket=ticket)
+    return fresh(ticket)

@@ -22,14 +22,9 @@ from servicehall.core.models import AuditEntry
 from servicehall.live.models import Event
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import Ticket
-from tests.serverproc import (
-    AnswerLog,
-    EventStream,
-    free_database_connections,
-    load_hall_create,
-    numbering_problems,
-    running_server,
-)
+from tests.serverproc import AnswerLog, EventStream, load_hall_create, numbering_problems
+
+pytestmark = pytest.mark.slow
 
 ISSUERS = 64
 TICKETS_EACH = 3
@@ -43,25 +38,13 @@ def load_hall(transactional_db):
 
 
 @pytest.fixture
-def enough_connections(transactional_db):
-    """On PostgreSQL the server holds a connection per request in flight: wait (a while) until the database
-    has room for this test, and say so plainly if it never does, rather than fail on a 500 later."""
-    need = ISSUERS + COUNTERS + 10
-    deadline = time.monotonic() + 60
-    while (free := free_database_connections()) is not None and free < need:
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"PostgreSQL accepts only {free} more connections; this test needs {need}: "
-                "stop other clients or raise max_connections"
-            )
-        time.sleep(1)
+def server_data(load_hall):
+    return load_hall
 
 
 @pytest.fixture
-def server(load_hall, enough_connections, tmp_path):
-    """Depends on the data, hence on ``transactional_db``: stopped before pytest-django empties the tables."""
-    with running_server(var_dir=tmp_path / "server") as proc:
-        yield proc
+def server_connections():
+    return ISSUERS + COUNTERS + 10
 
 
 def _client(server, token: str) -> httpx.Client:

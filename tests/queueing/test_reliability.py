@@ -27,7 +27,9 @@ from servicehall.live.services import event_emit
 from servicehall.queueing import services
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import Ticket
-from tests.serverproc import AnswerLog, EventStream, load_hall_create, numbering_problems, running_server
+from tests.serverproc import AnswerLog, EventStream, load_hall_create, numbering_problems
+
+pytestmark = pytest.mark.slow
 
 ISSUERS = 8
 COUNTERS = 4
@@ -43,10 +45,8 @@ def load_hall(transactional_db):
 
 
 @pytest.fixture
-def server(load_hall, tmp_path):
-    """Depends on the data, hence on ``transactional_db``: stopped before pytest-django empties the tables."""
-    with running_server(var_dir=tmp_path / "server") as proc:
-        yield proc
+def server_data(load_hall):
+    return load_hall
 
 
 def _client(server, token: str) -> httpx.Client:
