@@ -129,7 +129,8 @@ def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
 
 
 def _render_first_page(path) -> None:
-    """With SERVICEHALL_SCREENSHOTS=1 (and poppler's pdftoppm), keep the PDF's first page as a PNG to look at."""
+    """With SERVICEHALL_SCREENSHOTS=1 (and poppler's pdftoppm), keep the PDF's first page as a PNG to look
+    at."""
     import os
     import shutil
     import subprocess

@@ -24,7 +24,9 @@ SOCIAL_SECURITY_CARD = "社会保障卡申领"  # prefix A, served at windows 1,
 RECORD_SPEECH = """
 window.__spoken = [];
 if (window.speechSynthesis) {
-  window.speechSynthesis.speak = function (u) { window.__spoken.push(u.text); setTimeout(function () { u.onend && u.onend(); }, 10); };
+  window.speechSynthesis.speak = function (u) {
+    window.__spoken.push(u.text); setTimeout(function () { u.onend && u.onend(); }, 10);
+  };
 }
 """
 

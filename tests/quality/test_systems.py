@@ -8,7 +8,8 @@ from servicehall.quality import selectors, services
 from servicehall.quality.choices import SYSTEM_TRANSITIONS, SystemAction, SystemStatus
 from servicehall.quality.models import Indicator, Judgement
 
-# Saaty's scale: "服务效率" is moderately more important than "服务态度" (3), strongly more than "服务质量" (5)...
+# Saaty's scale: "服务效率" is moderately more important than "服务态度" (3), strongly more than
+# "服务质量" (5)...
 CONSISTENT = [[1, 1 / 3, 2], [3, 1, 5], [1 / 2, 1 / 5, 1]]
 INCONSISTENT = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
 

@@ -104,7 +104,8 @@ def kiosk_a(admin_actor, hall_a):
 
 @pytest.fixture
 def actors(staff, clerk_a2, kiosk_a):
-    """Actor per caller: the staff users, a second clerk of hall A, hall A's kiosk and an anonymous citizen."""
+    """Actor per caller: the staff users, a second clerk of hall A, hall A's kiosk and an anonymous
+    citizen."""
     found = {name: Actor(user=user, ip="10.0.0.2") for name, user in staff.items()}
     found["clerk_a2"] = Actor(user=clerk_a2, ip="10.0.0.3")
     found["kiosk"] = Actor(device=kiosk_a, ip="10.0.0.4")

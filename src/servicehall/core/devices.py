@@ -3,9 +3,11 @@
 Staff open ``/<surface>/<hall>/pair/?token=<device token>`` once on the device; the browser then keeps a
 signed, HTTP-only cookie naming a server-side pairing (``core.models.DevicePairing``), never the token
 itself, and each later request finds its device from it. Cookies of browsers paired before pairings
-existed (the raw token) are still read, so installed kiosks keep working; pair them again to replace it. Every app whose pages run on a
-device (the kiosk's take-a-number, the appointment check-in, the rating at the kiosk or on the pad) asks
-here, so the rule "this browser is that device of this hall, of this kind" is written once.
+existed (the raw token) are still read, so installed kiosks keep working; pair them again to replace it.
+
+Every app whose pages run on a device (the kiosk's take-a-number, the appointment check-in, the rating at
+the kiosk or on the pad) asks here, so the rule "this browser is that device of this hall, of this kind"
+is written once.
 """
 
 from servicehall.core.actors import client_ip
