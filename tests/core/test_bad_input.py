@@ -58,3 +58,37 @@ def test_json_that_no_field_can_hold_is_refused_and_no_ticket_is_issued(body, ha
 def test_a_form_with_a_nul_byte_is_refused(hall_a):
     response = Client().post("/login/", {"username": "a\x00b", "password": "x"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("year", ["0001", "0083", "0105", "9999", "2100"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/halls/{hall}/calendar?date_from={year}-01-01",
+        "/api/v1/halls/{hall}/services/SB-001/slots?date_from={year}-01-01",
+        "/api/v1/halls/{hall}/appointments?date={year}-12-31",
+        "/staff/{hall}/audit/?date_from={year}-01-01",
+        "/staff/{hall}/appointments/?date={year}-01-01",
+    ],
+)
+def test_a_date_no_calendar_covers_answers_400_not_500(path, year, hall_a, staff):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff["manager_a"])
+    response = client.get(path.format(hall=hall_a.code, year=year))
+    assert response.status_code == 400, (path, year, response.status_code)
+
+
+def test_a_calendar_day_in_year_9999_is_refused_and_nothing_is_written(hall_a, staff):
+    from servicehall.core.models import CalendarDay
+
+    client = Client()
+    client.force_login(staff["manager_a"])
+    response = client.put(
+        f"/api/v1/halls/{hall_a.code}/calendar/9999-12-31",
+        data=json.dumps({"kind": "closed", "name": "x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not CalendarDay.objects.exists()
+    ok = client.get(f"/api/v1/halls/{hall_a.code}/calendar?date_from=2030-01-01&date_to=2030-01-31")
+    assert ok.status_code == 200

@@ -33,8 +33,8 @@ class BadInput(DomainError):
     status = 400
     code = "bad_input"
     default_message = _(
-        "The request contains characters or nesting that cannot be accepted (for example a NUL byte). "
-        "Remove them and try again."
+        "The request contains characters, dates or nesting that cannot be accepted (for example a NUL "
+        "byte, or a year before 1900 or after 2099). Correct them and try again."
     )
 
 

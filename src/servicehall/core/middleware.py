@@ -4,6 +4,7 @@ images, no inline script, nothing framed. The Django admin and the API docs page
 
 import json
 import logging
+import re
 import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -76,10 +77,21 @@ class NoStoreMiddleware:
         return response
 
 
+# A whole value that is an ISO date or date-time: its year must be one the working calendar can compute
+# (the lunar holidays are known from 1900 to 2099). Year 1 or 9999 made date arithmetic overflow (500).
+ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}(?:[T ][\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?$")
+YEARS = range(1900, 2100)
+
+
 def _bad_text(value: str) -> bool:
-    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (no encoding can write it)."""
+    """NUL (PostgreSQL text cannot hold it), a lone surrogate (no encoding can write it), or a date whose
+    year no calendar of ours covers."""
     if "\x00" in value:
         return True
+    if len(value) <= 40 and value[:1].isdigit():
+        match = ISO_DATE.match(value.strip())
+        if match and int(match.group(1)) not in YEARS:
+            return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -100,10 +112,11 @@ def _bad_json(value, depth: int = 0) -> bool:
 
 
 class BadInputMiddleware:
-    """Text no field can store is refused at the door with a 400 that says so, on every path: NUL bytes
-    and lone surrogates in the path, the query, a form or a JSON body, and JSON nested deeper than any
-    of our forms (64 levels). Without this, each view would need the check, and one that forgot it
-    answered 500 on PostgreSQL. Uploaded files are left to their view (read and checked there, not stored)."""
+    """Text no field can store is refused at the door with a 400 that says so, on every path: NUL bytes,
+    lone surrogates and dates outside 1900-2099 in the path, the query, a form or a JSON body, and JSON
+    nested deeper than any of our forms (64 levels). Without this, each view would need the check, and
+    one that forgot it answered 500 (PostgreSQL, date arithmetic). Uploaded files are left to their view
+    (read and checked there, not stored)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -117,7 +130,7 @@ class BadInputMiddleware:
 
     @staticmethod
     def _refused(request) -> bool:
-        if _bad_text(request.path) or any(
+        if any(_bad_text(piece) for piece in request.path.split("/")) or any(
             _bad_text(k) or any(_bad_text(v) for v in values) for k, values in request.GET.lists()
         ):
             return True
