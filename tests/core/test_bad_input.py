@@ -92,3 +92,21 @@ def test_a_calendar_day_in_year_9999_is_refused_and_nothing_is_written(hall_a, s
     assert not CalendarDay.objects.exists()
     ok = client.get(f"/api/v1/halls/{hall_a.code}/calendar?date_from=2030-01-01&date_to=2030-01-31")
     assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("who", [None, "clerk_a", "manager_a"])
+@pytest.mark.parametrize("path", ["/api/v1/halls/{hall}/queue/settings"])
+def test_a_null_setting_is_a_clear_4xx_for_everyone_and_changes_nothing(path, who, hall_a, staff):
+    from servicehall.core.models import AuditEntry
+
+    client = Client()
+    if who:
+        client.force_login(staff[who])
+    before = AuditEntry.objects.count()
+    for body in ({"daily_caps": None}, {"max_wait_minutes": None}, {"allow_remote_tickets": None}):
+        response = client.patch(
+            path.format(hall=hall_a.code), data=json.dumps(body), content_type="application/json"
+        )
+        assert 400 <= response.status_code < 500, (body, response.status_code, response.content)
+        assert response.status_code == {None: 401, "clerk_a": 403, "manager_a": 422}[who], response.content
+    assert AuditEntry.objects.count() == before

@@ -60,6 +60,9 @@ def hall_settings_update(*, model, actor: Actor, hall: Hall, action: str, change
         unknown = [k for k in changes if k in fixed or not hasattr(conf, k)]
         if unknown:
             raise Invalid(fields={k: [_("This field cannot be changed.")] for k in unknown})
+        emptied = [k for k, v in changes.items() if v is None and not model._meta.get_field(k).null]
+        if emptied:
+            raise Invalid(fields={k: [_("This field cannot be empty.")] for k in emptied})
         before = snapshot(conf, list(changes))
         for key, value in changes.items():
             setattr(conf, key, value)

@@ -386,8 +386,9 @@ def settings_get(request, hall_code: str):
 @router.patch("/halls/{hall_code}/queue/settings", summary="Change the hall's queue settings (manager)")
 def settings_patch(request, hall_code: str, payload: SettingsPatch):
     hall = hall_get(code=hall_code)
+    require_role(request.auth, hall, Role.MANAGER)  # who asks comes before what the body says
     changes = payload.model_dump(exclude_unset=True)
-    if "daily_caps" in changes and any(v < 0 for v in changes["daily_caps"].values()):
+    if isinstance(changes.get("daily_caps"), dict) and any(v < 0 for v in changes["daily_caps"].values()):
         raise Invalid(fields={"daily_caps": [_("A cap cannot be negative.")]})
     return _settings_out(services.settings_update(actor=request.auth, hall=hall, **changes))
 
