@@ -104,15 +104,19 @@ def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
     number, track_url = _kiosk_take(kiosk, server, "社会保障卡申领")
     _serve_next(_open_window(new_page, recorder, server), number)
 
-    # At the kiosk: "rate a service", the number typed on the keypad (no keyboard on a touch screen).
+    # At the kiosk: "rate a service", the number and the slip's rating code typed on the keypad (no
+    # keyboard on a touch screen).
+    from servicehall.queueing.models import rating_code_for
+
+    typed = number + rating_code_for(track_url.rstrip("/").rsplit("/", 1)[-1])
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/")
     kiosk.locator("a.kbtn", has_text="评价服务").click()
-    for ch in number:
+    for ch in typed:
         key = kiosk.locator("#keypad button.key", has_text=re.compile(f"^{ch}$"))
         box = key.bounding_box()
         assert box["width"] >= 48 and box["height"] >= 48  # touch-sized
         key.click()
-    expect(kiosk.locator("#lookup")).to_have_value(number)
+    expect(kiosk.locator("#lookup")).to_have_value(typed)
     kiosk.locator("button.kbtn-take").click()
     expect(kiosk.locator(".pad-ticket")).to_contain_text(number)
     assert kiosk.locator("input[name=level]:checked").count() == 0  # nothing chosen in advance

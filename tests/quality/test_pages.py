@@ -138,14 +138,20 @@ def test_the_kiosk_rates_a_service_by_its_typed_number_or_scanned_code(clock, se
     assert "/kiosk/hall-a/rate/" in kiosk_client.get("/kiosk/hall-a/").content.decode()
     unknown = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": "Z999"})
     assert unknown.status_code == 422 and 'id="lookup-error"' in unknown.content.decode()
-    # Typed (lower-case is fine): the five levels, nothing chosen in advance.
-    page = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number.lower()}).content.decode()
+    # The number alone, read off the board by anyone, reaches nothing: the slip's rating code is needed.
+    alone = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number})
+    assert alone.status_code == 422 and 'id="lookup-error"' in alone.content.decode()
+    wrong = f"{first.number}{(int(first.rating_code) + 1) % 10000:04d}"
+    assert kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": wrong}).status_code == 422
+    # Typed (lower-case, a space: fine): the five levels, nothing chosen in advance.
+    typed = f"{first.number.lower()} {first.rating_code}"
+    page = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": typed}).content.decode()
     assert first.number in page and page.count('name="level"') == 5 and " checked" not in page
     done = kiosk_client.post("/kiosk/hall-a/rate/", {"step": "rate", "ticket": first.public_id, "level": "5"})
     assert done.status_code == 200 and "data-thanks" in done.content.decode()
     rating = Rating.objects.get(ticket=first)
     assert rating.channel == "kiosk" and rating.level == 5
-    again = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number})
+    again = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": first.number + first.rating_code})
     assert again.status_code == 422 and "本次服务已评价" in again.content.decode()
     # Scanned: the QR code carries the tracking link; a bad rating still needs its reason.
     link = f"http://testserver/t/{second.public_id}/"
@@ -165,7 +171,7 @@ def test_an_unpaired_screen_cannot_rate_as_a_kiosk(clock, served):
 def test_a_typed_number_reaches_only_today_s_recent_services(clock, served, kiosk_client):
     ticket = served()
     clock.advance(hours=5)
-    old = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number})
+    old = kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number + ticket.rating_code})
     assert old.status_code == 422
     # Its own QR code still works within the hall's rating window.
     assert (

@@ -2,6 +2,7 @@
 ratings statistics (好差评), rectification cases. Pages and the API share these."""
 
 import datetime
+import hmac
 import re
 
 from django.db.models import Count, F, Q
@@ -266,26 +267,31 @@ def pad_ticket(*, counter, now: datetime.datetime):
 KIOSK_LOOKBACK_MINUTES = 30
 
 
+# A typed number and rating code: prefix letters, at least three digits, then the four-digit code.
+TYPED_TICKET = re.compile(r"^([A-Z]{1,3}\d{3,})(\d{4})$")
+
+
 def kiosk_ticket(*, hall: Hall, text: str, now: datetime.datetime):
     """The ticket a citizen wants to rate at the kiosk: scanned (the tracking link of the ticket's QR code,
-    or its id) or typed (its number, then only a service completed here in the last half hour: the
-    citizen walks from the window to the kiosk, and anyone can read a number off the board, so a typed
-    number must not reach a service from earlier in the day). None when nothing matches."""
+    or its id) or typed: its number followed by the four-digit rating code printed on the slip
+    (``A012 3456``), and then only a service completed here in the last half hour. Anyone can read a
+    number off the board, so the number alone reaches nothing: a stranger cannot rate someone else's
+    service. None when nothing matches."""
     text = (text or "").strip()
     found = re.search(r"/t/([A-Za-z0-9_-]{8,})", text)
     qs = Ticket.objects.filter(hall=hall, status=TicketStatus.COMPLETED).select_related("service", "hall")
-    if found or len(text) > 8:
+    if found or len(re.sub(r"[\s-]", "", text)) > 12:
         return qs.filter(public_id=found.group(1) if found else text).first()
+    typed = TYPED_TICKET.match(re.sub(r"[^A-Z0-9]", "", text.upper()))
+    if typed is None:
+        return None
     local = now.astimezone(hall.tzinfo)
-    return (
-        qs.filter(
-            number=text.upper(),
-            day=local.date(),
-            completed_at__gte=now - datetime.timedelta(minutes=KIOSK_LOOKBACK_MINUTES),
-        )
-        .order_by("-completed_at")
-        .first()
-    )
+    recent = qs.filter(
+        number=typed.group(1),
+        day=local.date(),
+        completed_at__gte=now - datetime.timedelta(minutes=KIOSK_LOOKBACK_MINUTES),
+    ).order_by("-completed_at")
+    return next((t for t in recent[:5] if hmac.compare_digest(t.rating_code, typed.group(2))), None)
 
 
 def questionnaire_list(*, hall: Hall):

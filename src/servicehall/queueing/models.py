@@ -1,6 +1,7 @@
 """Tickets, their daily numbering, counter sessions, the services each counter calls, and the per-hall
 queue settings a manager may change."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -110,6 +111,14 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def rating_code_for(public_id: str) -> str:
+    """The four digits printed on the slip beside the number: typed with the number at the kiosk to rate
+    the service. Anyone can read a number off the board, only the slip's holder has this code (it comes
+    from the unguessable ``public_id``, so it needs no column and cannot be listed)."""
+    digest = hashlib.sha256(f"rating:{public_id}".encode()).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 10000:04d}"
+
+
 class Ticket(models.Model):
     """A queue ticket (号). ``public_id`` is the unguessable id in tracking links and the API; ``number``
     (``A012``) is what the board shows and the voice says. ``queued_at`` orders the queue (a transfer to
@@ -117,6 +126,7 @@ class Ticket(models.Model):
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="tickets")
+
     service = models.ForeignKey(
         ServiceItem, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service")
     )
@@ -188,6 +198,10 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.day})"
+
+    @property
+    def rating_code(self) -> str:
+        return rating_code_for(self.public_id)
 
 
 class CounterService(models.Model):

@@ -148,8 +148,8 @@ def kiosk_rate(request, hall_code: str):
         if ticket is None:
             errors["lookup"] = [
                 _(
-                    "No service with this number was completed here today. Check the number on "
-                    "your ticket, or scan its QR code."
+                    "No service with this number and rating code was completed here in the last half "
+                    "hour. Check both on your ticket, or scan its QR code."
                 )
             ]
         elif request.POST.get("step") == "rate":
