@@ -133,6 +133,9 @@ def ticket(request, hall_code: str, public_id: str):
             "ticket": found,
             "ahead": ahead,
             "wait_minutes": (wait + 59) // 60,
+            "window_open": queue_selectors.window_open(
+                hall_id=hall.pk, service_id=found.service_id, ticket=found
+            ),
             "track_url": url,
             "qr_svg": svg,
             "issued_local": found.issued_at.astimezone(hall.tzinfo),

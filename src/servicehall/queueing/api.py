@@ -39,6 +39,9 @@ class TicketOut(Schema):
     position: int = Field(description="1 = next for this service; 0 when no longer waiting")
     people_ahead: int
     estimated_wait_seconds: int
+    window_open: bool = Field(
+        True, description="False while no open window can call it: the estimate then assumes one opens"
+    )
     issued_at: datetime.datetime
     called_at: datetime.datetime | None
     counter: str | None = Field(description="Window number once called")
@@ -129,6 +132,9 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
         "position": ahead + 1 if ticket.status == TicketStatus.WAITING else 0,
         "people_ahead": ahead,
         "estimated_wait_seconds": estimate,
+        # False while no open window serves it: the estimate is then a guess, and pages say so
+        "window_open": ticket.status != TicketStatus.WAITING
+        or selectors.window_open(hall_id=ticket.hall_id, service_id=ticket.service_id, ticket=ticket),
         "issued_at": ticket.issued_at,
         "called_at": ticket.called_at,
         "counter": ticket.counter.number if ticket.counter else None,

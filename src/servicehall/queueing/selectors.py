@@ -336,6 +336,13 @@ def estimate_wait_seconds(
     )
 
 
+def window_open(*, hall_id: int, service_id: int, ticket: Ticket | None = None) -> bool:
+    """Whether an open, not paused window may call the service's ticket now (only its target when it was
+    directed there). Without one, no estimate is honest: pages say so instead of "about 0 minutes"."""
+    target = ticket.target_counter_id if ticket is not None else None
+    return bool(_hall_queue(hall_id).callers(service_id, target))
+
+
 def queue_summary(*, hall: Hall) -> dict:
     """Waiting counts and estimates per service, counter states, for the board, kiosk and API."""
     conf = settings_get(hall=hall)
@@ -356,6 +363,7 @@ def queue_summary(*, hall: Hall) -> dict:
                 "name": item.name,
                 "prefix": item.ticket_prefix,
                 "waiting": waiting,
+                "window_open": bool(state.callers(item.pk)),
                 "estimated_wait_seconds": _estimate(
                     state,
                     service_id=item.pk,

@@ -39,9 +39,13 @@
     facts.hidden = t.status !== "waiting";
     if (t.status === "waiting") {
       document.getElementById("t-ahead").textContent = t.people_ahead;
-      document.getElementById("t-wait").textContent = L.min.replace("{n}", Math.max(1, Math.round(t.estimated_wait_seconds / 60)));
-      var near = t.people_ahead < NEAR;
-      status.textContent = near ? L.near : L.waiting;
+      var noWindow = t.window_open === false;
+      document.getElementById("t-wait").textContent = noWindow
+        ? L.nowindow : L.min.replace("{n}", Math.max(1, Math.round(t.estimated_wait_seconds / 60)));
+      // With no window open, "your turn is near" would be a promise nobody keeps.
+      var near = !noWindow && t.people_ahead < NEAR;
+      status.textContent = noWindow ? L.nowindow : near ? L.near : L.waiting;
+      card.classList.toggle("is-no-window", noWindow);
       card.classList.toggle("is-near", near);
       if (near && !alerted.near) { alerted.near = true; alertUser(L.near); }
     } else if (t.status === "called") {
