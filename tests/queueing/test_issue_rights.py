@@ -61,9 +61,19 @@ def test_a_phone_takes_only_normal_tickets(q, actors, hall_a):
     assert q.issue(by="citizen").channel == "web"
 
 
-def test_the_kiosk_page_offers_only_what_a_kiosk_may_issue_and_says_proof_is_checked(hall_a, items_a, actors):
+def test_the_kiosk_page_offers_only_what_a_kiosk_may_issue_and_says_proof_is_checked(
+    hall_a, items_a, actors, admin_actor
+):
     settings_update(actor=actors["manager_a"], hall=hall_a, allow_remote_tickets=True)
-    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/kiosk/{hall_a.code}/items/SB-001/").content.decode()
+    _device, raw = core_services.device_create(
+        actor=admin_actor, hall=hall_a, kind=DeviceKind.KIOSK, name="机"
+    )
+    kiosk = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    kiosk.get(f"/kiosk/{hall_a.code}/pair/?token={raw}")
+    html = kiosk.get(f"/kiosk/{hall_a.code}/items/SB-001/").content.decode()
     assert 'value="elderly"' in html and 'value="normal"' in html
     assert 'value="appointment"' not in html
-    assert "窗口核验" in html
+    assert "窗口核验证件" in html
+    # The same page in a browser that is not a kiosk (a phone ticket): normal tickets only.
+    phone = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/kiosk/{hall_a.code}/items/SB-001/").content.decode()
+    assert 'value="normal"' in phone and 'value="elderly"' not in phone

@@ -60,6 +60,7 @@ def home(request, hall_code: str):
 def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=200):
     service = catalog_selectors.item_get(hall=hall, code=item_code)
     conf = queue_selectors.settings_get(hall=hall)
+    channel = Channel.KIOSK if paired_kiosk(request, hall) is not None else Channel.WEB
     summary = next(
         (s for s in queue_selectors.queue_summary(hall=hall)["services"] if s["code"] == service.code), None
     )
@@ -69,11 +70,12 @@ def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=
         {
             "hall": hall,
             "item": service,
-            # only what a kiosk may issue (a hall setting): never the appointment class
+            # only what this screen may issue (a hall setting): a paired kiosk its classes, never the
+            # appointment one; an unpaired browser (a phone ticket) the classes of the web channel
             "classes": [
                 {**c, "needs_proof": class_needs_proof(c)}
                 for c in conf.priority_classes
-                if Channel.KIOSK in class_channels(c)
+                if channel in class_channels(c)
             ],
             "errors": errors or {},
             "form": form or {"priority": "normal", "phone": ""},
