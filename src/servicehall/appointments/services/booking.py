@@ -155,20 +155,25 @@ def appointment_confirm(
         appt.save()
         if appt.waitlist_entry_id:
             waitlist_entry_move(appt.waitlist_entry_id, WaitlistAction.BOOK)
-        audit_record(
-            actor=actor,
-            action="appointment.book",
-            hall=hall,
-            obj=appt,
-            after={
-                "code": appt.code,
-                "service": appt.service.code,
-                "start": appt.start.isoformat(),
-                "channel": appt.channel,
-            },
-        )
+        _book_audit(actor, appt, appt.service.code)
         notify_citizen(appt, _confirm_text(appt, conf))
     return appt
+
+
+def _book_audit(actor: Actor, appt: Appointment, service_code: str) -> None:
+    """The audit row of a booking made (confirmed from a hold, or booked in one step)."""
+    audit_record(
+        actor=actor,
+        action="appointment.book",
+        hall=appt.hall,
+        obj=appt,
+        after={
+            "code": appt.code,
+            "service": service_code,
+            "start": appt.start.isoformat(),
+            "channel": appt.channel,
+        },
+    )
 
 
 def appointment_book(
@@ -223,18 +228,7 @@ def appointment_book(
         appt.slot_id = slot_row(hall, plan, view)
         quota_take(appt, conf.max_per_service_day)
         appt.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action="appointment.book",
-            hall=hall,
-            obj=appt,
-            after={
-                "code": appt.code,
-                "service": plan.service.code,
-                "start": appt.start.isoformat(),
-                "channel": appt.channel,
-            },
-        )
+        _book_audit(actor, appt, plan.service.code)
         if not seat_take(appt.slot_id, now):
             raise Conflict(
                 _("This slot is fully booked. Choose another time or join its waitlist."), code="slot_full"
