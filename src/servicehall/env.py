@@ -152,9 +152,10 @@ class Environment:
     memo_seconds: float
     trusted_proxy_count: int
     pdf_font: str  # a .ttf/.ttc to embed in PDFs; blank: the first CJK font found
-    data_keys: tuple[
-        str, ...
-    ] = ()  # Fernet keys for personal data, newest first; none: derived from the secret
+    hsts_seconds: int = 0  # Strict-Transport-Security max-age when this server itself speaks HTTPS
+    ssl_redirect: bool = False  # redirect plain HTTP to HTTPS here (deployments without nginx in front)
+    # Fernet keys for personal data, newest first; none: one derived from the secret key
+    data_keys: tuple[str, ...] = ()
     digest_key: str = ""  # keys look-up digests; stays the same across data-key rotations
 
 
@@ -239,6 +240,8 @@ def read_environment() -> Environment:
         memo_seconds=env_float("SERVICEHALL_MEMO_SECONDS", 5.0, what="a number of seconds"),
         trusted_proxy_count=env_int("SERVICEHALL_TRUSTED_PROXY_COUNT", 0, what="a whole number of proxies"),
         pdf_font=env_str("SERVICEHALL_PDF_FONT"),
+        hsts_seconds=env_int("SERVICEHALL_HSTS_SECONDS", 0, what="a whole number of seconds"),
+        ssl_redirect=env_flag("SERVICEHALL_SSL_REDIRECT", False),
         data_keys=data_keys,
         # Look-up digests cannot be recomputed without the values, so their key must not rotate: it is
         # SERVICEHALL_DIGEST_KEY, or the oldest data key listed (the one the digests were made with).

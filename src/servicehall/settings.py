@@ -167,6 +167,9 @@ if ENV.env == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind nginx these belong to nginx; a server that speaks HTTPS itself sets them (docs/security.md).
+    SECURE_HSTS_SECONDS = ENV.hsts_seconds
+    SECURE_SSL_REDIRECT = ENV.ssl_redirect
 
 # Log-in lock-out (core.services.login_is_locked): this many failures of one account from one address lock
 # that pair for the window, doubled for each further batch within a day; twice as many from anywhere lock the
