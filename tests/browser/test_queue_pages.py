@@ -215,3 +215,46 @@ def test_the_console_reactivates_a_no_show_and_calls_a_chosen_ticket(
     console.keyboard.press("n")
     expect(console.locator("#cur-number")).to_have_text(first.number)
     assert not recorder.errors(), recorder.errors()
+
+
+def test_a_transfer_offers_only_open_windows_and_confirms_a_service_nobody_serves(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
+    from django.contrib.auth import get_user_model
+
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Counter, Hall
+    from servicehall.queueing import services
+    from servicehall.queueing.models import Ticket
+
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    hall = Hall.objects.get(code=server.hall_code)
+    item = ServiceItem.objects.get(hall=hall, name=SOCIAL_SECURITY_CARD)
+    clerk = Actor(user=get_user_model().objects.get(username="clerk"))
+    ticket = services.ticket_issue(actor=clerk, hall=hall, service_code=item.code, channel="counter")
+
+    console = _open_window(new_page, recorder, server)
+    console.keyboard.press("n")
+    expect(console.locator("#cur-number")).to_have_text(ticket.number)
+    console.keyboard.press("t")
+    closed = Counter.objects.filter(hall=hall, active=True).exclude(number="2").first()
+    option = console.locator(f"#t-counter option[value='{closed.pk}']")
+    expect(option).to_be_disabled()  # a window nobody is signed in to cannot be chosen
+    expect(option).to_contain_text("未开放")
+    screenshot(console, "console-transfer-zh.png")
+    # A service no open window serves: the clerk is asked first; saying no keeps the ticket here.
+    other = ServiceItem.objects.filter(hall=hall, active=True).exclude(counters__number="2").first()
+    console.select_option("#t-service", other.code)
+    console.once("dialog", lambda dialog: dialog.dismiss())
+    console.locator("#transfer-form button[type=submit]").click()
+    console.wait_for_timeout(500)
+    assert Ticket.objects.get(pk=ticket.pk).status == "called"
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.locator("#transfer-form button[type=submit]").click()
+    expect(console.locator("#current-empty")).to_be_visible()
+    moved = Ticket.objects.get(pk=ticket.pk)
+    assert (moved.status, moved.service_id) == ("waiting", other.pk)
+    errors = [e for e in recorder.errors() if "status of 409" not in e]
+    assert not errors, errors

@@ -33,7 +33,7 @@ def act(action, ticket, actor, q):
             return services.ticket_reactivate(actor=actor, ticket=ticket)
         case A.TRANSFER:
             return services.ticket_transfer(
-                actor=actor, ticket=ticket, service_code="GJ-001", note="请补材料"
+                actor=actor, ticket=ticket, service_code="GJ-001", note="请补材料", allow_no_window=True
             )
         case A.PARK:
             return services.ticket_park(actor=actor, ticket=ticket)
@@ -191,7 +191,11 @@ class TestTransfer:
         clock.advance(minutes=2)
         moved = fresh(
             services.ticket_transfer(
-                actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", note="请到公积金窗口"
+                actor=actors["clerk_a"],
+                ticket=ticket,
+                service_code="GJ-001",
+                note="请到公积金窗口",
+                allow_no_window=True,
             )
         )
         assert (moved.status, moved.service.code, moved.counter, moved.clerk) == (
@@ -211,7 +215,9 @@ class TestTransfer:
         clock.advance(minutes=2)
         q.issue("GJ-001")
         clock.advance(minutes=2)
-        moved = services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001")
+        moved = services.ticket_transfer(
+            actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", allow_no_window=True
+        )
         assert fresh(moved).queued_at == clock.now
         q.open("2", by="clerk_a2")
         assert q.call_next("2", by="clerk_a2").number == "B001"
@@ -220,7 +226,11 @@ class TestTransfer:
         ticket = bring_to(S.CALLED, q, actors)
         clock.advance(minutes=3)
         moved = services.ticket_transfer(
-            actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", keep_arrival=False
+            actor=actors["clerk_a"],
+            ticket=ticket,
+            service_code="GJ-001",
+            keep_arrival=False,
+            allow_no_window=True,
         )
         assert fresh(moved).queued_at == clock.now
         assert AuditEntry.objects.filter(action="ticket.transfer").latest("id").after["keep_arrival"] is False
@@ -231,12 +241,12 @@ class TestTransfer:
         q.issue("HJ-001")
         q.issue("SB-001")
         clock.advance(minutes=1)
+        q.open("3", by="manager_a")  # a transfer goes only to a window that is open
         services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, counter=q.window("3"), note="复核")
         moved = fresh(ticket)
         assert (moved.target_counter.number, moved.service.code) == ("3", "SB-001")
         q.open("2", by="clerk_a2")
         assert q.call_next("2", by="clerk_a2").number == "A002"
-        q.open("3", by="manager_a")
         called = q.call_next("3", by="manager_a")
         assert called.pk == ticket.pk
         assert fresh(called).target_counter is None
@@ -320,7 +330,9 @@ class TestDurations:
         clock.at(9, 6)
         services.ticket_start(actor=actors["clerk_a"], ticket=ticket)
         clock.at(9, 10)
-        services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001")
+        services.ticket_transfer(
+            actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", allow_no_window=True
+        )
         q.open("2", by="clerk_a2")
         clock.at(9, 20)
         q.call_next("2", by="clerk_a2")
@@ -365,7 +377,9 @@ class TestDurations:
         clock.at(10, 0)
         services.ticket_start(actor=actors["clerk_a"], ticket=ticket)
         clock.at(10, 5)
-        services.ticket_transfer(actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001")
+        services.ticket_transfer(
+            actor=actors["clerk_a"], ticket=ticket, service_code="GJ-001", allow_no_window=True
+        )
         q.open("2", by="clerk_a2")
         clock.at(10, 10)
         q.call_next("2", by="clerk_a2")

@@ -42,7 +42,9 @@ class TestEventsAndAudit:
             ("ticket.resume", lambda: services.ticket_resume(actor=clerk, ticket=ticket)),
             (
                 "ticket.transferred",
-                lambda: services.ticket_transfer(actor=clerk, ticket=ticket, service_code="GJ-001"),
+                lambda: services.ticket_transfer(
+                    actor=clerk, ticket=ticket, service_code="GJ-001", allow_no_window=True
+                ),
             ),
             ("ticket.cancel", lambda: services.ticket_cancel(actor=clerk, ticket=ticket)),
         ]

@@ -42,6 +42,9 @@ class TicketOut(Schema):
     window_open: bool = Field(
         True, description="False while no open window can call it: the estimate then assumes one opens"
     )
+    transferred: bool = Field(
+        False, description="Waiting again after a transfer (to another service or window)"
+    )
     issued_at: datetime.datetime
     called_at: datetime.datetime | None
     counter: str | None = Field(description="Window number once called")
@@ -87,6 +90,9 @@ class TransferIn(Schema):
     counter: int | None = None
     note: str = Field("", max_length=200)
     keep_arrival: bool | None = None
+    allow_no_window: bool = Field(
+        False, description="Transfer to a service no open window serves (confirmed)"
+    )
 
 
 class NoteIn(Schema):
@@ -133,6 +139,7 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
         "people_ahead": ahead,
         "estimated_wait_seconds": estimate,
         # False while no open window serves it: the estimate is then a guess, and pages say so
+        "transferred": ticket.status == TicketStatus.WAITING and ticket.transfer_count > 0,
         "window_open": ticket.status != TicketStatus.WAITING
         or selectors.window_open(hall_id=ticket.hall_id, service_id=ticket.service_id, ticket=ticket),
         "issued_at": ticket.issued_at,
@@ -321,6 +328,7 @@ def transfer(request, ticket_id: str, payload: TransferIn):
         counter=counter,
         note=payload.note,
         keep_arrival=payload.keep_arrival,
+        allow_no_window=payload.allow_no_window,
     )
     return ticket_out(request, ticket, staff=True)
 

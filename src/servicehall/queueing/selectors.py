@@ -161,12 +161,12 @@ def _mean_service_seconds_many(service_ids, default_seconds: int) -> dict[int, f
     return means
 
 
-def _open_windows(hall_id: int) -> dict[int, frozenset]:
+def _open_windows(hall_id: int, *, fresh: bool = False) -> dict[int, frozenset]:
     """Counter id → the service ids it calls, for the hall's counters with an open, not paused session
     (their own service rows, else the catalogue's active items for them, as ``counter_services``).
     Cached briefly: every issue and every ticket page asks."""
     key = f"q:windows:{hall_id}"
-    value = cache.get(key)
+    value = None if fresh else cache.get(key)
     if value is None:
         ids = list(
             CounterSession.objects.filter(
@@ -334,6 +334,12 @@ def estimate_wait_seconds(
         ahead=ahead,
         default_seconds=default_minutes * 60,
     )
+
+
+def open_window_services(*, hall_id: int) -> dict[int, frozenset]:
+    """Counter id → the service ids it calls, for the windows open now (not closed, not paused), read
+    afresh: a transfer decides on it."""
+    return _open_windows(hall_id, fresh=True)
 
 
 def window_open(*, hall_id: int, service_id: int, ticket: Ticket | None = None) -> bool:

@@ -167,6 +167,22 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
+def _check_transfer_target(ticket: Ticket, service, counter: Counter | None, allow_no_window: bool) -> None:
+    open_windows = selectors.open_window_services(hall_id=ticket.hall_id)
+    if counter is not None:
+        if counter.pk not in open_windows:
+            message = _("Window %(counter)s is not open now: the citizen would wait for nobody.") % {
+                "counter": counter.number
+            }
+            raise Conflict(message, code="window_not_open", fields={"counter": [message]})
+        return
+    if not allow_no_window and not any(service.pk in calls for calls in open_windows.values()):
+        message = _("No open window serves %(service)s right now. Transfer anyway?") % {
+            "service": service.name
+        }
+        raise Conflict(message, code="no_open_window", fields={"service": [message]})
+
+
 def ticket_transfer(
     *,
     actor: Actor,
@@ -175,9 +191,14 @@ def ticket_transfer(
     counter: Counter | None = None,
     note: str = "",
     keep_arrival: bool | None = None,
+    allow_no_window: bool = False,
 ) -> Ticket:
     """Send the ticket to another service's queue or to one particular window, with a note for the next
-    clerk. It keeps its arrival time or goes to the back, as the hall decides (or the clerk, per call)."""
+    clerk. It keeps its arrival time or goes to the back, as the hall decides (or the clerk, per call).
+
+    A transfer must not strand the citizen: a particular window must be open now (not closed, not
+    paused), and a service nobody serves right now needs the clerk's confirmation (``allow_no_window``,
+    after the console has warned), since the citizen would wait for a window that may not open."""
     ticket = _lock(ticket)
     _require_at_counter(actor, ticket)
     ticket_status = transition(TRANSITIONS, ticket, TicketAction.TRANSFER)
@@ -192,6 +213,7 @@ def ticket_transfer(
             raise Invalid(fields={"service": [_("No such service in this hall.")]})
     if counter is not None and (counter.hall_id != ticket.hall_id or not counter.active):
         raise Invalid(fields={"counter": [_("No such window in this hall.")]})
+    _check_transfer_target(ticket, target_service, counter, allow_no_window)
     conf = selectors.settings_get(hall=ticket.hall)
     keep = conf.transfer_keeps_arrival if keep_arrival is None else keep_arrival
     now = timezone.now()

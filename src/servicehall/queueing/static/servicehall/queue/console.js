@@ -106,21 +106,48 @@
     complete: function () { act("tickets/" + current.id + "/complete", { outcome: el("outcome").value }); },
     "no-show": function () { act("tickets/" + current.id + "/no-show"); },
     park: function () { act("tickets/" + current.id + "/park", { note: "" }); },
-    "transfer-open": function () { el("transfer-form").hidden = false; el("t-service").focus(); },
+    "transfer-open": function () {
+      el("transfer-form").hidden = false; el("t-service").focus();
+      api("GET", "halls/" + root.dataset.hall + "/queue").then(markTargets);
+    },
     cancel: function () { if (confirm(L["confirm-cancel"])) act("tickets/" + current.id + "/cancel", { reason: "" }); },
   };
   root.querySelectorAll("[data-action]").forEach(function (b) {
     b.addEventListener("click", function () { if (!b.disabled) handlers[b.dataset.action](); });
   });
+  // A transfer must not strand the citizen: windows that are not open now cannot be chosen, services
+  // nobody serves now are marked, and the server asks for a confirmation before sending a ticket there.
+  function markTargets(q) {
+    var states = {}; (q.counters || []).forEach(function (c) { states[String(c.id)] = c.state; });
+    el("t-counter").querySelectorAll("option[value]").forEach(function (o) {
+      if (!o.value) return;
+      o.dataset.label = o.dataset.label || o.textContent;
+      var state = states[o.value] || "closed";
+      o.disabled = state !== "open";
+      o.textContent = o.dataset.label + (state === "open" ? "" : " (" + (L[state] || L.closed) + ")");
+    });
+    var open = {}; (q.services || []).forEach(function (s) { open[s.code] = s.window_open; });
+    el("t-service").querySelectorAll("option[value]").forEach(function (o) {
+      if (!o.value) return;
+      o.dataset.label = o.dataset.label || o.textContent;
+      o.textContent = o.dataset.label + (open[o.value] === false ? " (" + L["no-window"] + ")" : "");
+    });
+  }
   el("transfer-cancel").addEventListener("click", function () { el("transfer-form").hidden = true; });
-  el("transfer-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  function transfer(allowNoWindow) {
     var counter = el("t-counter").value;
-    act("tickets/" + current.id + "/transfer", {
+    show("");
+    return api("POST", "tickets/" + current.id + "/transfer", {
       service: el("t-service").value || null, counter: counter ? parseInt(counter, 10) : null,
-      note: el("t-note").value, keep_arrival: el("t-keep").checked,
-    }).then(function () { if (alertBox.hidden) { el("transfer-form").hidden = true; el("transfer-form").reset(); } });
-  });
+      note: el("t-note").value, keep_arrival: el("t-keep").checked, allow_no_window: allowNoWindow,
+    }).then(function () {
+      el("transfer-form").hidden = true; el("transfer-form").reset(); refresh();
+    }, function (e) {
+      if (!allowNoWindow && e.data && e.data.error === "no_open_window" && confirm(e.message)) return transfer(true);
+      fail(e); refresh();
+    });
+  }
+  el("transfer-form").addEventListener("submit", function (ev) { ev.preventDefault(); transfer(false); });
   el("pause-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     act("counters/" + counterId + "/pause", { reason: el("pause-reason").value || "" });

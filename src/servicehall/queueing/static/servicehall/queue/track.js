@@ -45,6 +45,11 @@
       // With no window open, "your turn is near" would be a promise nobody keeps.
       var near = !noWindow && t.people_ahead < NEAR;
       status.textContent = noWindow ? L.nowindow : near ? L.near : L.waiting;
+      if (t.transferred) {
+        // Tell the citizen where the ticket went, not only that it is waiting again.
+        status.textContent = L.transferred.replace("{service}", t.service_name).replace("{n}", t.position)
+          + (noWindow ? " " + L.nowindow : "");
+      }
       card.classList.toggle("is-no-window", noWindow);
       card.classList.toggle("is-near", near);
       if (near && !alerted.near) { alerted.near = true; alertUser(L.near); }
