@@ -5,6 +5,7 @@ tests, moved to dates the tests name. Everything through the real services."""
 import pytest
 
 from servicehall.appointments import services
+from servicehall.core.challenge import NUMERALS, challenge_new
 from tests.queueing import conftest as queue_fixtures
 
 # The queue tests' fixtures, shared: the catalogue, actors, kiosk and frozen clock.
@@ -13,6 +14,12 @@ actors, clerk_a2, clock = queue_fixtures.actors, queue_fixtures.clerk_a2, queue_
 items_a, kiosk_a, q = queue_fixtures.items_a, queue_fixtures.kiosk_a, queue_fixtures.q
 
 ID_OK = "11010519491231002X"
+
+
+def answered() -> dict:
+    """A fresh check question answered as a citizen would: what an anonymous hold or booking passes."""
+    question, token = challenge_new()  # "七加二等于几？"
+    return {"challenge": token, "answer": str(NUMERALS.index(question[0]) + NUMERALS.index(question[2]))}
 
 
 @pytest.fixture

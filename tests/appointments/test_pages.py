@@ -37,26 +37,29 @@ def test_book_on_the_portal_then_change_and_cancel(clock, hall_a, plan, citizen)
     page = citizen.get("/book/hall-a/s/SB-001/?day=2030-03-07")
     html = page.content.decode()
     assert "10:00" in html and "2 个名额" in html or "2 seats" in html
-    held = citizen.post("/book/hall-a/s/SB-001/hold", {"start": at(7, 10).isoformat()})
+    # The check question is on the slots page, answered before a seat is held: a wrong answer is shown
+    # beside its field and holds nothing.
+    token, answer = solve(html)
+    wrong = citizen.post(
+        "/book/hall-a/s/SB-001/hold",
+        {"start": at(7, 10).isoformat(), "challenge": token, "answer": str(int(answer) + 1)},
+    )
+    assert wrong.status_code == 422 and 'id="e-answer"' in wrong.content.decode()
+    assert not Appointment.objects.exists()
+    token, answer = solve(wrong.content.decode())
+    held = citizen.post(
+        "/book/hall-a/s/SB-001/hold", {"start": at(7, 10).isoformat(), "challenge": token, "answer": answer}
+    )
     assert held.status_code == 302
     details_url = held["Location"]
     form = citizen.get(details_url).content.decode()
-    token, answer = solve(form)
+    assert 'name="answer"' not in form  # asked once, before the hold
     # Errors are shown beside their field, and nothing is booked.
-    bad = citizen.post(details_url, {"name": "", "phone": "123", "challenge": token, "answer": answer})
+    bad = citizen.post(details_url, {"name": "", "phone": "123"})
     html = bad.content.decode()
     assert bad.status_code == 422 and 'id="e-name"' in html and 'id="e-phone"' in html
     assert Appointment.objects.get().status == S.HELD
-    token, answer = solve(html)
-    wrong = citizen.post(
-        details_url,
-        {"name": "张三", "phone": "13812345678", "challenge": token, "answer": str(int(answer) + 1)},
-    )
-    assert wrong.status_code == 422 and 'id="e-answer"' in wrong.content.decode()
-    token, answer = solve(wrong.content.decode())
-    ok = citizen.post(
-        details_url, {"name": "张三", "phone": "13812345678", "challenge": token, "answer": answer}
-    )
+    ok = citizen.post(details_url, {"name": "张三", "phone": "13812345678"})
     assert ok.status_code == 302
     appt = Appointment.objects.get()
     assert appt.status == S.BOOKED

@@ -11,7 +11,7 @@ from servicehall.appointments.choices import SEAT_STATUSES, AppointmentStatus, L
 from servicehall.appointments.models import Appointment, BookingQuota, Slot
 from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
 from servicehall.queueing.models import Ticket
-from tests.appointments.conftest import ID_OK, SHANGHAI
+from tests.appointments.conftest import ID_OK, SHANGHAI, answered
 
 S = AppointmentStatus
 
@@ -168,7 +168,7 @@ def test_reschedule_keeps_the_booking_when_the_new_slot_is_full(clock, book, act
 
 def test_a_hold_keeps_the_seat_then_expires_by_itself(clock, actors, hall_a, plan, book):
     held = services.appointment_hold(
-        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10)
+        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10), **answered()
     )
     book(at(7, 10))
     with pytest.raises(Conflict):
@@ -186,7 +186,7 @@ def test_a_hold_keeps_the_seat_then_expires_by_itself(clock, actors, hall_a, pla
 
 def test_confirming_an_expired_hold_tells_so_and_frees_the_seat(clock, actors, hall_a, plan):
     held = services.appointment_hold(
-        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10)
+        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10), **answered()
     )
     clock.advance(minutes=5)
     with pytest.raises(Conflict) as exc:
@@ -197,7 +197,9 @@ def test_confirming_an_expired_hold_tells_so_and_frees_the_seat(clock, actors, h
 
 
 def test_worker_expires_holds(clock, actors, hall_a, plan):
-    services.appointment_hold(actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10))
+    services.appointment_hold(
+        actor=actors["citizen"], hall=hall_a, service_code="SB-001", start=at(7, 10), **answered()
+    )
     assert services.holds_expire() == 0
     clock.advance(minutes=5, seconds=1)
     assert services.holds_expire() == 1

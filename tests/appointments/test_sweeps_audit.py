@@ -8,7 +8,7 @@ from servicehall.appointments import services
 from servicehall.appointments.choices import AppointmentStatus, WaitlistStatus
 from servicehall.appointments.models import Appointment
 from servicehall.core.models import AuditEntry
-from tests.appointments.conftest import SHANGHAI
+from tests.appointments.conftest import SHANGHAI, answered
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ def rows(action: str) -> list[AuditEntry]:
 
 
 def hold(actors, hall, start) -> Appointment:
-    return services.appointment_hold(actor=actors["citizen"], hall=hall, service_code="SB-001", start=start)
+    return services.appointment_hold(
+        actor=actors["citizen"], hall=hall, service_code="SB-001", start=start, **answered()
+    )
 
 
 def test_expiring_holds_writes_one_audit_row_listing_them(clock, actors, hall_a, plan):

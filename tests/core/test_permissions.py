@@ -72,6 +72,8 @@ ENDPOINTS = [
     ("read queue settings", "GET", "halls/{hall}/queue/settings", None, {"manager"}),
     ("change queue settings", "PATCH", "halls/{hall}/queue/settings", {"recall_limit": 3}, {"manager"}),
     ("counter services", "GET", "counters/{counter}/services", None, "public"),
+    # Appointments (issue 13 item 2): public holds that lapsed, per address.
+    ("expired holds per address", "GET", "halls/{hall}/appointments/expired-holds", None, {"manager"}),
     (
         "set counter services",
         "PUT",

@@ -57,6 +57,19 @@ class HoldIn(Schema):
     hall: str = Field(max_length=32)
     service: str = Field(max_length=64)
     start: datetime.datetime
+    phone: str = Field(
+        "", max_length=20, description="Optional: the mobile number; counts against the hold cap per number"
+    )
+    challenge: str = Field(
+        "", max_length=400, description="Token of GET /appointments/challenge (public callers)"
+    )
+    answer: str = Field("", max_length=10)
+
+
+class ExpiredHoldsOut(Schema):
+    address: str
+    count: int
+    last_at: datetime.datetime
 
 
 class AppointmentOut(Schema):
@@ -144,6 +157,10 @@ class SettingsIn(Schema):
     remind_day_before: bool | None = None
     remind_hour_before: bool | None = None
     challenge_public: bool | None = None
+    max_holds_per_address: int | None = Field(None, description="Active public holds per client address")
+    max_holds_per_phone: int | None = Field(None, description="Active public holds per mobile number")
+    scarce_percent: int | None = Field(None, description="A day is nearly full below this % of seats left")
+    hold_minutes_when_scarce: int | None = Field(None, description="Hold length on a nearly full day")
 
 
 class PlanIn(Schema):
@@ -246,7 +263,13 @@ def book(request, payload: BookIn):
 def hold(request, payload: HoldIn):
     hall = hall_get(code=payload.hall)
     appt = services.appointment_hold(
-        actor=request.auth, hall=hall, service_code=payload.service, start=payload.start
+        actor=request.auth,
+        hall=hall,
+        service_code=payload.service,
+        start=payload.start,
+        phone=payload.phone,
+        challenge=payload.challenge,
+        answer=payload.answer,
     )
     return Status(201, appointment_out(request, appt))
 
@@ -373,6 +396,17 @@ def stats(request, hall_code: str, date_from: datetime.date, date_to: datetime.d
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER, Role.EVALUATOR)
     return selectors.statistics(hall=hall, date_from=date_from, date_to=date_to)
+
+
+@router.get(
+    "/halls/{hall_code}/appointments/expired-holds",
+    response=list[ExpiredHoldsOut],
+    summary="Public holds that expired unconfirmed in the last 7 days, per address (manager)",
+)
+def expired_holds(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    require_role(request.auth, hall, Role.MANAGER)
+    return selectors.expired_holds_by_address(hall=hall)
 
 
 @router.post(

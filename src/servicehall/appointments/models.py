@@ -76,6 +76,27 @@ class AppointmentSettings(models.Model):
     remind_day_before = models.BooleanField(_("remind the day before"), default=True)
     remind_hour_before = models.BooleanField(_("remind an hour before"), default=True)
     challenge_public = models.BooleanField(_("ask a check question on the public form"), default=True)
+    max_holds_per_address = models.PositiveSmallIntegerField(
+        _("seats one address may hold at once (public booking)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    max_holds_per_phone = models.PositiveSmallIntegerField(
+        _("seats one mobile number may hold at once (public booking)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    scarce_percent = models.PositiveSmallIntegerField(
+        _("a day is nearly full below this share of its seats left (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0: never shorten holds."),
+    )
+    hold_minutes_when_scarce = models.PositiveSmallIntegerField(
+        _("hold a chosen seat on a nearly full day for (minutes)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
 
     class Meta:
         verbose_name = _("appointment settings")
@@ -211,6 +232,12 @@ class Appointment(PersonalData):
     )
     created_at = models.DateTimeField(_("created at"))
     hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    held_from = models.GenericIPAddressField(
+        _("held from (address)"),
+        null=True,
+        blank=True,
+        help_text=_("The address of a public hold: the caps per address count by it, the manager sees it."),
+    )
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
@@ -234,6 +261,7 @@ class Appointment(PersonalData):
         indexes = [
             models.Index(fields=["hall", "day", "status"], name="appt_hall_day_status"),
             models.Index(fields=["status", "hold_expires_at"], name="appt_status_hold"),
+            models.Index(fields=["hall", "held_from", "status"], name="appt_held_from"),
         ]
 
     def __str__(self) -> str:

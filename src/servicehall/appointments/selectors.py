@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -435,3 +435,47 @@ def statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) 
             3,
         ),
     }
+
+
+# ---------------------------------------------------------------- holds (abuse)
+
+
+def active_holds(*, hall: Hall, now: datetime.datetime, held_from: str | None = None, phone_digest: str = ""):
+    """Unexpired, unconfirmed holds in the hall from one address or for one mobile number (its digest)."""
+    qs = Appointment.objects.filter(hall=hall, status=AppointmentStatus.HELD, hold_expires_at__gt=now)
+    if held_from is not None:
+        qs = qs.filter(held_from=held_from)
+    if phone_digest:
+        qs = qs.filter(phone_digest=phone_digest)
+    return qs
+
+
+def day_seats(
+    *, hall: Hall, plan: WorkingPlan, day: datetime.date, now: datetime.datetime
+) -> tuple[int, int]:
+    """(seats, seats left) of the service's slots still to come on ``day`` (open or full; closed and past
+    slots do not count): what decides whether the day is nearly full."""
+    grid, _days = slot_grid(hall=hall, plan=plan, date_from=day, date_to=day, now=now)
+    counted = [s for s in grid if s.state in ("open", "full")]
+    return sum(s.capacity for s in counted), sum(s.remaining for s in counted)
+
+
+def expired_holds_by_address(
+    *, hall: Hall, now: datetime.datetime | None = None, days: int = 7
+) -> list[dict]:
+    """Public holds that expired unconfirmed in the last ``days`` days, per address: how many, and when the
+    last one lapsed; the most first. What a manager looks at to spot someone holding seats in bulk."""
+    now = now or timezone.now()
+    rows = (
+        Appointment.objects.filter(
+            hall=hall,
+            status=AppointmentStatus.EXPIRED,
+            held_from__isnull=False,
+            hold_expires_at__gte=now - datetime.timedelta(days=days),
+        )
+        .order_by()
+        .values("held_from")
+        .annotate(count=Count("id"), last_at=Max("hold_expires_at"))
+        .order_by("-count", "-last_at", "held_from")
+    )
+    return [{"address": r["held_from"], "count": r["count"], "last_at": r["last_at"]} for r in rows]

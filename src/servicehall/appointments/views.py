@@ -91,6 +91,7 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
     chosen = _parse_day(request.GET.get("day"))
     if chosen not in days:
         chosen = next((r["date"] for r in day_rows if r["left"]), today)
+    question, token = challenge_new()
     return render(
         request,
         "appointments/slots.html",
@@ -102,10 +103,17 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
             "chosen": chosen,
             "chosen_info": days.get(chosen),
             "slots": by_day.get(chosen, []),
+            "any_bookable": any(s.bookable for s in by_day.get(chosen, [])),
             "errors": errors or {},
             "move": move,
             "materials": list(item.materials.all()),
             "missing_years": [y for y in calendar.missing_years(hall, today) if y <= last.year],
+            # The check question is answered before a seat is held (not when moving a booking by its link).
+            "ask_challenge": move is None
+            and not request.user.is_authenticated
+            and selectors.settings_get(hall=hall).challenge_public,
+            "question": question,
+            "challenge": token,
         },
         status=status,
     )
@@ -123,7 +131,8 @@ def slots(request, hall_code: str, item_code: str):
 
 @require_POST
 def hold(request, hall_code: str, item_code: str):
-    """Hold the chosen seat, then ask for the details (the hold expires by itself)."""
+    """Hold the chosen seat (a citizen has answered the check question on the slots page), then ask for the
+    details (the hold expires by itself)."""
     hall = hall_get(code=hall_code)
     try:
         appt = services.appointment_hold(
@@ -131,6 +140,8 @@ def hold(request, hall_code: str, item_code: str):
             hall=hall,
             service_code=item_code,
             start=_parse_start(hall, request.POST.get("start")),
+            challenge=request.POST.get("challenge", ""),
+            answer=request.POST.get("answer", ""),
         )
     except DomainError as exc:
         return _slots_page(request, hall, item_code, errors=exc.form_errors(), status=exc.status)
@@ -139,9 +150,6 @@ def hold(request, hall_code: str, item_code: str):
 
 def _details_page(request, hall, appt, *, form=None, errors=None, status=200):
     plan = selectors.plan_get(item=appt.service)
-    question, token = challenge_new()
-    conf = selectors.settings_get(hall=hall)
-    anonymous = not request.user.is_authenticated
     return render(
         request,
         "appointments/details.html",
@@ -151,9 +159,6 @@ def _details_page(request, hall, appt, *, form=None, errors=None, status=200):
             "plan": plan,
             "form": form or {},
             "errors": errors or {},
-            "question": question,
-            "challenge": token,
-            "ask_challenge": anonymous and conf.challenge_public,
             "start_local": appt.start.astimezone(hall.tzinfo),
             "seconds_left": max(0, int((appt.hold_expires_at - timezone.now()).total_seconds()))
             if appt.hold_expires_at
@@ -178,8 +183,6 @@ def details(request, hall_code: str, public_id: str):
             name=form["name"],
             phone=form["phone"],
             id_number=form["id_number"],
-            challenge=request.POST.get("challenge", ""),
-            answer=request.POST.get("answer", ""),
         )
     except DomainError as exc:
         if exc.code == "hold_expired":
@@ -437,6 +440,7 @@ def calendar_view(request, hall_code: str):
         ]
         day_slots = [s for s in grid if s.start.astimezone(hall.tzinfo).date() == day and s.state != "closed"]
     bookings = list(selectors.day_bookings(hall=hall, day=day, service=item))
+    is_manager = has_role(request.user, hall, Role.MANAGER)
     return render(
         request,
         "appointments/calendar.html",
@@ -464,9 +468,10 @@ def calendar_view(request, hall_code: str):
                 hall=hall, date_from=week_start, date_to=week_start + datetime.timedelta(days=6)
             ),
             "missing_years": calendar.missing_years(hall, today),
+            "expired_holds": selectors.expired_holds_by_address(hall=hall) if is_manager else [],
             "calendar_rows": calendar.calendar_rows(hall=hall, since=today - datetime.timedelta(days=31)),
             "day_kinds": DayKind.choices,
-            "is_manager": has_role(request.user, hall, Role.MANAGER),
+            "is_manager": is_manager,
         },
         status=422 if errors else 200,
     )

@@ -1,5 +1,6 @@
 """Every write of appointments (one module per seam: ``booking`` for hold, confirm, book, cancel and
-reschedule; ``seats`` for the seat, quota and person locks and the release of expired holds; ``waitlist``;
+reschedule; ``holds`` for what a public hold costs (caps, the shorter hold); ``seats`` for the seat, quota
+and person locks and the release of expired holds; ``waitlist``;
 ``arrival`` for check-in, no-shows and reminders; ``manager`` for closures, calendar days, settings and
 plans; shared helpers in ``common``). Reads, including the booking's one-query slot probe, are in
 ``appointments.selectors``.

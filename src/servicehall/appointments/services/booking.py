@@ -22,8 +22,10 @@ from servicehall.appointments.services.common import (
     Person,
     S,
     appointment_lock,
+    check_challenge,
     check_person,
     check_public,
+    is_public,
     is_staff,
     local_time,
     notify_citizen,
@@ -32,6 +34,7 @@ from servicehall.appointments.services.common import (
     waitlist_entry_move,
     when_text,
 )
+from servicehall.appointments.services.holds import hold_minutes, hold_phone_digest, holds_cap
 from servicehall.appointments.services.seats import (
     hold_expire,
     person_lock,
@@ -76,17 +79,29 @@ def appointment_hold(
     hall: Hall,
     service_code: str,
     start: datetime.datetime,
+    challenge: str = "",
+    answer: str = "",
+    phone: str = "",
     now: datetime.datetime | None = None,
 ) -> Appointment:
-    """Hold a seat while the citizen fills in the form; the hold expires by itself after
-    ``hold_minutes`` (the worker and the next booking of a full slot free it)."""
+    """Hold a seat while the citizen fills in the form; the hold expires by itself after ``hold_minutes``
+    (shorter on a nearly full day; the worker and the next booking of a full slot free it). A public hold
+    costs its holder the check question and counts against the caps per address and per mobile number
+    (``services.holds``); a refusal changes nothing."""
     now = now or timezone.now()
     conf = selectors.settings_get(hall=hall)
-    if actor.user_id is None and actor.device is None:
+    public = is_public(actor)
+    if public:
         rate_limit(actor=actor, scope="appointment_hold", per_minute=20)
+        check_challenge(conf, challenge, answer)
+    phone_digest = hold_phone_digest(phone)
     plan = selectors.plan_for_booking(hall=hall, service_code=service_code)
     view = slot_view(hall, plan, start, now)
+    day = local_time(hall, view.start).date()
+    minutes = hold_minutes(hall=hall, plan=plan, day=day, conf=conf, now=now)
     with transaction.atomic():
+        if public:
+            holds_cap(hall=hall, conf=conf, held_from=actor.ip, phone_digest=phone_digest, now=now)
         slot_id = slot_row(hall, plan, view)
         if not seat_take(slot_id, now):
             raise Conflict(
@@ -97,13 +112,15 @@ def appointment_hold(
             hall=hall,
             service=plan.service,
             slot_id=slot_id,
-            day=local_time(hall, view.start).date(),
+            day=day,
             start=view.start,
             end=view.end,
             status=S.HELD,
             channel=_channel_for(actor, hall),
             created_at=now,
-            hold_expires_at=now + datetime.timedelta(minutes=conf.hold_minutes),
+            hold_expires_at=now + datetime.timedelta(minutes=minutes),
+            held_from=actor.ip if public else None,
+            phone_digest=phone_digest,
         )
     return appt
 
@@ -120,7 +137,9 @@ def appointment_confirm(
     skip_challenge: bool = False,
     now: datetime.datetime | None = None,
 ) -> Appointment:
-    """Turn a hold into a booking with the citizen's details (or refuse and keep the hold while it lasts)."""
+    """Turn a hold into a booking with the citizen's details (or refuse and keep the hold while it lasts).
+    The check question was answered when the seat was held (``appointment_hold``); ``challenge`` and
+    ``answer`` are accepted and ignored, so older callers keep working."""
     now = now or timezone.now()
     hall = appt.hall
     conf = selectors.settings_get(hall=hall)
@@ -130,8 +149,9 @@ def appointment_confirm(
         id_number = crypto.decrypt(appt.id_encrypted)
     person = Person(name=name, phone=phone, id_number=id_number, real_name=bool(plan and plan.real_name))
     if not skip_challenge:  # accepting a waitlist offer by its link: the citizen passed the check to join
-        check_public(actor, hall, conf, person, challenge, answer)
+        check_public(actor, hall, conf, person, challenge, answer, ask_challenge=False)
     if appt.status == S.HELD and appt.hold_expires_at and appt.hold_expires_at <= now:
+        held_for = round((appt.hold_expires_at - appt.created_at).total_seconds() / 60)
         with transaction.atomic():
             appt = appointment_lock(appt)
             if appt.status == S.HELD:
@@ -139,7 +159,7 @@ def appointment_confirm(
                 offer_seat(appt.slot, now)
         raise Conflict(
             _("The seat was held for %(n)s minutes and has been released. Please choose a time again.")
-            % {"n": conf.hold_minutes},
+            % {"n": held_for},
             code="hold_expired",
         )
     with transaction.atomic():

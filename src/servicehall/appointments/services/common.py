@@ -231,19 +231,38 @@ def check_person(hall: Hall, conf: AppointmentSettings, person: Person, now: dat
         )
 
 
-def check_public(
-    actor: Actor, hall: Hall, conf: AppointmentSettings, person: Person | None, challenge: str, answer: str
-) -> None:
-    """A citizen booking anonymously is rate-limited per address and per mobile, and answers the check
-    question; staff, devices and API tokens act on a citizen's behalf and are not."""
-    if actor.user_id is not None or actor.device is not None:
-        return
-    rate_limit(actor=actor, scope="appointment_book", per_minute=10)
-    if person is not None:
-        rate_limit(actor=actor, scope="appointment_phone", per_minute=5, key=person.phone_digest[:24])
+def is_public(actor: Actor) -> bool:
+    """An anonymous citizen: not signed in, no API token, not a paired hall device."""
+    return actor.user_id is None and actor.device is None
+
+
+def check_challenge(conf: AppointmentSettings, challenge: str, answer: str) -> None:
+    """The check question of a public form (``core.challenge``), unless the hall turned it off."""
     if conf.challenge_public and not challenge_check(challenge, answer):
         raise Invalid(
             _("Answer the check question again."),
             fields={"answer": [_("The answer is wrong or the question has expired; a new one is shown.")]},
             code="challenge_failed",
         )
+
+
+def check_public(
+    actor: Actor,
+    hall: Hall,
+    conf: AppointmentSettings,
+    person: Person | None,
+    challenge: str,
+    answer: str,
+    *,
+    ask_challenge: bool = True,
+) -> None:
+    """A citizen booking anonymously is rate-limited per address and per mobile, and answers the check
+    question (``ask_challenge=False``: it was answered when the seat was held); staff, devices and API
+    tokens act on a citizen's behalf and are not."""
+    if not is_public(actor):
+        return
+    rate_limit(actor=actor, scope="appointment_book", per_minute=10)
+    if person is not None:
+        rate_limit(actor=actor, scope="appointment_phone", per_minute=5, key=person.phone_digest[:24])
+    if ask_challenge:
+        check_challenge(conf, challenge, answer)

@@ -155,7 +155,11 @@ def calendar_day_set(
 
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> AppointmentSettings:
     return hall_settings_update(
-        model=AppointmentSettings, actor=actor, hall=hall, action="appointment.settings", changes=changes
+        model=AppointmentSettings,
+        actor=actor,
+        hall=hall,
+        action="appointment.settings",
+        changes=changes,
     )
 
 
