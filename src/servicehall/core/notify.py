@@ -169,7 +169,10 @@ def send_text(phone: str, text: str) -> None:
         except Exception as exc2:
             log.warning("notification to %s failed: %s", mask_phone(phone), error_text(exc2))
         return
-    _deliver(note, phone)
+    try:
+        _deliver(note, phone)
+    except Exception as exc:  # recording the outcome failed: the row stays pending, the worker tries it
+        log.warning("notification %s: outcome not recorded: %s", note.pk, error_text(exc))
 
 
 def _record(phone: str, text: str, now: datetime.datetime):
