@@ -14,6 +14,18 @@ from servicehall.core.actors import Actor
 from servicehall.core.choices import CounterKind, DeviceKind, Role
 
 
+def sent_texts(status: str | None = "sent") -> list[dict]:
+    """The texts of the notification outbox (``core.notify``), oldest first, as ``{"phone", "text",
+    "status"}`` with the phone decrypted: by default those delivered, ``status=None`` for every row."""
+    from servicehall.core import crypto
+    from servicehall.core.models import Notification
+
+    rows = Notification.objects.order_by("created_at", "id")
+    if status is not None:
+        rows = rows.filter(status=status)
+    return [{"phone": crypto.decrypt(n.phone_encrypted), "text": n.text, "status": n.status} for n in rows]
+
+
 @pytest.fixture
 def admin_user(db):
     return get_user_model().objects.create_superuser(username="root", password="x-root-pass-123")

@@ -12,6 +12,7 @@ from servicehall.appointments.models import Appointment, BookingQuota, Slot
 from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
 from servicehall.queueing.models import Ticket
 from tests.appointments.conftest import ID_OK, SHANGHAI, answered
+from tests.conftest import sent_texts
 
 S = AppointmentStatus
 
@@ -26,13 +27,6 @@ def seats_consistent():
         held = Appointment.objects.filter(slot=slot, status__in=SEAT_STATUSES).count()
         assert slot.taken == held, (slot, held)
         assert slot.taken <= slot.capacity
-
-
-def texts(settings_var):
-    path = settings_var / "notifications.jsonl"
-    return (
-        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
-    )
 
 
 @pytest.fixture
@@ -230,7 +224,7 @@ def test_waitlist_gets_the_freed_seat_with_a_time_limited_offer(clock, book, act
     offer = Appointment.objects.get(waitlist_entry=entry)
     assert offer.status == S.HELD and offer.hold_expires_at == clock.now + datetime.timedelta(minutes=30)
     assert Slot.objects.get().taken == 2  # the seat went straight to the waitlist
-    assert any(t["phone"] == "13700000001" and "/book/hall-a/a/" in t["text"] for t in texts(var))
+    assert any(t["phone"] == "13700000001" and "/book/hall-a/a/" in t["text"] for t in sent_texts())
     # The first does not answer: the offer passes to the next in line.
     clock.advance(minutes=31)
     services.holds_expire()
@@ -319,7 +313,7 @@ def test_reminders_a_day_and_an_hour_before_once_each(clock, book, var, commit):
     clock.set(at(8, 9, 0))
     with commit():
         assert services.reminders_send() == 1
-    sent = [t["phone"] for t in texts(var) if "Reminder" in t["text"] or "提醒" in t["text"]]
+    sent = [t["phone"] for t in sent_texts() if "Reminder" in t["text"] or "提醒" in t["text"]]
     assert sent == ["13500000001", "13500000001"]
 
 
@@ -334,7 +328,7 @@ def test_closing_a_day_cancels_and_texts_everyone_affected(clock, book, actors, 
     for appt in (a, b):
         appt.refresh_from_db()
         assert appt.status == S.CANCELLED and appt.cancel_reason == "停电检修"
-    told = {t["phone"] for t in texts(var) if "停电检修" in t["text"]}
+    told = {t["phone"] for t in sent_texts() if "停电检修" in t["text"]}
     assert told == {"13400000001", "13400000002"}
     with pytest.raises(Conflict) as exc:
         book(at(7, 11))

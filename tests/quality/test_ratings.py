@@ -11,6 +11,7 @@ from servicehall.core.models import AuditEntry
 from servicehall.quality import selectors, services
 from servicehall.quality.choices import RatingChannel, RectificationStatus
 from servicehall.quality.models import Rating, Rectification
+from tests.conftest import sent_texts
 from tests.quality.conftest import SHANGHAI
 
 
@@ -98,8 +99,7 @@ def test_rectification_follows_its_steps(clock, served, actors, commit, settings
         )
     assert case.status == RectificationStatus.CLOSED and case.closed_at == clock.now
     assert [s["step"] for s in case.log] == ["open", "revisit", "reasonable", "rectified"]
-    texts = (tmp_path / "notifications.jsonl").read_text(encoding="utf-8")
-    assert "高峰时段增开窗口" in texts and "13812345678" in texts
+    assert any("高峰时段增开窗口" in t["text"] and t["phone"] == "13812345678" for t in sent_texts())
     services.rectification_follow_up(actor=actors["citizen"], case=case, level=4)
     with pytest.raises(Conflict):
         services.rectification_follow_up(actor=actors["citizen"], case=case, level=5)

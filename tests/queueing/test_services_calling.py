@@ -2,8 +2,6 @@
 near" text sent once the call commits. Time is frozen by ``clock`` (a fixed Wednesday, 09:00 in
 Asia/Shanghai) and moved explicitly."""
 
-import json
-
 import pytest
 
 from servicehall.core.errors import Conflict, PermissionDenied
@@ -12,6 +10,7 @@ from servicehall.live.models import Event
 from servicehall.queueing import services
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import CounterService, Ticket
+from tests.conftest import sent_texts
 from tests.queueing.conftest import configure, counts, finish, fresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -141,13 +140,6 @@ class TestNearNotification:
         settings.SERVICEHALL_NOTIFY_BACKEND = "file"
         return tmp_path / "notifications.jsonl"
 
-    def sent(self, path) -> list[dict]:
-        return (
-            [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-            if path.exists()
-            else []
-        )
-
     def test_your_turn_is_near_is_sent_once_when_a_ticket_reaches_the_position(
         self, q, actors, clock, file_backend, django_capture_on_commit_callbacks
     ):
@@ -158,16 +150,16 @@ class TestNearNotification:
         q.open("1")
         with django_capture_on_commit_callbacks(execute=True):
             first = q.call_next("1")  # A002, A003, A004 are now positions 1-3
-        assert [(m["phone"], "A003" in m["text"]) for m in self.sent(file_backend)] == [("13800000003", True)]
+        assert [(m["phone"], "A003" in m["text"]) for m in sent_texts()] == [("13800000003", True)]
         finish(actors, first)
         with django_capture_on_commit_callbacks(execute=True):
             second = q.call_next("1")  # A003, A004, A005 now
-        assert [m["phone"] for m in self.sent(file_backend)] == ["13800000003", "13800000005"]
+        assert [m["phone"] for m in sent_texts()] == ["13800000003", "13800000005"]
         for _ in range(3):
             finish(actors, second)
             with django_capture_on_commit_callbacks(execute=True):
                 second = q.call_next("1")
-        assert len(self.sent(file_backend)) == 2
+        assert len(sent_texts()) == 2
 
     def test_nothing_is_sent_before_the_call_commits(
         self, q, clock, file_backend, django_capture_on_commit_callbacks
@@ -177,7 +169,7 @@ class TestNearNotification:
         q.open("1")
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             q.call_next("1")
-        assert callbacks and self.sent(file_backend) == []
+        assert callbacks and sent_texts(status=None) == []  # not even recorded
 
     def test_a_completed_service_texts_the_link_to_rate_it_in_chinese(
         self, q, actors, clock, file_backend, settings, django_capture_on_commit_callbacks
@@ -193,7 +185,7 @@ class TestNearNotification:
             services.ticket_start(actor=actors["clerk_a"], ticket=ticket)
             with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
                 services.ticket_complete(actor=actors["clerk_a"], ticket=ticket)
-        sent = self.sent(file_backend)
+        sent = sent_texts()
         assert [m["phone"] for m in sent] == ["13800000009"]  # the ticket without a number texts nobody
         assert f"https://zwfw.example.gov.cn/t/{with_phone.public_id}/rate" in sent[0]["text"]
         assert with_phone.number in sent[0]["text"] and "评价" in sent[0]["text"]

@@ -1,7 +1,7 @@
 """Django admin for the core models. Every write here goes through ``core.services`` (which checks the
 role, locks and writes the audit row), so an admin edit leaves the same trail as the hall's own pages and
-the API; what has no service is read-only here and says where to change it. The audit log and failed
-log-ins are read-only."""
+the API; what has no service is read-only here and says where to change it. The audit log, failed
+log-ins and the outbox of texts are read-only."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -20,6 +20,7 @@ from servicehall.core.models import (
     Hall,
     HallMembership,
     LoginFailure,
+    Notification,
     OpeningHours,
     User,
 )
@@ -310,3 +311,23 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class LoginFailureAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "ip"]
     search_fields = ["username", "ip"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox of texts to citizens (``core.notify``), to see what is pending, delivered or given up.
+    Read-only: the worker sends and retries; the phone is shown masked, never decrypted here."""
+
+    list_display = [
+        "created_at",
+        "phone_hint",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status"]
+    search_fields = ["text", "last_error"]
+    date_hierarchy = "created_at"
+    exclude = ["phone_encrypted"]

@@ -1,7 +1,10 @@
-"""Named choices of the core app: roles, counter kinds, device kinds, audit actions."""
+"""Named choices of the core app: roles, counter kinds, device kinds, calendar days, the statuses of the
+text outbox and their transition table."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from servicehall.core.transitions import Transitions
 
 
 class Role(models.TextChoices):
@@ -45,3 +48,29 @@ class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Public holiday (closed)")
     WORKDAY = "workday", _("Make-up working day (open)")
     CLOSED = "closed", _("Hall closed")
+
+
+class NotificationStatus(models.TextChoices):
+    """A text to a citizen in the outbox (``core.notify``): waiting to go out (or to be tried again),
+    delivered, or given up after the last attempt."""
+
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationAction(models.TextChoices):
+    DELIVER = "deliver", _("Deliver")
+    GIVE_UP = "give_up", _("Give up")
+
+
+NOTIFICATION_TRANSITIONS = Transitions(
+    status=NotificationStatus,
+    action=NotificationAction,
+    edges={
+        (NotificationStatus.PENDING, NotificationAction.DELIVER): NotificationStatus.SENT,
+        (NotificationStatus.PENDING, NotificationAction.GIVE_UP): NotificationStatus.FAILED,
+    },
+    message=_("Text message %(id)s is %(status)s; it cannot be given the action “%(action)s”."),
+    describe=lambda notification: {"id": notification.pk},
+)

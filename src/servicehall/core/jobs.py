@@ -26,6 +26,26 @@ def prune_login_failures() -> str:
     return f"deleted {deleted}"
 
 
+@job("core.notifications_retry", every_seconds=60)
+def notifications_retry() -> str:
+    """Texts whose last attempt failed and whose next try is due, one row claimed at a time (safe with
+    several workers: a claimed row is locked, then scheduled ahead, before its backend is called)."""
+    from servicehall.core import notify
+
+    counts = notify.retry_due()
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+@job("core.notifications_prune", every_seconds=3600)
+def notifications_prune() -> str:
+    """Delivered and given-up texts older than 30 days (the phone is personal data), and the demo file
+    backend's lines older than 7 days."""
+    from servicehall.core import notify
+
+    counts = notify.prune()
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
 def run_due_jobs(*, last_run: dict[str, float], now: float) -> Iterator[tuple[str, str]]:
     for name, (every, fn) in JOBS.items():
         if name in last_run and now - last_run[name] < every:

@@ -1,4 +1,5 @@
-"""Halls, floors, counters, accounts with per-hall roles, API and device tokens, and the audit log."""
+"""Halls, floors, counters, accounts with per-hall roles, API and device tokens, the audit log and the
+outbox of texts to citizens."""
 
 import hashlib
 import secrets
@@ -11,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.core.choices import WEEKDAYS, CounterKind, DayKind, DeviceKind, Role
+from servicehall.core.choices import WEEKDAYS, CounterKind, DayKind, DeviceKind, NotificationStatus, Role
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,31}$",
@@ -274,3 +275,39 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class Notification(models.Model):
+    """One text to a citizen ("your turn is near", a waitlist offer), kept until it is delivered so that a
+    failing SMS gateway delays it instead of losing it (``core.notify``): tried at once after the commit
+    that caused it, then again by the worker with back-off, given up (audited) after the last attempt.
+    The phone is personal data: encrypted here, masked in ``phone_hint``, and delivered or given-up rows
+    are deleted after 30 days."""
+
+    phone_encrypted = models.TextField(_("phone (encrypted)"))
+    phone_hint = models.CharField(_("phone"), max_length=20, blank=True)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=NotificationStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.phone_hint} {self.get_status_display()}"
