@@ -29,3 +29,16 @@ def read_cell(value: str) -> str:
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
+
+
+class SafeWriter:
+    """A ``csv.writer`` whose every row goes through ``safe_row``: wrap the writer once, not each call."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row):
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows):
+        return self._writer.writerows(safe_row(r) for r in rows)

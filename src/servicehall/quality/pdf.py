@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from servicehall.core.csvcells import SafeWriter
 from servicehall.core.pdf import cjk_font_name, paragraph, styles
 from servicehall.quality.choices import QUADRANT_LABELS, IndicatorKind
 
@@ -336,7 +337,7 @@ def report_csv(built: dict) -> str:
     says its scope on the first line."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeWriter(csv.writer(out))
     if built.get("scope_label"):
         writer.writerow(["# " + built["scope_label"]])
     writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])

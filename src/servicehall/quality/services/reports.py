@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
 
+from servicehall.core.csvcells import SafeWriter
 from servicehall.core.models import Hall
 from servicehall.quality.choices import SystemStatus
 from servicehall.quality.models import IndicatorSystem
@@ -39,7 +40,7 @@ def monthly_report_write(*, now=None) -> int:
             built = report_build(system=system, scope=Scope(hall, first_day, last_day))
             target.write_bytes(report_pdf(built))
         with open(folder / f"{first_day:%Y-%m}.csv", "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = SafeWriter(csv.writer(fh))
             writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score"])
             for r in built["indicators"] + built["missing"]:
                 writer.writerow(
