@@ -40,8 +40,9 @@
     if (t.status === "waiting") {
       document.getElementById("t-ahead").textContent = t.people_ahead;
       var noWindow = t.window_open === false;
+      // No open window: no number to promise (the status line says why).
       document.getElementById("t-wait").textContent = noWindow
-        ? L.nowindow : L.min.replace("{n}", Math.max(1, Math.round(t.estimated_wait_seconds / 60)));
+        ? "—" : L.min.replace("{n}", Math.max(1, Math.round(t.estimated_wait_seconds / 60)));
       // With no window open, "your turn is near" would be a promise nobody keeps.
       var near = !noWindow && t.people_ahead < NEAR;
       status.textContent = noWindow ? L.nowindow : near ? L.near : L.waiting;
