@@ -89,6 +89,8 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
             }
         )
     chosen = _parse_day(request.GET.get("day"))
+    if chosen is None and move is not None:
+        chosen = move.start.astimezone(hall.tzinfo).date()  # changing a booking opens on its day
     if chosen not in days:
         chosen = next((r["date"] for r in day_rows if r["left"]), today)
     question, token = challenge_new()
@@ -206,6 +208,7 @@ def manage(request, hall_code: str, public_id: str, *, errors=None, status=200):
             "appt": appt,
             "errors": errors or {},
             "new": request.GET.get("new") == "1",
+            "moved": request.GET.get("moved") == "1",
             "start_local": appt.start.astimezone(hall.tzinfo),
             "end_local": appt.end.astimezone(hall.tzinfo),
             "qr_svg": qr_svg(appt.code),
@@ -256,7 +259,7 @@ def move(request, hall_code: str, public_id: str):
         return _slots_page(
             request, hall, appt.service.code, errors=exc.form_errors(), status=exc.status, move=appt
         )
-    return redirect("appointments:manage", hall_code=hall.code, public_id=public_id)
+    return redirect(reverse("appointments:manage", args=[hall.code, public_id]) + "?moved=1")
 
 
 def find(request, hall_code: str):

@@ -7,8 +7,10 @@ that frees it; a freed seat goes to the slot's waitlist (``waitlist.offer_seat``
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicehall.appointments import selectors
 from servicehall.appointments.choices import (
@@ -28,6 +30,7 @@ from servicehall.appointments.services.common import (
     is_public,
     is_staff,
     local_time,
+    manage_path,
     notify_citizen,
     slot_row,
     slot_view,
@@ -50,6 +53,7 @@ from servicehall.core.audit import audit_record
 from servicehall.core.errors import Conflict, PermissionDenied
 from servicehall.core.identity import normalize_phone
 from servicehall.core.models import Hall
+from servicehall.core.notify import public_url
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.transitions import transition
 
@@ -60,16 +64,23 @@ def _channel_for(actor: Actor, hall: Hall) -> str:
     return BookingChannel.API if actor.user_id is not None else BookingChannel.WEB
 
 
+# The text confirming a citizen's own cancellation (with the way back to book again).
+CANCELLED_AS_ASKED = gettext_lazy(
+    "[%(hall)s] As you asked, booking %(code)s for %(when)s is cancelled. To book again: %(link)s"
+)
+
+
 def _confirm_text(appt: Appointment, conf: AppointmentSettings) -> str:
     return _(
         "[%(hall)s] Booked: %(service)s at %(when)s, code %(code)s. Bring the materials on the checklist; "
-        "check in at the kiosk from %(before)s minutes before."
+        "check in at the kiosk from %(before)s minutes before. Change or cancel: %(link)s"
     ) % {
         "hall": appt.hall.name,
         "service": appt.service.name,
         "when": when_text(appt.hall, appt.start),
         "code": appt.code,
         "before": conf.check_in_before_minutes,
+        "link": public_url(manage_path(appt)),
     }
 
 
@@ -301,6 +312,18 @@ def appointment_cancel(
             before={"status": was},
             after={"status": appt.status, "reason": appt.cancel_reason},
         )
+        if was == S.BOOKED and not notify and not is_staff(actor, appt.hall):
+            # The citizen's own cancellation is confirmed by text: proof it happened, and a way back.
+            notify_citizen(
+                appt,
+                str(CANCELLED_AS_ASKED)
+                % {
+                    "hall": appt.hall.name,
+                    "code": appt.code,
+                    "when": when_text(appt.hall, appt.start),
+                    "link": public_url(reverse("appointments:portal", args=[appt.hall.code])),
+                },
+            )
         if notify and was == S.BOOKED:
             notify_citizen(
                 appt,
