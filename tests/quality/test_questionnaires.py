@@ -2,6 +2,7 @@
 cleaned into a stored run."""
 
 import datetime
+import re
 
 import pytest
 
@@ -51,26 +52,19 @@ def test_answer_online_and_on_paper_then_clean(clock, system, actors, served):
             actor=actors["citizen"], questionnaire=q, answers={likert[0]: 9}, channel=RatingChannel.PHONE
         )
     assert likert[0] in exc.value.fields and not QuestionnaireResponse.objects.exists()
-    start = clock.now
+    pages = [services.questionnaire_start_token(questionnaire=q) for _ in range(2)]  # served now
     clock.advance(minutes=4)
     ticket = served()
     good = {k: 4 + n % 2 for n, k in enumerate(likert)} | {"comment": "窗口人员很耐心"}
-    services.response_submit(
-        actor=actors["citizen"],
-        questionnaire=q,
-        answers=good,
-        channel=RatingChannel.PHONE,
-        ticket=ticket,
-        started_at=start,
-    )
-    services.response_submit(
-        actor=actors["citizen"],
-        questionnaire=q,
-        answers=good,
-        channel=RatingChannel.PHONE,
-        ticket=ticket,
-        started_at=start,
-    )  # the same ticket twice
+    for page in pages:  # the same ticket twice (from two pages: one page stores one response)
+        services.response_submit(
+            actor=actors["citizen"],
+            questionnaire=q,
+            answers=good,
+            channel=RatingChannel.PHONE,
+            ticket=ticket,
+            start_token=page,
+        )
     paper = {k: 3 for k in likert} | {likert[0]: 8}  # a typo on paper is kept as entered
     services.response_submit(
         actor=actors["evaluator_a"],
@@ -199,7 +193,9 @@ def test_staff_type_in_paper_forms_under_their_name(system, actors, staff):
     clerk = Client()
     clerk.force_login(staff["clerk_a"])
     assert clerk.post(f"/q/{q.pk}/", {"paper": "1", first: "4"}).status_code == 403
-    assert Client().post(f"/q/{q.pk}/", {"paper": "1", first: "3"}).status_code == 200
+    citizen = Client()
+    started = re.search(r'name="started" value="([^"]+)"', citizen.get(f"/q/{q.pk}/").content.decode())
+    assert citizen.post(f"/q/{q.pk}/", {"paper": "1", first: "3", "started": started[1]}).status_code == 200
     assert QuestionnaireResponse.objects.filter(channel=RatingChannel.PHONE).count() == 1
 
 

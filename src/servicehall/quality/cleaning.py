@@ -7,8 +7,8 @@ stored with its rules and counts so a report can say exactly what was removed an
 
 Rules (each can be switched off or tuned in ``Rules``):
 
-- ``duplicate``: a second response for the same ticket, or from the same device within ``duplicate_minutes``
-  (the first one counts);
+- ``duplicate``: a second response for the same ticket, from the same page's start token, or from the same
+  device within ``duplicate_minutes`` (the first one counts; ``Cleaned.repeats`` says how many of each);
 - ``speeder``: completed in less than ``speeder_fraction`` of the median completion time;
 - ``straight_line``: the same answer to every Likert item (at least ``straight_line_min_items`` answered);
 - ``out_of_range``: a Likert answer outside 1..scale (or not a whole number);
@@ -51,6 +51,7 @@ class Response:
     submitted_at: datetime.datetime | None = None
     ticket_id: int | None = None
     device_id: int | None = None
+    token: str | None = None  # the one-use number of the page's start token (None: paper, older rows)
 
 
 @dataclass
@@ -63,6 +64,8 @@ class Cleaned:
     rows: list[list[float | None]] = field(default_factory=list)  # valid responses' Likert answers, recoded
     keys: list[str] = field(default_factory=list)  # the Likert items, in row order
     total: int = 0
+    # Responses flagged ``duplicate``, by what repeated: the ticket, the start token or the device.
+    repeats: dict[str, int] = field(default_factory=lambda: {"token": 0, "ticket": 0, "device": 0})
 
     @property
     def valid_rate(self) -> float | None:
@@ -76,6 +79,20 @@ def _value(raw) -> float | None:
         return float(raw)
     except (TypeError, ValueError):
         return float("nan")  # present but not a number: out of range
+
+
+def _repeated(r: Response, seen: dict[str, set], last_by_device: dict, rules: Rules) -> str | None:
+    """What makes ``r`` a repeat of an earlier response (its start token, its ticket, or its device within
+    ``duplicate_minutes`` when it has no ticket), or None."""
+    if r.token is not None and r.token in seen["token"]:
+        return "token"
+    if r.ticket_id is not None and r.ticket_id in seen["ticket"]:
+        return "ticket"
+    if r.ticket_id is None and r.device_id in last_by_device and r.submitted_at is not None:
+        gap = (r.submitted_at - last_by_device[r.device_id]).total_seconds() / 60
+        if gap < rules.duplicate_minutes:
+            return "device"
+    return None
 
 
 def clean(
@@ -92,21 +109,20 @@ def clean(
         if r.started_at and r.submitted_at and r.submitted_at >= r.started_at
     ]
     median = statistics.median(durations) if durations else None
-    seen_tickets: set[int] = set()
+    seen: dict[str, set] = {"token": set(), "ticket": set()}
     last_by_device: dict[int, datetime.datetime] = {}
     for r in responses:
         failed: list[str] = []
         values = [_value(r.answers.get(i.key)) for i in likert]
         answered = [v for v in values if v is not None]
         if "duplicate" in rules.enabled:
-            dup = r.ticket_id is not None and r.ticket_id in seen_tickets
-            if r.device_id is not None and r.submitted_at is not None and r.device_id in last_by_device:
-                gap = (r.submitted_at - last_by_device[r.device_id]).total_seconds() / 60
-                dup = dup or (r.ticket_id is None and gap < rules.duplicate_minutes)
-            if dup:
+            repeated = _repeated(r, seen, last_by_device, rules)
+            if repeated:
                 failed.append("duplicate")
-        if r.ticket_id is not None:
-            seen_tickets.add(r.ticket_id)
+                out.repeats[repeated] += 1
+        for source, value in (("token", r.token), ("ticket", r.ticket_id)):
+            if value is not None:
+                seen[source].add(value)
         if r.device_id is not None and r.submitted_at is not None:
             last_by_device[r.device_id] = r.submitted_at
         took = (r.submitted_at - r.started_at).total_seconds() if r.started_at and r.submitted_at else None

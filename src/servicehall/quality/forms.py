@@ -62,8 +62,9 @@ class ReportFilterForm(forms.Form):
             wanted = data.get(kind) or ""
             if not wanted:
                 continue
-            if wanted.isdigit() and int(wanted) in {pk for pk, _label in options}:
-                chosen[kind] = int(wanted)
+            offered = {str(pk): pk for pk, _label in options}  # compared as text: "²" is no id
+            if wanted in offered:
+                chosen[kind] = offered[wanted]
             else:
                 self.add_error(kind, _("Choose one from the list."))
         data["units"] = chosen

@@ -290,12 +290,20 @@ class QuestionnaireResponse(models.Model):
     answers = models.JSONField(_("answers"), default=dict)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
+    # The one-use number of the page's signed start token: one stored response per page served, so a
+    # token cannot be replayed to stuff answers (paper forms and rows from before it have none).
+    nonce = models.CharField(_("start-token number"), max_length=32, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["questionnaire", "submitted_at", "id"]
         verbose_name = _("questionnaire response")
         verbose_name_plural = _("questionnaire responses")
         indexes = [models.Index(fields=["questionnaire", "submitted_at"], name="response_q_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nonce"], condition=models.Q(nonce__isnull=False), name="response_nonce_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} #{self.pk}"

@@ -12,8 +12,10 @@ from servicehall.quality.services.questionnaires import (
     questionnaire_generate,
     questionnaire_new_version,
     questionnaire_publish,
+    questionnaire_start_token,
     questionnaire_update,
     response_submit,
+    start_token_read,
 )
 from servicehall.quality.services.ratings import (
     rater_contact,
@@ -41,6 +43,7 @@ __all__ = [
     "questionnaire_generate",
     "questionnaire_new_version",
     "questionnaire_publish",
+    "questionnaire_start_token",
     "questionnaire_update",
     "rater_contact",
     "rating_submit",
@@ -50,6 +53,7 @@ __all__ = [
     "rectifications_overdue",
     "response_submit",
     "settings_update",
+    "start_token_read",
     "system_from_template",
     "system_new_version",
     "system_publish",

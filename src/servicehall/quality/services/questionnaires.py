@@ -3,7 +3,9 @@ Chinese and English, published (frozen) or copied as a new version; one filled q
 response (online within the scale, paper as entered); the cleaning runs that decide which are kept."""
 
 import datetime
+import secrets
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -260,6 +262,54 @@ def _paper_value(value):
     return number if number == number and abs(number) != float("inf") else text
 
 
+START_SALT = "servicehall.quality.questionnaire-start"
+START_MAX_AGE = 86400  # a page left open for a day is still answered
+
+
+def questionnaire_start_token(*, questionnaire, now: datetime.datetime | None = None) -> str:
+    """The signed token a questionnaire page carries: when it was served (for the speeder rule), for which
+    questionnaire, and a one-use number: one stored response per page served."""
+    at = (now or timezone.now()).isoformat()
+    return signing.dumps({"q": questionnaire.pk, "at": at, "n": secrets.token_hex(16)}, salt=START_SALT)
+
+
+def start_token_read(token: str | None, *, questionnaire) -> tuple[datetime.datetime, str] | None:
+    """(served at, one-use number) of a valid, unexpired token of this questionnaire, or None. Whether it
+    was used already is the database's to say (``response_nonce_once``)."""
+    try:
+        data = signing.loads(token or "", salt=START_SALT, max_age=START_MAX_AGE)
+        if data["q"] != questionnaire.pk:
+            return None
+        return datetime.datetime.fromisoformat(data["at"]), str(data["n"])[:32]
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+
+
+def _already_sent() -> Conflict:
+    return Conflict(
+        _(
+            "These answers have already been sent from this page. Thank you! To answer again, open the "
+            "questionnaire again."
+        ),
+        code="already_sent",
+    )
+
+
+def _start_checked(start_token, questionnaire, now) -> tuple[datetime.datetime | None, str]:
+    """An online answer's start time and one-use number from its page's token; a missing, forged, expired
+    or used token is refused before anything is stored."""
+    read = start_token_read(start_token, questionnaire=questionnaire)
+    if read is None:
+        raise Conflict(
+            _("This page has expired. Your answers are kept below: check them and send them again."),
+            code="expired",
+        )
+    started_at, nonce = read
+    if QuestionnaireResponse.objects.filter(nonce=nonce).exists():
+        raise _already_sent()
+    return (started_at if started_at <= now else None), nonce
+
+
 def response_submit(
     *,
     actor: Actor,
@@ -268,10 +318,13 @@ def response_submit(
     channel: str,
     ticket=None,
     started_at: datetime.datetime | None = None,
+    start_token: str | None = None,
     now: datetime.datetime | None = None,
 ):
     """Store one filled questionnaire as given. Online channels refuse answers outside the scale (the form
-    offers only the scale); a paper form is stored as entered and the cleaning flags what is wrong."""
+    offers only the scale); a paper form is stored as entered and the cleaning flags what is wrong. A phone
+    answer needs its page's ``start_token`` (``questionnaire_start_token``), good for one stored response
+    and a day: its start time replaces ``started_at``."""
     now = now or timezone.now()
     hall = questionnaire.hall
     if questionnaire.status != SystemStatus.PUBLISHED:
@@ -311,24 +364,31 @@ def response_submit(
         raise Invalid(fields=errors)
     if not any(keys[k]["kind"] != "text" for k in clean_answers):
         raise Invalid(fields={"answers": [_("Answer at least one question.")]})
-    with transaction.atomic():
-        response = QuestionnaireResponse.objects.create(
-            questionnaire=questionnaire,
-            hall=hall,
-            ticket=ticket,
-            channel=channel,
-            device=device,
-            answers=clean_answers,
-            started_at=started_at if started_at and started_at <= now else None,
-            submitted_at=now,
-        )
-        audit_record(
-            actor=actor,
-            action="quality.response",
-            hall=hall,
-            obj=response,
-            after={"questionnaire": questionnaire.pk, "channel": channel, "answers": len(clean_answers)},
-        )
+    nonce = None
+    if channel == RatingChannel.PHONE:
+        started_at, nonce = _start_checked(start_token, questionnaire, now)
+    try:
+        with transaction.atomic():
+            response = QuestionnaireResponse.objects.create(
+                questionnaire=questionnaire,
+                hall=hall,
+                ticket=ticket,
+                channel=channel,
+                device=device,
+                answers=clean_answers,
+                started_at=started_at if started_at and started_at <= now else None,
+                submitted_at=now,
+                nonce=nonce,
+            )
+            audit_record(
+                actor=actor,
+                action="quality.response",
+                hall=hall,
+                obj=response,
+                after={"questionnaire": questionnaire.pk, "channel": channel, "answers": len(clean_answers)},
+            )
+    except IntegrityError as exc:  # the same page sent twice at once: the unique number lets one through
+        raise _already_sent() from exc
     return response
 
 
@@ -347,6 +407,7 @@ def cleaning_run(*, actor: Actor, questionnaire, rules=None):
             submitted_at=r.submitted_at,
             ticket_id=r.ticket_id,
             device_id=r.device_id,
+            token=r.nonce,
         )
         for r in QuestionnaireResponse.objects.filter(questionnaire=questionnaire).iterator()
     ]
@@ -367,6 +428,11 @@ def cleaning_run(*, actor: Actor, questionnaire, rules=None):
         action="quality.cleaning_run",
         hall=questionnaire.hall,
         obj=run,
-        after={"total": out.total, "valid": len(out.valid_ids), "counts": out.counts},
+        after={
+            "total": out.total,
+            "valid": len(out.valid_ids),
+            "counts": out.counts,
+            "repeats": out.repeats,
+        },
     )
     return run

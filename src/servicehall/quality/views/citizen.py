@@ -2,9 +2,6 @@
 on the phone, rating at a kiosk, and the questionnaire. The pad is paired once like a kiosk; no page
 steers the rating: five buttons of one size and one colour, none chosen in advance."""
 
-import datetime
-
-from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -186,7 +183,8 @@ def kiosk_rate(request, hall_code: str):
 
 def questionnaire(request, questionnaire_id: int):
     """The citizen's questionnaire on the phone (from the rating page, the ticket's QR or a text). The
-    page carries a signed start time, so the cleaning can tell a two-second click-through."""
+    page carries a signed start token: the start time, so the cleaning can tell a two-second
+    click-through, and a one-use number, so one page served stores one response."""
     q = selectors.questionnaire_published_get(questionnaire_id=questionnaire_id)
     ticket = selectors.questionnaire_ticket(
         hall=q.hall, public_id=request.GET.get("t") or request.POST.get("t")
@@ -196,14 +194,11 @@ def questionnaire(request, questionnaire_id: int):
     paper = bool(request.GET.get("paper") or request.POST.get("paper")) and request.user.is_authenticated
     if paper:
         require_role(actor_from_request(request), q.hall, Role.MANAGER, Role.EVALUATOR)
-    errors, done, answers = {}, None, {}
+    errors, done, answers, status, sent = {}, None, {}, 200, False
+    started = None
     if request.method == "POST":
         answers = {i["key"]: request.POST.get(i["key"], "") for i in q.items}
-        try:
-            started = signing.loads(request.POST.get("started", ""), salt="questionnaire", max_age=86400)
-            started_at = datetime.datetime.fromisoformat(started)
-        except (signing.BadSignature, ValueError, TypeError):
-            started_at = None
+        started = request.POST.get("started", "")
         try:
             done = services.response_submit(
                 actor=Actor(user=request.user if paper else None, ip=client_ip(request)),
@@ -211,10 +206,12 @@ def questionnaire(request, questionnaire_id: int):
                 answers=answers,
                 channel=RatingChannel.PAPER if paper else RatingChannel.PHONE,
                 ticket=ticket,
-                started_at=None if paper else started_at,
+                start_token=None if paper else started,
             )
         except DomainError as exc:
-            errors = exc.form_errors()
+            errors, status, sent = exc.form_errors(), exc.status, exc.code == "already_sent"
+    if done or sent or services.start_token_read(started, questionnaire=q) is None:
+        started = services.questionnaire_start_token(questionnaire=q)  # else the page keeps its start
     return render(
         request,
         "quality/questionnaire.html",
@@ -227,11 +224,12 @@ def questionnaire(request, questionnaire_id: int):
             "answers": answers,
             "errors": errors,
             "done": done,
+            "sent": sent,
             "ticket": ticket,
             "paper": paper,
-            "started": signing.dumps(timezone.now().isoformat(), salt="questionnaire"),
+            "started": started,
         },
-        status=422 if errors else 200,
+        status=status,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, Invalid
+from servicehall.core.errors import DomainError, Invalid, NotFound
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
@@ -96,14 +96,20 @@ def office(request, hall_code: str):
     )
 
 
+def _posted_number(value: str | None) -> int:
+    """A whole number posted by a form (an id, a scale), or 0 (no such thing: the caller's 404 or 422) for
+    anything else: "abc", "1.5", "²" (``isdigit`` but no number for ``int``), thousands of digits."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 def _office_post(request, actor, hall) -> str:
     if request.POST.get("generate"):
-        system_id = request.POST.get("system", "")
-        system = selectors.system_get(hall=hall, system_id=int(system_id) if system_id.isdigit() else 0)
+        system = selectors.system_get(hall=hall, system_id=_posted_number(request.POST.get("system")))
         q = services.questionnaire_generate(
             actor=actor,
             system=system,
-            scale=int(request.POST["scale"]) if request.POST.get("scale", "").isdigit() else 0,
+            scale=_posted_number(request.POST.get("scale")),
             servqual=bool(request.POST.get("servqual")),
             importance=bool(request.POST.get("importance")),
         )
@@ -114,7 +120,10 @@ def _office_post(request, actor, hall) -> str:
     if request.POST.get("template"):
         system = services.system_from_template(actor=actor, hall=hall, template=request.POST["template"])
         return _("Draft “%(name)s” version %(v)s created.") % {"name": system.name, "v": system.version}
-    case = selectors.rectification_get(hall=hall, case_id=int(request.POST.get("case") or 0))
+    try:
+        case = selectors.rectification_get(hall=hall, case_id=_posted_number(request.POST.get("case")))
+    except NotFound as exc:
+        raise NotFound(_("No such rectification case in this hall; reload the page.")) from exc
     if request.POST.get("contact"):
         phone = services.rater_contact(actor=actor, case=case)
         return (
