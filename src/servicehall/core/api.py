@@ -202,7 +202,7 @@ class AuditFilter(Schema):
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**12)  # a database offset: past bigint it was a 500
 
 
 @router.get(
