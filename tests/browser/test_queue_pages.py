@@ -258,3 +258,35 @@ def test_a_transfer_offers_only_open_windows_and_confirms_a_service_nobody_serve
     assert (moved.status, moved.service_id) == ("waiting", other.pk)
     errors = [e for e in recorder.errors() if "status of 409" not in e]
     assert not errors, errors
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "query"),
+    [(1080, 1920, "?orientation=portrait"), (1920, 1080, ""), (1440, 900, "")],
+)
+def test_the_board_shows_every_waiting_line_whole_in_each_layout(
+    width, height, query, asgi_site, new_page, recorder, time_machine, screenshot
+):
+    """Read from across the hall: every line of the waiting panel inside the panel and the screen, the
+    recent calls beside it, and in portrait the waiting panel at least a third of the screen high."""
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    board = new_page(viewport={"width": width, "height": height}, recorder=recorder)
+    board.goto(f"{server.url}/display/{server.hall_code}/{query}")
+    expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
+    panel = board.locator(".board-waiting").bounding_box()
+    rows = board.locator(".wait-row")
+    assert rows.count() >= 6
+    for i in range(rows.count()):
+        row = rows.nth(i).bounding_box()
+        assert panel["y"] <= row["y"] and row["y"] + row["height"] <= panel["y"] + panel["height"] + 1, (
+            i,
+            row,
+        )
+        assert row["y"] + row["height"] <= height
+    recent = board.locator(".board-recent").bounding_box()
+    assert recent["height"] >= 0.2 * height and recent["y"] + recent["height"] <= height
+    if query:
+        assert panel["height"] >= height / 3, panel
+    screenshot(board, f"board-{width}x{height}.png")
+    assert not recorder.errors(), recorder.errors()

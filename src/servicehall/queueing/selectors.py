@@ -401,7 +401,8 @@ def recent_calls(*, hall: Hall, limit: int = 8) -> list[Ticket]:
     """Today's latest calls for the board (called, serving or finished after a call)."""
     today = local_now(hall).date()
     return list(
-        Ticket.objects.filter(hall=hall, day=today, called_at__isnull=False)
+        # a ticket transferred since its call waits again and has no window to show (a blank "window")
+        Ticket.objects.filter(hall=hall, day=today, called_at__isnull=False, counter__isnull=False)
         .select_related("counter", "service")
         .order_by("-called_at", "-id")[:limit]
     )
