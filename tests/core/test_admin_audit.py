@@ -239,3 +239,27 @@ def test_changing_a_working_plan_in_the_admin_goes_through_plan_save(root, admin
     assert plan.seats_per_slot == 3
     assert AuditEntry.objects.count() == before + 1
     assert AuditEntry.objects.order_by("-pk").first().object_id == str(plan.pk)
+
+
+def test_the_catalogue_is_read_only_in_the_admin_so_no_edit_escapes_the_audit(root, admin_actor, hall_a):
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.catalog.services import item_save
+
+    item = item_save(
+        actor=admin_actor,
+        hall=hall_a,
+        data={
+            "code": "SB-001",
+            "name": "社保参保登记",
+            "department": "社保局",
+            "category": "社会保障",
+            "ticket_prefix": "A",
+            "materials": [{"name": "居民身份证"}],
+        },
+    )
+    url = reverse("admin:catalog_serviceitem_change", args=[item.pk])
+    assert root.get(url).status_code == 200  # it can be looked at
+    response = root.post(url, {"name": "改名"})
+    assert response.status_code == 403
+    assert ServiceItem.objects.get(pk=item.pk).name == "社保参保登记"
+    assert root.get(reverse("admin:catalog_serviceitem_add")).status_code == 403

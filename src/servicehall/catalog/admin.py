@@ -1,18 +1,20 @@
-"""Django admin for the catalogue. Saving an item here re-derives its search text."""
+"""Django admin for the catalogue, read-only: items, materials, departments and categories change through
+``catalog.services`` (``item_save`` and the catalogue import, manager of the hall, validated, search text
+re-derived, audited) from the hall's catalogue import page or the API, so an edit here cannot leave the
+audit trail with a hole or an item whose search text no longer matches it."""
 
 from django.contrib import admin
 
 from servicehall.catalog.models import Category, Department, Material, ServiceItem
-from servicehall.catalog.search import build_search_text
+from servicehall.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ReadOnlyInline):
     model = Material
-    extra = 0
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(ReadOnlyAdmin):
     list_display = [
         "code",
         "name",
@@ -27,35 +29,25 @@ class ServiceItemAdmin(admin.ModelAdmin):
     ]
     list_filter = ["hall", "category", "department", "visits_required", "fully_online", "active", "item_type"]
     search_fields = ["code", "name", "search_text"]
-    filter_horizontal = ["counters"]
     inlines = [MaterialInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.search_text = build_search_text(
-            name=obj.name,
-            code=obj.code,
-            department=obj.department.name,
-            category=obj.category.name,
-            keywords=obj.keywords,
-        )
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "hall"]
     list_filter = ["hall"]
+    search_fields = ["name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
     list_display = ["name", "hall", "position"]
     list_filter = ["hall"]
-    list_editable = ["position"]
+    search_fields = ["name"]
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(ReadOnlyAdmin):
     list_display = ["name", "item", "originals", "copies", "required"]
     list_filter = ["required", "item__hall"]
     search_fields = ["name", "item__name"]
