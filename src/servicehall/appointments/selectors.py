@@ -102,7 +102,9 @@ class SlotView:
 
 
 def _periods_for(plan: WorkingPlan, info: calendar.DayInfo) -> list[tuple[datetime.time, datetime.time]]:
-    if not info.open:
+    """The plan's periods on ``info``'s day: none unless the hall serves that day (``calendar.serves``: a
+    Saturday in the opening hours is booked like the queue serves it)."""
+    if not info.open and not calendar.serves(plan.hall, info):
         return []
     weekday = info.date.weekday()
     if info.kind == "makeup" and weekday >= 5:

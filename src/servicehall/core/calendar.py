@@ -213,6 +213,20 @@ def service_periods(hall, date: datetime.date, info: DayInfo | None = None):
     return sorted((o, c) for wd, o, c in periods if wd == weekday)
 
 
+def serves(hall, info: DayInfo) -> bool:
+    """Whether the hall serves on ``info``'s day for bookings as for the queue: a working day, or a weekend
+    day its opening hours include (周六延时服务); never a holiday or a day the hall is closed. (Unlike
+    ``service_periods``, a hall with no hours set follows the calendar alone here: bookings never opened
+    weekends by themselves.)"""
+    if info.open:
+        return True
+    if info.kind != "weekend":
+        return False
+    from servicehall.core.selectors import opening_periods
+
+    return any(wd == info.date.weekday() for wd, _o, _c in opening_periods(hall=hall))
+
+
 def is_service_day(hall, date: datetime.date) -> bool:
     """Whether the hall serves citizens on ``date`` (see above)."""
     return service_periods(hall, date) != []

@@ -155,7 +155,7 @@ def slot_view(
     if view is None:
         local_day = start.astimezone(hall.tzinfo).date()
         info = day or next(iter(calendar.hall_days(hall, local_day, local_day, fresh=True).values()))
-        if not info.open:
+        if not calendar.serves(hall, info):
             raise Conflict(
                 _("The hall takes no bookings on %(date)s (%(why)s).")
                 % {"date": info.date.isoformat(), "why": info.name or _("closed")},
