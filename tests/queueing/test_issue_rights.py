@@ -77,3 +77,12 @@ def test_the_kiosk_page_offers_only_what_a_kiosk_may_issue_and_says_proof_is_che
     # The same page in a browser that is not a kiosk (a phone ticket): normal tickets only.
     phone = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/kiosk/{hall_a.code}/items/SB-001/").content.decode()
     assert 'value="normal"' in phone and 'value="elderly"' not in phone
+
+
+def test_the_console_names_the_class_in_the_halls_words_not_its_code(hall_a, staff):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["clerk_a"])
+    html = client.get(f"/console/{hall_a.code}/").content.decode()
+    assert 'id="console-classes"' in html
+    assert "\\u8001\\u5e74\\u4eba" in html or "老年人" in html  # the class's name travels with its code
+    assert "核验证件" in html

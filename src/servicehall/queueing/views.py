@@ -11,7 +11,7 @@ from servicehall.core.errors import PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.queueing import selectors
-from servicehall.queueing.choices import Outcome
+from servicehall.queueing.choices import Outcome, class_needs_proof
 
 
 def board(request, hall_code: str):
@@ -69,5 +69,9 @@ def console(request, hall_code: str):
             "counters": counters,
             "services": services,
             "outcomes": Outcome.choices,
+            "classes": [
+                {"code": c.get("code"), "name": c.get("name"), "needs_proof": class_needs_proof(c)}
+                for c in selectors.settings_get(hall=hall).priority_classes
+            ],
         },
     )

@@ -9,6 +9,9 @@
   var L = {};
   document.getElementById("console-labels").content.querySelectorAll("span").forEach(function (s) { L[s.dataset.k] = s.textContent; });
   var counterId = root.dataset.counter;
+  var CLASSES = {};
+  var classesScript = document.getElementById("console-classes");
+  if (classesScript) JSON.parse(classesScript.textContent).forEach(function (c) { CLASSES[c.code] = c; });
   var current = null;
   var lastNoShow = null;
 
@@ -53,7 +56,11 @@
       el("cur-number").textContent = current.number;
       el("cur-service").textContent = current.service_name;
       el("cur-status").textContent = L[current.status] || current.status;
-      el("cur-priority").textContent = current.priority === "normal" ? L.normal : L.priority + " · " + current.priority;
+      // The class by its name in the hall's words, and whether the window checks a proof for it.
+      var klass = CLASSES[current.priority] || {};
+      el("cur-priority").textContent = current.priority === "normal" ? L.normal
+        : L.priority + " · " + (klass.name || current.priority)
+          + (klass.needs_proof && current.channel === "kiosk" ? " · " + L.proof : "");
       el("cur-phone").textContent = current.phone || "—";
       var waited = current.called_at ? Math.round((Date.parse(current.called_at) - Date.parse(current.issued_at)) / 60000) : 0;
       el("cur-waited").textContent = waited + " " + L.minutes;
