@@ -113,7 +113,7 @@ ALLOWED = [
     ("appointments/templates/appointments/slots.html", '<details class="book-materials"><summary>{% blockt'),
     ("appointments/templates/appointments/slots.html", "<ol>{% for m in materials %}<li>{{ m.name }}{% if "),
     ("appointments/templates/appointments/slots.html", '<a class="day{% if d.date == chosen %} is-chosen{%'),
-    ("appointments/templates/appointments/slots.html", '<span class="day-left">{% if not d.info.open and not'),
+    ("appointments/templates/appointments/slots.html", '<span class="day-left">{% if not d.info.open and'),
     ("appointments/templates/appointments/slots.html", '<h2 class="book-h2">{{ chosen|date:"Y-m-d l" }}{% '),
     ("appointments/templates/appointments/slots.html", "{% if chosen_info and not chosen_info.open %}<p cl"),
     ("appointments/templates/appointments/slots.html", '{% if any_bookable %}<form method="post" class="bo'),
