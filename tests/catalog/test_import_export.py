@@ -76,6 +76,28 @@ def test_the_import_api_answers_422_with_the_failing_item_and_changes_nothing(ap
     assert not ServiceItem.objects.filter(hall=hall_a).exists()
 
 
+def test_the_import_api_takes_the_file_of_a_multipart_form_too(staff, hall_a):
+    """A multipart form (``curl -F``) answered 500 (Django refuses request.body once it streamed the form);
+    its file is the catalogue, and a form without a file is refused like an empty file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from servicehall.core import services
+    from servicehall.core.actors import Actor
+
+    manager = staff["manager_a"]
+    token = services.token_create(actor=Actor(user=manager), user=manager, name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = f"/api/v1/halls/{hall_a.code}/catalog/import?format=json"
+    item = {"code": "OK-1", "name": "好事项", "department": "局", "category": "类", "ticket_prefix": "A"}
+    upload = SimpleUploadedFile("items.json", json.dumps({"items": [item]}).encode(), "application/json")
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 200, response.content
+    assert ServiceItem.objects.filter(hall=hall_a, code="OK-1").exists()
+    response = client.post(url, {"note": "no file"})
+    assert response.status_code == 422, response.content
+
+
 def test_a_malformed_json_file_is_refused_with_its_line(admin_actor, hall_a):
     with pytest.raises(Invalid) as caught:
         catalog_import(actor=admin_actor, hall=hall_a, text='{"items": [\n  {"code": }\n]}', fmt="json")

@@ -68,3 +68,15 @@ def test_the_pdf_download_name_is_a_valid_header_in_chinese(client, hall_a, cata
     assert disposition.isascii()
     assert disposition.startswith("inline; filename=")
     assert "filename*=UTF-8''" in disposition
+
+
+@pytest.mark.parametrize("value", [str(10**30), str(-(10**30)), str(2**63)])
+def test_a_category_or_department_id_no_row_can_have_lists_nothing(client, api_as, hall_a, catalog_a, value):
+    """An id beyond the database's integer overflowed it (500 on the page and the API); it matches nothing."""
+    for key in ("category", "department"):
+        response = client.get(f"/catalog/{hall_a.code}/?{key}={value}")
+        assert response.status_code == 200
+        assert _passport(hall_a).name not in response.content.decode()
+        status, payload = api_as(None).call("GET", f"halls/{hall_a.code}/services?{key}={value}")
+        assert status in {200, 422}, payload
+        assert status == 422 or payload == []

@@ -173,7 +173,18 @@ def import_catalog(request, hall_code: str, format: str = "json"):  # noqa: A002
     hall = hall_get(code=hall_code)
     require_role(request.auth, hall, Role.MANAGER)
     try:
-        text = request.body.decode("utf-8")
+        text = _upload(request).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Invalid(fields={"body": [_("The file must be UTF-8.")]}) from exc
     return services.catalog_import(actor=request.auth, hall=hall, text=text, fmt=format)
+
+
+def _upload(request) -> bytes:
+    """The file: the request body, or the first file of a multipart form (``curl -F file=@items.csv``).
+    Django streams a multipart body into ``request.FILES`` and then refuses to hand out ``request.body``
+    (RawPostDataException, a 500 before); a form with no file is an empty file, which the import refuses
+    like any other empty file."""
+    if request.content_type == "multipart/form-data":
+        upload = next(iter(request.FILES.values()), None)
+        return upload.read() if upload is not None else b""
+    return request.body

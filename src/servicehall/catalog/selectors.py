@@ -8,6 +8,9 @@ from servicehall.core import memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall
 
+# Every id a row can have (a 64-bit auto field); a filter by an id outside it matches nothing.
+ID_RANGE = range(1, 2**63)
+
 
 def item_list(
     *,
@@ -26,6 +29,8 @@ def item_list(
         qs = qs.filter(active=True)
     for term in terms:
         qs = qs.filter(Q(search_text__contains=term) | Q(description__icontains=term))
+    if any(pk and pk not in ID_RANGE for pk in (category_id, department_id)):
+        return []  # no row has that id; asked of the database, it overflowed its integer (500)
     if category_id:
         qs = qs.filter(category_id=category_id)
     if department_id:
