@@ -158,13 +158,9 @@ def _server_errors(client: Client, addresses: list[str]) -> list[str]:
     return found
 
 
-# Server errors found here in pages another branch owns, reported to the merger; non-strict xfail until
-# fixed there (a fix shows as XPASS):
-# - /staff/<hall>/appointments/?date=2099-12-31 (manager): the calendar's week runs into 2100 and the
-#   working calendar raises "year out of range [1900, 2100)" -> 500 (appointments/views.py calendar_view).
-KNOWN_ELSEWHERE = {
-    "staff/<slug:hall_code>/appointments/": "a 500 in appointments/ (date=2099-12-31), another branch",
-}
+# Pages known to fail elsewhere would be listed here as non-strict xfails; none left (the booking
+# calendar's last week in 2099 was one: it now stops at the last week the working calendar covers).
+KNOWN_ELSEWHERE: dict[str, str] = {}
 PARAMS = [
     pytest.param(route, marks=pytest.mark.xfail(strict=False, reason=KNOWN_ELSEWHERE[route]))
     if route in KNOWN_ELSEWHERE

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
 from servicehall.appointments import selectors, services
 from servicehall.appointments.choices import AppointmentStatus
@@ -174,6 +175,14 @@ class PlanIn(Schema):
     cutoff_time: datetime.time | None = None
     real_name: bool | None = None
     active: bool | None = None
+
+    @field_validator("cutoff_time")
+    @classmethod
+    def _local_time(cls, value: datetime.time | None) -> datetime.time | None:
+        # A cut-off is a time of the hall's day: a zone on it is meaningless (and was a 500 on save).
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("give the time of day without a zone, e.g. 17:00")
+        return value
 
 
 def appointment_out(request, appt: Appointment) -> dict:

@@ -420,6 +420,8 @@ def calendar_view(request, hall_code: str):
     item = next((i for i in items if i.code == request.GET.get("service")), items[0] if items else None)
     today = timezone.now().astimezone(hall.tzinfo).date()
     day = _parse_day(request.GET.get("date")) or today
+    # the calendar computes years up to 2099: the last week shown is the last one that ends in it
+    day = min(day, datetime.date(2099, 12, 27))
     week_start = day - datetime.timedelta(days=day.weekday())
     errors, notice = {}, ""
     if request.method == "POST":
