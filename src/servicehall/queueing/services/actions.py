@@ -166,7 +166,6 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
     )
 
 
-@transaction.atomic
 def _check_transfer_target(ticket: Ticket, service, counter: Counter | None, allow_no_window: bool) -> None:
     open_windows = selectors.open_window_services(hall_id=ticket.hall_id)
     if counter is not None:
@@ -183,6 +182,7 @@ def _check_transfer_target(ticket: Ticket, service, counter: Counter | None, all
         raise Conflict(message, code="no_open_window", fields={"service": [message]})
 
 
+@transaction.atomic
 def ticket_transfer(
     *,
     actor: Actor,
