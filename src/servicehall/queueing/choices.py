@@ -117,31 +117,27 @@ NORMAL = "normal"
 # - classes that need proof (65+, disability, pregnancy, military) may be chosen at the kiosk and are
 #   marked "verified at the window" on the slip and the console, or are given by staff at the counter;
 # - a phone takes only normal tickets.
+EVERY_CHANNEL = ["kiosk", "web", "counter", "appointment"]
+PROOF_CHANNELS = ["kiosk", "counter"]
 DEFAULT_PRIORITY_CLASSES = [
-    {
-        "code": NORMAL,
-        "name": "普通",
-        "priority": False,
-        "channels": ["kiosk", "web", "counter", "appointment"],
-        "verify": False,
-    },
+    {"code": NORMAL, "name": "普通", "priority": False, "channels": EVERY_CHANNEL, "verify": False},
     {"code": "appointment", "name": "预约", "priority": True, "channels": ["appointment"], "verify": False},
     {
         "code": "elderly",
         "name": "老年人(65岁以上)",
         "priority": True,
-        "channels": ["kiosk", "counter"],
+        "channels": PROOF_CHANNELS,
         "verify": True,
     },
     {
         "code": "disabled",
         "name": "残疾人",
         "priority": True,
-        "channels": ["kiosk", "counter"],
+        "channels": PROOF_CHANNELS,
         "verify": True,
     },
-    {"code": "pregnant", "name": "孕妇", "priority": True, "channels": ["kiosk", "counter"], "verify": True},
-    {"code": "military", "name": "军人", "priority": True, "channels": ["kiosk", "counter"], "verify": True},
+    {"code": "pregnant", "name": "孕妇", "priority": True, "channels": PROOF_CHANNELS, "verify": True},
+    {"code": "military", "name": "军人", "priority": True, "channels": PROOF_CHANNELS, "verify": True},
 ]
 
 
@@ -150,11 +146,9 @@ def class_channels(klass: dict) -> list[str]:
     above by their kind (normal: everywhere; appointment: check-in only; other priority: kiosk, counter)."""
     if isinstance(klass.get("channels"), list):
         return klass["channels"]
-    if klass.get("code") == NORMAL:
-        return ["kiosk", "web", "counter", "appointment"]
     if klass.get("code") == "appointment":
         return ["appointment"]
-    return ["kiosk", "counter"] if klass.get("priority") else ["kiosk", "web", "counter", "appointment"]
+    return PROOF_CHANNELS if klass.get("priority") else EVERY_CHANNEL
 
 
 def class_needs_proof(klass: dict) -> bool:

@@ -21,7 +21,8 @@ from servicehall.queueing.choices import (
 
 
 def default_priority_classes():
-    return [dict(c) for c in DEFAULT_PRIORITY_CLASSES]
+    # deep enough that no hall's row shares a channel list with the defaults (or with another hall)
+    return [{**c, "channels": list(c["channels"])} for c in DEFAULT_PRIORITY_CLASSES]
 
 
 class QueueSettings(models.Model):
