@@ -290,3 +290,24 @@ def test_the_board_shows_every_waiting_line_whole_in_each_layout(
         assert panel["height"] >= height / 3, panel
     screenshot(board, f"board-{width}x{height}.png")
     assert not recorder.errors(), recorder.errors()
+
+
+def test_the_board_marks_a_line_no_open_window_serves_until_one_opens(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
+    """Across the hall a citizen sees that nobody serves their line yet, and the mark goes once a clerk
+    opens a window for it (live, without reloading the board)."""
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    board = new_page(viewport=BOARD, recorder=recorder)
+    board.goto(f"{server.url}/display/{server.hall_code}/")
+    expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
+    line_a = board.locator('.wait-row[data-prefix="A"]')
+    expect(line_a.locator(".w-note")).to_be_visible()
+    expect(line_a.locator(".w-note")).to_have_text("暂无窗口办理此队列业务")
+    screenshot(board, "board-no-open-window.png")
+    _open_window(new_page, recorder, server)  # window 2 serves the A line
+    expect(line_a.locator(".w-note")).to_be_hidden()
+    row = line_a.bounding_box()
+    assert row["height"] < 80, row  # the mark does not add a line to the row
+    assert not recorder.errors(), recorder.errors()

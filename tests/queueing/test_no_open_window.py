@@ -35,3 +35,21 @@ def test_the_slip_does_not_promise_you_are_next_when_no_window_serves_it(q, hall
     text = html.content.decode()
     assert html.status_code == 200
     assert "暂无窗口" in text and "下一位就是您" not in text
+
+
+def test_the_board_state_names_the_services_no_open_window_calls(
+    q, hall_a, django_capture_on_commit_callbacks
+):
+    """The board marks a line with no window: what it redraws from lists those services, afresh after a
+    window opens (not from the estimate's snapshot)."""
+    url = f"/display/{hall_a.code}/state"
+    assert set(Client().get(url).json()["no_window"]) == {"SB-001", "GJ-001", "HJ-001"}
+    with django_capture_on_commit_callbacks(execute=True):
+        q.open("3")  # window 3 serves HJ-001 only
+    assert set(Client().get(url).json()["no_window"]) == {"SB-001", "GJ-001"}
+
+
+def test_the_board_page_carries_the_no_window_note_for_every_line(q, hall_a):
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/display/{hall_a.code}/").content.decode()
+    assert html.count('class="w-note"') == html.count('class="wait-row"') > 0
+    assert "暂无窗口办理此队列业务" in html

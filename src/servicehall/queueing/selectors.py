@@ -496,11 +496,12 @@ def prefix_groups(*, hall: Hall) -> list[dict]:
         .order_by("ticket_prefix", "category__position", "code")
     ):
         group = groups.setdefault(
-            item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": []}
+            item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": [], "names": {}}
         )
         if item.category.name not in group["labels"]:
             group["labels"].append(item.category.name)
         group["services"].append(item.code)
+        group["names"][item.code] = item.name
     return list(groups.values())
 
 
@@ -517,11 +518,20 @@ def _call_row(ticket) -> dict:
 def board_state(*, hall: Hall) -> dict:
     """What a board draws from, and redraws from after a reconnect: recent calls, counts, window states."""
     summary = queue_summary(hall=hall)
+    served = frozenset().union(*open_window_services(hall_id=hall.pk).values())
     return {
         "last_event_id": last_event_id(hall=hall),
         "recent": [_call_row(t) for t in recent_calls(hall=hall, limit=8)],
         "waiting": {s["code"]: s["waiting"] for s in summary["services"]},
         "counters": {c["number"]: c["state"] for c in summary["counters"]},
+        # Services no open, unpaused window calls now: the board says so on their line, so nobody waits
+        # for a window that is not there (the phone page and the slip say the same per ticket).
+        "no_window": list(
+            ServiceItem.objects.filter(hall=hall, active=True)
+            .exclude(pk__in=served)
+            .order_by("ticket_prefix", "code")
+            .values_list("code", flat=True)
+        ),
     }
 
 

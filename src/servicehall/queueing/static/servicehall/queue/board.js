@@ -16,7 +16,12 @@
   document.getElementById("state-labels").content.querySelectorAll("span").forEach(function (s) {
     labels[s.dataset.state] = s.textContent;
   });
+  var noWindowText = {};
+  document.getElementById("no-window-labels").content.querySelectorAll("span").forEach(function (s) {
+    noWindowText[s.dataset.kind] = s.textContent;
+  });
   var waiting = state.waiting || {};
+  var noWindow = state.no_window || [];
   var serviceToPrefix = {};
   groups.forEach(function (g) { g.services.forEach(function (s) { serviceToPrefix[s] = g.prefix; }); });
 
@@ -32,6 +37,29 @@
       var n = sums[row.dataset.prefix] || 0;
       row.querySelector(".w-n").textContent = n;
       row.classList.toggle("is-empty", n === 0);
+    });
+  }
+  // A line whose services no open window calls says so: "no window serves this line now", or names
+  // the services of the line left without a window.
+  function renderNoWindow() {
+    var missing = {};
+    noWindow.forEach(function (code) { missing[code] = true; });
+    groups.forEach(function (g) {
+      var row = document.querySelector('.wait-row[data-prefix="' + g.prefix + '"]');
+      if (!row) return;
+      var note = row.querySelector(".w-note");
+      var left = g.services.filter(function (code) { return missing[code]; });
+      var text = "";
+      if (left.length && left.length === g.services.length) {
+        text = noWindowText.all;
+      } else if (left.length) {
+        var names = left.map(function (code) { return g.names[code] || code; });
+        var shown = names.slice(0, 2).join("、") + (names.length > 2 ? " …" : "");
+        text = noWindowText.some.replace("{names}", shown);
+      }
+      note.textContent = text;
+      note.hidden = !text;
+      row.classList.toggle("no-window", left.length > 0 && left.length === g.services.length);
     });
   }
   function renderCounters(states) {
@@ -140,17 +168,27 @@
     var p = e.payload || {};
     if (p.waiting) { Object.keys(p.waiting).forEach(function (k) { waiting[k] = p.waiting[k]; }); renderWaiting(); }
     if (e.kind === "ticket.called") { onCall(p, p.action === "recall", e.at); }
-    if (e.kind.indexOf("counter.") === 0) { counterStates[p.counter] = p.state; renderCounters(counterStates); }
+    if (e.kind.indexOf("counter.") === 0) {
+      counterStates[p.counter] = p.state; renderCounters(counterStates);
+      // which services have an open window changed: ask the server (it knows each window's services)
+      refreshSoon();
+    }
   }
   function refresh() {
     fetch(root.dataset.stateUrl, { headers: { Accept: "application/json" } }).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (s) {
       if (!s) return;
-      waiting = s.waiting; counterStates = s.counters; renderWaiting(); renderCounters(counterStates);
+      waiting = s.waiting; counterStates = s.counters; noWindow = s.no_window || [];
+      renderWaiting(); renderCounters(counterStates); renderNoWindow();
     }).catch(function () {});
   }
-  renderWaiting(); renderCounters(counterStates); renderRecent();
+  var refreshTimer = null;
+  function refreshSoon() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, 300);
+  }
+  renderWaiting(); renderCounters(counterStates); renderRecent(); renderNoWindow();
   if (recentRows.length) showClass(recentRows[0].klass);
   var wasDown = false;
   new window.HallStream(root.dataset.eventsUrl, state.last_event_id, onEvent, function (s) {
