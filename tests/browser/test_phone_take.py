@@ -85,3 +85,19 @@ def test_a_citizen_takes_a_number_on_the_phone_and_follows_it_there(
     assert "Scan" not in text and "scan" not in text
     screenshot(page, "phone-track-en.png")
     assert not recorder.errors(), recorder.errors()
+
+
+def test_on_a_closed_day_the_item_page_says_when_numbers_are_given_again(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
+    server = asgi_site
+    time_machine.move_to(OPEN_HOUR + datetime.timedelta(days=4), tick=True)  # a Sunday: closed
+    page = new_page(viewport=PHONE, recorder=recorder)
+    page.goto(f"{server.url}/catalog/{server.hall_code}/?q={SOCIAL_SECURITY_CARD}")
+    page.locator("a", has_text=SOCIAL_SECURITY_CARD).first.click()
+    expect(page.locator("#take-closed")).to_contain_text("08:30")  # why, and when it opens again
+    assert page.locator("#take-btn").count() == 0
+    expect(page.locator("#book-btn")).to_be_visible()  # a booking is for another day: still offered
+    _fits_the_screen(page)
+    screenshot(page, "phone-item-closed-zh.png")
+    assert not recorder.errors(), recorder.errors()
