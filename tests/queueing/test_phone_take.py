@@ -74,6 +74,20 @@ def test_without_remote_tickets_the_item_page_says_tickets_are_given_on_site(clo
     assert "This hall issues tickets only on site, at the kiosk or the counter." in html
 
 
+def test_a_hall_that_keeps_every_class_off_the_web_gets_no_take_button(clock, actors, hall_a, items_a):
+    _remote(actors, hall_a)
+    classes = [
+        {**c, "channels": [ch for ch in c["channels"] if ch != "web"]}
+        for c in settings_update(actor=actors["manager_a"], hall=hall_a).priority_classes
+    ]
+    settings_update(actor=actors["manager_a"], hall=hall_a, priority_classes=classes)
+    html = _item_page(hall_a)
+    assert "/take/" not in html
+    assert "This hall issues tickets only on site, at the kiosk or the counter." in html
+    page = _en().get(f"/take/{hall_a.code}/SB-001/").content.decode()
+    assert 'name="priority"' not in page and "This hall issues tickets only on site" in page
+
+
 def test_before_opening_the_item_page_says_from_when_numbers_are_given(clock, actors, hall_a, items_a):
     _remote(actors, hall_a)
     _weekday_hours(actors, hall_a)

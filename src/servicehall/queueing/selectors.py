@@ -549,11 +549,12 @@ def issuing_notice(*, hall: Hall, local: datetime.datetime | None = None, conf=N
 
 def remote_notice(*, hall: Hall, conf=None) -> dict | None:
     """None while a citizen may take a number from a phone now; otherwise why not, in the shape of
-    ``issuing_notice`` (its ``code`` is ``remote_tickets_disabled`` when the hall issues on site only).
-    The catalogue's item page shows it instead of the 取号 button, the phone page instead of its form;
-    ``services.issuing`` refuses on the same two grounds."""
+    ``issuing_notice`` (its ``code`` is ``remote_tickets_disabled`` when the hall issues on site only:
+    remote tickets off, or no class a citizen may take from the web). The catalogue's item page shows it
+    instead of the 取号 button, the phone page instead of its form; ``services.issuing`` refuses on the
+    same grounds."""
     conf = conf or settings_get(hall=hall)
-    if not conf.allow_remote_tickets:
+    if not conf.allow_remote_tickets or not phone_classes(conf=conf):
         return {
             "code": "remote_tickets_disabled",
             "headline": _("Tickets on site only"),
