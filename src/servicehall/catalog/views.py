@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.appointments.selectors import plan_get
 from servicehall.catalog import selectors
 from servicehall.catalog.pdf import checklist_pdf
 from servicehall.core.actors import actor_from_request
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.selectors import hall_get
+from servicehall.queueing.selectors import remote_notice
 
 
 def _int_or_none(value):
@@ -48,7 +50,17 @@ def index(request, hall_code: str):
 def detail(request, hall_code: str, item_code: str):
     hall = hall_get(code=hall_code)
     item = selectors.item_get(hall=hall, code=item_code)
-    return render(request, "catalog/detail.html", {"hall": hall, "item": item})
+    return render(
+        request,
+        "catalog/detail.html",
+        {
+            "hall": hall,
+            "item": item,
+            # 取号 from the phone, or the sentence why not now (remote tickets off, hall closed)
+            "take_notice": remote_notice(hall=hall),
+            "bookable": plan_get(item=item) is not None,
+        },
+    )
 
 
 def checklist(request, hall_code: str, item_code: str):

@@ -107,15 +107,22 @@ def take(request, hall_code: str, item_code: str):
     except DomainError as exc:
         errors = exc.form_errors()
         return _item_page(request, hall, item_code, errors=errors, form=form, status=exc.status)
+    if ticket.channel == Channel.WEB:  # an unpaired browser, a phone: follow it here, nothing to print
+        return redirect("queueing:track", public_id=ticket.public_id)
     return redirect("kiosk:ticket", hall_code=hall.code, public_id=ticket.public_id)
 
 
 def ticket(request, hall_code: str, public_id: str):
-    """The printed ticket: number, service, time, people ahead, estimated wait, QR code to follow it."""
+    """The printed ticket: number, service, time, people ahead, estimated wait, QR code to follow it (a
+    kiosk's ticket; a phone's goes to its tracking page)."""
     hall = hall_get(code=hall_code)
     found = queue_selectors.ticket_get(public_id=public_id)
     if found.hall_id != hall.pk:
         return redirect("kiosk:home", hall_code=hall.code)
+    if found.channel == Channel.WEB:
+        # A ticket taken from a phone is already on the phone: its page is the tracking page, not a slip
+        # to print with "scan to follow on your phone".
+        return redirect("queueing:track", public_id=found.public_id)
     ahead = queue_selectors.people_ahead(ticket=found)
     conf = queue_selectors.settings_get(hall=hall)
     wait = queue_selectors.estimate_wait_seconds(

@@ -18,7 +18,7 @@ from servicehall.core import calendar, memo
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall
 from servicehall.live.selectors import last_event_id
-from servicehall.queueing.choices import CounterState, TicketStatus
+from servicehall.queueing.choices import NORMAL, Channel, CounterState, TicketStatus, class_channels
 from servicehall.queueing.models import CounterService, CounterSession, QueueSettings, Ticket
 
 ESTIMATE_SAMPLE = 30
@@ -555,6 +555,34 @@ def issuing_notice(*, hall: Hall, local: datetime.datetime | None = None, conf=N
         "message": _closed_message(status, local),
         "opens_at": status.opens_at,
     }
+
+
+def remote_notice(*, hall: Hall, conf=None) -> dict | None:
+    """None while a citizen may take a number from a phone now; otherwise why not, in the shape of
+    ``issuing_notice`` (its ``code`` is ``remote_tickets_disabled`` when the hall issues on site only:
+    remote tickets off, or no class a citizen may take from the web). The catalogue's item page shows it
+    instead of the 取号 button, the phone page instead of its form; ``services.issuing`` refuses on the
+    same grounds."""
+    conf = conf or settings_get(hall=hall)
+    if not conf.allow_remote_tickets or not phone_classes(conf=conf):
+        return {
+            "code": "remote_tickets_disabled",
+            "headline": _("Tickets on site only"),
+            "message": _("This hall issues tickets only on site, at the kiosk or the counter."),
+            "opens_at": None,
+        }
+    return issuing_notice(hall=hall, conf=conf)
+
+
+def phone_classes(*, conf: QueueSettings, staff: bool = False) -> list[dict]:
+    """The priority classes the phone page offers: those the hall lets the web channel issue and, to a
+    citizen alone, only the normal one (``services.issuing`` refuses any other from the web: a priority
+    is checked at the kiosk or by staff, so offering it would only lead to a refusal)."""
+    return [
+        c
+        for c in conf.priority_classes
+        if Channel.WEB in class_channels(c) and (staff or c.get("code") == NORMAL)
+    ]
 
 
 def _opens_later_today(status: calendar.ServiceStatus, local: datetime.datetime) -> bool:

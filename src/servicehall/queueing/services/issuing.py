@@ -96,7 +96,9 @@ def _issue_rights(actor: Actor, hall: Hall, channel: str | None, priority: str, 
             message = _("This ticket type is not issued here. Please ask at the counter.")
         raise PermissionDenied(message, code="class_not_allowed", fields={"priority": [message]})
     if priority != NORMAL and not (staff or kiosk):
-        raise PermissionDenied(_("Priority tickets are issued at the kiosk or by staff."))
+        # said beside the class choice of the phone page, like the refusals above
+        message = _("Priority tickets are issued at the kiosk or by staff.")
+        raise PermissionDenied(message, fields={"priority": [message]})
     return channel
 
 
