@@ -258,14 +258,23 @@ def pad_ticket(
     if counter is None:
         return None
     conf = conf or settings_get(hall=counter.hall)
+    # The latest completion is the one to show exactly when it falls within the timeout, so only recent
+    # days' tickets are read (the hall/day index; a pad asks every 15 s). A ticket's day is the day it
+    # was issued: one day more for a number taken the evening before.
+    since = now - datetime.timedelta(seconds=conf.pad_timeout_seconds + grace_seconds)
     latest = (
-        Ticket.objects.filter(counter=counter, status=TicketStatus.COMPLETED, completed_at__isnull=False)
+        Ticket.objects.filter(
+            hall_id=counter.hall_id,
+            day__gte=since.astimezone(counter.hall.tzinfo).date() - datetime.timedelta(days=1),
+            status=TicketStatus.COMPLETED,
+            counter=counter,
+            completed_at__gte=since,
+        )
         .select_related("service", "hall", "clerk")
         .order_by("-completed_at", "-pk")
         .first()
     )
-    timeout = datetime.timedelta(seconds=conf.pad_timeout_seconds + grace_seconds)
-    if latest is None or latest.completed_at < now - timeout:
+    if latest is None:
         return None
     if Rating.objects.filter(ticket=latest).exists():
         return None
