@@ -188,7 +188,6 @@ ALLOWED = [
     ("quality/templates/quality/office.html", '<form method="post" class="q-inline">{% csrf_token'),
     ("quality/templates/quality/office.html", "<td>{{ c.rating.get_level_display }}<br><small>{{ "),
     ("quality/templates/quality/office.html", '<ul class="link-list">{% for q, title in questionn'),
-    ("quality/templates/quality/pad.html", '<header class="pad-head"><span>{{ hall.name }}</sp'),
     ("quality/templates/quality/pad.html", '{% if unpaired %}<p class="pad-idle">{% if error %'),
     ("quality/templates/quality/questionnaire.html", '{% if paper %}<p class="q-paper" role="note">{% tr'),
     ("quality/templates/quality/questionnaire.html", '<p class="muted">{% blocktranslate with n=q.scale '),

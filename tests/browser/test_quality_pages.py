@@ -92,6 +92,83 @@ def test_rate_at_the_pad_then_answer_the_questionnaire_and_the_office_sees_it(
     assert not errors, errors
 
 
+def test_the_pad_shows_the_latest_completed_service_after_two_completions_at_its_window(
+    asgi_site, chromium, new_page, recorder, time_machine, screenshot
+):
+    """Issue 12: the pad went stale. A citizen leaves without rating; the next service at the same window
+    is completed: the pad shows the new one at once, live, and a pad whose event stream is cut shows it
+    too (its poll). The hall has turned on 亮证, so the clerk who served is named."""
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Hall, User
+    from servicehall.quality import services
+    from servicehall.quality.models import Rating
+
+    server = asgi_site
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    manager = Actor(user=User.objects.get(username="manager"))
+    services.settings_update(
+        actor=manager, hall=Hall.objects.get(code=server.hall_code), pad_clerk_card="full"
+    )
+    pad_token = [raw for name, raw in server.tokens.items() if "评价器" in name][0]
+    pad = new_page(viewport=PAD, recorder=recorder)
+    pad.goto(f"{server.url}/pad/{server.hall_code}/pair/?token={pad_token}")
+    expect(pad.locator(".pad-idle")).to_be_visible()
+    # A second pad screen, in English, whose event stream never gets through: only its poll is left.
+    cut_off = chromium.new_context(viewport=PAD, locale="en-US", timezone_id="Asia/Shanghai")
+    cut_off.route("**/events**", lambda route: route.abort())
+    pad_en = cut_off.new_page()
+    pad_en.goto(f"{server.url}/pad/{server.hall_code}/pair/?token={pad_token}")
+    expect(pad_en.locator(".pad-idle")).to_be_visible()
+
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    first, _track = _kiosk_take(kiosk, server, "社会保障卡申领")
+    second, _track = _kiosk_take(kiosk, server, "社会保障卡申领")
+    console = _open_window(new_page, recorder, server)
+    _serve_next(console, first)
+    expect(pad.locator(".pad-ticket")).to_contain_text(first, timeout=10_000)
+    pad.locator(".rate-level", has_text="满意").first.click()  # begun, never sent: the citizen left
+
+    _serve_next(console, second)
+    expect(pad.locator(".pad-ticket")).to_contain_text(second, timeout=10_000)
+    expect(pad.locator(".pad-ticket")).not_to_contain_text(first)
+    assert pad.locator("input[name=level]:checked").count() == 0  # the new form starts empty
+    expect(pad.locator("[data-clerk]")).to_contain_text("李窗口")
+    expect(pad.locator("[data-clerk]")).to_contain_text("QS0207")
+    screenshot(pad, "pad-latest-service-zh.png")
+    expect(pad_en.locator(".pad-ticket")).to_contain_text(second, timeout=20_000)
+    expect(pad_en.locator("[data-clerk]")).to_contain_text("QS0207")
+    screenshot(pad_en, "pad-latest-service-en.png")
+
+    # A form for the first ticket that outlived its screen (a stale page) is refused, kindly, and the
+    # current service is shown in its place, nothing chosen.
+    from servicehall.queueing.models import Ticket
+
+    stale_id = Ticket.objects.get(number=first, counter__number="2", completed_at__gte=OPEN_HOUR).public_id
+    pad.locator("input[name=ticket]").evaluate("(input, value) => { input.value = value; }", stale_id)
+    pad.locator(".rate-level", has_text="满意").first.click()
+    pad.locator("button.rate-submit").click()
+    expect(pad.locator("[role=alert]")).to_contain_text(first)
+    expect(pad.locator(".pad-ticket")).to_contain_text(second)
+    assert pad.locator("input[name=level]:checked").count() == 0
+    screenshot(pad, "pad-stale-form-refused-zh.png")
+    assert not Rating.objects.filter(rated_at__gte=OPEN_HOUR).exists()
+
+    pad.locator(".rate-level", has_text="非常满意").first.click()
+    pad.locator("button.rate-submit").click()
+    expect(pad.locator("[data-thanks]")).to_be_visible()
+    rating = Rating.objects.get(rated_at__gte=OPEN_HOUR)  # the demo's own ratings are older
+    assert rating.ticket.number == second and rating.channel == "pad"
+    # The thank-you screen goes back to waiting by itself, with the clerk signed in at the window.
+    expect(pad.locator(".pad-idle [data-clerk]")).to_be_visible(timeout=15_000)
+    screenshot(pad, "pad-idle-clerk-zh.png")
+    expect(pad_en.locator(".pad-idle")).to_be_visible(timeout=20_000)  # rated: the other screen waits
+    screenshot(pad_en, "pad-idle-clerk-en.png")
+    cut_off.close()
+    errors = [e for e in recorder.errors() if "status of 409" not in e]  # the refused stale form
+    assert not errors, errors
+
+
 def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
     asgi_site, new_page, recorder, time_machine, screenshot
 ):

@@ -178,3 +178,71 @@ def test_a_typed_number_reaches_only_today_s_recent_services(clock, served, kios
         ticket.number
         in kiosk_client.post("/kiosk/hall-a/rate/", {"lookup": ticket.public_id}).content.decode()
     )
+
+
+def test_the_pad_replaces_an_unanswered_form_with_the_next_completion_and_refuses_the_old_one(
+    clock, served, pad_client
+):
+    first = served()
+    html = pad_client.get("/pad/hall-a/").content.decode()
+    assert f'value="{first.public_id}"' in html
+    key = pad_client.get("/pad/hall-a/state").json()["key"]
+    clock.advance(seconds=45)
+    second = served()
+    assert pad_client.get("/pad/hall-a/state").json()["key"] != key  # the pad's poll sees the change
+    html = pad_client.get("/pad/hall-a/").content.decode()
+    assert f'value="{second.public_id}"' in html and first.public_id not in html
+    # The old form, still on a pad that missed the event, is refused and the current one shown fresh.
+    old = pad_client.post("/pad/hall-a/rate", {"ticket": first.public_id, "level": "5"})
+    page = old.content.decode()
+    assert old.status_code == 409 and 'role="alert"' in page and first.number in page
+    assert f'value="{second.public_id}"' in page and " checked" not in page
+    assert not Rating.objects.exists()
+    ok = pad_client.post("/pad/hall-a/rate", {"ticket": second.public_id, "level": "5"})
+    assert ok.status_code == 200 and Rating.objects.get().ticket_id == second.pk
+
+
+def test_the_pad_form_times_out_to_the_idle_screen(clock, served, pad_client):
+    ticket = served()
+    clock.advance(seconds=100)
+    assert pad_client.get("/pad/hall-a/state").json()["seconds_left"] == 20
+    assert 'data-seconds-left="20"' in pad_client.get("/pad/hall-a/").content.decode()
+    clock.advance(seconds=30)
+    idle = pad_client.get("/pad/hall-a/").content.decode()
+    assert 'name="level"' not in idle and ticket.number not in idle
+    late = pad_client.post("/pad/hall-a/rate", {"ticket": ticket.public_id, "level": "5"})
+    assert late.status_code == 409 and 'class="pad-notice"' in late.content.decode()
+    assert not Rating.objects.exists()
+    assert Client().get("/pad/hall-a/state").status_code == 403  # an unpaired screen learns nothing
+
+
+def test_the_pad_shows_the_clerk_only_when_the_hall_enables_it(clock, served, pad_client, actors, staff):
+    from servicehall.core.models import User
+    from servicehall.quality import services
+
+    User.objects.filter(pk=staff["clerk_a"].pk).update(display_name="王丽华", staff_number="QS1023")
+    served()
+    off = pad_client.get("/pad/hall-a/").content.decode()
+    assert "王" not in off and "QS1023" not in off and "data-clerk" not in off  # off by default
+    hall = staff["clerk_a"].memberships.get().hall
+    services.settings_update(actor=actors["manager_a"], hall=hall, pad_clerk_card="full")
+    full = pad_client.get("/pad/hall-a/").content.decode()
+    assert "王丽华" in full and "QS1023" in full and "clerk_a" not in full  # never the sign-in name
+    services.settings_update(actor=actors["manager_a"], hall=hall, pad_clerk_card="masked")
+    masked = pad_client.get("/pad/hall-a/").content.decode()
+    assert "王**" in masked and "丽华" not in masked and "QS1023" in masked
+    clock.advance(minutes=5)
+    idle = pad_client.get("/pad/hall-a/").content.decode()  # idle: the clerk signed in at the window
+    assert 'name="level"' not in idle and "王**" in idle and "QS1023" in idle
+
+
+def test_a_staff_number_is_never_a_phone_number(staff):
+    from django.core.exceptions import ValidationError
+
+    clerk = staff["clerk_a"]
+    clerk.staff_number = "13812345678"
+    with pytest.raises(ValidationError) as exc:
+        clerk.full_clean()
+    assert "staff_number" in exc.value.message_dict
+    clerk.staff_number = "QS-1023"
+    clerk.full_clean()

@@ -177,3 +177,54 @@ def test_the_rated_clerk_never_sees_who_rated_and_the_office_reads_the_number_on
     assert "13812345678" in shown
     entry = AuditEntry.objects.get(action="quality.rater_contact")
     assert entry.actor == staff["evaluator_a"] and "13812345678" not in json.dumps(entry.after)
+
+
+def test_a_newer_completion_at_the_window_closes_the_older_form_on_the_pad(clock, served, pad):
+    first = served()
+    clock.advance(seconds=40)
+    second = served()
+    assert selectors.pad_ticket(counter=second.counter, now=clock.now) == second
+    with pytest.raises(Conflict) as exc:
+        services.rating_submit(actor=pad, ticket=first, level=5, channel=RatingChannel.PAD)
+    assert exc.value.code == "pad_stale" and first.number in str(exc.value.message)
+    assert not Rating.objects.exists()  # the citizen at the pad rated nobody else's service
+    rating = services.rating_submit(actor=pad, ticket=second, level=4, channel=RatingChannel.PAD)
+    assert rating.ticket_id == second.pk
+
+
+def test_an_unanswered_pad_form_times_out_but_the_phone_still_rates(clock, served, pad, actors):
+    ticket = served()
+    clock.advance(seconds=119)
+    assert selectors.pad_ticket(counter=ticket.counter, now=clock.now) == ticket
+    clock.advance(seconds=10)  # 129 s: past the default 120 s and the 5 s for the network
+    assert selectors.pad_ticket(counter=ticket.counter, now=clock.now) is None
+    with pytest.raises(Conflict) as exc:
+        services.rating_submit(actor=pad, ticket=ticket, level=5, channel=RatingChannel.PAD)
+    assert exc.value.code == "pad_timeout" and not Rating.objects.exists()
+    assert services.rating_submit(actor=actors["citizen"], ticket=ticket, level=5).channel == "phone"
+
+
+def test_the_hall_sets_the_pad_timeout_within_bounds(clock, served, pad, actors, hall_a):
+    services.settings_update(actor=actors["manager_a"], hall=hall_a, pad_timeout_seconds=60)
+    ticket = served()
+    clock.advance(seconds=70)
+    with pytest.raises(Conflict) as exc:
+        services.rating_submit(actor=pad, ticket=ticket, level=5, channel=RatingChannel.PAD)
+    assert exc.value.code == "pad_timeout"
+    for wrong in (10, 3600):
+        with pytest.raises(Invalid) as bad:
+            services.settings_update(actor=actors["manager_a"], hall=hall_a, pad_timeout_seconds=wrong)
+        assert "pad_timeout_seconds" in bad.value.fields
+    with pytest.raises(PermissionDenied):
+        services.settings_update(actor=actors["clerk_a"], hall=hall_a, pad_timeout_seconds=90)
+
+
+def test_the_pad_never_falls_back_to_an_older_service_when_the_latest_was_rated(clock, served, pad, actors):
+    first = served()
+    clock.advance(seconds=30)
+    second = served()
+    services.rating_submit(actor=actors["citizen"], ticket=second, level=5)  # on the phone
+    assert selectors.pad_ticket(counter=second.counter, now=clock.now) is None  # idle, not ``first``
+    with pytest.raises(Conflict) as exc:
+        services.rating_submit(actor=pad, ticket=first, level=1, comment="x", channel=RatingChannel.PAD)
+    assert exc.value.code == "pad_stale" and Rating.objects.count() == 1

@@ -221,7 +221,7 @@ class MembershipInline(ReadOnlyInline):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "is_active", "is_superuser", "last_login"]
     list_filter = ["is_active", "is_superuser", "memberships__hall", "memberships__role"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("ServiceHall"), {"fields": ["display_name"]}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("ServiceHall"), {"fields": ["display_name", "staff_number"]}))
     inlines = [MembershipInline]
 
 

@@ -118,6 +118,19 @@ class User(AbstractUser):
     """A staff account. Its powers come from ``HallMembership`` rows, one per hall and role."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # 工号, shown on the window's rating pad where the hall enables it (亮证上岗): public, so never an
+    # identity-card or phone number.
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(?!\d{11})[A-Za-z0-9-]{1,12}$",
+                _("Up to 12 letters, digits or hyphens, and not a phone number."),
+            )
+        ],
+    )
 
     class Meta:
         verbose_name = _("user")

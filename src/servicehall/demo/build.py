@@ -49,12 +49,22 @@ def demo_loaded() -> bool:
     return Hall.objects.filter(code=HALL_CODE).exists()
 
 
+# 工号 of the demo staff: the pad shows them where the hall turns on 亮证 (quality settings).
+STAFF_NUMBERS = {"manager": "QS0101", "clerk": "QS0207", "evaluator": "QS0312"}
+
+
 def _user(username: str, display_name: str, superuser: bool):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
         maker = User.objects.create_superuser if superuser else User.objects.create_user
-        user = maker(username=username, password=DEMO_PASSWORD, display_name=display_name, is_staff=superuser)
+        user = maker(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=display_name,
+            staff_number=STAFF_NUMBERS.get(username, ""),
+            is_staff=superuser,
+        )
     return user
 
 

@@ -11,7 +11,7 @@ from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
-from servicehall.quality.choices import RatingChannel, RectificationAction
+from servicehall.quality.choices import ClerkCard, RatingChannel, RectificationAction
 from servicehall.quality.models import IndicatorSystem, Questionnaire, Rectification
 from servicehall.queueing.selectors import ticket_get
 
@@ -84,6 +84,8 @@ class SettingsIn(Schema):
     reason_tags: dict[str, list[str]] | None = None
     revisit_working_days: int | None = None
     rectify_working_days: int | None = None
+    pad_timeout_seconds: int | None = Field(None, description="How long the pad asks (30–600 s)")
+    pad_clerk_card: ClerkCard | None = Field(None, description="What the pad shows of the clerk (亮证)")
 
 
 def _rating_out(r) -> dict:

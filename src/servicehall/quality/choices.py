@@ -85,6 +85,16 @@ class DefaultRule(models.TextChoices):
     GOOD = "good", _("A default good rating is recorded (never counted as an active rating)")
 
 
+class ClerkCard(models.TextChoices):
+    """What the rating pad shows of the clerk at its window (亮证上岗). Off by default: a hall decides to
+    show its staff; the masked form keeps the surname, as displays show names (``core.identity.mask_name``).
+    The sign-in name is never shown."""
+
+    OFF = "off", _("Nothing (the pad shows no one's name)")
+    MASKED = "masked", _("Surname and staff number (王**)")
+    FULL = "full", _("Full name and staff number")
+
+
 class RectificationStatus(models.TextChoices):
     OPEN = "open", _("Open: revisit the citizen")
     REVISITED = "revisited", _("Revisited: verify")

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
 from servicehall.quality.choices import (
+    ClerkCard,
     DefaultRule,
     Direction,
     IndicatorKind,
@@ -22,6 +23,11 @@ from servicehall.quality.choices import (
     RectificationStatus,
     SystemStatus,
 )
+
+# How long a pad asks about a completed service unless the hall says otherwise: enough to tap a level, a
+# reason and a few words; short enough that the next citizen at the window never finds the form of the
+# one before.
+PAD_TIMEOUT_SECONDS = 120
 
 
 def default_reason_tags():
@@ -47,6 +53,17 @@ class QualitySettings(models.Model):
     )
     rectify_working_days = models.PositiveSmallIntegerField(
         _("rectify within (working days)"), default=15, validators=[MinValueValidator(1)]
+    )
+    # The pad at a window asks about the service just completed there for this long, then goes back to
+    # waiting; a pad rating posted later is refused (the citizen has gone: the next one may be at the pad).
+    pad_timeout_seconds = models.PositiveSmallIntegerField(
+        _("the pad asks about a completed service for (seconds)"),
+        default=PAD_TIMEOUT_SECONDS,
+        validators=[MinValueValidator(30), MaxValueValidator(600)],
+    )
+    # 亮证: the pad shows who serves at the window (name, staff number, badge). Off: nothing personal.
+    pad_clerk_card = models.CharField(
+        _("the pad shows the clerk"), max_length=10, choices=ClerkCard, default=ClerkCard.OFF
     )
 
     class Meta:

@@ -2,18 +2,22 @@
 ratings statistics (好差评), rectification cases. Pages and the API share these."""
 
 import datetime
+import hashlib
 import hmac
+import math
 import re
 
 from django.db.models import Count, F, Q
 
 from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
+from servicehall.core.identity import mask_name
 from servicehall.core.models import Hall
 from servicehall.core.permissions import has_role
 from servicehall.quality.choices import (
     BAD_LEVELS,
     GOOD_LEVELS,
+    ClerkCard,
     IndicatorKind,
     RectificationStatus,
     SystemStatus,
@@ -26,6 +30,7 @@ from servicehall.quality.models import (
     Rating,
     Rectification,
 )
+from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import Ticket
 
@@ -243,25 +248,86 @@ def rectification_for_ticket(*, ticket) -> Rectification:
     return found
 
 
-PAD_MINUTES = 10
-
-
-def pad_ticket(*, counter, now: datetime.datetime):
-    """The service a window's pad asks about: the last one completed there in the last ten minutes, if
-    not rated yet."""
+def pad_ticket(
+    *, counter, now: datetime.datetime, conf: QualitySettings | None = None, grace_seconds: int = 0
+):
+    """The service a window's pad asks about: the latest one completed there, while it is younger than
+    the hall's pad timeout (plus ``grace_seconds``: a rating sent as the form closed is still in time)
+    and not rated yet. Only ever the latest: when it has been rated (on the phone, say) or has timed
+    out, the pad waits; it never falls back to an older service, whose citizen has left the window."""
     if counter is None:
         return None
-    return (
+    conf = conf or settings_get(hall=counter.hall)
+    # The latest completion is the one to show exactly when it falls within the timeout, so only recent
+    # days' tickets are read (the hall/day index; a pad asks every 15 s). A ticket's day is the day it
+    # was issued: one day more for a number taken the evening before.
+    since = now - datetime.timedelta(seconds=conf.pad_timeout_seconds + grace_seconds)
+    latest = (
         Ticket.objects.filter(
-            counter=counter,
+            hall_id=counter.hall_id,
+            day__gte=since.astimezone(counter.hall.tzinfo).date() - datetime.timedelta(days=1),
             status=TicketStatus.COMPLETED,
-            rating__isnull=True,
-            completed_at__gte=now - datetime.timedelta(minutes=PAD_MINUTES),
+            counter=counter,
+            completed_at__gte=since,
         )
-        .select_related("service", "hall")
-        .order_by("-completed_at")
+        .select_related("service", "hall", "clerk")
+        .order_by("-completed_at", "-pk")
         .first()
     )
+    if latest is None:
+        return None
+    if Rating.objects.filter(ticket=latest).exists():
+        return None
+    return latest
+
+
+def pad_form_ticket(*, hall: Hall, public_id: str | None):
+    """The completed ticket a pad's form names (its unguessable id), or None."""
+    if not public_id or len(public_id) > 64:
+        return None
+    return (
+        Ticket.objects.filter(hall=hall, public_id=public_id, status=TicketStatus.COMPLETED)
+        .select_related("service", "hall", "counter")
+        .first()
+    )
+
+
+def clerk_card(*, user, mode: str) -> dict | None:
+    """What the pad shows of a clerk under the hall's 亮证 setting: the display name (in full, or the
+    surname and stars), the staff number and the initial for the badge; never the sign-in name. None
+    when the hall shows nothing or there is nothing to show."""
+    if user is None or mode == ClerkCard.OFF:
+        return None
+    name = (user.display_name or "").strip()
+    shown = name if mode == ClerkCard.FULL else mask_name(name)
+    if not (shown or user.staff_number):
+        return None
+    return {"name": shown, "number": user.staff_number, "initial": name[:1]}
+
+
+def pad_screen(*, counter, now: datetime.datetime) -> dict:
+    """Everything the pad at ``counter`` draws, and the key its poll compares: the service to rate (or
+    None: the idle screen), the seconds the form stays, the clerk card (the one who served it; at idle,
+    the clerk signed in at the window)."""
+    conf = settings_get(hall=counter.hall) if counter is not None else None
+    ticket = pad_ticket(counter=counter, now=now, conf=conf)
+    seconds_left = None
+    clerk = None
+    if ticket is not None:
+        deadline = ticket.completed_at + datetime.timedelta(seconds=conf.pad_timeout_seconds)
+        seconds_left = max(0, math.ceil((deadline - now).total_seconds()))
+        clerk = ticket.clerk
+    elif counter is not None and conf.pad_clerk_card != ClerkCard.OFF:
+        session = queue_selectors.open_session(counter=counter)
+        clerk = session.clerk if session is not None else None
+    card = clerk_card(user=clerk, mode=conf.pad_clerk_card) if conf is not None else None
+    raw = f"{ticket.public_id if ticket else ''}|{clerk.pk if card and clerk else ''}"
+    return {
+        "ticket": ticket,
+        "seconds_left": seconds_left,
+        "clerk": card,
+        "key": hashlib.sha256(raw.encode()).hexdigest()[:16],
+    }
 
 
 KIOSK_LOOKBACK_MINUTES = 30

@@ -7,6 +7,7 @@ urlpatterns = [
     path("pad/<slug:hall_code>/", views.pad, name="pad"),
     path("pad/<slug:hall_code>/pair/", views.pad_pair, name="pad_pair"),
     path("pad/<slug:hall_code>/rate", views.pad_rate, name="pad_rate"),
+    path("pad/<slug:hall_code>/state", views.pad_state, name="pad_state"),
     path("t/<str:public_id>/rate", views.phone_rate, name="rate"),
     path("q/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
     path("kiosk/<slug:hall_code>/rate/", views.kiosk_rate, name="kiosk_rate"),

@@ -61,6 +61,36 @@ def _rater_allowed(actor: Actor, ticket, channel: str) -> None:
         raise Invalid(fields={"channel": [_("Unknown channel.")]})
 
 
+# A rating sent from the pad as its form closed (the tap, then the network) is still in time.
+PAD_GRACE_SECONDS = 5
+
+
+def _pad_shows(actor: Actor, ticket, conf: QualitySettings, now: datetime.datetime) -> None:
+    """A pad rates only what it shows: its window's latest completed service, within the hall's pad
+    timeout. A form left on the screen for an earlier citizen, or one past its time, is refused (409),
+    so a rating is never given to a service the citizen at the pad did not receive."""
+    counter = ticket.counter if actor.device.counter_id == ticket.counter_id else None
+    if ticket.completed_at < now - datetime.timedelta(seconds=conf.pad_timeout_seconds + PAD_GRACE_SECONDS):
+        raise Conflict(
+            _(
+                "The time to rate ticket %(number)s at the window has passed. You can still rate it at the "
+                "self-service kiosk with your ticket."
+            )
+            % {"number": ticket.number},
+            code="pad_timeout",
+        )
+    latest = selectors.pad_ticket(counter=counter, now=now, conf=conf, grace_seconds=PAD_GRACE_SECONDS)
+    if latest is None or latest.pk != ticket.pk:
+        raise Conflict(
+            _(
+                "A newer service has been completed at this window, so the form for ticket %(number)s was "
+                "closed."
+            )
+            % {"number": ticket.number},
+            code="pad_stale",
+        )
+
+
 @transaction.atomic
 def rating_submit(
     *,
@@ -73,7 +103,9 @@ def rating_submit(
     now: datetime.datetime | None = None,
 ) -> Rating:
     """Rate a completed service once, within the hall's rating window. The two bad levels need a reason
-    (a tag or a comment) and open a rectification case. Nothing about the rater is stored."""
+    (a tag or a comment) and open a rectification case. Nothing about the rater is stored. From a pad,
+    only the window's latest completed service within the pad timeout (``_pad_shows``). Locks the
+    ticket's row; the newer tickets of the window are only read."""
 
     now = now or timezone.now()
     ticket = (
@@ -100,6 +132,8 @@ def rating_submit(
         )
     if Rating.objects.filter(ticket=ticket).exists():
         raise Conflict(_("This service has already been rated. Thank you!"), code="already_rated")
+    if channel == RatingChannel.PAD:
+        _pad_shows(actor, ticket, conf, now)
     allowed = set(conf.reason_tags.get(str(level), []))
     tags = [t for t in (tags or []) if t]
     unknown = [t for t in tags if t not in allowed]

@@ -2,7 +2,15 @@
 rating pages, the questionnaire), ``office`` (the quality office, indicator systems, the questionnaire
 editor) and ``report`` (the service-quality report). ``urls.py`` names them from here."""
 
-from servicehall.quality.views.citizen import kiosk_rate, pad, pad_pair, pad_rate, phone_rate, questionnaire
+from servicehall.quality.views.citizen import (
+    kiosk_rate,
+    pad,
+    pad_pair,
+    pad_rate,
+    pad_state,
+    phone_rate,
+    questionnaire,
+)
 from servicehall.quality.views.office import office, questionnaire_edit, system_page
 from servicehall.quality.views.report import report_page
 
@@ -12,6 +20,7 @@ __all__ = [
     "pad",
     "pad_pair",
     "pad_rate",
+    "pad_state",
     "phone_rate",
     "questionnaire",
     "questionnaire_edit",

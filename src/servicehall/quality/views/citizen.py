@@ -2,6 +2,7 @@
 on the phone, rating at a kiosk, and the questionnaire. The pad is paired once like a kiosk; no page
 steers the rating: five buttons of one size and one colour, none chosen in advance."""
 
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,12 +50,20 @@ def pad_pair(request, hall_code: str):
 
 
 def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=False):
-    """The pad at a window: idle until a service there is completed, then the five levels."""
+    """The pad at a window: idle until a service there is completed, then the five levels for the
+    window's latest completed service, until the hall's pad timeout (then idle again)."""
     hall = hall_get(code=hall_code)
     device = _pad(request, hall)
     if device is None:
         return render(request, "quality/pad.html", {"hall": hall, "unpaired": True}, status=403)
-    ticket = None if thanks else selectors.pad_ticket(counter=device.counter, now=timezone.now())
+    # The stream's starting point is read before the screen: an event after it is never missed, at
+    # worst one already drawn reloads the page once more.
+    last_event_id = queue_selectors.board_state(hall=hall)["last_event_id"]
+    screen = selectors.pad_screen(counter=device.counter, now=timezone.now())
+    ticket = None if thanks else screen["ticket"]
+    if form and (ticket is None or form.get("ticket") != ticket.public_id):
+        # The form to correct was for a service no longer shown: start the shown one afresh.
+        form, errors = None, {"general": [_("This service can no longer be rated here.")]}
     return render(
         request,
         "quality/pad.html",
@@ -63,25 +72,43 @@ def pad(request, hall_code: str, *, errors=None, form=None, status=200, thanks=F
             "device": device,
             "counter": device.counter,
             "ticket": ticket,
+            "screen": screen,
             "levels": _levels(hall),
             "errors": errors or {},
             "form": form or {},
             "thanks": thanks,
-            "last_event_id": queue_selectors.board_state(hall=hall)["last_event_id"],
+            "last_event_id": last_event_id,
         },
         status=status,
     )
 
 
+def pad_state(request, hall_code: str):
+    """What the pad should show now, for its poll and its reconnects: the screen's key (it reloads when
+    the key differs from the one it drew) and the seconds its form stays. Nothing personal."""
+    hall = hall_get(code=hall_code)
+    device = _pad(request, hall)
+    if device is None:
+        return JsonResponse(
+            {"error": "not_paired", "message": _("This screen is not registered as a rating pad.")},
+            status=403,
+        )
+    screen = selectors.pad_screen(counter=device.counter, now=timezone.now())
+    return JsonResponse({"key": screen["key"], "seconds_left": screen["seconds_left"]})
+
+
 @require_POST
 def pad_rate(request, hall_code: str):
+    """A rating from the pad, for the service its form showed (the form posts that ticket's id). The
+    service refuses one that is no longer the window's latest, has timed out or was rated: the pad
+    then says so and shows what is current, with nothing carried over from the old form."""
     hall = hall_get(code=hall_code)
     device = _pad(request, hall)
     if device is None:
         return redirect("quality:pad", hall_code=hall.code)
-    ticket = selectors.pad_ticket(counter=device.counter, now=timezone.now())
     form = RatingForm(request.POST).values()
-    if ticket is None or ticket.public_id != request.POST.get("ticket"):
+    ticket = selectors.pad_form_ticket(hall=hall, public_id=request.POST.get("ticket"))
+    if ticket is None:
         return pad(
             request,
             hall.code,
@@ -96,7 +123,9 @@ def pad_rate(request, hall_code: str):
             **form,
         )
     except DomainError as exc:
-        return pad(request, hall.code, errors=exc.form_errors(), form=form, status=exc.status)
+        # Only a form to correct (422) comes back filled in, and only on the same service's form.
+        kept = form | {"ticket": ticket.public_id} if exc.status == 422 else None
+        return pad(request, hall.code, errors=exc.form_errors(), form=kept, status=exc.status)
     return pad(request, hall.code, thanks=True)
 
 
