@@ -82,7 +82,7 @@ def test_a_mobile_number_and_an_id_with_x_are_typed_on_the_keypad(
     expect(keyboard.locator('[data-key="a"]')).to_have_count(0)
     _tap(page, "1381234")
     keyboard.locator('[data-key="done"]').click()
-    expect(page.locator("#phone-error")).to_be_visible()
+    expect(page.locator("#phone-error")).to_have_text("请输入 11 位手机号码。")  # the services' words
     expect(page.locator("#phone")).to_have_attribute("aria-invalid", "true")
     expect(keyboard).to_be_visible()
     screenshot(page, "kiosk-keyboard-phone-error-zh.png")
@@ -105,7 +105,7 @@ def test_a_mobile_number_and_an_id_with_x_are_typed_on_the_keypad(
     good = _id_ending_in_x()
     _tap(page, good[:17] + "0")
     page.locator("button.kbtn-take").click()
-    expect(page.locator("#id_number-error")).to_be_visible()
+    expect(page.locator("#id_number-error")).to_contain_text("校验码")  # "the last check character"
     expect(page).to_have_url(re.compile(r"/check-in/$"))
     keyboard.locator('[data-key="backspace"]').click()
     _tap(page, "X")

@@ -7,7 +7,7 @@
 // Optional, per field: data-keyboard-keys (the alphabet of a "code" field), data-keyboard-case="upper",
 // data-keyboard-enter="submit" (the action key submits the form: search), data-keyboard-phrases (the id of a
 // list whose items become one-tap phrases), data-keyboard-error (the message when the value fails the
-// layout's check: phone and id). Chinese handwriting or an IME is out of scope: Chinese text comes from the
+// layout's check: phone and id; #kb data-error-phone/-id otherwise). Chinese handwriting or an IME is out of scope: Chinese text comes from the
 // quick phrases; pinyin letters are enough for the catalogue search.
 (function () {
   "use strict";
@@ -183,7 +183,8 @@
     var check = CHECKS[kind(field)];
     var value = field.value.trim();
     if (!check || !value || check(value.toUpperCase())) { clearError(field); return true; }
-    showError(field, field.dataset.keyboardError || "");
+    var own = { phone: labels.errorPhone, id: labels.errorId }[kind(field)];
+    showError(field, field.dataset.keyboardError || own || "");
     return false;
   }
 
