@@ -99,8 +99,11 @@ def test_a_mobile_number_and_an_id_with_x_are_typed_on_the_keypad(
     # check character) is refused beside the field before anything is sent.
     page.goto(f"{server.url}/kiosk/{server.hall_code}/check-in/")
     expect(keyboard).to_have_attribute("data-layout", "code")
+    expect(keyboard.locator('[data-key="done"]')).to_have_count(1)  # the other fields are folded away
     page.locator(".checkin-more summary").click()
-    page.locator("#id_number").click()
+    page.locator("#phone").click()
+    keyboard.locator('[data-key="next"]').click()  # several fields on one page: on to the next one
+    expect(page.locator("#id_number")).to_be_focused()
     expect(keyboard).to_have_attribute("data-layout", "id")
     good = _id_ending_in_x()
     _tap(page, good[:17] + "0")
