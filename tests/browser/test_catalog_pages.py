@@ -225,7 +225,7 @@ def test_kiosk_tiles_are_touch_sized_and_large_print_toggles(site, new_page, rec
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > base_size
     assert min(tile_heights()) >= 64
 
-    page.reload()  # remembered on this device
+    page.reload()  # kept for the visit (until the idle timeout)
     expect(html).to_have_class(re.compile(r"\blarge-print\b"))
 
     page.locator("#large-print").click()

@@ -189,7 +189,7 @@ def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/")
     kiosk.locator("a.kbtn", has_text="评价服务").click()
     for ch in typed:
-        key = kiosk.locator("#keypad button.key", has_text=re.compile(f"^{ch}$"))
+        key = kiosk.locator(f'#kb .kb-key[data-key="{ch}"]')
         box = key.bounding_box()
         assert box["width"] >= 48 and box["height"] >= 48  # touch-sized
         key.click()
@@ -201,10 +201,22 @@ def test_rate_at_the_kiosk_by_touch_with_the_on_screen_keypad(
     assert level.bounding_box()["height"] >= 48
     level.click()
     screenshot(kiosk, "kiosk-rate-levels-zh.png")
+    # The comment: a quick phrase (no Chinese input on a kiosk) and a few letters, by touch.
+    kiosk.locator("textarea[name=comment]").click()
+    expect(kiosk.locator("#kb")).to_have_attribute("data-layout", "text")
+    phrase = kiosk.locator("#kb .kb-phrase").first
+    said = phrase.get_attribute("data-text")
+    phrase.click()
+    for ch in " ok":
+        kiosk.locator(f'#kb .kb-key[data-key="{ch}"]').click()
+    expect(kiosk.locator("textarea[name=comment]")).to_have_value(said + " ok")
+    screenshot(kiosk, "kiosk-rate-comment-zh.png")
+    kiosk.locator('#kb [data-key="done"]').click()
     kiosk.locator("button.kbtn-take").click()
     expect(kiosk.locator("[data-thanks]")).to_be_visible()
     rating = Rating.objects.get(ticket__public_id=track_url.rstrip("/").rsplit("/", 1)[-1])
     assert rating.channel == "kiosk" and rating.level == 5
+    assert rating.comment == said + " ok"
     errors = [e for e in recorder.errors() if "status of 422" not in e]
     assert not errors, errors
 

@@ -17,7 +17,12 @@ from servicehall.appointments.models import Appointment, AppointmentSettings, Sl
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import calendar, crypto, memo
 from servicehall.core.errors import Conflict, Invalid, NotFound
-from servicehall.core.identity import normalize_phone, normalize_resident_id
+from servicehall.core.identity import (
+    is_valid_mobile,
+    is_valid_resident_id,
+    normalize_phone,
+    normalize_resident_id,
+)
 from servicehall.core.models import CalendarDay, Hall
 
 MAX_RANGE_DAYS = 62
@@ -315,6 +320,20 @@ def appointment_find_for_check_in(
         if appt is None:
             raise Invalid(fields={"code": [_("No booking with this code in this hall.")]}, code="not_found")
         return appt
+    # A mistyped number is said beside its field, in the booking's words, not as "no booking found".
+    if id_number and not is_valid_resident_id(id_number):
+        raise Invalid(
+            fields={
+                "id_number": [
+                    _(
+                        "This resident ID number is not valid: check the 18 characters and the "
+                        "last check character."
+                    )
+                ]
+            }
+        )
+    if not id_number and phone and not is_valid_mobile(phone):
+        raise Invalid(fields={"phone": [_("Enter an 11-digit mobile number.")]})
     if id_number:
         qs = Appointment.objects.filter(
             hall=hall, id_digest=crypto.digest(normalize_resident_id(id_number), purpose="resident_id")

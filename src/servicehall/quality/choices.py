@@ -151,3 +151,16 @@ ITEM_KIND_LABELS = {
     "perception": _("Perception"),
     "text": _("free text"),
 }
+
+
+# One-tap phrases for the comment at the kiosk: the on-screen keyboard types letters and digits only (no
+# Chinese handwriting or IME on a kiosk), so a citizen who wants to say something in Chinese picks these.
+# Neutral and mixed on purpose, like the levels: none steers the rating.
+KIOSK_COMMENT_PHRASES = (
+    _("Thank you"),
+    _("The staff were patient"),
+    _("It was quick"),
+    _("I waited too long"),
+    _("The materials list was unclear"),
+    _("Please add more seats"),
+)

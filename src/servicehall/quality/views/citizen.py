@@ -17,7 +17,7 @@ from servicehall.core.errors import DomainError
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
-from servicehall.quality.choices import BAD_LEVELS, RatingChannel, RatingLevel
+from servicehall.quality.choices import BAD_LEVELS, KIOSK_COMMENT_PHRASES, RatingChannel, RatingLevel
 from servicehall.quality.forms import RatingForm
 from servicehall.queueing import selectors as queue_selectors
 
@@ -205,6 +205,7 @@ def kiosk_rate(request, hall_code: str):
             "errors": errors,
             "form": form,
             "thanks": thanks,
+            "comment_phrases": KIOSK_COMMENT_PHRASES,
         },
         status=status if device is not None else 403,
     )
