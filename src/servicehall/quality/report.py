@@ -9,6 +9,7 @@ into scores (no database; its docstring says how each number is computed).
 """
 
 from servicehall.quality import report_data, scoring, selectors
+from servicehall.quality.choices import OPERATOR_LABELS, label_of
 from servicehall.quality.models import IndicatorSystem, Questionnaire
 from servicehall.quality.report_data import UNIT_FIELDS, Scope, clerks_served
 from servicehall.quality.scoring import score_linear
@@ -47,6 +48,16 @@ def report_build(
     tree = selectors.tree(system=system)
     items = questionnaire.items if questionnaire is not None else None
     rows, missing, index, dimensions = scoring.scored(tree, values, subjective)
+    methods = report_data.methods(system, questionnaire) | {"operator": fuzzy_operator or "weighted_average"}
+    fuzzy = (
+        scoring.fuzzy_evaluation(
+            tree, items, questionnaire.scale if questionnaire else 0, answers, operator=fuzzy_operator
+        )
+        if fuzzy_operator
+        else None
+    )
+    if fuzzy is not None:
+        fuzzy["operator_name"] = label_of(OPERATOR_LABELS, fuzzy["operator"])
     previous = None
     if with_previous:
         previous = report_build(system=system, scope=scope.previous(), with_previous=False)["index"]
@@ -66,13 +77,8 @@ def report_build(
         "ratings": selectors.rating_statistics(
             hall=scope.hall, date_from=scope.date_from, date_to=scope.date_to
         ),
-        "methods": report_data.methods(system, questionnaire)
-        | {"operator": fuzzy_operator or "weighted_average"},
-        "fuzzy": scoring.fuzzy_evaluation(
-            tree, items, questionnaire.scale if questionnaire else 0, answers, operator=fuzzy_operator
-        )
-        if fuzzy_operator
-        else None,
+        "methods": methods,
+        "fuzzy": fuzzy,
         "ipa": scoring.ipa(rows, answers),
         "servqual": scoring.servqual(tree, items, answers) if items is not None else None,
         "trend": [

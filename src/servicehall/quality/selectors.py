@@ -15,6 +15,7 @@ from servicehall.quality.choices import (
     BAD_LEVELS,
     GOOD_LEVELS,
     IndicatorKind,
+    Metric,
     RectificationStatus,
     SystemStatus,
 )
@@ -83,6 +84,7 @@ def tree(*, system: IndicatorSystem) -> list[dict]:
                     "name_en": r.name_en,
                     "kind": r.kind,
                     "metric": r.metric,
+                    "metric_name": str(Metric(r.metric).label) if r.metric in Metric.values else "",
                     "direction": r.direction,
                     "best": r.best,
                     "worst": r.worst,

@@ -10,7 +10,13 @@ from servicehall.catalog.selectors import item_list
 from servicehall.core.choices import Role
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.quality import charts, report, selectors
-from servicehall.quality.choices import QUADRANT_LABELS, IndicatorKind, SystemStatus
+from servicehall.quality.choices import (
+    OPERATOR_LABELS,
+    QUADRANT_LABELS,
+    IndicatorKind,
+    SystemStatus,
+    label_of,
+)
 from servicehall.quality.forms import ReportFilterForm
 from servicehall.quality.fuzzy import OPERATORS
 from servicehall.quality.pdf import report_csv, report_pdf
@@ -95,7 +101,7 @@ def report_page(request, hall_code: str):
             "units": form.units,
             "chosen_unit": chosen_unit,
             "rank_by": filters["rank"],
-            "operators": list(OPERATORS),
+            "operators": [(o, label_of(OPERATOR_LABELS, o)) for o in OPERATORS],
             "operator": filters.get("fuzzy") or "",
             "query": request.GET.urlencode(),
         },
