@@ -14,7 +14,13 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicehall.core.csvcells import SafeWriter
 from servicehall.core.pdf import cjk_font_name, drawable, paragraph, styles
-from servicehall.quality.choices import KIND_SHORT_LABELS, QUADRANT_LABELS, IndicatorKind, label_of
+from servicehall.quality.choices import (
+    KIND_SHORT_LABELS,
+    QUADRANT_LABELS,
+    IndicatorKind,
+    SystemStatus,
+    label_of,
+)
 
 GRID = TableStyle(
     [
@@ -76,7 +82,11 @@ def report_pdf(built: dict) -> bytes:
             st["subtitle"],
         ),
         paragraph(_("Service-quality report"), st["title"]),
-        paragraph(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
+        paragraph(
+            f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}"
+            + ("" if system.status == SystemStatus.PUBLISHED else f" ({system.get_status_display()})"),
+            st["subtitle"],
+        ),
         Spacer(1, 5 * mm),
         paragraph(f"{_('Composite service-quality index')}: {_fmt(built['index'])} / 100 {change}", st["h2"]),
     ]

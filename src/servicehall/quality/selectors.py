@@ -22,6 +22,7 @@ from servicehall.quality.choices import (
 from servicehall.quality.models import (
     Indicator,
     IndicatorSystem,
+    Judgement,
     QualitySettings,
     Questionnaire,
     Rating,
@@ -59,6 +60,24 @@ def indicator_get(*, system: IndicatorSystem, code: str) -> Indicator | None:
 def indicator_children(*, system: IndicatorSystem, parent: Indicator | None) -> list[Indicator]:
     """A node's children in their order (parent None: the dimensions), as AHP compares them."""
     return list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
+
+
+def judgements_of(*, system: IndicatorSystem, expert) -> dict[str | None, dict[tuple[str, str], float]]:
+    """The pairwise judgements stored for each node of ``system`` (key: the parent's code, None for the
+    dimensions), as ``{(code_a, code_b): a_ij}``: ``expert``'s own where they judged the node, otherwise
+    the latest judgement anyone made, so the AHP form opens with what the weights came from."""
+    found: dict[str | None, dict[tuple[str, str], float]] = {}
+    rows = Judgement.objects.filter(system=system).select_related("parent").order_by("created_at", "id")
+    mine = sorted(rows, key=lambda j: j.expert_id == getattr(expert, "pk", None))  # own judgement last
+    for j in mine:
+        codes = list(j.codes or [])
+        found[j.parent.code if j.parent else None] = {
+            (a, b): float(j.matrix[i][k])
+            for i, a in enumerate(codes)
+            for k, b in enumerate(codes)
+            if i != k and i < len(j.matrix) and k < len(j.matrix[i])
+        }
+    return found
 
 
 def system_list(*, hall: Hall):
