@@ -125,3 +125,29 @@ def test_a_character_the_font_lacks_is_drawn_as_a_look_alike_not_a_box():
     assert "感知" in text and "期望" in text
     missing = sorted({c for c in text if not c.isspace() and (ord(c) not in chars or not c.isprintable())})
     assert not missing, missing
+
+
+def test_the_default_report_is_built_once_and_again_only_after_new_data(
+    history, english, monkeypatch, hall_a, admin_actor, staff
+):
+    from servicehall.core import services as core_services
+    from servicehall.core.models import Counter
+    from servicehall.quality import report
+
+    calls = []
+    real = report.report_build
+    monkeypatch.setattr(report, "report_build", lambda **kw: calls.append(1) or real(**kw))
+    first = english.get(URL).content.decode()
+    built_once = len(calls)
+    assert built_once >= 1
+    again = english.get(URL).content.decode()
+    assert len(calls) == built_once  # served from the cache
+    assert "Composite service-quality index" in again and again.count("<svg") == first.count("<svg")
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(staff["evaluator_a"])
+    chinese.get(URL)
+    assert len(calls) == 2 * built_once  # each language has its own labels
+    counter = Counter.objects.filter(hall=hall_a).first()
+    core_services.counter_update(actor=admin_actor, counter=counter, name="新名称窗口")  # audited: new data
+    english.get(URL)
+    assert len(calls) == 3 * built_once

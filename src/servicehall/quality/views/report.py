@@ -62,9 +62,11 @@ def report_page(request, hall_code: str):
         clerk_id=chosen_unit.get("clerk"),
         service_id=chosen_unit.get("service"),
     )
-    built = None
+    built, ranked = None, []
     if chosen is not None:
-        built = report.report_build(system=chosen, scope=scope, fuzzy_operator=filters["operator"])
+        built, ranked = report.report_with_ranking(
+            system=chosen, scope=scope, fuzzy_operator=filters["operator"], rank_by=filters["rank"]
+        )
         built["scope_label"] = " · ".join(
             f"{UNIT_NAMES[kind]} {dict(form.units[kind])[pk]}" for kind, pk in chosen_unit.items()
         )
@@ -80,11 +82,6 @@ def report_page(request, hall_code: str):
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         return response
     charts_of = _charts(built) if built is not None else {"radar": "", "bars": "", "ipa": ""}
-    ranked = (
-        report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to), by=filters["rank"])
-        if built is not None
-        else []
-    )
     return render(
         request,
         "quality/report.html",
