@@ -60,7 +60,10 @@ def test_every_audit_action_the_code_writes_has_a_label():
 
 @pytest.mark.django_db
 def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staff, hall_a):
+    from servicehall.core.models import Counter
     from servicehall.queueing.models import Ticket
+
+    counter = Counter.objects.filter(hall=hall_a).first()
 
     manager = staff["manager_a"]
     manager.display_name = "王主任"
@@ -75,7 +78,7 @@ def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staf
             object_id="1",
             object_repr="A001",
             before={"status": "waiting"},
-            after={"status": "called", "rule": "normal"},
+            after={"status": "called", "counter": counter.pk, "keep_arrival": True},
         )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
@@ -84,5 +87,7 @@ def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staf
     assert "Ticket called" in text
     assert "王主任" in text
     assert "Status:</span> Waiting → Called" in text
+    assert f"Window:</span> {counter}" in text  # the row's name, not its id
+    assert "Keeps its place:</span> yes" in text
     assert "2026-05-04 10:15:30" in text and "Asia/Shanghai" in text
     assert "{&#x27;status&#x27;" not in text and "{'status'" not in text

@@ -11,8 +11,9 @@ and fails when one has no label here.
 import datetime
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext as _gettext
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -135,7 +136,25 @@ EXTRA_LABELS = {
     "weights": _("Weights"),
     "valid": _("Valid"),
     "total": _("Total"),
+    "parent": _("Parent indicator"),
+    "experts": _("Experts"),
+    "system": _("Indicator system"),
+    "hall": _("Hall"),
+    "repeats": _("Repeats"),
+    "items": _("Items"),
+    "scale": _("Scale points"),
+    "template": _("Template"),
 }
+
+# Codes that appear as values or as keys inside a value (a cleaning run's counts per rule), by label.
+# Core knows no domain, so each app adds its own at start-up (``register_value_labels`` in ``ready``).
+VALUE_LABELS: dict[str, object] = {}
+
+
+def register_value_labels(labels: dict) -> None:
+    """Let an app name the codes its audit rows carry as values (called from ``AppConfig.ready``)."""
+    VALUE_LABELS.update(labels)
+
 
 SYSTEM_JOB = _("ServiceHall (automatic)")
 ANONYMOUS = _("Anonymous")
@@ -175,20 +194,44 @@ def _field(object_type: str, key: str):
         return None
 
 
-def _value(value, field, tz) -> str:
-    """One value as text: a choice's label, a time in the hall's zone, yes/no, a list joined."""
+def _related(field, value, memo: dict) -> str | None:
+    """A foreign key's value as its row reads (``str``), looked up once per page."""
+    key = (field.related_model, value)
+    if key not in memo:
+        try:
+            found = field.related_model._default_manager.filter(pk=value).first()
+        except (TypeError, ValueError, ValidationError):  # a name where an id was expected
+            found = None
+        memo[key] = str(found) if found is not None else None
+    return memo[key]
+
+
+def _key_label(key: str) -> str:
+    label = VALUE_LABELS.get(key) or EXTRA_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def _value(value, field, tz, memo: dict) -> str:
+    """One value as text: a choice's label, a related row's name, a time in the hall's zone, yes/no, a
+    list joined, a dict's keys by their labels."""
     if value is None or value == "":
         return "—"
     if field is not None and getattr(field, "flatchoices", None):
         labels = {str(k): v for k, v in field.flatchoices}
         if str(value) in labels:
             return str(labels[str(value)])
+    if isinstance(field, models.ForeignKey) and isinstance(value, int | str):
+        name = _related(field, value, memo)
+        if name:
+            return name
     if isinstance(value, bool):
-        return _gettext("yes") if value else _gettext("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
-        return ", ".join(_value(v, None, tz) for v in value)
+        return ", ".join(_value(v, None, tz, memo) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_value(v, None, tz)}" for k, v in value.items())
+        return "; ".join(f"{_key_label(str(k))}: {_value(v, None, tz, memo)}" for k, v in value.items())
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
     if isinstance(value, str) and len(value) > 18 and value[4:5] == "-" and "T" in value:
         try:
             at = datetime.datetime.fromisoformat(value)
@@ -199,23 +242,33 @@ def _value(value, field, tz) -> str:
     return str(value)
 
 
-def changes(entry, tz) -> list[dict]:
+def _field_label(key: str, field) -> str:
+    """The field's verbose name when the model gives one; else the service's key by its label."""
+    auto = key.replace("_", " ")
+    if field is not None and str(field.verbose_name) != auto:
+        name = str(field.verbose_name)
+    elif key in EXTRA_LABELS:
+        name = str(EXTRA_LABELS[key])
+    else:
+        name = auto
+    return name[:1].upper() + name[1:]
+
+
+def changes(entry, tz, memo: dict | None = None) -> list[dict]:
     """``before`` and ``after`` as one row per field: ``{"field", "before", "after"}`` (``before`` None
-    when the entry recorded no earlier value), in the order the service wrote them."""
+    when the entry recorded no earlier value), in the order the service wrote them. ``memo`` keeps the
+    related rows looked up, across the entries of one page."""
+    memo = {} if memo is None else memo
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     rows = []
     for key in list(before) + [k for k in after if k not in before]:
         field = _field(entry.object_type, key)
-        if field is not None and getattr(field, "verbose_name", None):
-            name = str(field.verbose_name)
-        else:
-            name = str(EXTRA_LABELS.get(key, key.replace("_", " ")))
         rows.append(
             {
-                "field": name[:1].upper() + name[1:],
-                "before": _value(before[key], field, tz) if key in before else None,
-                "after": _value(after[key], field, tz) if key in after else None,
+                "field": _field_label(key, field),
+                "before": _value(before[key], field, tz, memo) if key in before else None,
+                "after": _value(after[key], field, tz, memo) if key in after else None,
             }
         )
     return rows

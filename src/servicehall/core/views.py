@@ -165,12 +165,13 @@ def audit_browse(request, hall_code: str):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    related: dict = {}  # rows named in the changes, each looked up once for the page
     rows = [
         {
             "entry": e,
             "action": audit_labels.action_label(e.action),
             "actor": audit_labels.actor_name(e),
-            "changes": audit_labels.changes(e, hall.tzinfo),
+            "changes": audit_labels.changes(e, hall.tzinfo, related),
         }
         for e in page
     ]
