@@ -194,12 +194,19 @@ def _field(object_type: str, key: str):
         return None
 
 
-def _related(field, value, memo: dict) -> str | None:
-    """A foreign key's value as its row reads (``str``), looked up once per page."""
-    key = (field.related_model, value)
+def _related(field, value, memo: dict, hall_id) -> str | None:
+    """A foreign key's value as its row reads (``str``), looked up once per page: by id, or by code
+    where the service recorded the row's code (a service item)."""
+    key = (field.related_model, value, hall_id)
     if key not in memo:
+        model = field.related_model
+        names = {f.name for f in model._meta.concrete_fields}
+        by_code = isinstance(value, str) and "code" in names
         try:
-            found = field.related_model._default_manager.filter(pk=value).first()
+            rows = model._default_manager.filter(**({"code": value} if by_code else {"pk": value}))
+            if by_code and "hall" in names:
+                rows = rows.filter(hall_id=hall_id)
+            found = rows.first()
         except (TypeError, ValueError, ValidationError):  # a name where an id was expected
             found = None
         memo[key] = str(found) if found is not None else None
@@ -211,7 +218,7 @@ def _key_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def _value(value, field, tz, memo: dict) -> str:
+def _value(value, field, tz, memo: dict, hall_id=None) -> str:
     """One value as text: a choice's label, a related row's name, a time in the hall's zone, yes/no, a
     list joined, a dict's keys by their labels."""
     if value is None or value == "":
@@ -221,7 +228,7 @@ def _value(value, field, tz, memo: dict) -> str:
         if str(value) in labels:
             return str(labels[str(value)])
     if isinstance(field, models.ForeignKey) and isinstance(value, int | str):
-        name = _related(field, value, memo)
+        name = _related(field, value, memo, hall_id)
         if name:
             return name
     if isinstance(value, bool):
@@ -267,8 +274,8 @@ def changes(entry, tz, memo: dict | None = None) -> list[dict]:
         rows.append(
             {
                 "field": _field_label(key, field),
-                "before": _value(before[key], field, tz, memo) if key in before else None,
-                "after": _value(after[key], field, tz, memo) if key in after else None,
+                "before": _value(before[key], field, tz, memo, entry.hall_id) if key in before else None,
+                "after": _value(after[key], field, tz, memo, entry.hall_id) if key in after else None,
             }
         )
     return rows
