@@ -78,7 +78,13 @@ def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staf
             object_id="1",
             object_repr="A001",
             before={"status": "waiting"},
-            after={"status": "called", "counter": counter.pk, "keep_arrival": True, "rule": "normal"},
+            after={
+                "status": "called",
+                "counter": counter.pk,
+                "keep_arrival": True,
+                "rule": "normal",
+                "priority": "normal",
+            },
         )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
@@ -90,5 +96,6 @@ def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staf
     assert f"Window:</span> {counter}" in text  # the row's name, not its id
     assert "Keeps its place:</span> yes" in text
     assert "Calling rule:</span> In order of arrival" in text  # a code inside a value, by its label
+    assert text.count("In order of arrival") == 1  # the priority class "normal" is another code
     assert "2026-05-04 10:15:30" in text and "Asia/Shanghai" in text
     assert "{&#x27;status&#x27;" not in text and "{'status'" not in text

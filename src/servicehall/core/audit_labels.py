@@ -146,14 +146,15 @@ EXTRA_LABELS = {
     "template": _("Template"),
 }
 
-# Codes that appear as values or as keys inside a value (a cleaning run's counts per rule), by label.
-# Core knows no domain, so each app adds its own at start-up (``register_value_labels`` in ``ready``).
-VALUE_LABELS: dict[str, object] = {}
+# Codes that appear as values (or as the keys of a value: a cleaning run's counts per rule), by the key
+# they are recorded under. Core knows no domain, so each app adds its own at start-up
+# (``register_value_labels`` in its ``AppConfig.ready``).
+VALUE_LABELS: dict[str, dict] = {}
 
 
-def register_value_labels(labels: dict) -> None:
-    """Let an app name the codes its audit rows carry as values (called from ``AppConfig.ready``)."""
-    VALUE_LABELS.update(labels)
+def register_value_labels(key: str, labels: dict) -> None:
+    """Name the codes an app's audit rows carry under ``key`` (called from ``AppConfig.ready``)."""
+    VALUE_LABELS.setdefault(key, {}).update(labels)
 
 
 SYSTEM_JOB = _("ServiceHall (automatic)")
@@ -213,14 +214,15 @@ def _related(field, value, memo: dict, hall_id) -> str | None:
     return memo[key]
 
 
-def _key_label(key: str) -> str:
-    label = VALUE_LABELS.get(key) or EXTRA_LABELS.get(key)
-    return str(label) if label is not None else key
+def _named(code, labels: dict) -> str:
+    label = labels.get(code)
+    return str(label) if label is not None else str(code)
 
 
-def _value(value, field, tz, memo: dict, hall_id=None) -> str:
+def _value(value, field, tz, memo: dict, hall_id=None, codes: dict | None = None) -> str:
     """One value as text: a choice's label, a related row's name, a time in the hall's zone, yes/no, a
-    list joined, a dict's keys by their labels."""
+    list joined, a dict's keys by their labels; ``codes`` names the codes recorded under this key."""
+    codes = codes or {}
     if value is None or value == "":
         return "—"
     if field is not None and getattr(field, "flatchoices", None):
@@ -236,9 +238,9 @@ def _value(value, field, tz, memo: dict, hall_id=None) -> str:
     if isinstance(value, list):
         return ", ".join(_value(v, None, tz, memo) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{_key_label(str(k))}: {_value(v, None, tz, memo)}" for k, v in value.items())
-    if isinstance(value, str) and value in VALUE_LABELS:
-        return str(VALUE_LABELS[value])
+        return "; ".join(f"{_named(str(k), codes)}: {_value(v, None, tz, memo)}" for k, v in value.items())
+    if isinstance(value, str) and value in codes:
+        return str(codes[value])
     if isinstance(value, str) and len(value) > 18 and value[4:5] == "-" and "T" in value:
         try:
             at = datetime.datetime.fromisoformat(value)
@@ -271,11 +273,16 @@ def changes(entry, tz, memo: dict | None = None) -> list[dict]:
     rows = []
     for key in list(before) + [k for k in after if k not in before]:
         field = _field(entry.object_type, key)
+        codes = VALUE_LABELS.get(key, {})
+
+        def shown(value, field=field, codes=codes):
+            return _value(value, field, tz, memo, entry.hall_id, codes)
+
         rows.append(
             {
                 "field": _field_label(key, field),
-                "before": _value(before[key], field, tz, memo, entry.hall_id) if key in before else None,
-                "after": _value(after[key], field, tz, memo, entry.hall_id) if key in after else None,
+                "before": shown(before[key]) if key in before else None,
+                "after": shown(after[key]) if key in after else None,
             }
         )
     return rows

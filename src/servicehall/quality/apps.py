@@ -11,4 +11,4 @@ class QualityConfig(AppConfig):
         from servicehall.quality import tasks  # noqa: F401  (registers the worker jobs)
         from servicehall.quality.choices import CLEANING_RULE_LABELS
 
-        register_value_labels(CLEANING_RULE_LABELS)
+        register_value_labels("counts", CLEANING_RULE_LABELS)
