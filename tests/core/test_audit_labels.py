@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
@@ -99,3 +100,20 @@ def test_the_audit_page_shows_labels_names_field_changes_and_the_halls_time(staf
     assert text.count("In order of arrival") == 1  # the priority class "normal" is another code
     assert "2026-05-04 10:15:30" in text and "Asia/Shanghai" in text
     assert "{&#x27;status&#x27;" not in text and "{'status'" not in text
+
+
+def test_values_recorded_as_python_text_read_as_values():
+    from zoneinfo import ZoneInfo
+
+    from servicehall.core.audit_labels import changes
+    from servicehall.core.models import AuditEntry
+
+    entry = AuditEntry(
+        object_type="core.counter",
+        before={"active": "True"},
+        after={"active": "False", "periods": str({"0": [["08:30", "12:00"]]})},
+    )
+    with translation.override("en"):
+        rows = {r["field"]: r for r in changes(entry, ZoneInfo("Asia/Shanghai"))}
+    assert rows["Active"]["before"] == "yes" and rows["Active"]["after"] == "no"
+    assert rows["Periods"]["after"] == "0: 08:30, 12:00"

@@ -8,6 +8,8 @@ and what the API filters on, so they stay; this is the one place that names them
 and fails when one has no label here.
 """
 
+import ast
+import contextlib
 import datetime
 
 from django.apps import apps
@@ -144,6 +146,12 @@ EXTRA_LABELS = {
     "items": _("Items"),
     "scale": _("Scale points"),
     "template": _("Template"),
+    "floor": _("Floor"),
+    "based_on": _("Based on"),
+    "format": _("Format"),
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "periods": _("Periods"),
 }
 
 # Codes that appear as values (or as the keys of a value: a cleaning run's counts per rule), by the key
@@ -225,6 +233,12 @@ def _value(value, field, tz, memo: dict, hall_id=None, codes: dict | None = None
     codes = codes or {}
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value[:1] in "{[" and value[-1:] in "]}" and len(value) < 5000:
+        # A service that recorded a value as its Python text (``str(dict)``): literals only, no code.
+        with contextlib.suppress(ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            value = ast.literal_eval(value)
+    if isinstance(field, models.BooleanField) and value in ("True", "False"):
+        value = value == "True"
     if field is not None and getattr(field, "flatchoices", None):
         labels = {str(k): v for k, v in field.flatchoices}
         if str(value) in labels:
