@@ -67,3 +67,10 @@ def test_the_report_offers_a_draft_system_marked_as_draft(draft, english):
     chosen_draft = english.get(f"/staff/hall-a/quality/report/?system={draft.pk}")
     assert chosen_draft.status_code == 200
     assert "the weights may still change" in chosen_draft.content.decode()
+
+
+def test_a_new_draft_version_opens_with_the_judgements_of_the_version_it_copies(draft, actors, english):
+    services.system_publish(actor=actors["evaluator_a"], system=draft)
+    copy = services.system_new_version(actor=actors["evaluator_a"], system=draft)
+    form = dimension_form(english.get(f"/staff/hall-a/quality/systems/{copy.pk}/").content.decode())
+    assert chosen(form, "a_0_1") == "1/3" and chosen(form, "a_1_2") == "5"

@@ -65,7 +65,20 @@ def indicator_children(*, system: IndicatorSystem, parent: Indicator | None) -> 
 def judgements_of(*, system: IndicatorSystem, expert) -> dict[str | None, dict[tuple[str, str], float]]:
     """The pairwise judgements stored for each node of ``system`` (key: the parent's code, None for the
     dimensions), as ``{(code_a, code_b): a_ij}``: ``expert``'s own where they judged the node, otherwise
-    the latest judgement anyone made, so the AHP form opens with what the weights came from."""
+    the latest judgement anyone made, so the AHP form opens with what the weights came from. A node not
+    judged in this version (a new draft copies the weights, not the judgements) takes the judgement of
+    the version it was based on, and so on back."""
+    found: dict[str | None, dict[tuple[str, str], float]] = {}
+    version, seen = system, set()
+    while version is not None and version.pk not in seen and len(seen) < 20:
+        seen.add(version.pk)
+        for node, pairs in _judged(version, expert).items():
+            found.setdefault(node, pairs)
+        version = version.based_on
+    return found
+
+
+def _judged(system: IndicatorSystem, expert) -> dict[str | None, dict[tuple[str, str], float]]:
     found: dict[str | None, dict[tuple[str, str], float]] = {}
     rows = Judgement.objects.filter(system=system).select_related("parent").order_by("created_at", "id")
     mine = sorted(rows, key=lambda j: j.expert_id == getattr(expert, "pk", None))  # own judgement last
