@@ -73,7 +73,49 @@ def styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
+# What to draw instead of a character the font has no glyph for (ReportLab would draw an empty box).
+SUBSTITUTES = {
+    "\u2212": "-",  # minus sign
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00b7": "\u30fb",  # middle dot: the full-width one CJK fonts have
+    "\u30fb": "\u00b7",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2192": "->",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00b2": "2",
+    "\u03c7": "x",
+    "\u03b1": "a",
+}
+
+
+@lru_cache(maxsize=8)
+def font_chars(font: str) -> frozenset[int] | None:
+    """The code points ``font`` has glyphs for; None for a CID font (the reader's font draws it)."""
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    cmap = getattr(face, "charToGlyph", None)
+    return frozenset(cmap) if cmap else None
+
+
+def drawable(text: str, font: str) -> str:
+    """``text`` with every character ``font`` cannot draw replaced by a look-alike it can (``SUBSTITUTES``)
+    or, failing that, "?": a missing glyph would print as a box that says nothing."""
+    chars = font_chars(font)
+    if chars is None:
+        return text
+    out = []
+    for ch in text:
+        if ord(ch) in chars or ch in "\n\r\t":
+            out.append(ch)
+            continue
+        sub = SUBSTITUTES.get(ch, "?")
+        out.append(sub if all(ord(c) in chars for c in sub) else "?")
+    return "".join(out)
+
+
 def paragraph(text, style) -> Paragraph:
     """``text`` as a paragraph, escaped: ReportLab reads its markup, a citizen's text must not be read
-    as it."""
-    return Paragraph(escape(str(text)), style)
+    as it. Characters the style's font cannot draw are replaced (``drawable``)."""
+    return Paragraph(escape(drawable(str(text), style.fontName)), style)

@@ -47,7 +47,7 @@ def audit_list(
     *, halls, action: str = "", actor: str = "", object_type: str = "", date_from=None, date_to=None
 ) -> QuerySet[AuditEntry]:
     """Audit entries of the given halls, newest first, filtered as the manager asked."""
-    qs = AuditEntry.objects.filter(hall__in=halls).select_related("hall")
+    qs = AuditEntry.objects.filter(hall__in=halls).select_related("hall", "actor")
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from servicehall.core import selectors
+from servicehall.core import audit_labels, selectors
 from servicehall.core.choices import Role
 from servicehall.core.errors import (
     BadInput,
@@ -165,6 +165,18 @@ def audit_browse(request, hall_code: str):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    related: dict = {}  # rows named in the changes, each looked up once for the page
+    rows = [
+        {
+            "entry": e,
+            "action": audit_labels.action_label(e.action),
+            "actor": audit_labels.actor_name(e),
+            "changes": audit_labels.changes(e, hall.tzinfo, related),
+        }
+        for e in page
+    ]
     return render(
-        request, "core/audit.html", {"hall": hall, "form": form, "page": page, "query": query.urlencode()}
+        request,
+        "core/audit.html",
+        {"hall": hall, "form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )

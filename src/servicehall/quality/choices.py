@@ -164,3 +164,38 @@ KIOSK_COMMENT_PHRASES = (
     _("The materials list was unclear"),
     _("Please add more seats"),
 )
+
+# Fuzzy composition operators (``fuzzy.OPERATORS``) and AHP random-index tables (``ahp.RI_TABLES``) as the
+# report names them: the codes stay in URLs, stored judgements and the API.
+OPERATOR_LABELS = {
+    "weighted_average": _("Weighted average"),
+    "max_min": _("Max–min"),
+    "max_product": _("Max–product"),
+    "bounded_sum": _("Bounded sum"),
+}
+RI_TABLE_LABELS = {
+    "saaty1980": _("Saaty (1980)"),
+    "alonso_lamata2006": _("Alonso & Lamata (2006)"),
+}
+
+# The answer-cleaning rules (``cleaning.RULES``) as the report and the office name them.
+CLEANING_RULE_LABELS = {
+    "duplicate": _("Duplicate answers"),
+    "speeder": _("Answered too fast"),
+    "straight_line": _("Same answer to every statement"),
+    "out_of_range": _("Answer out of range"),
+    "missing": _("Too many unanswered"),
+}
+
+# Indicator kinds as a table cell says them (short: the long labels are IndicatorKind's).
+KIND_SHORT_LABELS = {
+    "dimension": _("Dimension"),
+    "subjective": _("questionnaire"),
+    "objective": _("objective"),
+}
+
+
+def label_of(labels: dict, code) -> str:
+    """``code``'s label in the active language, or the code itself when it has none (an older row)."""
+    found = labels.get(code)
+    return str(found) if found is not None else str(code or "")

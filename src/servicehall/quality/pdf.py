@@ -13,8 +13,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicehall.core.csvcells import SafeWriter
-from servicehall.core.pdf import cjk_font_name, paragraph, styles
-from servicehall.quality.choices import QUADRANT_LABELS, IndicatorKind
+from servicehall.core.pdf import cjk_font_name, drawable, paragraph, styles
+from servicehall.quality.choices import (
+    KIND_SHORT_LABELS,
+    QUADRANT_LABELS,
+    IndicatorKind,
+    SystemStatus,
+    label_of,
+)
 
 GRID = TableStyle(
     [
@@ -40,7 +46,7 @@ def _radar(dimensions: list[dict], font: str) -> Drawing:
     chart = SpiderChart()
     chart.x, chart.y, chart.width, chart.height = 10 * mm, 5 * mm, 70 * mm, 60 * mm
     chart.data = [[x["score"] or 0 for x in dimensions]]
-    chart.labels = [f"{x['name']} {_fmt(x['score'], 0)}" for x in dimensions]
+    chart.labels = [drawable(f"{x['name']} {_fmt(x['score'], 0)}", font) for x in dimensions]
     chart.strands[0].strokeColor = colors.HexColor("#b91c1c")
     chart.strands[0].fillColor = colors.Color(0.73, 0.11, 0.11, alpha=0.2)
     chart.strandLabels.fontName = font
@@ -66,7 +72,9 @@ def report_pdf(built: dict) -> bytes:
         author=scope.hall.name,
     )
     change = (
-        "" if built["change"] is None else f"（{_('against the previous period')} {built['change']:+.1f}）"
+        ""
+        if built["change"] is None
+        else "（" + _("%(c)s against the previous period") % {"c": f"{built['change']:+.1f}"} + "）"
     )
     story = [
         paragraph(
@@ -74,7 +82,11 @@ def report_pdf(built: dict) -> bytes:
             st["subtitle"],
         ),
         paragraph(_("Service-quality report"), st["title"]),
-        paragraph(f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}", st["subtitle"]),
+        paragraph(
+            f"{scope.date_from} — {scope.date_to} · {system.name} v{system.version}"
+            + ("" if system.status == SystemStatus.PUBLISHED else f" ({system.get_status_display()})"),
+            st["subtitle"],
+        ),
         Spacer(1, 5 * mm),
         paragraph(f"{_('Composite service-quality index')}: {_fmt(built['index'])} / 100 {change}", st["h2"]),
     ]
@@ -108,7 +120,7 @@ def report_pdf(built: dict) -> bytes:
                 [
                     r["dimension_name"],
                     f"{r['code']} {r['name']}",
-                    r["kind"],
+                    label_of(KIND_SHORT_LABELS, r["kind"]),
                     _fmt(r["weight"], 3),
                     _fmt(r["score"]),
                 ]
@@ -232,7 +244,7 @@ def report_pdf(built: dict) -> bytes:
     if built.get("fuzzy"):
         f = built["fuzzy"]
         story += [
-            paragraph(f"{_('Fuzzy comprehensive evaluation')} ({f['operator']})", st["h2"]),
+            paragraph(f"{_('Fuzzy comprehensive evaluation')} ({f['operator_name']})", st["h2"]),
             _table(
                 [[_("Dimension"), "B", _("Score")]]
                 + [
@@ -289,7 +301,7 @@ def report_pdf(built: dict) -> bytes:
         paragraph(
             _("Weights by AHP (random index table %(table)s); consistency ratios: %(crs)s.")
             % {
-                "table": methods["ri_table"],
+                "table": methods["ri_table_name"],
                 "crs": "、".join(f"{j['parent'] or '—'} {j['cr']:.3f}" for j in methods["judgements"]) or "—",
             },
             st["base"],
@@ -303,7 +315,7 @@ def report_pdf(built: dict) -> bytes:
                 % {
                     "valid": c["valid"],
                     "total": c["total"],
-                    "counts": "、".join(f"{k} {v}" for k, v in c["counts"].items()),
+                    "counts": "、".join(f"{k} {v}" for k, v in c["removed"]),
                 },
                 st["base"],
             )
@@ -332,17 +344,37 @@ def _evidence(row: dict) -> str:
     return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
 
 
+# The evidence behind each score, one column per figure (objective indicators fill the first four,
+# questionnaire indicators the rest).
+EVIDENCE_COLUMNS = ("metric", "value", "best", "worst", "n", "mean", "sd", "ci_low", "ci_high")
+
+
 def report_csv(built: dict) -> str:
-    """The report's indicators as CSV (with a BOM, so Excel opens the Chinese correctly); a scoped report
-    says its scope on the first line."""
+    """The report's indicators as CSV (with a BOM, so Excel opens the Chinese correctly): the scores and
+    their evidence in columns, the metric and kind by name; a scoped report says its scope on the first
+    line. Cells go through ``SafeWriter`` (no formula injection from a name)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = SafeWriter(csv.writer(out))
     if built.get("scope_label"):
         writer.writerow(["# " + built["scope_label"]])
-    writer.writerow(["dimension", "code", "indicator", "kind", "global_weight", "score", "evidence"])
+    head = ["dimension", "code", "indicator", "kind", "global_weight", "score"]
+    writer.writerow([*head, *EVIDENCE_COLUMNS, "distribution"])
     for r in built["indicators"] + built["missing"]:
+        e = r.get("evidence") or {}
+        figures = {k: e.get(k) for k in EVIDENCE_COLUMNS}
+        figures["metric"] = e.get("metric_name") or e.get("metric")
+        dist = e.get("distribution") or {}
         writer.writerow(
-            [r["dimension_name"], r["code"], r["name"], r["kind"], r["weight"], r["score"], r["evidence"]]
+            [
+                r["dimension_name"],
+                r["code"],
+                r["name"],
+                label_of(KIND_SHORT_LABELS, r["kind"]),
+                r["weight"],
+                r["score"],
+                *("" if figures[k] is None else figures[k] for k in EVIDENCE_COLUMNS),
+                " ".join(f"{g}:{c}" for g, c in dist.items()),
+            ]
         )
     return out.getvalue()

@@ -21,7 +21,14 @@ from servicehall.appointments.models import Appointment
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
 from servicehall.quality import scoring, selectors
-from servicehall.quality.choices import BAD_LEVELS, GOOD_LEVELS, SystemStatus
+from servicehall.quality.choices import (
+    BAD_LEVELS,
+    CLEANING_RULE_LABELS,
+    GOOD_LEVELS,
+    RI_TABLE_LABELS,
+    SystemStatus,
+    label_of,
+)
 from servicehall.quality.models import (
     CleaningRun,
     IndicatorSystem,
@@ -405,7 +412,7 @@ def methods(system: IndicatorSystem, questionnaire: Questionnaire | None) -> dic
     judgements = [
         {
             "parent": j.parent.code if j.parent else None,
-            "expert": str(j.expert),
+            "expert": j.expert.display_name or j.expert.get_username(),
             "cr": round(j.cr, 4),
             "ri_table": j.ri_table,
         }
@@ -415,12 +422,15 @@ def methods(system: IndicatorSystem, questionnaire: Questionnaire | None) -> dic
     return {
         "judgements": judgements,
         "ri_table": system.ri_table,
+        "ri_table_name": label_of(RI_TABLE_LABELS, system.ri_table),
         "cleaning": {
             "total": run.total,
             "valid": run.valid,
             "valid_rate": run.valid_rate,
             "counts": run.counts,
             "rules": run.rules,
+            # Each rule's label with the responses it removed, for pages and the PDF.
+            "removed": [(label_of(CLEANING_RULE_LABELS, k), v) for k, v in run.counts.items()],
             "at": run.created_at,
         }
         if run

@@ -19,12 +19,14 @@ from servicehall.quality.choices import (
     GOOD_LEVELS,
     ClerkCard,
     IndicatorKind,
+    Metric,
     RectificationStatus,
     SystemStatus,
 )
 from servicehall.quality.models import (
     Indicator,
     IndicatorSystem,
+    Judgement,
     QualitySettings,
     Questionnaire,
     Rating,
@@ -65,6 +67,37 @@ def indicator_children(*, system: IndicatorSystem, parent: Indicator | None) -> 
     return list(Indicator.objects.filter(system=system, parent=parent).order_by("position", "id"))
 
 
+def judgements_of(*, system: IndicatorSystem, expert) -> dict[str | None, dict[tuple[str, str], float]]:
+    """The pairwise judgements stored for each node of ``system`` (key: the parent's code, None for the
+    dimensions), as ``{(code_a, code_b): a_ij}``: ``expert``'s own where they judged the node, otherwise
+    the latest judgement anyone made, so the AHP form opens with what the weights came from. A node not
+    judged in this version (a new draft copies the weights, not the judgements) takes the judgement of
+    the version it was based on, and so on back."""
+    found: dict[str | None, dict[tuple[str, str], float]] = {}
+    version, seen = system, set()
+    while version is not None and version.pk not in seen and len(seen) < 20:
+        seen.add(version.pk)
+        for node, pairs in _judged(version, expert).items():
+            found.setdefault(node, pairs)
+        version = version.based_on
+    return found
+
+
+def _judged(system: IndicatorSystem, expert) -> dict[str | None, dict[tuple[str, str], float]]:
+    found: dict[str | None, dict[tuple[str, str], float]] = {}
+    rows = Judgement.objects.filter(system=system).select_related("parent").order_by("created_at", "id")
+    mine = sorted(rows, key=lambda j: j.expert_id == getattr(expert, "pk", None))  # own judgement last
+    for j in mine:
+        codes = list(j.codes or [])
+        found[j.parent.code if j.parent else None] = {
+            (a, b): float(j.matrix[i][k])
+            for i, a in enumerate(codes)
+            for k, b in enumerate(codes)
+            if i != k and i < len(j.matrix) and k < len(j.matrix[i])
+        }
+    return found
+
+
 def system_list(*, hall: Hall):
     return IndicatorSystem.objects.filter(hall=hall).order_by("name", "-version")
 
@@ -88,6 +121,7 @@ def tree(*, system: IndicatorSystem) -> list[dict]:
                     "name_en": r.name_en,
                     "kind": r.kind,
                     "metric": r.metric,
+                    "metric_name": str(Metric(r.metric).label) if r.metric in Metric.values else "",
                     "direction": r.direction,
                     "best": r.best,
                     "worst": r.worst,

@@ -16,6 +16,17 @@ Rules, in order:
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
+# Why a ticket was called (``Choice.reason``, kept in the call's audit row as ``rule``), as people read it.
+CALL_REASON_LABELS = {
+    "ceiling": _("Waited longest (wait ceiling)"),
+    "directed": _("Directed to this window"),
+    "priority": _("Priority class first"),
+    "interleave": _("Normal ticket between priority ones"),
+    "normal": _("In order of arrival"),
+}
+
 
 @dataclass(frozen=True)
 class Candidate:

@@ -1,6 +1,7 @@
 """Pages of the quality module, one module per audience: ``citizen`` (the rating pad, the phone and kiosk
-rating pages, the questionnaire), ``office`` (the quality office, indicator systems, the questionnaire
-editor) and ``report`` (the service-quality report). ``urls.py`` names them from here."""
+rating pages, the questionnaire), ``office`` (the quality office and the questionnaire editor),
+``system`` (an indicator system and its AHP forms) and ``report`` (the service-quality report).
+``urls.py`` names them from here."""
 
 from servicehall.quality.views.citizen import (
     kiosk_rate,
@@ -11,8 +12,9 @@ from servicehall.quality.views.citizen import (
     phone_rate,
     questionnaire,
 )
-from servicehall.quality.views.office import office, questionnaire_edit, system_page
+from servicehall.quality.views.office import office, questionnaire_edit
 from servicehall.quality.views.report import report_page
+from servicehall.quality.views.system import system_page
 
 __all__ = [
     "kiosk_rate",

@@ -1,5 +1,5 @@
-"""The quality office's pages (staff): 好差评 figures and the rectification cases, the indicator systems
-with their AHP weighting, and the questionnaire editor."""
+"""The quality office's pages (staff): 好差评 figures and the rectification cases, and the questionnaire
+editor (an indicator system and its AHP weighting are ``views.system``)."""
 
 import datetime
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, Invalid, NotFound
+from servicehall.core.errors import DomainError, NotFound
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
@@ -22,19 +22,6 @@ from servicehall.quality.choices import (
     RectificationStatus,
     SystemStatus,
 )
-from servicehall.quality.forms import AhpJudgementForm
-
-SAATY = [
-    (9, "9"),
-    (7, "7"),
-    (5, "5"),
-    (3, "3"),
-    (1, "1"),
-    (1 / 3, "1/3"),
-    (1 / 5, "1/5"),
-    (1 / 7, "1/7"),
-    (1 / 9, "1/9"),
-]
 
 
 def staff_actor(request, hall, *roles):
@@ -136,73 +123,6 @@ def _office_post(request, actor, hall) -> str:
         actor=actor, case=case, action=request.POST.get("action", ""), note=request.POST.get("note", "")
     )
     return _("Case %(id)s updated.") % {"id": case.pk}
-
-
-@login_required
-def system_page(request, hall_code: str, system_id: int):
-    """An indicator system: the tree with local and global weights, and for each node the AHP form
-    (Saaty's scale for each pair) that sets its children's weights; publish; new version."""
-    hall = hall_get(code=hall_code)
-    actor = staff_actor(request, hall, Role.MANAGER, Role.EVALUATOR)
-    system = selectors.system_get(hall=hall, system_id=system_id)
-    errors, notice = {}, ""
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "publish":
-                services.system_publish(actor=actor, system=system)
-                notice = _("Published: this version is now frozen.")
-            elif request.POST.get("action") == "version":
-                copy = services.system_new_version(actor=actor, system=system)
-                return redirect("quality:system", hall_code=hall.code, system_id=copy.pk)
-            else:
-                notice = _judgement_post(request, actor, system)
-        except DomainError as exc:
-            errors = exc.form_errors()
-        system.refresh_from_db()
-    nodes = [{"code": None, "name": _("Dimensions"), "children": selectors.tree(system=system)}]
-
-    def walk(children):
-        for n in children:
-            if n["children"]:
-                nodes.append(n)
-                walk(n["children"])
-
-    walk(nodes[0]["children"])
-    for n in nodes:
-        kids = n["children"]
-        n["pairs"] = [
-            {"i": i, "j": j, "a": kids[i]["name"], "b": kids[j]["name"]}
-            for i in range(len(kids))
-            for j in range(i + 1, len(kids))
-        ]
-    return render(
-        request,
-        "quality/system.html",
-        {
-            "hall": hall,
-            "system": system,
-            "tree": nodes[0]["children"],
-            "nodes": nodes,
-            "scale": SAATY,
-            "problems": selectors.weight_problems(system=system),
-            "errors": errors,
-            "notice": notice,
-            "draft": system.status == SystemStatus.DRAFT,
-        },
-        status=422 if errors else 200,
-    )
-
-
-def _judgement_post(request, actor, system) -> str:
-    """One node's AHP form: its children compared pair by pair, the judgement submitted."""
-    code = request.POST.get("parent") or None
-    parent = selectors.indicator_get(system=system, code=code) if code else None
-    kids = selectors.indicator_children(system=system, parent=parent)
-    form = AhpJudgementForm(request.POST, size=len(kids))
-    if not form.is_valid():
-        raise Invalid(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-    result = services.judgement_submit(actor=actor, system=system, parent=parent, matrix=form.matrix())
-    return _("Judgement accepted (CR = %(cr).3f); the weights are updated.") % {"cr": result.cr}
 
 
 @login_required

@@ -10,7 +10,13 @@ from servicehall.catalog.selectors import item_list
 from servicehall.core.choices import Role
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.quality import charts, report, selectors
-from servicehall.quality.choices import QUADRANT_LABELS, IndicatorKind, SystemStatus
+from servicehall.quality.choices import (
+    OPERATOR_LABELS,
+    QUADRANT_LABELS,
+    IndicatorKind,
+    SystemStatus,
+    label_of,
+)
 from servicehall.quality.forms import ReportFilterForm
 from servicehall.quality.fuzzy import OPERATORS
 from servicehall.quality.pdf import report_csv, report_pdf
@@ -56,9 +62,11 @@ def report_page(request, hall_code: str):
         clerk_id=chosen_unit.get("clerk"),
         service_id=chosen_unit.get("service"),
     )
-    built = None
+    built, ranked = None, []
     if chosen is not None:
-        built = report.report_build(system=chosen, scope=scope, fuzzy_operator=filters["operator"])
+        built, ranked = report.report_with_ranking(
+            system=chosen, scope=scope, fuzzy_operator=filters["operator"], rank_by=filters["rank"]
+        )
         built["scope_label"] = " · ".join(
             f"{UNIT_NAMES[kind]} {dict(form.units[kind])[pk]}" for kind, pk in chosen_unit.items()
         )
@@ -74,11 +82,6 @@ def report_page(request, hall_code: str):
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         return response
     charts_of = _charts(built) if built is not None else {"radar": "", "bars": "", "ipa": ""}
-    ranked = (
-        report.ranking(system=chosen, scope=report.Scope(hall, date_from, date_to), by=filters["rank"])
-        if built is not None
-        else []
-    )
     return render(
         request,
         "quality/report.html",
@@ -95,7 +98,7 @@ def report_page(request, hall_code: str):
             "units": form.units,
             "chosen_unit": chosen_unit,
             "rank_by": filters["rank"],
-            "operators": list(OPERATORS),
+            "operators": [(o, label_of(OPERATOR_LABELS, o)) for o in OPERATORS],
             "operator": filters.get("fuzzy") or "",
             "query": request.GET.urlencode(),
         },
