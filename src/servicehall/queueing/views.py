@@ -11,7 +11,7 @@ from servicehall.core.errors import PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.queueing import selectors
-from servicehall.queueing.choices import Outcome, class_needs_proof
+from servicehall.queueing.choices import Outcome, class_name, class_needs_proof
 
 
 def board(request, hall_code: str):
@@ -30,7 +30,7 @@ def board(request, hall_code: str):
             # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows
             # its tag.
             "classes": {
-                c["code"]: c["name"]
+                c["code"]: class_name(c)
                 for c in selectors.settings_get(hall=hall).priority_classes
                 if c.get("priority")
             },
@@ -70,7 +70,7 @@ def console(request, hall_code: str):
             "services": services,
             "outcomes": Outcome.choices,
             "classes": [
-                {"code": c.get("code"), "name": c.get("name"), "needs_proof": class_needs_proof(c)}
+                {"code": c.get("code"), "name": class_name(c), "needs_proof": class_needs_proof(c)}
                 for c in selectors.settings_get(hall=hall).priority_classes
             ],
         },
