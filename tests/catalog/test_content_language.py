@@ -44,8 +44,8 @@ def test_the_item_page_in_english_names_the_service_its_materials_department_and
     assert "Issuing an ordinary passport" in text
     assert "Resident identity card" in text
     assert "Previous passport" in text  # a conditional material
-    assert "If applying for a family-visit" not in text  # (that condition belongs to another item)
-    assert "If replacing a passport or applying while one is still valid" in text
+    assert "Applying for a family-visit" not in text  # (that condition belongs to another item)
+    assert "If: Replacing a passport or applying while one is still valid" in text
     assert "Qingshan Exit-Entry Administration Unit" in text
     assert "Exit and entry" in text  # the category in the crumbs
     assert "Collect" in text and "Apply" in text  # handling steps

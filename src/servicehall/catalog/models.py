@@ -120,6 +120,8 @@ class ServiceItem(models.Model):
     description_local = LocalizedText("description")
     fee_note_local = LocalizedText("fee_note")
     steps_local = LocalizedList("steps")
+    # No English twin: it cites laws by their Chinese titles (see docs/content-language.md); 繁體 converts.
+    legal_basis_local = LocalizedText("legal_basis")
 
     class Meta:
         ordering = ["hall", "category__position", "code"]

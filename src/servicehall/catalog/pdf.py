@@ -96,7 +96,7 @@ def checklist_pdf(*, item, printed_at) -> bytes:
             paragraph("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps_local, start=1)), st["base"]),
         ]
     if item.legal_basis:
-        story += [paragraph(_("Legal basis"), st["h2"]), paragraph(item.legal_basis, st["base"])]
+        story += [paragraph(_("Legal basis"), st["h2"]), paragraph(item.legal_basis_local, st["base"])]
     story += [
         Spacer(1, 8 * mm),
         paragraph(

@@ -24,18 +24,18 @@ ACCOUNTS = [
 ]
 # (floor level, number, name, English name, kind)
 COUNTERS = [
-    (1, "1", "综合窗口", "General services", CounterKind.COMPREHENSIVE),
-    (1, "2", "社保医保窗口", "Social and medical insurance", CounterKind.DEDICATED),
-    (1, "3", "社保医保窗口", "Social and medical insurance", CounterKind.DEDICATED),
-    (1, "4", "户籍出入境窗口", "Household registration and exit-entry", CounterKind.DEDICATED),
-    (1, "5", "户籍出入境窗口", "Household registration and exit-entry", CounterKind.DEDICATED),
+    (1, "1", "综合窗口", "General", CounterKind.COMPREHENSIVE),
+    (1, "2", "社保医保窗口", "Insurance", CounterKind.DEDICATED),
+    (1, "3", "社保医保窗口", "Insurance", CounterKind.DEDICATED),
+    (1, "4", "户籍出入境窗口", "Hukou & travel", CounterKind.DEDICATED),
+    (1, "5", "户籍出入境窗口", "Hukou & travel", CounterKind.DEDICATED),
     (1, "6", "绿色通道", "Priority lane", CounterKind.PRIORITY),
-    (2, "7", "企业开办窗口", "Starting a business", CounterKind.DEDICATED),
-    (2, "8", "企业开办窗口", "Starting a business", CounterKind.DEDICATED),
+    (2, "7", "企业开办窗口", "Business setup", CounterKind.DEDICATED),
+    (2, "8", "企业开办窗口", "Business setup", CounterKind.DEDICATED),
     (2, "9", "税务窗口", "Taxes", CounterKind.DEDICATED),
     (2, "10", "税务窗口", "Taxes", CounterKind.DEDICATED),
-    (2, "11", "不动产登记窗口", "Real estate registration", CounterKind.DEDICATED),
-    (2, "12", "公积金婚姻窗口", "Provident fund and marriage", CounterKind.DEDICATED),
+    (2, "11", "不动产登记窗口", "Real estate", CounterKind.DEDICATED),
+    (2, "12", "公积金婚姻窗口", "Fund & marriage", CounterKind.DEDICATED),
 ]
 
 
