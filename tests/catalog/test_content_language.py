@@ -148,6 +148,13 @@ def test_the_services_api_keeps_the_chinese_name_and_adds_the_english_and_local_
     assert counters[0]["name_local"] == "Window 1" and counters[0]["name"] == "1号窗口"
 
 
+def test_an_english_reader_finds_a_service_by_its_english_name(client, api_as, english_hall):
+    status, body = api_as(None, language="en").call("GET", f"halls/{english_hall.code}/services?q=passport")
+    assert status == 200 and [s["code"] for s in body] == [PASSPORT]
+    text = _page(client, f"/catalog/{english_hall.code}/?q=passport", "en")
+    assert "Issuing an ordinary passport" in text
+
+
 def test_the_english_checklist_pdf_names_the_service_and_materials_in_english(client, english_hall):
     response = client.get(
         f"/catalog/{english_hall.code}/items/{PASSPORT}/checklist.pdf", HTTP_ACCEPT_LANGUAGE="en"
