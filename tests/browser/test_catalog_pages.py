@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HALL_NAME = "青山区政务服务中心"
 PASSPORT = "普通护照签发"
+PASSPORT_EN = "Issuing an ordinary passport"
 SOCIAL_CARD = "社会保障卡申领"
 KIOSK = {"width": 1080, "height": 1920}
 BOARD = {"width": 1920, "height": 1080}
@@ -86,13 +87,13 @@ def test_language_switch_returns_to_the_page_and_persists(site, page, screenshot
     switch_language(page, "en")
     expect(html_lang(page)).to_have_attribute("lang", "en")
     assert page.url == site.catalog + "?q=hz", "the switch should return to the same search"
-    assert result_names(page)[0] == PASSPORT
+    assert result_names(page)[0] == PASSPORT_EN  # the hall's content in English too
     expect(page.locator('form.lang-switch button[value="en"]')).to_have_attribute("aria-current", "true")
 
-    page.locator(".item-row a.item-name", has_text=PASSPORT).click()
+    page.locator(".item-row a.item-name", has_text=PASSPORT_EN).click()
     page.wait_for_url(re.compile(r"/items/"))
     expect(html_lang(page)).to_have_attribute("lang", "en")  # persists to the next page
-    expect(page.locator("h1")).to_have_text(PASSPORT)
+    expect(page.locator("h1")).to_have_text(PASSPORT_EN)
     screenshot(page, "item-en.png", full_page=True)
 
     item_url = page.url

@@ -28,12 +28,23 @@ def test_a_catalogue_survives_export_and_import_into_another_hall_unchanged(
     result = catalog_import(actor=admin_actor, hall=hall_b, text=exported, fmt=fmt)
     assert result == {"created": len(catalog_a), "updated": 0}
     assert json.loads(_export(hall_b, "json"))["items"] == json.loads(_export(hall_a, "json"))["items"]
-    # and the source data itself went in unchanged (materials, conditions, steps, fees, counters)
+    # and the source data itself went in unchanged (materials, conditions, steps, fees, counters), English
+    # included; a material's texts the file leaves out (its traditional-Chinese override) come back blank
     by_code = {i["code"]: i for i in json.loads(_export(hall_b, "json"))["items"]}
     for original in catalog_a:
         got = by_code[original["code"]]
-        for key in ("name", "materials", "steps", "counters", "fee_cny", "visits_required", "ticket_prefix"):
+        for key in (
+            *("name", "steps", "counters", "fee_cny", "visits_required", "ticket_prefix"),
+            *("name_en", "department_en", "category_en", "description_en", "fee_note_en", "steps_en"),
+        ):
             assert got[key] == original[key], (original["code"], key)
+        assert [{k: m[k] for k in o} for m, o in zip(got["materials"], original["materials"])] == original[
+            "materials"
+        ]
+        assert all(m["name_zh_hant"] == "" for m in got["materials"])
+    passport = by_code["11350199MB0F34538T-XK-001"]
+    assert passport["name_en"] == "Issuing an ordinary passport"
+    assert passport["materials"][0]["name_en"] == "Resident identity card"
 
 
 def test_importing_again_updates_instead_of_duplicating(admin_actor, hall_a, catalog_a):

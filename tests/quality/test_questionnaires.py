@@ -132,6 +132,8 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/q/{q.pk}/").content.decode()
     assert "Hall satisfaction survey" in english and "Staff wear the proper uniform." in english
     assert "工作人员着装规范" in Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/q/{q.pk}/").content.decode()
+    traditional = Client(HTTP_ACCEPT_LANGUAGE="zh-hant").get(f"/q/{q.pk}/").content.decode()
+    assert "工作人員着裝規範" in traditional and "大廳滿意度問卷" in traditional  # converted (core.localize)
     with pytest.raises(Conflict):
         services.questionnaire_update(actor=actors["evaluator_a"], questionnaire=q, title="改")
     status, body = api_as("evaluator_a").call("PATCH", f"questionnaires/{q.pk}", {"title": "改"})

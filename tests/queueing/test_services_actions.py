@@ -128,6 +128,16 @@ class TestRecallAndNoShow:
         assert refused.value.code == "recall_limit"
         assert fresh(ticket).recall_count == 2
 
+    def test_the_recall_limit_counts_one_recall_in_the_singular_in_english(self, q, actors, hall_a):
+        from django.utils import translation
+
+        configure(actors, hall_a, recall_limit=1)
+        ticket = bring_to(S.CALLED, q, actors)
+        services.ticket_recall(actor=actors["clerk_a"], ticket=ticket)
+        with translation.override("en"), pytest.raises(Conflict) as refused:
+            services.ticket_recall(actor=actors["clerk_a"], ticket=ticket)
+        assert "has been recalled 1 time:" in refused.value.message
+
     def test_a_no_show_is_refused_before_the_recalls_or_the_timeout(self, q, actors, clock):
         ticket = bring_to(S.CALLED, q, actors)
         clock.advance(seconds=179)

@@ -79,7 +79,7 @@ def plan_for_booking(*, hall: Hall, service_code: str) -> WorkingPlan:
     if plan is None:
         raise Conflict(
             _("%(service)s takes no appointments. Please take a number at the hall.")
-            % {"service": item.name},
+            % {"service": item.name_local},
             code="not_bookable",
         )
     plan = copy.copy(plan)  # the remembered plan is shared between threads

@@ -65,7 +65,9 @@ def _slots_page(request, hall, item_code: str, *, errors=None, status=200, move=
             {
                 "hall": hall,
                 "items": list(selectors.bookable_items(hall=hall)),
-                "errors": {"general": [_("%(service)s takes no appointments.") % {"service": item.name}]},
+                "errors": {
+                    "general": [_("%(service)s takes no appointments.") % {"service": item.name_local}]
+                },
             },
             status=409,
         )

@@ -20,19 +20,32 @@ router = Router(tags=["catalogue"])
 
 class MaterialOut(Schema):
     name: str
+    name_en: str = ""
+    name_local: str = ""
     originals: int
     copies: int
     required: bool
     condition: str
+    condition_local: str = ""
     note: str
+    note_local: str = ""
 
 
 class ServiceOut(Schema):
+    """``name``, ``category``, ``department``… stay the hall's own (simplified Chinese) texts; the
+    ``*_local`` fields are the same texts in the request's language (Accept-Language or the language
+    cookie: English where the hall wrote it, traditional Chinese by conversion), ``name_en`` the English
+    as written (blank if none)."""
+
     code: str
     name: str
+    name_en: str = ""
+    name_local: str = ""
     ticket_prefix: str
     category: str
+    category_local: str = ""
     department: str
+    department_local: str = ""
     item_type: str
     promised_limit_days: int
     standard_minutes: int = 0
@@ -46,9 +59,12 @@ class ServiceOut(Schema):
 
 class ServiceDetailOut(ServiceOut):
     description: str
+    description_local: str = ""
     legal_basis: str
     fee_note: str
+    fee_note_local: str = ""
     steps: list[str]
+    steps_local: list[str] = []
     materials: list[MaterialOut]
     checklist_url: str
     checklist_pdf_url: str
@@ -69,9 +85,13 @@ def _service_out(item) -> dict:
     return {
         "code": item.code,
         "name": item.name,
+        "name_en": item.name_en,
+        "name_local": item.name_local,
         "ticket_prefix": item.ticket_prefix,
         "category": item.category.name,
+        "category_local": item.category.name_local,
         "department": item.department.name,
+        "department_local": item.department.name_local,
         "item_type": item.item_type,
         "promised_limit_days": item.promised_limit_days,
         "legal_limit_days": item.legal_limit_days,
@@ -111,9 +131,12 @@ def get_service(request, hall_code: str, item_code: str):
     return {
         **_service_out(item),
         "description": item.description,
+        "description_local": item.description_local,
         "legal_basis": item.legal_basis,
         "fee_note": item.fee_note,
+        "fee_note_local": item.fee_note_local,
         "steps": item.steps,
+        "steps_local": item.steps_local,
         "materials": list(item.materials.all()),
         "checklist_url": reverse("catalog:checklist", args=[hall.code, item.code]),
         "checklist_pdf_url": reverse("catalog:checklist_pdf", args=[hall.code, item.code]),

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.choices import ItemType, VisitsRequired
-from servicehall.core.models import Counter, Hall
+from servicehall.core.localize import LocalizedList, LocalizedText
+from servicehall.core.models import Counter, Hall, english_name_field, traditional_name_field
 
 prefix_validator = RegexValidator(r"^[A-Z]{1,2}$", _("Use one or two capital letters."))
 
@@ -18,6 +20,10 @@ prefix_validator = RegexValidator(r"^[A-Z]{1,2}$", _("Use one or two capital let
 class Department(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="departments")
     name = models.CharField(_("name"), max_length=100)
+    name_en = english_name_field(150)
+    name_zh_hant = traditional_name_field(100)
+
+    name_local = LocalizedText("name")
 
     class Meta:
         ordering = ["hall", "name"]
@@ -32,7 +38,11 @@ class Department(models.Model):
 class Category(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=60)
+    name_en = english_name_field(100)
+    name_zh_hant = traditional_name_field(60)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    name_local = LocalizedText("name")
 
     class Meta:
         ordering = ["hall", "position", "name"]
@@ -54,6 +64,8 @@ class ServiceItem(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="service_items")
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=120)
+    name_en = english_name_field(200)
+    name_zh_hant = traditional_name_field(120)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("department")
     )
@@ -62,6 +74,7 @@ class ServiceItem(models.Model):
     )
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType, default=ItemType.PUBLIC_SERVICE)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
     keywords = models.CharField(
         _("search keywords"),
         max_length=200,
@@ -87,7 +100,9 @@ class ServiceItem(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     fee_note = models.CharField(_("fee note"), max_length=200, blank=True)
+    fee_note_en = models.CharField(_("English fee note"), max_length=300, blank=True)
     steps = models.JSONField(_("handling steps"), default=list, blank=True)
+    steps_en = models.JSONField(_("English handling steps"), default=list, blank=True)
     counters = models.ManyToManyField(
         Counter, related_name="service_items", blank=True, verbose_name=_("counters")
     )
@@ -100,6 +115,13 @@ class ServiceItem(models.Model):
     active = models.BooleanField(_("active"), default=True)
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    name_local = LocalizedText("name")
+    description_local = LocalizedText("description")
+    fee_note_local = LocalizedText("fee_note")
+    steps_local = LocalizedList("steps")
+    # No English twin: it cites laws by their Chinese titles (see docs/content-language.md); 繁體 converts.
+    legal_basis_local = LocalizedText("legal_basis")
 
     class Meta:
         ordering = ["hall", "category__position", "code"]
@@ -128,13 +150,21 @@ class Material(models.Model):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=120)
+    name_en = english_name_field(200)
+    name_zh_hant = traditional_name_field(120)
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     required = models.BooleanField(_("required"), default=True)
     condition = models.CharField(
         _("condition"), max_length=200, blank=True, help_text=_("When a conditional material is needed.")
     )
+    condition_en = models.CharField(_("English condition"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    note_en = models.CharField(_("English note"), max_length=300, blank=True)
+
+    name_local = LocalizedText("name")
+    condition_local = LocalizedText("condition")
+    note_local = LocalizedText("note")
 
     class Meta:
         ordering = ["item", "position", "id"]
@@ -143,3 +173,16 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def counts_text(self) -> str:
+        """ "1 original, 2 copies" with each count in its own plural form (never "1 copies")."""
+        return material_counts(self.originals, self.copies)
+
+
+def material_counts(originals: int, copies: int) -> str:
+    """How many originals and copies of a material to bring, plural-aware in every language."""
+    return gettext("%(originals)s, %(copies)s") % {
+        "originals": ngettext("%(n)s original", "%(n)s originals", originals) % {"n": originals},
+        "copies": ngettext("%(n)s copy", "%(n)s copies", copies) % {"n": copies},
+    }

@@ -4,6 +4,7 @@ font and styles of ``core.pdf``)."""
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -24,23 +25,24 @@ def checklist_pdf(*, item, printed_at) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title=f"{_('One-time notification of materials')} - {item.name}",
-        author=item.hall.name,
+        title=f"{_('One-time notification of materials')} - {item.name_local}",
+        author=item.hall.name_local,
     )
     story = [
-        paragraph(item.hall.name, st["subtitle"]),
+        paragraph(item.hall.name_local, st["subtitle"]),
         paragraph(_("One-time notification of materials"), st["title"]),
-        paragraph(item.name, st["subtitle"]),
+        paragraph(item.name_local, st["subtitle"]),
         Spacer(1, 6 * mm),
     ]
     fee = _("Free") if item.is_free else f"¥{item.fee_cny}"
     limit = (
         _("On the spot")
         if item.promised_limit_days == 0
-        else _("%(days)s working days") % {"days": item.promised_limit_days}
+        else ngettext("%(days)s working day", "%(days)s working days", item.promised_limit_days)
+        % {"days": item.promised_limit_days}
     )
     facts = [
-        [_("Item code"), item.code, _("Department"), item.department.name],
+        [_("Item code"), item.code, _("Department"), item.department.name_local],
         [_("Promised time limit"), limit, _("Fee"), fee],
         [
             _("Visits required"),
@@ -70,9 +72,10 @@ def checklist_pdf(*, item, printed_at) -> bytes:
         need = (
             _("Required")
             if m.required
-            else (_("If: %(c)s") % {"c": m.condition} if m.condition else _("Conditional"))
+            else (_("If: %(c)s") % {"c": m.condition_local} if m.condition else _("Conditional"))
         )
-        rows.append([paragraph(x, st["cell"]) for x in (i, m.name, m.originals, m.copies, need, m.note)])
+        cells = (i, m.name_local, m.originals, m.copies, need, m.note_local)
+        rows.append([paragraph(x, st["cell"]) for x in cells])
     materials = Table(rows, colWidths=[10 * mm, 48 * mm, 14 * mm, 14 * mm, 42 * mm, 46 * mm], repeatRows=1)
     materials.setStyle(
         TableStyle(
@@ -90,10 +93,10 @@ def checklist_pdf(*, item, printed_at) -> bytes:
     if item.steps:
         story += [
             paragraph(_("Handling steps"), st["h2"]),
-            paragraph("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps, start=1)), st["base"]),
+            paragraph("  →  ".join(f"{i}. {s}" for i, s in enumerate(item.steps_local, start=1)), st["base"]),
         ]
     if item.legal_basis:
-        story += [paragraph(_("Legal basis"), st["h2"]), paragraph(item.legal_basis, st["base"])]
+        story += [paragraph(_("Legal basis"), st["h2"]), paragraph(item.legal_basis_local, st["base"])]
     story += [
         Spacer(1, 8 * mm),
         paragraph(
@@ -107,7 +110,7 @@ def checklist_pdf(*, item, printed_at) -> bytes:
             _("Printed at %(time)s · %(hall)s · %(phone)s")
             % {
                 "time": printed_at.strftime("%Y-%m-%d %H:%M"),
-                "hall": item.hall.name,
+                "hall": item.hall.name_local,
                 "phone": item.hall.phone or "",
             },
             st["small"],

@@ -28,10 +28,13 @@ def _pinyin_forms(text: str) -> tuple[str, str]:
     return full.lower(), initials.lower()
 
 
-def build_search_text(*, name: str, code: str, department: str, category: str, keywords: str = "") -> str:
-    """Everything a search may match, lower-cased; derived, never edited by hand."""
+def build_search_text(
+    *, name: str, code: str, department: str, category: str, keywords: str = "", name_en: str = ""
+) -> str:
+    """Everything a search may match, lower-cased; derived, never edited by hand. The English name is
+    in it too, so that an English reader finds "passport"."""
     full, initials = _pinyin_forms(name)
-    parts = [name, to_simplified(name), code, department, to_simplified(department), category]
+    parts = [name, to_simplified(name), name_en, code, department, to_simplified(department), category]
     for keyword in (keywords or "").split():
         parts += [keyword, to_simplified(keyword), *_pinyin_forms(keyword)]
     parts += [full, initials]

@@ -23,10 +23,15 @@ from servicehall.core.permissions import require_role
 CSV_COLUMNS = [
     "code",
     "name",
+    "name_en",
+    "name_zh_hant",
     "department",
+    "department_en",
     "category",
+    "category_en",
     "item_type",
     "description",
+    "description_en",
     "keywords",
     "legal_basis",
     "legal_limit_days",
@@ -34,8 +39,10 @@ CSV_COLUMNS = [
     "standard_minutes",
     "fee_cny",
     "fee_note",
+    "fee_note_en",
     "materials",
     "steps",
+    "steps_en",
     "counters",
     "fully_online",
     "visits_required",
@@ -51,10 +58,15 @@ def item_to_data(item: ServiceItem) -> dict:
     return ItemData(
         code=item.code,
         name=item.name,
+        name_en=item.name_en,
+        name_zh_hant=item.name_zh_hant,
         department=item.department.name,
+        department_en=item.department.name_en,
         category=item.category.name,
+        category_en=item.category.name_en,
         item_type=item.item_type,
         description=item.description,
+        description_en=item.description_en,
         keywords=item.keywords,
         legal_basis=item.legal_basis,
         legal_limit_days=item.legal_limit_days,
@@ -62,18 +74,24 @@ def item_to_data(item: ServiceItem) -> dict:
         standard_minutes=item.standard_minutes,
         fee_cny=item.fee_cny,
         fee_note=item.fee_note,
+        fee_note_en=item.fee_note_en,
         materials=[
             {
                 "name": m.name,
+                "name_en": m.name_en,
+                "name_zh_hant": m.name_zh_hant,
                 "originals": m.originals,
                 "copies": m.copies,
                 "required": m.required,
                 "condition": m.condition,
+                "condition_en": m.condition_en,
                 "note": m.note,
+                "note_en": m.note_en,
             }
             for m in item.materials.all()
         ],
         steps=list(item.steps),
+        steps_en=list(item.steps_en or []),
         counters=[c.number for c in item.counters.all()],
         fully_online=item.fully_online,
         visits_required=item.visits_required,
@@ -100,13 +118,22 @@ def _save_item(
     if created:
         category.position = Category.objects.filter(hall=hall).count()
         category.save(update_fields=["position"])
+    # A row that names the English of its department or category sets it; a blank one leaves it alone
+    # (items of one department written before its English name was known do not erase it).
+    for owner, english in ((department, data.department_en), (category, data.category_en)):
+        if english and owner.name_en != english:
+            owner.name_en = english
+            owner.save(update_fields=["name_en"])
     item = ServiceItem.objects.filter(hall=hall, code=data.code).first()
     is_new = item is None
     if is_new:
         item = ServiceItem(hall=hall, code=data.code)
     for field in (
         "name",
+        "name_en",
+        "name_zh_hant",
         "description",
+        "description_en",
         "keywords",
         "legal_basis",
         "legal_limit_days",
@@ -114,6 +141,7 @@ def _save_item(
         "standard_minutes",
         "fee_cny",
         "fee_note",
+        "fee_note_en",
         "fully_online",
         "visits_required",
         "appointment_supported",
@@ -123,6 +151,7 @@ def _save_item(
         setattr(item, field, getattr(data, field))
     item.item_type = data.item_type.value
     item.steps = list(data.steps)
+    item.steps_en = list(data.steps_en)
     item.department = department
     item.category = category
     item.search_text = build_search_text(
@@ -131,6 +160,7 @@ def _save_item(
         department=department.name,
         category=category.name,
         keywords=item.keywords,
+        name_en=item.name_en,
     )
     item.save()
     item.materials.all().delete()
@@ -211,7 +241,7 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
             value = read_cell(value) if isinstance(value, str) else value
             if key not in CSV_COLUMNS:
                 raw[key] = value
-            elif key in {"materials", "steps"}:
+            elif key in {"materials", "steps", "steps_en"}:
                 try:
                     raw[key] = json.loads(value) if (value or "").strip() else []
                 except (json.JSONDecodeError, RecursionError):
@@ -330,6 +360,7 @@ def catalog_export_csv(*, items) -> str:
         data = item_to_data(item)
         data["materials"] = json.dumps(data["materials"], ensure_ascii=False)
         data["steps"] = json.dumps(data["steps"], ensure_ascii=False)
+        data["steps_en"] = json.dumps(data["steps_en"], ensure_ascii=False) if data["steps_en"] else ""
         data["counters"] = ",".join(data["counters"])
         for key in ("fully_online", "appointment_supported", "active"):
             data[key] = "true" if data[key] else "false"

@@ -127,7 +127,7 @@ class FloorInline(ReadOnlyInline):
     model = Floor
 
 
-HALL_EDITABLE = {"name", "address", "time_zone", "phone", "email", "active"}
+HALL_EDITABLE = services.HALL_EDITABLE
 
 
 @admin.register(Hall)
@@ -136,9 +136,9 @@ class HallAdmin(ServiceAdmin):
     once created, and a hall is never deleted here (switch it off with ``active``). Floors and opening hours
     are shown for reference: add floors on the Floors page, set the hours on the hall's pages."""
 
-    list_display = ["code", "name", "address", "time_zone", "phone", "active"]
+    list_display = ["code", "name", "name_en", "address", "time_zone", "phone", "active"]
     list_filter = ["active", "time_zone"]
-    search_fields = ["code", "name", "address"]
+    search_fields = ["code", "name", "name_en", "address"]
     inlines = [FloorInline, OpeningHoursInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -162,12 +162,17 @@ class FloorAdmin(ServiceAdmin):
     """Floors are added with ``floor_create`` (audited); there is no service to change or remove one, so
     an existing floor is read-only here."""
 
-    list_display = ["hall", "level", "name"]
+    list_display = ["hall", "level", "name", "name_en"]
     list_filter = ["hall"]
 
     def save_model(self, request, obj, form, change):
         obj.pk = services.floor_create(
-            actor=self.actor(request), hall=obj.hall, level=obj.level, name=obj.name
+            actor=self.actor(request),
+            hall=obj.hall,
+            level=obj.level,
+            name=obj.name,
+            name_en=obj.name_en,
+            name_zh_hant=obj.name_zh_hant,
         ).pk
 
     def has_change_permission(self, request, obj=None):
@@ -183,9 +188,9 @@ class CounterAdmin(ServiceAdmin):
     row locked, audited). Their hall is fixed; a counter is never deleted (tickets and sessions refer to it):
     switch it off with ``active``."""
 
-    list_display = ["hall", "number", "name", "kind", "floor", "active"]
+    list_display = ["hall", "number", "name", "name_en", "kind", "floor", "active"]
     list_filter = ["hall", "kind", "active", "floor"]
-    search_fields = ["number", "name"]
+    search_fields = ["number", "name", "name_en"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["hall"] if obj is not None else []
@@ -202,6 +207,8 @@ class CounterAdmin(ServiceAdmin):
                 hall=obj.hall,
                 number=obj.number,
                 name=obj.name,
+                name_en=obj.name_en,
+                name_zh_hant=obj.name_zh_hant,
                 floor=obj.floor,
                 kind=obj.kind,
                 active=obj.active,

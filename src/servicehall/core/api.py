@@ -31,7 +31,10 @@ class OpeningHoursOut(Schema):
 class HallOut(Schema):
     code: str
     name: str
+    name_en: str = ""
+    name_local: str = Field("", description="The name in the request's language (Accept-Language)")
     address: str
+    address_en: str = ""
     time_zone: str
     phone: str
 
@@ -43,6 +46,8 @@ class HallDetailOut(HallOut):
 class ServiceRef(Schema):
     code: str
     name: str
+    name_en: str = ""
+    name_local: str = ""
     ticket_prefix: str
 
 
@@ -50,6 +55,8 @@ class CounterOut(Schema):
     id: int
     number: str
     name: str
+    name_en: str = ""
+    name_local: str = Field("", description="The name in the request's language (Accept-Language)")
     kind: str
     active: bool
     floor: int | None = Field(None, description="Floor level")
@@ -59,6 +66,8 @@ class CounterOut(Schema):
 class CounterIn(Schema):
     number: str = Field(min_length=1, max_length=10)
     name: str = Field(min_length=1, max_length=60)
+    name_en: str = Field("", max_length=80)
+    name_zh_hant: str = Field("", max_length=60)
     kind: CounterKind = CounterKind.DEDICATED
     floor: int | None = Field(None, description="Floor level")
     active: bool = True
@@ -67,6 +76,8 @@ class CounterIn(Schema):
 class CounterPatch(Schema):
     number: str | None = Field(None, min_length=1, max_length=10)
     name: str | None = Field(None, min_length=1, max_length=60)
+    name_en: str | None = Field(None, max_length=80)
+    name_zh_hant: str | None = Field(None, max_length=60)
     kind: CounterKind | None = None
     floor: int | None = None
     active: bool | None = None
@@ -97,11 +108,19 @@ def _counter_out(counter) -> dict:
         "id": counter.pk,
         "number": counter.number,
         "name": counter.name,
+        "name_en": counter.name_en,
+        "name_local": counter.name_local,
         "kind": counter.kind,
         "active": counter.active,
         "floor": counter.floor.level if counter.floor_id else None,
         "services": [
-            {"code": s.code, "name": s.name, "ticket_prefix": s.ticket_prefix}
+            {
+                "code": s.code,
+                "name": s.name,
+                "name_en": s.name_en,
+                "name_local": s.name_local,
+                "ticket_prefix": s.ticket_prefix,
+            }
             for s in counter.service_items.all()
             if s.active
         ],
@@ -154,6 +173,8 @@ def create_counter(request, hall_code: str, payload: CounterIn):
         hall=hall,
         number=payload.number,
         name=payload.name,
+        name_en=payload.name_en.strip(),
+        name_zh_hant=payload.name_zh_hant.strip(),
         kind=payload.kind,
         floor=_floor(hall, payload.floor),
         active=payload.active,

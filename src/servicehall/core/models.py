@@ -13,11 +13,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.choices import WEEKDAYS, CounterKind, DayKind, DeviceKind, NotificationStatus, Role
+from servicehall.core.localize import LocalizedText
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,31}$",
     _("Use 2-32 lower-case letters, digits or hyphens."),
 )
+
+
+def english_name_field(max_length: int):
+    """The English twin of a name (``core.localize``): blank means "show the Chinese name"."""
+    return models.CharField(_("English name"), max_length=max_length, blank=True)
+
+
+def traditional_name_field(max_length: int):
+    """An optional hand-written traditional-Chinese name, for when the OpenCC conversion of the simplified
+    name reads wrong; blank means "convert"."""
+    return models.CharField(
+        _("name in traditional Chinese"),
+        max_length=max_length,
+        blank=True,
+        help_text=_("Leave blank to convert the simplified name automatically."),
+    )
 
 
 def validate_time_zone(value: str) -> None:
@@ -32,13 +49,19 @@ class Hall(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
+    name_en = english_name_field(100)
+    name_zh_hant = traditional_name_field(100)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    address_en = models.CharField(_("English address"), max_length=200, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    name_local = LocalizedText("name")
+    address_local = LocalizedText("address")
 
     class Meta:
         ordering = ["code"]
@@ -79,6 +102,10 @@ class Floor(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="floors")
     level = models.SmallIntegerField(_("level"))
     name = models.CharField(_("name"), max_length=60)
+    name_en = english_name_field(60)
+    name_zh_hant = traditional_name_field(60)
+
+    name_local = LocalizedText("name")
 
     class Meta:
         ordering = ["hall", "level"]
@@ -97,8 +124,12 @@ class Counter(models.Model):
     floor = models.ForeignKey(Floor, on_delete=models.PROTECT, related_name="counters", null=True, blank=True)
     number = models.CharField(_("number"), max_length=10)
     name = models.CharField(_("name"), max_length=60)
+    name_en = english_name_field(80)
+    name_zh_hant = traditional_name_field(60)
     kind = models.CharField(_("kind"), max_length=20, choices=CounterKind, default=CounterKind.DEDICATED)
     active = models.BooleanField(_("active"), default=True)
+
+    name_local = LocalizedText("name")
 
     class Meta:
         ordering = ["hall", "floor__level", "id"]

@@ -91,13 +91,19 @@ def hall_create(*, actor: Actor, code: str, name: str, **fields) -> Hall:
     return hall
 
 
+HALL_EDITABLE = {
+    *("name", "name_en", "name_zh_hant", "address", "address_en"),
+    *("time_zone", "phone", "email", "active"),
+}
+
+
 @transaction.atomic
 def hall_update(*, actor: Actor, hall: Hall, **changes) -> Hall:
     require_role(actor, hall, Role.MANAGER)
     hall = Hall.objects.select_for_update().get(pk=hall.pk)
     before = snapshot(hall)
     for key, value in changes.items():
-        if key not in {"name", "address", "time_zone", "phone", "email", "active"}:
+        if key not in HALL_EDITABLE:
             raise Invalid(fields={key: [_("This field cannot be changed.")]})
         setattr(hall, key, value)
     validated(hall)
@@ -138,9 +144,11 @@ def hall_set_opening_hours(
 
 
 @transaction.atomic
-def floor_create(*, actor: Actor, hall: Hall, level: int, name: str) -> Floor:
+def floor_create(
+    *, actor: Actor, hall: Hall, level: int, name: str, name_en: str = "", name_zh_hant: str = ""
+) -> Floor:
     require_role(actor, hall, Role.MANAGER)
-    floor = validated(Floor(hall=hall, level=level, name=name))
+    floor = validated(Floor(hall=hall, level=level, name=name, name_en=name_en, name_zh_hant=name_zh_hant))
     floor.save()
     audit_record(actor=actor, action="floor.create", hall=hall, obj=floor, after=snapshot(floor))
     return floor
@@ -156,15 +164,28 @@ def counter_create(
     floor: Floor | None = None,
     kind: str = "dedicated",
     active: bool = True,
+    name_en: str = "",
+    name_zh_hant: str = "",
 ) -> Counter:
     require_role(actor, hall, Role.MANAGER)
-    counter = validated(Counter(hall=hall, number=number, name=name, floor=floor, kind=kind, active=active))
+    counter = validated(
+        Counter(
+            hall=hall,
+            number=number,
+            name=name,
+            name_en=name_en,
+            name_zh_hant=name_zh_hant,
+            floor=floor,
+            kind=kind,
+            active=active,
+        )
+    )
     counter.save()
     audit_record(actor=actor, action="counter.create", hall=hall, obj=counter, after=snapshot(counter))
     return counter
 
 
-COUNTER_EDITABLE = {"number", "name", "floor", "kind", "active"}
+COUNTER_EDITABLE = {"number", "name", "name_en", "name_zh_hant", "floor", "kind", "active"}
 
 
 @transaction.atomic

@@ -22,19 +22,20 @@ ACCOUNTS = [
     ("clerk", "李窗口", Role.CLERK),
     ("evaluator", "陈评估", Role.EVALUATOR),
 ]
+# (floor level, number, name, English name, kind)
 COUNTERS = [
-    (1, "1", "综合窗口", CounterKind.COMPREHENSIVE),
-    (1, "2", "社保医保窗口", CounterKind.DEDICATED),
-    (1, "3", "社保医保窗口", CounterKind.DEDICATED),
-    (1, "4", "户籍出入境窗口", CounterKind.DEDICATED),
-    (1, "5", "户籍出入境窗口", CounterKind.DEDICATED),
-    (1, "6", "绿色通道", CounterKind.PRIORITY),
-    (2, "7", "企业开办窗口", CounterKind.DEDICATED),
-    (2, "8", "企业开办窗口", CounterKind.DEDICATED),
-    (2, "9", "税务窗口", CounterKind.DEDICATED),
-    (2, "10", "税务窗口", CounterKind.DEDICATED),
-    (2, "11", "不动产登记窗口", CounterKind.DEDICATED),
-    (2, "12", "公积金婚姻窗口", CounterKind.DEDICATED),
+    (1, "1", "综合窗口", "General", CounterKind.COMPREHENSIVE),
+    (1, "2", "社保医保窗口", "Insurance", CounterKind.DEDICATED),
+    (1, "3", "社保医保窗口", "Insurance", CounterKind.DEDICATED),
+    (1, "4", "户籍出入境窗口", "Hukou & travel", CounterKind.DEDICATED),
+    (1, "5", "户籍出入境窗口", "Hukou & travel", CounterKind.DEDICATED),
+    (1, "6", "绿色通道", "Priority lane", CounterKind.PRIORITY),
+    (2, "7", "企业开办窗口", "Business setup", CounterKind.DEDICATED),
+    (2, "8", "企业开办窗口", "Business setup", CounterKind.DEDICATED),
+    (2, "9", "税务窗口", "Taxes", CounterKind.DEDICATED),
+    (2, "10", "税务窗口", "Taxes", CounterKind.DEDICATED),
+    (2, "11", "不动产登记窗口", "Real estate", CounterKind.DEDICATED),
+    (2, "12", "公积金婚姻窗口", "Fund & marriage", CounterKind.DEDICATED),
 ]
 
 
@@ -78,7 +79,9 @@ def load_demo() -> DemoResult:
         actor=actor,
         code=HALL_CODE,
         name="青山区政务服务中心",
+        name_en="Qingshan District Government Service Centre",
         address="青山区人民路 88 号市民中心 A 座",
+        address_en="Civic Centre Block A, 88 Renmin Road, Qingshan District",
         phone="0571-12345",
         time_zone="Asia/Shanghai",
     )
@@ -90,11 +93,17 @@ def load_demo() -> DemoResult:
     )
     core.hall_set_opening_hours(actor=actor, hall=hall, periods=periods)
     floors = {
-        1: core.floor_create(actor=actor, hall=hall, level=1, name="一楼 综合办事大厅"),
-        2: core.floor_create(actor=actor, hall=hall, level=2, name="二楼 企业服务专区"),
+        1: core.floor_create(
+            actor=actor, hall=hall, level=1, name="一楼 综合办事大厅", name_en="1F General service hall"
+        ),
+        2: core.floor_create(
+            actor=actor, hall=hall, level=2, name="二楼 企业服务专区", name_en="2F Business services"
+        ),
     }
-    for level, number, name, kind in COUNTERS:
-        core.counter_create(actor=actor, hall=hall, number=number, name=name, kind=kind, floor=floors[level])
+    for level, number, name, name_en, kind in COUNTERS:
+        core.counter_create(
+            actor=actor, hall=hall, number=number, name=name, name_en=name_en, kind=kind, floor=floors[level]
+        )
     for username, display_name, role in ACCOUNTS[1:]:
         user = _user(username, display_name, False)
         core.membership_grant(actor=actor, user=user, hall=hall, role=role)

@@ -19,7 +19,7 @@ from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing import services as queue_services
-from servicehall.queueing.choices import Channel, class_channels, class_needs_proof
+from servicehall.queueing.choices import Channel, class_channels, class_name, class_needs_proof
 
 
 def paired_kiosk(request, hall):
@@ -73,7 +73,7 @@ def _item_page(request, hall, item_code: str, *, errors=None, form=None, status=
             # only what this screen may issue (a hall setting): a paired kiosk its classes, never the
             # appointment one; an unpaired browser (a phone ticket) the classes of the web channel
             "classes": [
-                {**c, "needs_proof": class_needs_proof(c)}
+                {**c, "name": class_name(c), "needs_proof": class_needs_proof(c)}
                 for c in conf.priority_classes
                 if channel in class_channels(c)
             ],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.core.localize import pick
 from servicehall.core.models import Counter, Hall
 from servicehall.quality.choices import (
     ClerkCard,
@@ -289,7 +290,7 @@ class Questionnaire(models.Model):
         return f"{self.title} v{self.version}"
 
     def localized_title(self, language: str) -> str:
-        return self.title_en if language.startswith("en") and self.title_en else self.title
+        return pick(self.title, en=self.title_en, language=language)
 
 
 class QuestionnaireResponse(models.Model):

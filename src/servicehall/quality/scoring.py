@@ -16,9 +16,9 @@ import bisect
 import datetime
 
 import numpy as np
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from servicehall.core.localize import pick
 from servicehall.quality import descriptive, fuzzy, reliability
 from servicehall.quality.choices import IndicatorKind, Metric
 
@@ -180,10 +180,9 @@ def leaves(node: dict) -> list[dict]:
 def scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, list, float | None, list]:
     """Every indicator scored 0-100 with its evidence (``rows``; ``missing``: no data), the composite index
     (the weighted mean over the indicators with data) and the dimensions' scores."""
-    english = (get_language() or "").startswith("en")
 
     def name(node: dict) -> str:  # the indicator's English name on an English page, where it has one
-        return node.get("name_en") if english and node.get("name_en") else node["name"]
+        return pick(node["name"], en=node.get("name_en") or "")  # 繁體: converted (core.localize)
 
     rows, missing = [], []
     for dimension in tree:

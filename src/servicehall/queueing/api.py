@@ -33,6 +33,7 @@ class TicketOut(Schema):
     number: str
     service: str
     service_name: str
+    service_name_local: str = Field("", description="The service's name in the request's language")
     status: TicketStatus
     channel: str
     priority: str
@@ -49,6 +50,7 @@ class TicketOut(Schema):
     called_at: datetime.datetime | None
     counter: str | None = Field(description="Window number once called")
     counter_name: str | None
+    counter_name_local: str | None = Field(None, description="The window's name in the request's language")
     phone: str = Field(description="Masked mobile number")
     note: str | None = Field(None, description="Transfer note (staff only)")
     track_url: str
@@ -58,6 +60,7 @@ class QueueRow(Schema):
     id: str
     number: str
     service_name: str
+    service_name_local: str = ""
     priority: str
     since: datetime.datetime = Field(description="Waiting since (or no-show since)")
 
@@ -132,6 +135,7 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
         "number": ticket.number,
         "service": ticket.service.code,
         "service_name": ticket.service.name,
+        "service_name_local": ticket.service.name_local,
         "status": ticket.status,
         "channel": ticket.channel,
         "priority": ticket.priority,
@@ -146,6 +150,7 @@ def ticket_out(request, ticket: Ticket, *, staff: bool | None = None) -> dict:
         "called_at": ticket.called_at,
         "counter": ticket.counter.number if ticket.counter else None,
         "counter_name": ticket.counter.name if ticket.counter else None,
+        "counter_name_local": ticket.counter.name_local if ticket.counter else None,
         "phone": ticket.phone_hint,
         "note": ticket.note if staff else None,
         "track_url": request.build_absolute_uri(reverse("queueing:track", args=[ticket.public_id])),
@@ -223,6 +228,7 @@ def _row(ticket: Ticket, since) -> dict:
         "id": ticket.public_id,
         "number": ticket.number,
         "service_name": ticket.service.name,
+        "service_name_local": ticket.service.name_local,
         "priority": ticket.priority,
         "since": since,
     }
@@ -361,6 +367,8 @@ def cancel(request, ticket_id: str, payload: ReasonIn | None = None):
 class PriorityClassIn(Schema):
     code: str = Field(min_length=1, max_length=30, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=30)
+    name_en: str = Field("", max_length=60)
+    name_zh_hant: str = Field("", max_length=30)
     priority: bool
     # Where the class may be issued (a hall setting); omitted: the default for its kind (choices.py).
     channels: list[Literal["kiosk", "web", "counter", "appointment"]] | None = Field(None, max_length=4)

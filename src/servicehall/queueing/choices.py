@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.localize import pick_dict
 from servicehall.core.transitions import Transitions
 
 
@@ -120,11 +121,26 @@ NORMAL = "normal"
 EVERY_CHANNEL = ["kiosk", "web", "counter", "appointment"]
 PROOF_CHANNELS = ["kiosk", "counter"]
 DEFAULT_PRIORITY_CLASSES = [
-    {"code": NORMAL, "name": "普通", "priority": False, "channels": EVERY_CHANNEL, "verify": False},
-    {"code": "appointment", "name": "预约", "priority": True, "channels": ["appointment"], "verify": False},
+    {
+        "code": NORMAL,
+        "name": "普通",
+        "name_en": "Regular",
+        "priority": False,
+        "channels": EVERY_CHANNEL,
+        "verify": False,
+    },
+    {
+        "code": "appointment",
+        "name": "预约",
+        "name_en": "Appointment",
+        "priority": True,
+        "channels": ["appointment"],
+        "verify": False,
+    },
     {
         "code": "elderly",
         "name": "老年人(65岁以上)",
+        "name_en": "Senior (65 and over)",
         "priority": True,
         "channels": PROOF_CHANNELS,
         "verify": True,
@@ -132,13 +148,36 @@ DEFAULT_PRIORITY_CLASSES = [
     {
         "code": "disabled",
         "name": "残疾人",
+        "name_en": "Person with a disability",
         "priority": True,
         "channels": PROOF_CHANNELS,
         "verify": True,
     },
-    {"code": "pregnant", "name": "孕妇", "priority": True, "channels": PROOF_CHANNELS, "verify": True},
-    {"code": "military", "name": "军人", "priority": True, "channels": PROOF_CHANNELS, "verify": True},
+    {
+        "code": "pregnant",
+        "name": "孕妇",
+        "name_en": "Pregnant woman",
+        "priority": True,
+        "channels": PROOF_CHANNELS,
+        "verify": True,
+    },
+    {
+        "code": "military",
+        "name": "军人",
+        "name_en": "Service member",
+        "priority": True,
+        "channels": PROOF_CHANNELS,
+        "verify": True,
+    },
 ]
+_DEFAULT_ENGLISH = {(c["code"], c["name"]): c["name_en"] for c in DEFAULT_PRIORITY_CLASSES}
+
+
+def class_name(klass: dict, language: str | None = None) -> str:
+    """A priority class's name in the reader's language (``core.localize``). A hall row saved before
+    classes had English names keeps the default's English while its Chinese name is the default's."""
+    english = klass.get("name_en") or _DEFAULT_ENGLISH.get((klass.get("code"), klass.get("name")), "")
+    return pick_dict({**klass, "name_en": english}, "name", language)
 
 
 def class_channels(klass: dict) -> list[str]:

@@ -52,6 +52,7 @@ def counter_service_rows(*, counter: Counter) -> list[dict]:
             {
                 "service": r.service.code,
                 "name": r.service.name,
+                "name_local": r.service.name_local,
                 "order": r.order,
                 "weight": float(r.weight),
                 "source": "counter",
@@ -59,7 +60,14 @@ def counter_service_rows(*, counter: Counter) -> list[dict]:
             for r in own
         ]
     return [
-        {"service": i.code, "name": i.name, "order": 1, "weight": 1.0, "source": "catalogue"}
+        {
+            "service": i.code,
+            "name": i.name,
+            "name_local": i.name_local,
+            "order": 1,
+            "weight": 1.0,
+            "source": "catalogue",
+        }
         for i in ServiceItem.objects.filter(counters=counter, active=True).order_by("ticket_prefix", "code")
     ]
 
@@ -367,6 +375,7 @@ def queue_summary(*, hall: Hall) -> dict:
             {
                 "code": item.code,
                 "name": item.name,
+                "name_local": item.name_local,
                 "prefix": item.ticket_prefix,
                 "waiting": waiting,
                 "window_open": bool(state.callers(item.pk)),
@@ -390,6 +399,7 @@ def queue_summary(*, hall: Hall) -> dict:
                 "id": counter.pk,
                 "number": counter.number,
                 "name": counter.name,
+                "name_local": counter.name_local,
                 "state": session.state if session else CounterState.CLOSED,
                 "pause_reason": session.pause_reason if session else "",
             }
@@ -444,6 +454,7 @@ def counter_waiting(*, counter: Counter) -> list[dict]:
         {
             "code": i.code,
             "name": i.name,
+            "name_local": i.name_local,
             "prefix": i.ticket_prefix,
             "waiting": counts.get(i.pk, 0),
             "tier": services[i.pk][0],
@@ -498,10 +509,11 @@ def prefix_groups(*, hall: Hall) -> list[dict]:
         group = groups.setdefault(
             item.ticket_prefix, {"prefix": item.ticket_prefix, "labels": [], "services": [], "names": {}}
         )
-        if item.category.name not in group["labels"]:
-            group["labels"].append(item.category.name)
+        label = item.category.name_local  # drawn on the board, in the board's language
+        if label not in group["labels"]:
+            group["labels"].append(label)
         group["services"].append(item.code)
-        group["names"][item.code] = item.name
+        group["names"][item.code] = item.name_local
     return list(groups.values())
 
 

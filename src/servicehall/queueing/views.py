@@ -16,7 +16,7 @@ from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
 from servicehall.queueing import selectors, services
-from servicehall.queueing.choices import NORMAL, Channel, Outcome, class_needs_proof
+from servicehall.queueing.choices import NORMAL, Channel, Outcome, class_name, class_needs_proof
 from servicehall.queueing.forms import PhoneTakeForm
 
 
@@ -36,7 +36,7 @@ def board(request, hall_code: str):
             # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows
             # its tag.
             "classes": {
-                c["code"]: c["name"]
+                c["code"]: class_name(c)
                 for c in selectors.settings_get(hall=hall).priority_classes
                 if c.get("priority")
             },
@@ -79,9 +79,12 @@ def _take_page(request, hall, item, *, form=None, errors=None, status=200):
             "hall": hall,
             "item": item,
             "notice": selectors.remote_notice(hall=hall, conf=conf),
-            "classes": selectors.phone_classes(
-                conf=conf, staff=has_role(request.user, hall, Role.MANAGER, Role.CLERK)
-            ),
+            "classes": [
+                {**c, "name": class_name(c)}
+                for c in selectors.phone_classes(
+                    conf=conf, staff=has_role(request.user, hall, Role.MANAGER, Role.CLERK)
+                )
+            ],
             "summary": summary,
             "wait_text": _wait_text(summary),
             "no_window_text": ""
@@ -153,7 +156,7 @@ def console(request, hall_code: str):
             "services": services,
             "outcomes": Outcome.choices,
             "classes": [
-                {"code": c.get("code"), "name": c.get("name"), "needs_proof": class_needs_proof(c)}
+                {"code": c.get("code"), "name": class_name(c), "needs_proof": class_needs_proof(c)}
                 for c in selectors.settings_get(hall=hall).priority_classes
             ],
         },

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from servicehall.appointments import selectors
 from servicehall.appointments.choices import (
@@ -71,12 +71,16 @@ CANCELLED_AS_ASKED = gettext_lazy(
 
 
 def _confirm_text(appt: Appointment, conf: AppointmentSettings) -> str:
-    return _(
+    return ngettext(
         "[%(hall)s] Booked: %(service)s at %(when)s, code %(code)s. Bring the materials on the checklist; "
-        "check in at the kiosk from %(before)s minutes before. Change or cancel: %(link)s"
+        "check in at the kiosk from %(before)s minute before. Change or cancel: %(link)s",
+        "[%(hall)s] Booked: %(service)s at %(when)s, code %(code)s. Bring the materials on the checklist; "
+        "check in at the kiosk from %(before)s minutes before. Change or cancel: %(link)s",
+        conf.check_in_before_minutes,
     ) % {
-        "hall": appt.hall.name,
-        "service": appt.service.name,
+        # sent while the citizen's request is active: the names in the language they booked in
+        "hall": appt.hall.name_local,
+        "service": appt.service.name_local,
         "when": when_text(appt.hall, appt.start),
         "code": appt.code,
         "before": conf.check_in_before_minutes,
@@ -169,7 +173,11 @@ def appointment_confirm(
                 hold_expire(appt, now)
                 offer_seat(appt.slot, now)
         raise Conflict(
-            _("The seat was held for %(n)s minutes and has been released. Please choose a time again.")
+            ngettext(
+                "The seat was held for %(n)s minute and has been released. Please choose a time again.",
+                "The seat was held for %(n)s minutes and has been released. Please choose a time again.",
+                held_for,
+            )
             % {"n": held_for},
             code="hold_expired",
         )

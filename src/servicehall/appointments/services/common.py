@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehall.appointments import selectors
 from servicehall.appointments.choices import WAITLIST_TRANSITIONS, AppointmentStatus
@@ -171,7 +172,12 @@ def slot_view(
         raise Conflict(_("This slot can no longer be booked. Please choose a later time."), code="too_late")
     if view.state == "not_yet":
         raise Conflict(
-            _("Bookings open %(days)s days ahead; this slot is not open yet.") % {"days": plan.horizon_days},
+            ngettext(
+                "Bookings open %(days)s day ahead; this slot is not open yet.",
+                "Bookings open %(days)s days ahead; this slot is not open yet.",
+                plan.horizon_days,
+            )
+            % {"days": plan.horizon_days},
             code="not_open_yet",
         )
     return view

@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehall.appointments import selectors
 from servicehall.appointments.choices import (
@@ -89,7 +90,11 @@ def offer_seat(slot: Slot, now: datetime.datetime) -> Appointment | None:
     entry.save(update_fields=["status", "offered_at"])
     notify_citizen(
         appt,
-        _("[%(hall)s] A seat is free for %(service)s at %(when)s. Confirm within %(n)s minutes: %(link)s")
+        ngettext(
+            "[%(hall)s] A seat is free for %(service)s at %(when)s. Confirm within %(n)s minute: %(link)s",
+            "[%(hall)s] A seat is free for %(service)s at %(when)s. Confirm within %(n)s minutes: %(link)s",
+            conf.waitlist_offer_minutes,
+        )
         % {
             "hall": hall.name,
             "service": slot.service.name,

@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehall.core import crypto
 from servicehall.core.actors import Actor
@@ -126,7 +127,11 @@ def rating_submit(
         )
     if now > ticket.completed_at + datetime.timedelta(days=conf.rating_window_days):
         raise Conflict(
-            _("Services can be rated within %(n)s days; this one can no longer be rated.")
+            ngettext(
+                "Services can be rated within %(n)s day; this one can no longer be rated.",
+                "Services can be rated within %(n)s days; this one can no longer be rated.",
+                conf.rating_window_days,
+            )
             % {"n": conf.rating_window_days},
             code="window_closed",
         )

@@ -14,6 +14,7 @@ from servicehall.core.actors import Actor, actor_from_request, client_ip
 from servicehall.core.choices import DeviceKind, Role
 from servicehall.core.devices import device_for_token, paired_device, remember_pairing
 from servicehall.core.errors import DomainError
+from servicehall.core.localize import pick
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
@@ -265,12 +266,11 @@ def questionnaire(request, questionnaire_id: int):
 
 def _groups(q, answers: dict, errors: dict) -> list[dict]:
     """The questionnaire's items grouped by indicator, in the page's language, with what was answered."""
-    english = get_language().startswith("en")
     groups: list[dict] = []
     for item in q.items:
         if not groups or groups[-1]["indicator"] != item["indicator"]:
             groups.append({"indicator": item["indicator"], "items": []})
-        shown = item.get("text_en") if english and item.get("text_en") else item["text"]
+        shown = pick(item["text"], en=item.get("text_en") or "")  # 繁體: converted (core.localize)
         groups[-1]["items"].append(
             item
             | {

@@ -41,9 +41,9 @@ def report_page(request, hall_code: str):
     def units_for(date_from, date_to) -> dict:
         # The scope: the whole hall, or one window, clerk or service item (ids the hall really has).
         return {
-            "counter": [(c.pk, f"{c.number} {c.name}") for c in counter_list(hall=hall)],
+            "counter": [(c.pk, f"{c.number} {c.name_local}") for c in counter_list(hall=hall)],
             "clerk": report.clerks_served(report.Scope(hall, date_from, date_to)),
-            "service": [(i.pk, i.name) for i in item_list(hall=hall)],
+            "service": [(i.pk, i.name_local) for i in item_list(hall=hall)],
         }
 
     form = ReportFilterForm(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import crypto
@@ -66,7 +67,11 @@ def ticket_recall(*, actor: Actor, ticket: Ticket) -> Ticket:
     conf = selectors.settings_get(hall=ticket.hall)
     if ticket.recall_count >= conf.recall_limit:
         raise Conflict(
-            _("Ticket %(number)s has been recalled %(n)s times: mark it a no-show.")
+            ngettext(
+                "Ticket %(number)s has been recalled %(n)s time: mark it a no-show.",
+                "Ticket %(number)s has been recalled %(n)s times: mark it a no-show.",
+                ticket.recall_count,
+            )
             % {"number": ticket.number, "n": ticket.recall_count},
             code="recall_limit",
         )
@@ -155,7 +160,11 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
     now = timezone.now()
     if _seconds(now, ticket.no_show_at) > conf.reactivate_within_minutes * 60:
         raise Conflict(
-            _("Ticket %(number)s missed its turn more than %(m)s minutes ago: take a new ticket.")
+            ngettext(
+                "Ticket %(number)s missed its turn more than %(m)s minute ago: take a new ticket.",
+                "Ticket %(number)s missed its turn more than %(m)s minutes ago: take a new ticket.",
+                conf.reactivate_within_minutes,
+            )
             % {"number": ticket.number, "m": conf.reactivate_within_minutes},
             code="too_late",
         )

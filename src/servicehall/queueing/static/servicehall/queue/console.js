@@ -54,7 +54,7 @@
     el("current-ticket").hidden = !current;
     if (current) {
       el("cur-number").textContent = current.number;
-      el("cur-service").textContent = current.service_name;
+      el("cur-service").textContent = current.service_name_local || current.service_name;
       el("cur-status").textContent = L[current.status] || current.status;
       // The class by its name in the hall's words, and whether the window checks a proof for it.
       var klass = CLASSES[current.priority] || {};
@@ -78,7 +78,7 @@
     s.waiting.forEach(function (row) {
       var tr = document.createElement("tr");
       var a = document.createElement("td"); a.className = "num"; a.textContent = row.prefix;
-      var b = document.createElement("td"); b.textContent = row.name;
+      var b = document.createElement("td"); b.textContent = row.name_local || row.name;
       var c = document.createElement("td"); c.className = "num w-count"; c.textContent = row.waiting;
       tr.appendChild(a); tr.appendChild(b); tr.appendChild(c); w.appendChild(tr);
     });
@@ -86,7 +86,7 @@
       var ul = el(id); ul.textContent = "";
       rows.forEach(function (t) {
         var li = document.createElement("li");
-        li.textContent = t.number + " · " + t.service_name + " ";
+        li.textContent = t.number + " · " + (t.service_name_local || t.service_name) + " ";
         if (enabled) {
           var b = document.createElement("button"); b.type = "button"; b.className = "btn"; b.textContent = label;
           b.addEventListener("click", function () { run(t); });

@@ -48,7 +48,7 @@
       status.textContent = noWindow ? L.nowindow : near ? L.near : L.waiting;
       if (t.transferred) {
         // Tell the citizen where the ticket went, not only that it is waiting again.
-        status.textContent = L.transferred.replace("{service}", t.service_name).replace("{n}", t.position)
+        status.textContent = L.transferred.replace("{service}", t.service_name_local || t.service_name).replace("{n}", t.position)
           + (noWindow ? " " + L.nowindow : "");
       }
       card.classList.toggle("is-no-window", noWindow);
@@ -63,7 +63,7 @@
     win.hidden = !t.counter || (t.status !== "called" && t.status !== "serving");
     if (t.counter) {
       var link = document.getElementById("t-window-link");
-      link.textContent = L.window.replace("{counter}", t.counter).replace("{name}", t.counter_name || "");
+      link.textContent = L.window.replace("{counter}", t.counter).replace("{name}", t.counter_name_local || t.counter_name || "");
       link.href = "#track-window";
     }
     document.getElementById("t-cancel").hidden = t.status !== "waiting";
