@@ -3,10 +3,11 @@ rating pages, the questionnaire), ``office`` (the quality office, indicator syst
 editor) and ``report`` (the service-quality report). ``urls.py`` names them from here."""
 
 from servicehall.quality.views.citizen import kiosk_rate, pad, pad_pair, pad_rate, phone_rate, questionnaire
-from servicehall.quality.views.office import office, questionnaire_edit, system_page
+from servicehall.quality.views.office import archive, office, questionnaire_edit, system_page
 from servicehall.quality.views.report import report_page
 
 __all__ = [
+    "archive",
     "kiosk_rate",
     "office",
     "pad",
