@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, Invalid, NotFound
+from servicehall.core.errors import DomainError, Invalid, NotFound, PermissionDenied
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
@@ -58,7 +58,8 @@ def office(request, hall_code: str):
         try:
             notice = _office_post(request, actor, hall)
         except DomainError as exc:
-            errors, status = exc.form_errors(), exc.status
+            # A step that is not the viewer's is a 403 with its reason; other refusals stay the form's 422.
+            errors, status = exc.form_errors(), 403 if isinstance(exc, PermissionDenied) else 422
     now = timezone.now()
     today = now.astimezone(hall.tzinfo).date()
     cases = selectors.rectifications_visible(user=request.user, hall=hall).exclude(
