@@ -194,7 +194,7 @@ def _demo_cases(hall: Hall) -> None:
     )
     for n, case in enumerate(cases.order_by("opened_at")):
         first = case.opened_at + datetime.timedelta(hours=20 if n % 5 else 40)
-        late = 25 if n % 6 == 0 else 3
+        late = 24 if n % 6 == 0 else 3  # a few rectified after their 15 working days
         if n % 4 == 3:
             steps = [("evaluator", "revisit", 0), ("evaluator", "unreasonable", 1), ("manager", "close", 2)]
         else:
@@ -204,12 +204,11 @@ def _demo_cases(hall: Hall) -> None:
                 ("clerk", "rectified", late),
             ]
         for who, action, days in steps:
+            at = first + datetime.timedelta(days=days)
+            if at > now:  # not done yet: the case stays open at this step
+                break
             quality.rectification_step(
-                actor=people[who],
-                case=case,
-                action=action,
-                note=DEMO_NOTES.get(action, ""),
-                now=min(first + datetime.timedelta(days=days), now),
+                actor=people[who], case=case, action=action, note=DEMO_NOTES.get(action, ""), now=at
             )
 
 
