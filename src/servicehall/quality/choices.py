@@ -131,7 +131,7 @@ TRANSITIONS = Transitions(
 class RectificationOutcome(models.TextChoices):
     """How a closed case ended, set when it closes: what the archive filters on."""
 
-    RECTIFIED = "rectified", _("Rectified")
+    RECTIFIED = "rectified", pgettext_lazy("case outcome", "Rectified")
     EXPLAINED = "explained", _("Explained (rating unreasonable)")
     EXCLUDED = "excluded", _("Appeal upheld (rating excluded)")
 
