@@ -265,7 +265,10 @@ def rectification_refusal(*, user, case: Rectification, action: str, rated: set[
         return _("Sign in first.")
     rated = rated_user_ids(case=case) if rated is None else rated
     if user.pk in rated and not rule.rated_may:
-        return _("You were rated in this case: another member of the 好差评 office takes this step.")
+        return _(
+            "You were rated in this case: someone who was not rated takes this step (the 好差评 office or a "
+            "hall manager)."
+        )
     if rule.assignee and case.assignee_id == user.pk:
         return None
     if has_role(user, case.hall, *rule.roles):
