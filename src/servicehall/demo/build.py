@@ -193,7 +193,9 @@ def _demo_cases(hall: Hall) -> None:
         opened_at__lt=now - datetime.timedelta(days=7)
     )
     for n, case in enumerate(cases.order_by("opened_at")):
-        first = case.opened_at + datetime.timedelta(hours=20 if n % 5 else 40)
+        # The next working morning (or the one after), between 9 and 12 in the hall's time zone.
+        opened = case.opened_at.astimezone(hall.tzinfo)
+        first = (opened + datetime.timedelta(days=1 if n % 5 else 2)).replace(hour=9 + n % 3, minute=n % 60)
         late = 24 if n % 6 == 0 else 3  # a few rectified after their 15 working days
         if n % 4 == 3:
             steps = [("evaluator", "revisit", 0), ("evaluator", "unreasonable", 1), ("manager", "close", 2)]
