@@ -5,7 +5,7 @@ and the hall's rating settings."""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,8 +173,9 @@ def rectifications_open_missing(*, hall: Hall | None = None, actor=REPAIR) -> li
     ``rating_submit`` (a bulk history load, data from before a fix) owe one like any other. Each case is
     opened as of its rating (``rated_at``), so its deadlines are the ones the hall had to meet, and may
     already be overdue. Default and excluded ratings are never bad ratings to rectify. Idempotent: a second
-    run finds nothing. Each hall's batch is one transaction; each case its own audit row (actor: the
-    system, named by ``actor``'s job). Returns the new cases' ids."""
+    run finds nothing, and a case opened meanwhile (by a second run at the same time) is skipped by the
+    database's one-case-per-rating constraint. Each hall's batch is one transaction; each case its own audit
+    row (actor: the system, named by ``actor``'s job). Returns the new cases' ids."""
     missing = Rating.objects.filter(
         level__in=BAD_LEVELS, is_default=False, excluded=False, rectification__isnull=True
     ).select_related("hall", "service__department")
@@ -188,7 +189,11 @@ def rectifications_open_missing(*, hall: Hall | None = None, actor=REPAIR) -> li
         conf = selectors.settings_get(hall=ratings[0].hall)
         with transaction.atomic():
             for rating in ratings:
-                opened.append(_open_case(rating, conf, rating.rated_at, actor=actor).pk)
+                try:
+                    with transaction.atomic():  # a savepoint: a case opened meanwhile is skipped, not fatal
+                        opened.append(_open_case(rating, conf, rating.rated_at, actor=actor).pk)
+                except IntegrityError:
+                    continue
     return opened
 
 
