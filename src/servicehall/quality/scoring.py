@@ -249,7 +249,15 @@ def _survey_and_metric(leaf: dict, survey: float | None, evidence: dict, value) 
     measured = score_linear(value, leaf["best"], leaf["worst"])
     parts = [p for p in (survey, measured) if p is not None]
     score = round(sum(parts) / len(parts), 1) if parts else None
-    evidence = {**evidence, **_metric_evidence(leaf, value), "survey_score": survey, "metric_score": measured}
+    # Without answers the survey's part still says so (n 0, no mean): readers of a subjective row expect it.
+    evidence = {
+        "n": 0,
+        "mean": None,
+        **evidence,
+        **_metric_evidence(leaf, value),
+        "survey_score": survey,
+        "metric_score": measured,
+    }
     return score, evidence
 
 
@@ -264,7 +272,13 @@ def ipa(rows: list[dict], answers: dict) -> dict | None:
     """Importance–performance quadrants of the subjective indicators that have both a stated importance
     (the questionnaire's importance items) and a score: what to fix first."""
     importance = (answers or {}).get("importance") or {}
-    chosen = [r for r in rows if r["kind"] == IndicatorKind.SUBJECTIVE and r["code"] in importance]
+    chosen = [
+        r
+        for r in rows
+        if r["kind"] == IndicatorKind.SUBJECTIVE
+        and r["code"] in importance
+        and r["evidence"].get("mean") is not None  # measured by the queue alone: no answers to place
+    ]
     if len(chosen) < 2:
         return None
     result = descriptive.importance_performance(
