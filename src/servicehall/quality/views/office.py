@@ -134,7 +134,6 @@ def archive(request, hall_code: str):
             "choices": choices,
             "outcomes": RectificationOutcome.choices,
             "query": query.urlencode(),
-            "now": timezone.now(),
             "errors": {} if valid else form.errors,
         },
         status=200 if valid else 400,
