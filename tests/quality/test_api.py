@@ -19,9 +19,15 @@ def test_rate_by_the_ticket_link_and_work_the_case(clock, served, api_as):
     status, rows = api_as("clerk_a").call("GET", "halls/hall-a/rectifications")
     assert status == 200 and [r["id"] for r in rows] == [case]
     assert api_as("clerk_b").call("GET", "halls/hall-a/rectifications")[0] == 403
-    status, out = api_as("clerk_a").call("POST", f"rectifications/{case}/revisit", {"note": "已回访"})
+    # The revisit is the office's: the rated clerk is refused with the reason; the evaluator does it.
+    status, err = api_as("clerk_a").call("POST", f"rectifications/{case}/revisit", {"note": "已回访"})
+    assert status == 403 and err["error"] == "step_not_yours" and "好差评" in err["message"]
+    assert [r["steps"] for r in api_as("clerk_a").call("GET", "halls/hall-a/rectifications")[1]] == [[]]
+    assert api_as("evaluator_a").call("GET", "halls/hall-a/rectifications")[1][0]["steps"] == ["revisit"]
+    status, out = api_as("evaluator_a").call("POST", f"rectifications/{case}/revisit", {"note": "已回访"})
     assert status == 200 and out["status"] == "revisited"
-    status, err = api_as("clerk_a").call("POST", f"rectifications/{case}/close", {})
+    assert out["steps"] == ["reasonable", "unreasonable", "appeal"]
+    status, err = api_as("evaluator_a").call("POST", f"rectifications/{case}/close", {})
     assert status == 409 and err["error"] == "illegal_transition"
     assert api_as(None).call("POST", f"rectifications/{case}/reasonable", {})[0] == 401
 

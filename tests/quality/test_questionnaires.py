@@ -20,17 +20,20 @@ def system(actors, hall_a):
 def test_generated_from_the_subjective_indicators(system, actors):
     q = services.questionnaire_generate(actor=actors["evaluator_a"], system=system, importance=True)
     kinds = [i["kind"] for i in q.items]
-    assert kinds.count("likert") == 16 and kinds.count("importance") == 8 and kinds[-1] == "text"
+    # The article's nine indicators are all asked about (two statements each); the queue's metrics feed three
+    # of them besides, and ask nothing.
+    assert kinds.count("likert") == 18 and kinds.count("importance") == 9 and kinds[-1] == "text"
     assert {i["indicator"] for i in q.items if i["kind"] == "likert"} == {
         "A1",
         "A2",
         "A3",
         "B1",
-        "B4",
+        "B2",
+        "B3",
         "C1",
         "C2",
         "C3",
-    }  # the objective ones come from the queue
+    }
     pairs = services.questionnaire_generate(
         actor=actors["evaluator_a"], system=system, servqual=True, scale=7
     )
@@ -120,7 +123,7 @@ def test_edited_in_chinese_and_english_frozen_when_published_and_versioned(
     assert (
         q.title_en == "Hall satisfaction survey" and q.items[0]["text_en"] == "Staff wear the proper uniform."
     )
-    assert first["key"] in {i["key"] for i in q.items} and len(q.items) == 17 - 1
+    assert first["key"] in {i["key"] for i in q.items} and len(q.items) == 19 - 1
     assert AuditEntry.objects.filter(action="quality.questionnaire_update").count() == 1
     # The editor's heading is in the reader's language (both titles stay editable below it).
     english_office = Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -85,13 +85,13 @@ def test_rectification_follows_its_steps(clock, served, actors, commit, settings
         actor=actors["citizen"], ticket=ticket, level=1, comment="等了一个小时"
     ).rectification
     with pytest.raises(Conflict) as exc:
-        services.rectification_step(actor=actors["clerk_a"], case=case, action="rectified", note="x")
+        services.rectification_step(actor=actors["manager_a"], case=case, action="rectified", note="x")
     assert exc.value.code == "illegal_transition"
     with pytest.raises(Invalid):
-        services.rectification_step(actor=actors["clerk_a"], case=case, action="revisit", note="")
+        services.rectification_step(actor=actors["evaluator_a"], case=case, action="revisit", note="")
     with pytest.raises(PermissionDenied):
         services.rectification_step(actor=actors["clerk_a2"], case=case, action="revisit", note="打了电话")
-    services.rectification_step(actor=actors["clerk_a"], case=case, action="revisit", note="已电话回访")
+    services.rectification_step(actor=actors["evaluator_a"], case=case, action="revisit", note="已电话回访")
     services.rectification_step(actor=actors["manager_a"], case=case, action="reasonable")
     with commit():
         case = services.rectification_step(
@@ -109,10 +109,10 @@ def test_an_upheld_appeal_excludes_the_rating(clock, served, actors):
     case = services.rating_submit(
         actor=actors["citizen"], ticket=served(), level=1, comment="乱评"
     ).rectification
-    services.rectification_step(actor=actors["clerk_a"], case=case, action="revisit", note="无法联系")
-    services.rectification_step(actor=actors["clerk_a"], case=case, action="appeal", note="恶意差评")
+    services.rectification_step(actor=actors["evaluator_a"], case=case, action="revisit", note="无法联系")
+    services.rectification_step(actor=actors["evaluator_a"], case=case, action="appeal", note="恶意差评")
     with pytest.raises(PermissionDenied):
-        services.rectification_step(actor=actors["clerk_a"], case=case, action="uphold")
+        services.rectification_step(actor=actors["evaluator_a"], case=case, action="uphold")
     services.rectification_step(actor=actors["manager_a"], case=case, action="uphold")
     case.rating.refresh_from_db()
     assert case.rating.excluded

@@ -225,7 +225,9 @@ def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors
     scope = report.Scope(hall_a, datetime.date(2030, 3, 1), datetime.date(2030, 3, 3))
     before = report.report_build(system=system, scope=scope, with_previous=False)
     assert before["objective"]["service_vs_standard"] is None  # no item has a standard: no data, not 0 %
-    assert "B5" in {r["code"] for r in before["missing"]}
+    # 办事时间 (B1) is fed by the survey alone while the metric has no data.
+    b1 = next(r for r in before["indicators"] if r["code"] == "B1")
+    assert b1["evidence"]["metric_score"] is None and b1["score"] == b1["evidence"]["survey_score"]
     # Social insurance (SB-001) should take at most 7 minutes at the window.
     data = item_to_data(items_a["SB-001"]) | {"standard_minutes": 7}
     item_save(actor=admin_actor, hall=hall_a, data=data)
@@ -241,8 +243,9 @@ def test_services_within_the_item_s_standard_time(clock, hall_a, items_a, actors
     )
     expected = round(100 * sum(1 for s in done if s <= 420) / len(done), 2)
     assert 0 < expected < 100 and built["objective"]["service_vs_standard"] == expected
-    b5 = next(r for r in built["indicators"] if r["code"] == "B5")
-    assert b5["score"] == report.score_linear(expected, 100, 70)
+    b1 = next(r for r in built["indicators"] if r["code"] == "B1")
+    assert b1["evidence"]["metric_score"] == report.score_linear(expected, 100, 70)
+    assert b1["score"] == round((b1["evidence"]["metric_score"] + b1["evidence"]["survey_score"]) / 2, 1)
 
 
 def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, actors, staff, evaluator):
@@ -272,7 +275,7 @@ def test_indicator_statistics_ipa_and_servqual_gaps(clock, hall_a, items_a, acto
     assert quadrants["C2"] in ("concentrate here", "low priority")  # the planted environment: below the mean
     # SERVQUAL: perceptions fall short of expectations, most of all for the environment's statements.
     sq = built["servqual"]
-    assert sq["overall"] < 0 and len(sq["items"]) == 16
+    assert sq["overall"] < 0 and len(sq["items"]) == 18
     worst = min(sq["items"], key=lambda i: i["gap"])
     assert worst["key"].startswith("C2.")
     # A newer draft (no answers yet) does not hide the published questionnaire's answers.

@@ -222,3 +222,33 @@ def test_the_scoring_module_reads_no_database():
     }
     assert not {m for m in imported if m.startswith("django.db") or m.endswith(("models", "selectors"))}
     assert "servicehall.quality.report_data" not in imported
+
+
+def test_an_indicator_asked_about_and_measured_scores_the_mean_of_both_and_either_alone():
+    # The article's 现场排队状况: its statements and the mean wait (5 min scores 100, 60 scores 0).
+    tree = [
+        dimension(
+            "B",
+            1.0,
+            [leaf("B2", "subjective", 1.0, 1.0, metric=Metric.WAIT_MEAN, best=5, worst=60)],
+        )
+    ]
+    survey = {"B2": {"score": 80.0, "mean": 4.2, "n": 30}}
+    with override("zh-hans"):
+        both, _m, index, _d = scoring.scored(tree, {Metric.WAIT_MEAN: 32.5}, survey)
+        asked, _m2, _i2, _d2 = scoring.scored(tree, {Metric.WAIT_MEAN: None}, survey)
+        measured, missing, _i3, _d3 = scoring.scored(tree, {Metric.WAIT_MEAN: 60.0}, {})
+        nothing, gone, _i4, _d4 = scoring.scored(tree, {}, {})
+    assert both[0]["score"] == 65.0 == index  # (80 + 50) / 2
+    assert both[0]["evidence"]["survey_score"] == 80.0 and both[0]["evidence"]["metric_score"] == 50.0
+    assert asked[0]["score"] == 80.0
+    assert measured[0]["score"] == 0.0 and measured[0]["evidence"]["n"] == 0 and not missing
+    assert not nothing and [r["code"] for r in gone] == ["B2"]
+
+
+def test_a_traditional_chinese_page_shows_the_article_s_own_names():
+    tree = [dimension("A", 1.0, [leaf("A1", "subjective", 1.0, 1.0)])]
+    tree[0]["name"], tree[0]["children"][0]["name"] = "服务态度", "沟通技巧"
+    with override("zh-hant"):
+        rows, _m, _i, dims = scoring.scored(tree, {}, {"A1": {"score": 50.0, "mean": 3.0}})
+    assert (dims[0]["name"], rows[0]["name"]) == ("服務態度", "溝通技巧")

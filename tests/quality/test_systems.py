@@ -19,25 +19,53 @@ def system(actors, hall_a):
     return services.system_from_template(actor=actors["evaluator_a"], hall=hall_a, template="article")
 
 
-def test_the_article_template_has_its_three_dimensions_and_nine_indicators(system):
+ARTICLE = {
+    "服务态度": ["礼仪", "服务态度", "沟通技巧"],
+    "服务效率": ["办事时间", "现场排队状况", "办理流程"],
+    "服务质量": ["服务文化", "服务环境", "服务绩效"],
+}
+
+
+def test_the_article_template_is_exactly_its_three_dimensions_and_nine_indicators(system):
     tree = selectors.tree(system=system)
-    assert [d["name"] for d in tree] == ["服务态度", "服务效率", "服务质量"]
-    names = [i["name"] for d in tree for i in d["children"]]
-    for name in (
-        "礼仪",
-        "服务态度",
-        "沟通技巧",
-        "办事时间",
-        "现场排队状况",
-        "办理流程",
-        "服务文化",
-        "服务环境",
-        "服务绩效",
-    ):
-        assert name in names
-    assert abs(sum(i["global_weight"] for i in selectors.leaves(system=system)) - 1) < 1e-5
-    queue = next(i for d in tree for i in d["children"] if i["name"] == "现场排队状况")
-    assert (queue["kind"], queue["metric"], queue["direction"]) == ("objective", "wait_mean", "lower")
+    assert {d["name"]: [i["name"] for i in d["children"]] for d in tree} == ARTICLE
+    leaves = selectors.leaves(system=system)
+    assert len(leaves) == 9 and all(not i["children"] for d in tree for i in d["children"])
+    assert abs(sum(i["global_weight"] for i in leaves) - 1) < 1e-5
+    # Each queue metric feeds the one indicator it measures, once; the citizens' no-shows are not the hall's.
+    metrics = {leaf["name"]: leaf["metric"] for leaf in leaves if leaf["metric"]}
+    assert metrics == {
+        "办事时间": "service_vs_standard",
+        "现场排队状况": "wait_mean",
+        "服务绩效": "good_rating_rate",
+    }
+    assert all(leaf["items"] for leaf in leaves)  # and every one of the nine is asked about
+    queue = next(leaf for leaf in leaves if leaf["name"] == "现场排队状况")
+    assert queue["direction"] == "lower"
+
+
+def test_the_article_indicators_are_named_as_the_article_names_them_in_three_languages(system):
+    from pathlib import Path
+
+    from servicehall.quality.presets import NAMES_HANT
+
+    article = Path("/work/shared/seed/article.zh-Hant.txt")
+    text = article.read_text(encoding="utf-8") if article.exists() else ""
+    tree = selectors.tree(system=system)
+    for node in [*tree, *(i for d in tree for i in d["children"])]:
+        assert node["name_en"] and node["name"] in NAMES_HANT
+        assert not text or NAMES_HANT[node["name"]] in text, NAMES_HANT[node["name"]]
+
+
+def test_the_richer_set_is_a_second_named_template_without_a_metric_twice(actors, hall_a):
+    extended = services.system_from_template(
+        actor=actors["evaluator_a"], hall=hall_a, template="article_extended"
+    )
+    leaves = selectors.leaves(system=extended)
+    metrics = [leaf["metric"] for leaf in leaves if leaf["metric"]]
+    assert len(leaves) == 13 and len(metrics) == len(set(metrics)) == 4
+    assert "no_show_rate" not in metrics and "wait_p90" not in metrics
+    assert extended.template == "article_extended" and extended.name.endswith("（含运行数据分项）")
 
 
 def test_clerks_cannot_edit_the_indicator_system(actors, hall_a):

@@ -193,6 +193,51 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
         response_share=0.25,
     )
     quality.cleaning_run(actor=actor, questionnaire=questionnaire)
+    _demo_cases(hall)
+
+
+def _demo_cases(hall: Hall) -> None:
+    """The simulated bad ratings' cases worked through by the people whose step it is (the evaluator
+    revisits and verifies, the clerk rectifies, the manager closes an explanation), each a day or two
+    after the last, and a few late: the office shows honest rates and the archive has cases to filter.
+    The last week's cases stay open."""
+    from servicehall.quality import selectors as quality_selectors
+    from servicehall.quality import services as quality
+
+    people = {
+        name: Actor(user=_user(name, "", False), ip="127.0.0.1") for name in ("manager", "clerk", "evaluator")
+    }
+    now = datetime.datetime.now(datetime.UTC)
+    cases = quality_selectors.rectification_list(hall=hall).filter(
+        opened_at__lt=now - datetime.timedelta(days=7)
+    )
+    for n, case in enumerate(cases.order_by("opened_at")):
+        # The next working morning (or the one after), between 9 and 12 in the hall's time zone.
+        opened = case.opened_at.astimezone(hall.tzinfo)
+        first = (opened + datetime.timedelta(days=1 if n % 5 else 2)).replace(hour=9 + n % 3, minute=n % 60)
+        late = 24 if n % 6 == 0 else 3  # a few rectified after their 15 working days
+        if n % 4 == 3:
+            steps = [("evaluator", "revisit", 0), ("evaluator", "unreasonable", 1), ("manager", "close", 2)]
+        else:
+            steps = [
+                ("evaluator", "revisit", 0),
+                ("evaluator", "reasonable", 1),
+                ("clerk", "rectified", late),
+            ]
+        for who, action, days in steps:
+            at = first + datetime.timedelta(days=days)
+            if at > now:  # not done yet: the case stays open at this step
+                break
+            quality.rectification_step(
+                actor=people[who], case=case, action=action, note=DEMO_NOTES.get(action, ""), now=at
+            )
+
+
+DEMO_NOTES = {
+    "revisit": "已电话回访，了解情况",
+    "unreasonable": "已向群众解释办理要求",
+    "rectified": "已加强窗口引导，高峰时段增开窗口",
+}
 
 
 # Resident IDs with valid check characters, invented for the demo.

@@ -44,8 +44,9 @@ class RectificationAdmin(ReadOnlyAdmin):
         "revisit_due",
         "rectify_due",
         "closed_at",
+        "outcome",
     ]
-    list_filter = ["hall", "status"]
+    list_filter = ["hall", "status", "outcome"]
     search_fields = ["department"]
 
 

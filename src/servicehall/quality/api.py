@@ -103,8 +103,9 @@ def _rating_out(r) -> dict:
     }
 
 
-def _case_out(c: Rectification, *, rater_visible: bool) -> dict:
-    """A case; the ticket number and the masked contact only for those who may see who rated."""
+def _case_out(c: Rectification, *, rater_visible: bool, user=None) -> dict:
+    """A case; the ticket number and the masked contact only for those who may see who rated; ``steps``:
+    the next steps the caller may take (the office page's buttons, ``selectors.rectification_steps``)."""
     return {
         "id": c.pk,
         "status": c.status,
@@ -122,6 +123,8 @@ def _case_out(c: Rectification, *, rater_visible: bool) -> dict:
         "closed_at": c.closed_at,
         "log": c.log,
         "follow_up_level": c.follow_up_level,
+        "outcome": c.outcome or None,
+        "steps": selectors.rectification_steps(user=user, case=c) if user is not None else [],
     }
 
 
@@ -159,7 +162,7 @@ def cases(request, hall_code: str, status: str | None = None):
     require_role(request.auth, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
     qs = selectors.rectifications_visible(user=request.auth.user, hall=hall, status=status)
     visible = selectors.may_see_rater(user=request.auth.user, hall=hall)
-    return [_case_out(c, rater_visible=visible) for c in qs[:500]]
+    return [_case_out(c, rater_visible=visible, user=request.auth.user) for c in qs[:500]]
 
 
 @router.get(
@@ -179,6 +182,7 @@ def case_step(request, case_id: int, action: str, payload: StepIn):
     return _case_out(
         selectors.rectification_get(hall=done.hall, case_id=done.pk),
         rater_visible=selectors.may_see_rater(user=request.auth.user, hall=done.hall),
+        user=request.auth.user,
     )
 
 

@@ -1,10 +1,13 @@
 """Indicator kinds, 好差评 levels and channels; the states of indicator systems, questionnaires and
 rectification cases, each with its one transition table."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicehall.core.choices import Role
 from servicehall.core.transitions import Transitions
 
 
@@ -133,6 +136,56 @@ TRANSITIONS = Transitions(
     },
     message=_("The case is “%(status)s”: “%(action)s” is not the next step."),
 )
+
+
+class RectificationOutcome(models.TextChoices):
+    """How a closed case ended, set when it closes: what the archive filters on."""
+
+    RECTIFIED = "rectified", pgettext_lazy("case outcome", "Rectified")
+    EXPLAINED = "explained", _("Explained (rating unreasonable)")
+    EXCLUDED = "excluded", _("Appeal upheld (rating excluded)")
+
+
+# The step that closes a case, and how the case then ended.
+CLOSING_OUTCOME = {
+    RA.RECTIFIED: RectificationOutcome.RECTIFIED,
+    RA.CLOSE: RectificationOutcome.EXPLAINED,
+    RA.UPHOLD: RectificationOutcome.EXCLUDED,
+}
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """Who may take one step of a case. ``roles``: the hall roles that may; ``assignee``: the responsible
+    clerk may too, whatever their role; ``rated_may``: False when the rated clerk must never take it, even
+    holding one of ``roles`` (a manager or evaluator who served the rated service judges someone else's
+    case, never their own)."""
+
+    roles: tuple[str, ...]
+    assignee: bool = False
+    rated_may: bool = False
+
+
+OFFICE = (Role.MANAGER, Role.EVALUATOR)
+
+# The one place that says who takes which step of a bad-rating case (docs/quality-office.md):
+# - the revisit (回访) and the verification (核实: reasonable, unreasonable, malicious or mistaken) are the
+#   好差评 office's (evaluators, managers), never the rated clerk's: the rater is protected from the one
+#   they rated, and nobody judges a rating of their own service;
+# - the rectification (整改) is the rated clerk's or a manager's (谁办理、谁负责);
+# - closing after an explanation is the office's, never the rated clerk's; an appeal (a rating excluded
+#   from the figures) is decided by a manager, never the rated one.
+# The services enforce it (``selectors.rectification_refusal``) and the pages offer only what it allows.
+STEP_RULES = {
+    RA.REVISIT: StepRule(roles=OFFICE),
+    RA.REASONABLE: StepRule(roles=OFFICE),
+    RA.UNREASONABLE: StepRule(roles=OFFICE),
+    RA.APPEAL: StepRule(roles=OFFICE),
+    RA.UPHOLD: StepRule(roles=(Role.MANAGER,)),
+    RA.REJECT: StepRule(roles=(Role.MANAGER,)),
+    RA.RECTIFIED: StepRule(roles=(Role.MANAGER,), assignee=True, rated_may=True),
+    RA.CLOSE: StepRule(roles=OFFICE),
+}
 
 
 # Importance–performance quadrants (``descriptive.QUADRANTS`` keys) as pages and PDFs name them.

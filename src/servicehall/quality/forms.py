@@ -141,3 +141,42 @@ class RatingForm(forms.Form):
         """``level``, ``tags`` and ``comment`` as ``rating_submit`` takes them."""
         self.is_valid()
         return {k: self.cleaned_data.get(k, d) for k, d in (("level", 0), ("tags", []), ("comment", ""))}
+
+
+class ArchiveFilterForm(forms.Form):
+    """The case archive's filter (GET): the days a case closed, the rated window, the responsible clerk,
+    how it ended and whether it closed after its deadline. ``counters`` and ``clerks`` are the hall's
+    ``(id, label)`` choices; a value not offered, or a period that ends before it starts, is an error beside
+    its field (400), never a 500."""
+
+    date_from = IsoDateField(required=False)
+    date_to = IsoDateField(required=False)
+    counter = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    clerk = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    outcome = forms.ChoiceField(required=False)
+    overdue = forms.ChoiceField(required=False, choices=[("", ""), ("yes", ""), ("no", "")])
+
+    def __init__(self, data, *, counters, clerks, outcomes):
+        super().__init__(data)
+        self.fields["counter"].choices = [("", "")] + [(str(k), v) for k, v in counters]
+        self.fields["clerk"].choices = [("", "")] + [(str(k), v) for k, v in clerks]
+        self.fields["outcome"].choices = [("", ""), *outcomes]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The period ends before it starts."))
+        return data
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments (call after ``is_valid``)."""
+        data = self.cleaned_data
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "counter_id": data.get("counter"),
+            "clerk_id": data.get("clerk"),
+            "outcome": data.get("outcome") or "",
+            "overdue": {"yes": True, "no": False}.get(data.get("overdue") or ""),
+        }

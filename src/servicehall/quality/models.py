@@ -21,6 +21,7 @@ from servicehall.quality.choices import (
     Metric,
     RatingChannel,
     RatingLevel,
+    RectificationOutcome,
     RectificationStatus,
     SystemStatus,
 )
@@ -228,6 +229,9 @@ class Rectification(models.Model):
     rectify_due = models.DateTimeField(_("rectification due"))
     revisited_at = models.DateTimeField(_("revisited at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=RectificationOutcome, blank=True, default=""
+    )
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
     log = models.JSONField(_("steps"), default=list, blank=True)
     follow_up_level = models.PositiveSmallIntegerField(
@@ -243,7 +247,10 @@ class Rectification(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("rectification case")
         verbose_name_plural = _("rectification cases")
-        indexes = [models.Index(fields=["hall", "status"], name="rect_hall_status")]
+        indexes = [
+            models.Index(fields=["hall", "status"], name="rect_hall_status"),
+            models.Index(fields=["hall", "closed_at"], name="rect_hall_closed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rating} {self.get_status_display()}"

@@ -341,7 +341,10 @@ def _evidence(row: dict) -> str:
             f"{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}"
             f"（{_('best')} {e.get('best')}，{_('worst')} {e.get('worst')}）"
         )
-    return f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
+    survey = f"{_('mean')} {_fmt(e.get('mean'), 2)}，n = {e.get('n', 0)}"
+    if e.get("metric"):  # asked about and measured: both halves of the score
+        return f"{survey}；{e.get('metric_name') or e.get('metric')} = {_fmt(e.get('value'), 2)}"
+    return survey
 
 
 # The evidence behind each score, one column per figure (objective indicators fill the first four,

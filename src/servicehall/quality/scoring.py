@@ -5,7 +5,9 @@ can be checked without a database (``tests/quality/test_scoring.py``).
 
 - an objective indicator maps its value linearly from ``worst`` (0) to ``best`` (100), clamped;
 - a subjective indicator is the mean of its questionnaire items over the kept answers, mapped from
-  1..scale to 0-100;
+  1..scale to 0-100; one the queue measures too (a subjective indicator with a ``metric``, as the
+  article's 办事时间, 现场排队状况 and 服务绩效) scores the mean of the survey's score and the metric's,
+  or whichever of the two has data;
 - the composite index is the weighted mean of the scored indicators by their global weights, re-normalised
   over the indicators that have data (the report lists those without);
 - IPA quadrants, SERVQUAL gaps, Cronbach's α and KMO/Bartlett with their warnings in the reader's language,
@@ -16,11 +18,13 @@ import bisect
 import datetime
 
 import numpy as np
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from servicehall.core.localize import pick
 from servicehall.quality import descriptive, fuzzy, reliability
 from servicehall.quality.choices import IndicatorKind, Metric
+from servicehall.quality.presets import NAMES_HANT
 
 # The questionnaire item kinds that are rated on the scale, and those of them that measure performance.
 RATED_KINDS = ("likert", "perception", "expectation", "importance")
@@ -180,9 +184,12 @@ def leaves(node: dict) -> list[dict]:
 def scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, list, float | None, list]:
     """Every indicator scored 0-100 with its evidence (``rows``; ``missing``: no data), the composite index
     (the weighted mean over the indicators with data) and the dimensions' scores."""
+    hant = (get_language() or "").lower() in ("zh-hant", "zh-tw", "zh-hk")
 
-    def name(node: dict) -> str:  # the indicator's English name on an English page, where it has one
-        return pick(node["name"], en=node.get("name_en") or "")  # 繁體: converted (core.localize)
+    def name(node: dict) -> str:  # the indicator's name in the page's language
+        if hant and node["name"] in NAMES_HANT:  # the article's own traditional wording
+            return NAMES_HANT[node["name"]]
+        return pick(node["name"], en=node.get("name_en") or "")  # 繁體 otherwise converted (core.localize)
 
     rows, missing = [], []
     for dimension in tree:
@@ -190,17 +197,13 @@ def scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, list
             if leaf["kind"] == IndicatorKind.OBJECTIVE:
                 value = values.get(leaf["metric"])
                 score = score_linear(value, leaf["best"], leaf["worst"])
-                evidence = {
-                    "value": value,
-                    "metric": leaf["metric"],
-                    "metric_name": str(Metric(leaf["metric"]).label),
-                    "best": leaf["best"],
-                    "worst": leaf["worst"],
-                }
+                evidence = _metric_evidence(leaf, value)
             else:
                 found = subjective.get(leaf["code"])
                 score = found["score"] if found else None
                 evidence = found or {}
+                if leaf.get("metric"):
+                    score, evidence = _survey_and_metric(leaf, score, evidence, values.get(leaf["metric"]))
             row = {
                 "dimension": dimension["code"],
                 "dimension_name": name(dimension),
@@ -229,6 +232,34 @@ def scored(tree: list[dict], values: dict, subjective: dict) -> tuple[list, list
     return rows, missing, index, dimensions
 
 
+def _metric_evidence(leaf: dict, value) -> dict:
+    return {
+        "value": value,
+        "metric": leaf["metric"],
+        "metric_name": str(Metric(leaf["metric"]).label),
+        "best": leaf["best"],
+        "worst": leaf["worst"],
+    }
+
+
+def _survey_and_metric(leaf: dict, survey: float | None, evidence: dict, value) -> tuple:
+    """An indicator both asked about and measured: the mean of the survey's score and the metric's score
+    (either alone where the other has no data), with both in the evidence."""
+    measured = score_linear(value, leaf["best"], leaf["worst"])
+    parts = [p for p in (survey, measured) if p is not None]
+    score = round(sum(parts) / len(parts), 1) if parts else None
+    # Without answers the survey's part still says so (n 0, no mean): readers of a subjective row expect it.
+    evidence = {
+        "n": 0,
+        "mean": None,
+        **evidence,
+        **_metric_evidence(leaf, value),
+        "survey_score": survey,
+        "metric_score": measured,
+    }
+    return score, evidence
+
+
 def weakest(rows: list[dict], n: int = 5) -> list[dict]:
     """What costs the index most (weight x shortfall from 100)."""
     return sorted(
@@ -240,7 +271,13 @@ def ipa(rows: list[dict], answers: dict) -> dict | None:
     """Importance–performance quadrants of the subjective indicators that have both a stated importance
     (the questionnaire's importance items) and a score: what to fix first."""
     importance = (answers or {}).get("importance") or {}
-    chosen = [r for r in rows if r["kind"] == IndicatorKind.SUBJECTIVE and r["code"] in importance]
+    chosen = [
+        r
+        for r in rows
+        if r["kind"] == IndicatorKind.SUBJECTIVE
+        and r["code"] in importance
+        and r["evidence"].get("mean") is not None  # measured by the queue alone: no answers to place
+    ]
     if len(chosen) < 2:
         return None
     result = descriptive.importance_performance(

@@ -8,18 +8,22 @@ import math
 import re
 
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
 
 from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
 from servicehall.core.identity import mask_name
-from servicehall.core.models import Hall
+from servicehall.core.models import Counter, Hall
 from servicehall.core.permissions import has_role
 from servicehall.quality.choices import (
     BAD_LEVELS,
     GOOD_LEVELS,
+    STEP_RULES,
+    TRANSITIONS,
     ClerkCard,
     IndicatorKind,
     Metric,
+    RectificationAction,
     RectificationStatus,
     SystemStatus,
 )
@@ -34,7 +38,7 @@ from servicehall.quality.models import (
 )
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.choices import TicketStatus
-from servicehall.queueing.models import Ticket
+from servicehall.queueing.models import CounterSession, Ticket
 
 
 def settings_get(*, hall: Hall) -> QualitySettings:
@@ -177,7 +181,9 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
     """好差评 statistics of a period: services, ratings, participation, active and default ratings, good
     and bad rates, rectification and on-time rectification rates (GB/T 39734's figures), and the revisit
     rate of real-name bad ratings. Three queries: ratings are chosen by when the service was completed
-    (``served_at``, in the hall's days), so a year of them needs no join to the tickets."""
+    (``served_at``, in the hall's days), so a year of them needs no join to the tickets. The rectification
+    and on-time rates are shares of all the bad ratings of the period (GB/T 39734: 整改率 = rectified bad
+    ratings / bad ratings), not of the cases that happen to exist."""
     since, until = day_span(hall=hall, date_from=date_from, date_to=date_to)
     # Services by their ticket's day (indexed), ratings by when the service was completed: the same days in
     # a hall that closes before midnight (a ticket completed after midnight would count on two days).
@@ -192,11 +198,18 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
         bad=Count("id", filter=Q(level__in=BAD_LEVELS, is_default=False)),
     )
     active = c["total"] - c["default"]
+    # Every bad rating owes a case (件件有整改): the rates count from the bad ratings themselves, so a bad
+    # rating without a case (one that never opened) counts as not rectified, never as nothing to do.
     closed = Q(status=RectificationStatus.CLOSED)
     # Real-name bad ratings: the citizen left a mobile number, so the office can and must call back.
     real_name = ~Q(rating__ticket__phone_hint="")
     k = Rectification.objects.filter(
-        hall=hall, rating__served_at__gte=since, rating__served_at__lt=until, rating__excluded=False
+        hall=hall,
+        rating__served_at__gte=since,
+        rating__served_at__lt=until,
+        rating__excluded=False,
+        rating__is_default=False,
+        rating__level__in=BAD_LEVELS,
     ).aggregate(
         n=Count("id"),
         closed=Count("id", filter=closed),
@@ -214,8 +227,9 @@ def rating_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime
         "bad_rate": _rate(c["bad"], active),
         "bad": c["bad"],
         "cases": k["n"],
-        "rectified_rate": _rate(k["closed"], k["n"]),
-        "on_time_rate": _rate(k["on_time"], k["closed"]),
+        "without_case": max(c["bad"] - k["n"], 0),
+        "rectified_rate": _rate(k["closed"], c["bad"]),
+        "on_time_rate": _rate(k["on_time"], c["bad"]),
         "real_name_bad": k["real"],
         "revisit_rate": _rate(k["revisited"], k["real"]),
     }
@@ -237,7 +251,7 @@ def may_see_rater(*, user, hall: Hall) -> bool:
 
 def rectification_list(*, hall: Hall, status: str | None = None):
     qs = Rectification.objects.filter(hall=hall).select_related(
-        "rating", "rating__service", "rating__counter", "rating__ticket", "assignee"
+        "hall", "rating", "rating__service", "rating__counter", "rating__ticket", "assignee"
     )
     return qs.filter(status=status) if status else qs
 
@@ -260,6 +274,110 @@ def rectifications_visible(*, user, hall: Hall, status: str | None = None):
     caller has checked that the user is staff of the hall)."""
     qs = rectification_list(hall=hall, status=status)
     return qs if has_role(user, hall, *CASE_OFFICE_ROLES) else qs.filter(assignee=user)
+
+
+def rated_user_ids(*, case: Rectification) -> set[int]:
+    """Who was rated in a case: the clerk who served the rated service, the case's responsible person, and,
+    where the service was recorded without its clerk, whoever was signed in at the rated window when it
+    was served. None of them may judge the case (a conflict of interest)."""
+    rating = case.rating
+    ids = {i for i in (rating.clerk_id, case.assignee_id) if i}
+    if not rating.clerk_id and rating.counter_id:
+        ids |= set(
+            CounterSession.objects.filter(counter_id=rating.counter_id, opened_at__lte=rating.served_at)
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=rating.served_at))
+            .values_list("clerk_id", flat=True)
+        )
+    return ids
+
+
+def rectification_refusal(*, user, case: Rectification, action: str, rated: set[int] | None = None):
+    """Why ``user`` may not take step ``action`` of ``case`` (a sentence in the reader's language), or None
+    when they may: ``choices.STEP_RULES`` read for one person. Whether the step is the case's next one is
+    the transition table's question, not this one's. The service refuses with this sentence; the office
+    page asks the same function which buttons to show. ``rated``: ``rated_user_ids(case=case)``, when the
+    caller has it."""
+    rule = STEP_RULES.get(action)
+    if rule is None:
+        return _("Unknown step.")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return _("Sign in first.")
+    rated = rated_user_ids(case=case) if rated is None else rated
+    if user.pk in rated and not rule.rated_may:
+        return _(
+            "You were rated in this case: someone who was not rated takes this step (the 好差评 office or a "
+            "hall manager)."
+        )
+    if rule.assignee and case.assignee_id == user.pk:
+        return None
+    if has_role(user, case.hall, *rule.roles):
+        return None
+    if rule.assignee:
+        return _("This step is taken by the responsible clerk or a hall manager.")
+    if rule.roles == (Role.MANAGER,):
+        return _("This step is taken by a hall manager.")
+    return _("This step is taken by the 好差评 office (a quality evaluator or a hall manager).")
+
+
+def rectification_steps(*, user, case: Rectification) -> list[str]:
+    """The next steps of ``case`` that ``user`` may take: the transition table's, filtered by who may (the
+    office page shows exactly these buttons)."""
+    rated = rated_user_ids(case=case)
+    return [
+        a
+        for a in TRANSITIONS.actions_from(case.status)
+        if rectification_refusal(user=user, case=case, action=a, rated=rated) is None
+    ]
+
+
+def rectification_step_label(action: str) -> str:
+    return str(RectificationAction(action).label)
+
+
+ARCHIVE_PAGE_SIZE = 25
+
+
+def rectification_archive(
+    *,
+    user,
+    hall: Hall,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    counter_id: int | None = None,
+    clerk_id: int | None = None,
+    outcome: str = "",
+    overdue: bool | None = None,
+):
+    """The closed cases ``user`` may see (``rectifications_visible``), newest closed first, filtered by the
+    day they closed (the hall's days), the rated window, the responsible clerk, how they ended and whether
+    they closed after their rectification deadline."""
+    qs = rectifications_visible(user=user, hall=hall, status=RectificationStatus.CLOSED)
+    if date_from is not None:
+        qs = qs.filter(closed_at__gte=day_span(hall=hall, date_from=date_from, date_to=date_from)[0])
+    if date_to is not None:
+        qs = qs.filter(closed_at__lt=day_span(hall=hall, date_from=date_to, date_to=date_to)[1])
+    if counter_id:
+        qs = qs.filter(rating__counter_id=counter_id)
+    if clerk_id:
+        qs = qs.filter(assignee_id=clerk_id)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if overdue is not None:
+        late = Q(closed_at__gt=F("rectify_due"))
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return qs.order_by("-closed_at", "-pk")
+
+
+def archive_choices(*, hall: Hall) -> dict:
+    """What the archive's filter offers: the hall's windows and the people who answer for its cases."""
+    counters = [(c.pk, f"{c.number} {c.name}") for c in Counter.objects.filter(hall=hall).order_by("pk")]
+    people = (
+        Rectification.objects.filter(hall=hall, assignee__isnull=False)
+        .values_list("assignee_id", "assignee__display_name", "assignee__username")
+        .distinct()
+        .order_by("assignee__username")
+    )
+    return {"counters": counters, "clerks": [(pk, name or login) for pk, name, login in people]}
 
 
 def rectification_find(*, case_id: int) -> Rectification:

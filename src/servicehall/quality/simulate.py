@@ -2,7 +2,9 @@
 
 It writes tickets (with waiting and service times), 好差评 ratings and questionnaire responses directly in
 bulk (it stands for months of history, not for today's operations, so it bypasses the services and their
-audit rows). Reproducible: the same seed gives the same data.
+audit rows). Every bad rating still opens its rectification case, through the service that opens them
+(``rectifications_open_missing``, as of the rating): a history of bad ratings without cases made the
+office's rectification rates read 100%. Reproducible: the same seed gives the same data.
 
 Planted weaknesses (``PLANTED``):
 - ``wait``: waits are long (mean about 40 minutes), so the objective queue indicators score low;
@@ -16,10 +18,12 @@ import random
 from django.db import transaction
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.core.audit import SystemActor
 from servicehall.core.choices import Role
 from servicehall.core.models import Counter, HallMembership
 from servicehall.quality.choices import RatingChannel
 from servicehall.quality.models import QuestionnaireResponse, Rating
+from servicehall.quality.services import rectifications_open_missing
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import Ticket
 
@@ -141,9 +145,11 @@ def simulate(
             )
     Rating.objects.bulk_create(ratings, batch_size=2000)
     QuestionnaireResponse.objects.bulk_create(responses, batch_size=2000)
+    cases = rectifications_open_missing(hall=hall, actor=SystemActor(job="quality.simulate"))
     return {
         "tickets": len(tickets),
         "ratings": len(ratings),
+        "cases": len(cases),
         "responses": len(responses),
         "bad_window": bad_window.number,
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("q/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
     path("kiosk/<slug:hall_code>/rate/", views.kiosk_rate, name="kiosk_rate"),
     path("staff/<slug:hall_code>/quality/", views.office, name="office"),
+    path("staff/<slug:hall_code>/quality/cases/", views.archive, name="archive"),
     path("staff/<slug:hall_code>/quality/report/", views.report_page, name="report"),
     path("staff/<slug:hall_code>/quality/systems/<int:system_id>/", views.system_page, name="system"),
     path(

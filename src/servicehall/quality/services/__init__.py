@@ -23,6 +23,7 @@ from servicehall.quality.services.ratings import (
     ratings_default,
     rectification_follow_up,
     rectification_step,
+    rectifications_open_missing,
     rectifications_overdue,
     settings_update,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "ratings_default",
     "rectification_follow_up",
     "rectification_step",
+    "rectifications_open_missing",
     "rectifications_overdue",
     "response_submit",
     "settings_update",

@@ -5,20 +5,20 @@ and the hall's rating settings."""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from servicehall.core import crypto
 from servicehall.core.actors import Actor
-from servicehall.core.audit import audit_record
+from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.calendar import add_working_days
 from servicehall.core.choices import DeviceKind, Role
 from servicehall.core.errors import Conflict, Invalid, NotAuthenticated, PermissionDenied
 from servicehall.core.models import Hall
 from servicehall.core.notify import send_text
-from servicehall.core.permissions import has_role, require_role
+from servicehall.core.permissions import STAFF_ROLES, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update
 from servicehall.core.transitions import transition
@@ -26,6 +26,7 @@ from servicehall.live.services import event_emit
 from servicehall.quality import selectors
 from servicehall.quality.choices import (
     BAD_LEVELS,
+    CLOSING_OUTCOME,
     TRANSITIONS,
     DefaultRule,
     RatingChannel,
@@ -171,11 +172,12 @@ def rating_submit(
         after={"ticket": ticket.number, "level": level, "channel": channel},
     )
     if level in BAD_LEVELS:
-        _open_case(rating, conf, now)
+        _open_case(rating, conf, now, actor=WORKER)
     return rating
 
 
-def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) -> Rectification:
+def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime, *, actor) -> Rectification:
+    """The case of one bad rating, its deadlines counted in the hall's working days from ``now``."""
     hall = rating.hall
     case = Rectification.objects.create(
         rating=rating,
@@ -188,7 +190,7 @@ def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) ->
         log=[{"at": now.isoformat(), "step": "open", "by": "system"}],
     )
     audit_record(
-        actor=WORKER,
+        actor=actor,
         action="quality.rectification_open",
         hall=hall,
         obj=case,
@@ -199,6 +201,39 @@ def _open_case(rating: Rating, conf: QualitySettings, now: datetime.datetime) ->
         },
     )
     return case
+
+
+# Who opens the cases that bad ratings failed to open (the repair command, a bulk history load).
+REPAIR = SystemActor(job="quality.cases_open_missing")
+
+
+def rectifications_open_missing(*, hall: Hall | None = None, actor=REPAIR) -> list[int]:
+    """Open the case of every bad rating that has none (件件有整改): ratings written around
+    ``rating_submit`` (a bulk history load, data from before a fix) owe one like any other. Each case is
+    opened as of its rating (``rated_at``), so its deadlines are the ones the hall had to meet, and may
+    already be overdue. Default and excluded ratings are never bad ratings to rectify. Idempotent: a second
+    run finds nothing, and a case opened meanwhile (by a second run at the same time) is skipped by the
+    database's one-case-per-rating constraint. Each hall's batch is one transaction; each case its own audit
+    row (actor: the system, named by ``actor``'s job). Returns the new cases' ids."""
+    missing = Rating.objects.filter(
+        level__in=BAD_LEVELS, is_default=False, excluded=False, rectification__isnull=True
+    ).select_related("hall", "service__department")
+    if hall is not None:
+        missing = missing.filter(hall=hall)
+    by_hall: dict[int, list[Rating]] = {}
+    for rating in missing.order_by("hall_id", "rated_at", "pk"):
+        by_hall.setdefault(rating.hall_id, []).append(rating)
+    opened: list[int] = []
+    for ratings in by_hall.values():
+        conf = selectors.settings_get(hall=ratings[0].hall)
+        with transaction.atomic():
+            for rating in ratings:
+                try:
+                    with transaction.atomic():  # a savepoint: a case opened meanwhile is skipped, not fatal
+                        opened.append(_open_case(rating, conf, rating.rated_at, actor=actor).pk)
+                except IntegrityError:
+                    continue
+    return opened
 
 
 def ratings_default(*, now: datetime.datetime | None = None) -> int:
@@ -261,8 +296,10 @@ def rater_contact(*, actor: Actor, case: Rectification) -> str:
 def rectification_step(
     *, actor: Actor, case: Rectification, action: str, note: str = "", now: datetime.datetime | None = None
 ) -> Rectification:
-    """One step of a case, by the transition table. The responsible clerk or a manager records the
-    revisit, the verification and the rectification; only a manager decides an appeal."""
+    """One step of a case, by the transition table, taken by whom ``choices.STEP_RULES`` allows: the 好差评
+    office (evaluators, managers) revisits, verifies and closes after an explanation; the responsible clerk
+    or a manager rectifies; a manager decides an appeal; the rated clerk never judges or closes their own
+    case (403 with the reason). Locks the case's row."""
     now = now or timezone.now()
     case = (
         Rectification.objects.select_for_update(of=("self",))
@@ -270,15 +307,12 @@ def rectification_step(
         .get(pk=case.pk)
     )
     hall = case.hall
-    require_role(actor, hall, Role.MANAGER, Role.CLERK)
-    manager = has_role(actor.user, hall, Role.MANAGER)
-    if not manager and (
-        action in (RectificationAction.UPHOLD, RectificationAction.REJECT)
-        or case.assignee_id != actor.user_id
-    ):
-        raise PermissionDenied(
-            _("Only the responsible clerk or a manager can do this step; appeals are decided by a manager.")
-        )
+    require_role(actor, hall, *STAFF_ROLES)
+    if action not in RectificationAction.values:
+        raise Invalid(fields={"action": [_("Choose one of the case's next steps.")]})
+    refusal = selectors.rectification_refusal(user=actor.user, case=case, action=action)
+    if refusal:
+        raise PermissionDenied(refusal, code="step_not_yours")
     new = transition(TRANSITIONS, case, action)
     note = (note or "").strip()[:500]
     if (
@@ -299,7 +333,7 @@ def rectification_step(
     if action == RectificationAction.UPHOLD:
         Rating.objects.filter(pk=case.rating_id).update(excluded=True)
     if new == RectificationStatus.CLOSED:
-        case.closed_at = now
+        case.closed_at, case.outcome = now, CLOSING_OUTCOME[action]
     case.log = [*case.log, {"at": now.isoformat(), "step": action, "by": actor.label, "note": note}]
     case.save()
     audit_record(

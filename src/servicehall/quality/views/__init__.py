@@ -12,11 +12,12 @@ from servicehall.quality.views.citizen import (
     phone_rate,
     questionnaire,
 )
-from servicehall.quality.views.office import office, questionnaire_edit
+from servicehall.quality.views.office import archive, office, questionnaire_edit
 from servicehall.quality.views.report import report_page
 from servicehall.quality.views.system import system_page
 
 __all__ = [
+    "archive",
     "kiosk_rate",
     "office",
     "pad",

@@ -4,6 +4,7 @@ editor (an indicator system and its AHP weighting are ``views.system``)."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,17 +12,19 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
-from servicehall.core.errors import DomainError, NotFound
+from servicehall.core.errors import DomainError, NotFound, PermissionDenied
 from servicehall.core.permissions import has_role, require_role
 from servicehall.core.selectors import hall_get
 from servicehall.quality import selectors, services
 from servicehall.quality.choices import (
     ITEM_KIND_LABELS,
     TRANSITIONS,
-    RectificationAction,
+    RectificationOutcome,
     RectificationStatus,
     SystemStatus,
 )
+from servicehall.quality.forms import ArchiveFilterForm
+from servicehall.quality.presets import TEMPLATE_LABELS
 
 
 def staff_actor(request, hall, *roles):
@@ -33,29 +36,24 @@ def staff_actor(request, hall, *roles):
 
 @login_required
 def office(request, hall_code: str):
-    """The quality office: 好差评 figures of the last 30 days, the rectification cases with their next
-    steps, the indicator systems."""
+    """The quality office: 好差评 figures of the last 30 days, the open rectification cases with the steps
+    the viewer may take (``selectors.rectification_steps``: the same rule the service enforces, so no
+    button is refused), the indicator systems."""
     hall = hall_get(code=hall_code)
     actor = staff_actor(request, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
-    errors, notice = {}, ""
+    errors, notice, status = {}, "", 200
     if request.method == "POST":
         try:
             notice = _office_post(request, actor, hall)
         except DomainError as exc:
-            errors = exc.form_errors()
+            # A step that is not the viewer's is a 403 with its reason; other refusals stay the form's 422.
+            errors, status = exc.form_errors(), 403 if isinstance(exc, PermissionDenied) else 422
     now = timezone.now()
     today = now.astimezone(hall.tzinfo).date()
     cases = selectors.rectifications_visible(user=request.user, hall=hall).exclude(
         status=RectificationStatus.CLOSED
     )
-    rows = [
-        {
-            "case": c,
-            "steps": [(a, RectificationAction(a).label) for a in TRANSITIONS.actions_from(c.status)],
-            "overdue": c.is_overdue(now),
-        }
-        for c in cases[:200]
-    ]
+    rows = [_case_row(request.user, c, now) for c in cases[:200]]
     return render(
         request,
         "quality/office.html",
@@ -73,13 +71,60 @@ def office(request, hall_code: str):
             "errors": errors,
             "notice": notice,
             "can_edit": has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR),
-            "templates": [
-                ("article", _("The article's system")),
-                ("servqual", "SERVQUAL"),
-                ("haochaping", _("好差评 content")),
-            ],
+            "templates": [(key, label) for key, label in TEMPLATE_LABELS.items()],
         },
-        status=422 if errors else 200,
+        status=status,
+    )
+
+
+def _case_row(user, case, now) -> dict:
+    """An open case as the office lists it: the steps ``user`` may take (the buttons), or whose step it
+    is when none is theirs."""
+    steps = selectors.rectification_steps(user=user, case=case)
+    waiting = ""
+    if not steps:
+        nxt = TRANSITIONS.actions_from(case.status)
+        waiting = selectors.rectification_refusal(user=user, case=case, action=nxt[0]) if nxt else ""
+    return {
+        "case": case,
+        "steps": [(a, selectors.rectification_step_label(a)) for a in steps],
+        "waiting": waiting,
+        "overdue": case.is_overdue(now),
+    }
+
+
+@login_required
+def archive(request, hall_code: str):
+    """The closed cases the viewer may see (all of them for the 好差评 office, their own for a clerk),
+    filtered by period, window, clerk, outcome and lateness, 25 a page. A filter value the hall does not
+    offer is a 400 with the reason beside the field."""
+    hall = hall_get(code=hall_code)
+    staff_actor(request, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
+    choices = selectors.archive_choices(hall=hall)
+    form = ArchiveFilterForm(
+        request.GET,
+        counters=choices["counters"],
+        clerks=choices["clerks"],
+        outcomes=RectificationOutcome.choices,
+    )
+    valid = form.is_valid()
+    cases = selectors.rectification_archive(user=request.user, hall=hall, **(form.filters() if valid else {}))
+    page = Paginator(cases, selectors.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "quality/archive.html",
+        {
+            "hall": hall,
+            "page": page,
+            "form": form,
+            "choices": choices,
+            "outcomes": RectificationOutcome.choices,
+            "query": query.urlencode(),
+            "errors": {} if valid else form.errors,
+        },
+        status=200 if valid else 400,
     )
 
 
