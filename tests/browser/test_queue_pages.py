@@ -304,7 +304,7 @@ def test_the_board_marks_a_line_no_open_window_serves_until_one_opens(
     expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
     line_a = board.locator('.wait-row[data-prefix="A"]')
     expect(line_a.locator(".w-note")).to_be_visible()
-    expect(line_a.locator(".w-note")).to_have_text("暂无窗口办理此队列业务")
+    expect(line_a.locator(".w-note")).to_have_text("暂无窗口办理")
     screenshot(board, "board-no-open-window.png")
     _open_window(new_page, recorder, server)  # window 2 serves the A line
     expect(line_a.locator(".w-note")).to_be_hidden()

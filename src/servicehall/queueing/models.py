@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
@@ -134,7 +135,7 @@ class Ticket(models.Model):
     day = models.DateField(_("day"))
     prefix = models.CharField(max_length=2)
     seq = models.PositiveIntegerField()
-    number = models.CharField(_("number"), max_length=8)
+    number = models.CharField(pgettext_lazy("ticket", "number"), max_length=8)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel)
     priority = models.CharField(_("priority class"), max_length=30, default="normal")
     is_priority = models.BooleanField(default=False)
