@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NavigationConfig(AppConfig):
+    name = "servicehall.navigation"
+    verbose_name = _("Hall navigation")
+    default_auto_field = "django.db.models.BigAutoField"
