@@ -7,7 +7,15 @@ import math
 from dataclasses import dataclass
 
 from servicehall.navigation.directions import steps_for
-from servicehall.navigation.graph import STEP_FREE_SPEED_M_S, WALK_SPEED_M_S, NavGraph, nearest, shortest
+from servicehall.navigation.graph import (
+    STEP_FREE_SPEED_M_S,
+    WALK_SPEED_M_S,
+    NavGraph,
+    NoRoute,
+    nearest,
+    shortest,
+)
+from servicehall.navigation.plan import NOT_WALKABLE
 
 
 class UnknownRef(Exception):
@@ -47,6 +55,8 @@ def resolve(g: NavGraph, ref: str) -> str:
     for key, node in g.nodes.items():
         if node.kind == "connector" and node.ref == ref:
             return key
+    if ref in g.spaces and g.spaces[ref].kind in NOT_WALKABLE:
+        raise NoRoute("staff_only" if g.spaces[ref].kind == "staff_only" else "not_connected")
     if ref in g.spaces:
         members = [k for k, n in g.nodes.items() if n.space == ref and n.kind != "opening"]
         members = members or [k for k, n in g.nodes.items() if n.space == ref]

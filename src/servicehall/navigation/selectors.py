@@ -1,0 +1,183 @@
+"""Reads of the maps: the published version of a hall, its plan as plain data, its routing graph (built
+once per version and process, kept for the next routes: a version never changes once published), and
+the map as GeoJSON in WGS84 for the API."""
+
+from collections import OrderedDict
+
+from servicehall.core.choices import DeviceKind
+from servicehall.core.errors import NotFound
+from servicehall.core.models import Counter, Device, Hall
+from servicehall.navigation import graph as nav_graph
+from servicehall.navigation.choices import MapStatus
+from servicehall.navigation.geo import to_lonlat
+from servicehall.navigation.models import MapVersion
+from servicehall.navigation.plan import Connector, Level, Opening, Plan, Point, Space
+
+GRAPHS_KEPT = 16
+_graphs: OrderedDict[tuple, nav_graph.NavGraph] = OrderedDict()
+
+
+def map_version(*, hall: Hall, status: str = MapStatus.PUBLISHED) -> MapVersion | None:
+    return MapVersion.objects.filter(hall=hall, status=status).first()
+
+
+def published_map(*, hall: Hall) -> MapVersion:
+    version = map_version(hall=hall)
+    if version is None:
+        raise NotFound(_no_map_message(), code="no_map")
+    return version
+
+
+def _no_map_message():
+    from django.utils.translation import gettext as _
+
+    return _("This hall has no published map yet.")
+
+
+def plan_of(version: MapVersion) -> Plan:
+    levels = list(version.levels.all())
+    ordinal = {lv.pk: lv.ordinal for lv in levels}
+    space_ids = {}
+    spaces = []
+    for s in version.spaces.all():
+        space_ids[s.pk] = s.feature_id
+        spaces.append(Space(s.feature_id, ordinal[s.level_id], s.kind, tuple(map(tuple, s.polygon)), s.name))
+    connectors = [
+        Connector(
+            c.feature_id,
+            c.kind,
+            tuple(space_ids[s.pk] for s in sorted(c.spaces.all(), key=lambda s: ordinal[s.level_id])),
+            c.name,
+        )
+        for c in version.connectors.prefetch_related("spaces")
+    ]
+    points = []
+    for p in version.points.select_related("counter"):
+        ref = (
+            f"counter:{p.counter.number}" if p.counter_id else (f"kiosk:{p.device_id}" if p.device_id else "")
+        )
+        points.append(Point(p.feature_id, ordinal[p.level_id], p.kind, p.x, p.y, p.facing_deg, p.name, ref))
+    return Plan(
+        levels=[Level(lv.ordinal, lv.short_name, lv.name, lv.feature_id) for lv in levels],
+        spaces=spaces,
+        openings=[
+            Opening(
+                o.feature_id,
+                ordinal[o.level_id],
+                tuple(map(tuple, o.line)),
+                o.kind,
+                o.width_m,
+                o.wheelchair,
+                o.name,
+            )
+            for o in version.openings.all()
+        ],
+        connectors=connectors,
+        points=points,
+    )
+
+
+def graph_of(version: MapVersion) -> nav_graph.NavGraph:
+    """The version's routing graph, built on first use in this process (a published version is never
+    changed, so the graph is kept; the next publish is a new version and a new key)."""
+    key = (version.pk, version.hall_id, version.number, version.created_at)  # a rolled-back id may return
+    g = _graphs.get(key)
+    if g is None:
+        g = nav_graph.build(plan_of(version))
+        _graphs[key] = g
+        while len(_graphs) > GRAPHS_KEPT:
+            _graphs.popitem(last=False)
+    return g
+
+
+def counter_numbers(*, hall: Hall) -> list[str]:
+    return list(Counter.objects.filter(hall=hall, active=True).values_list("number", flat=True))
+
+
+def kiosk_devices(*, hall: Hall) -> dict[str, int]:
+    """Kiosk device name → id: what an IMDF kiosk's ``correlation_id`` is matched against."""
+    rows = Device.objects.filter(hall=hall, kind=DeviceKind.KIOSK).values_list("name", "pk")
+    return dict(rows)
+
+
+def map_geojson(version: MapVersion) -> dict:
+    """The published map per level as GeoJSON FeatureCollections, every coordinate WGS84 lon/lat."""
+    plan = graph_of(version).plan
+    ref = (version.ref_lon, version.ref_lat)
+
+    def ll(x, y):
+        return to_lonlat(x, y, *ref)
+
+    out = []
+    for lv in plan.levels:
+        feats = []
+        for s in plan.spaces:
+            if s.level == lv.ordinal:
+                ring = [ll(x, y) for x, y in s.polygon]
+                feats.append(
+                    _f(
+                        s.feature_id,
+                        "space",
+                        {"type": "Polygon", "coordinates": [ring + ring[:1]]},
+                        kind=s.kind,
+                        name=s.name,
+                    )
+                )
+        for o in plan.openings:
+            if o.level == lv.ordinal:
+                geom = {"type": "LineString", "coordinates": [ll(x, y) for x, y in o.line]}
+                feats.append(
+                    _f(
+                        o.feature_id,
+                        "opening",
+                        geom,
+                        kind=o.kind,
+                        name=o.name,
+                        width_m=o.width_m,
+                        wheelchair=o.wheelchair,
+                    )
+                )
+        for p in plan.points:
+            if p.level == lv.ordinal:
+                geom = {"type": "Point", "coordinates": ll(p.x, p.y)}
+                feats.append(
+                    _f(
+                        p.feature_id,
+                        "point",
+                        geom,
+                        kind=p.kind,
+                        name=p.name,
+                        ref=p.ref,
+                        facing_deg=p.facing_deg,
+                    )
+                )
+        out.append(
+            {
+                "ordinal": lv.ordinal,
+                "id": lv.feature_id,
+                "short_name": lv.short_name,
+                "name": lv.name,
+                "features": {"type": "FeatureCollection", "features": feats},
+            }
+        )
+    connectors = [
+        {"id": c.feature_id, "kind": c.kind, "spaces": list(c.space_ids), "name": c.name}
+        for c in plan.connectors
+    ]
+    return {
+        "version": version.number,
+        "published_at": version.published_at,
+        "reference": [version.ref_lon, version.ref_lat],
+        "levels": out,
+        "connectors": connectors,
+        "warnings": version.warnings,
+    }
+
+
+def _f(fid, feature_type, geometry, **props) -> dict:
+    return {
+        "type": "Feature",
+        "id": fid,
+        "geometry": geometry,
+        "properties": {"feature_type": feature_type, **props},
+    }
