@@ -88,15 +88,18 @@ def hall_files() -> dict[str, dict]:
         feature(U["door-li1"], line((35, 6), (36, 6)), category="pedestrian", door=None, level_id=U["L1"]),
         feature(U["door-off"], line((19, 0), (21, 0)), category="service", door=door, level_id=U["L1"]),
     ]
-    rel = lambda fid, cat, a, b: feature(
-        fid,
-        None,
-        category=cat,
-        direction="undirected",  # noqa: E731
-        origin={"id": a, "feature_type": "unit"},
-        intermediary=None,
-        destination={"id": b, "feature_type": "unit"},
-    )
+
+    def rel(fid, cat, a, b):
+        return feature(
+            fid,
+            None,
+            category=cat,
+            direction="undirected",  # noqa: E731
+            origin={"id": a, "feature_type": "unit"},
+            intermediary=None,
+            destination={"id": b, "feature_type": "unit"},
+        )
+
     return {
         "manifest.json": {"version": "1.0.0", "created": "2026-12-01T00:00:00Z", "language": "zh-Hans"},
         "venue": {
