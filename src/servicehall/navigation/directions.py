@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from servicehall.navigation.graph import Node, RouteResult
-from servicehall.navigation.plan import LANDMARK_KINDS, Plan, level_name, pick
+from servicehall.navigation.plan import Plan, level_name, pick
 
 MIN_SEGMENT_M = 0.5  # shorter moves (stepping in front of a counter) do not change the heading
 AT_LANDMARK_M = 5.0
@@ -141,7 +141,7 @@ def about_m(d: float) -> int:
 
 def place_name(plan: Plan, node: Node, lang: str) -> str:
     t = PHRASES[lang]
-    point = next((p for p in plan.points if p.feature_id == node.ref), None)
+    point = plan.point(node.ref)
     if point is not None and point.ref.startswith("counter:") and not pick(point.name, lang):
         return t["counter"].format(n=point.ref.split(":", 1)[1])
     name = pick(node.label, lang)
@@ -189,13 +189,15 @@ class _Writer:
 def _landmark(plan: Plan, node: Node, prev: Node | None, skip: set[str], lang: str) -> tuple[str, str]:
     """("at"/"passed", name) of the nearest named landmark near a turn, or ("", "")."""
     best = ("", "", math.inf)
-    for p in plan.points:
-        if p.kind not in LANDMARK_KINDS or p.level != node.level or p.feature_id in skip:
+    for p in plan.landmarks(node.level):
+        if p.feature_id in skip:
+            continue
+        d_turn = math.hypot(p.x - node.x, p.y - node.y)
+        if d_turn > PASSED_LANDMARK_M * 2:
             continue
         name = pick(p.name, lang)
         if not name:
             continue
-        d_turn = math.hypot(p.x - node.x, p.y - node.y)
         if d_turn <= AT_LANDMARK_M and d_turn < best[2]:
             best = ("at", name, d_turn)
         elif prev is not None and best[0] != "at":
@@ -285,7 +287,7 @@ def _arrival(plan: Plan, w: _Writer, dest: Node, heading, lang: str) -> str:
     """ "Window 3 is on your left": the side of the counter seen from where the route ends, walking the
     last heading. Without a known facing the text says only that you have arrived."""
     name = place_name(plan, dest, lang)
-    point = next((p for p in plan.points if p.feature_id == dest.ref), None)
+    point = plan.point(dest.ref)
     if point is None or heading is None:
         return w.t["arrive"].format(dest=name)
     to_thing = (point.x - dest.x, point.y - dest.y)

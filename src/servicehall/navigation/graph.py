@@ -232,8 +232,14 @@ def shortest(g: NavGraph, source: str, target: str, *, step_free: bool) -> Route
             raise NoRoute("staff_only")
     if source not in graph or target not in graph:
         raise NoRoute("no_step_free", level=g.nodes[target].level)
+    nodes, goal = g.nodes, g.nodes[target]
+
+    def under(key, _target):  # never more than the true cost: straight-line walking, levels free
+        n = nodes[key]
+        return math.hypot(n.x - goal.x, n.y - goal.y) / WALK_SPEED_M_S
+
     try:
-        _cost, path = nx.bidirectional_dijkstra(graph, source, target, weight="cost")
+        path = nx.astar_path(graph, source, target, heuristic=under, weight="cost")
     except nx.NetworkXNoPath:
         if step_free and nx.has_path(g.full, source, target):
             level = g.nodes[target].level

@@ -113,6 +113,23 @@ class Plan:
     connectors: list[Connector] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
 
+    def point(self, feature_id: str) -> Point | None:
+        """A point by id, from an index built on first use (a plan is not changed once routed on)."""
+        index = self.__dict__.get("_points_by_id")
+        if index is None or len(index) != len(self.points):
+            index = self.__dict__["_points_by_id"] = {p.feature_id: p for p in self.points}
+        return index.get(feature_id)
+
+    def landmarks(self, ordinal: int) -> list[Point]:
+        """The named points of a level that directions may mention (indexed on first use)."""
+        index = self.__dict__.get("_landmarks")
+        if index is None:
+            index = self.__dict__["_landmarks"] = {}
+            for p in self.points:
+                if p.kind in LANDMARK_KINDS and p.name:
+                    index.setdefault(p.level, []).append(p)
+        return index.get(ordinal, [])
+
     def level(self, ordinal: int) -> Level | None:
         return next((lv for lv in self.levels if lv.ordinal == ordinal), None)
 

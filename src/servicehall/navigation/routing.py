@@ -45,9 +45,13 @@ def resolve(g: NavGraph, ref: str) -> str:
     counter that is not placed on the map, a feature that does not exist, one in no space)."""
     ref = (ref or "").strip()
     if ref.startswith(("counter:", "kiosk:")):
-        for p in g.plan.points:
-            if p.ref == ref and f"p:{p.feature_id}" in g.nodes:
-                return f"p:{p.feature_id}"
+        index = g.__dict__.get("_by_ref")
+        if index is None:
+            index = g.__dict__["_by_ref"] = {
+                p.ref: f"p:{p.feature_id}" for p in g.plan.points if p.ref and f"p:{p.feature_id}" in g.nodes
+            }
+        if ref in index:
+            return index[ref]
         raise UnknownRef(ref)
     for prefix in ("p:", "o:"):
         if prefix + ref in g.nodes:
