@@ -77,7 +77,7 @@ def generated_hall() -> Plan:
         plan.connectors.append(Connector(name, kind, tuple(f"{name}{lv}" for lv in range(LEVELS))))
     # the small halls in front of the stairs and lift join the room above them on each level
     for lv in range(LEVELS):
-        for name, room in (("stW", 0), ("stE", 9), ("lift", 4)):
+        for name in ("stW", "stE", "lift"):
             x = {"stW": 0, "stE": 190, "lift": 84}[name]
             plan.openings.append(Opening(f"d-{name}-room{lv}", lv, ((x + 0.5, -14), (x + 3.5, -14))))
     plan.openings.append(Opening("entrance", 0, ((0, 2), (0, 4)), "entrance"))

@@ -189,7 +189,7 @@ class _Writer:
 def _landmark(plan: Plan, node: Node, prev: Node | None, skip: set[str], lang: str) -> tuple[str, str]:
     """("at"/"passed", name) of the nearest named landmark near a turn, or ("", "")."""
     best = ("", "", math.inf)
-    for p in plan.landmarks(node.level):
+    for p in plan.landmarks(node.level, node.x, node.y, PASSED_LANDMARK_M * 2):
         if p.feature_id in skip:
             continue
         d_turn = math.hypot(p.x - node.x, p.y - node.y)

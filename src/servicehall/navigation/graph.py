@@ -22,6 +22,9 @@ import math
 from dataclasses import dataclass, field
 
 import networkx as nx
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from shapely import STRtree
 from shapely.geometry import LineString, Polygon
 from shapely.geometry import Point as ShapelyPoint
 
@@ -80,6 +83,43 @@ class NavGraph:
         self.opening_spaces: dict[str, list[str]] = {}
         self.points = {p.feature_id: p for p in plan.points}
 
+    # -- searching -----------------------------------------------------------------------------------
+
+    def matrices(self):
+        """The two graphs as sparse matrices of costs (built once, on the first route): the search runs
+        in scipy's compiled Dijkstra, not in Python (networkx stays for building and the checks)."""
+        if self.__dict__.get("_csr") is None:
+            keys = list(self.full.nodes)
+            index = {k: i for i, k in enumerate(keys)}
+            out = []
+            for graph in (self.full, self.step_free):
+                rows, cols, costs = [], [], []
+                for a, b, cost in graph.edges(data="cost"):  # both ways: a directed search needs no copy
+                    rows += [index[a], index[b]]
+                    cols += [index[b], index[a]]
+                    costs += [cost + 1e-9] * 2  # an explicit zero would read as "no edge"
+                out.append(csr_matrix((costs, (rows, cols)), shape=(len(keys), len(keys))))
+            self.__dict__["_csr"] = (keys, index, out[0], out[1])
+        return self.__dict__["_csr"]
+
+    def costs_from(self, key: str, *, step_free: bool):
+        """(node keys, index, costs from ``key`` to every node, predecessors)."""
+        keys, index, full, free = self.matrices()
+        costs, pred = dijkstra(
+            free if step_free else full, directed=True, indices=index[key], return_predecessors=True
+        )
+        return keys, index, costs, pred
+
+    def search(self, source: str, target: str, *, step_free: bool) -> list[str] | None:
+        keys, index, costs, pred = self.costs_from(source, step_free=step_free)
+        i = index[target]
+        if not math.isfinite(costs[i]):
+            return None
+        path = [i]
+        while path[-1] != index[source]:
+            path.append(int(pred[path[-1]]))
+        return [keys[j] for j in reversed(path)]
+
     # -- building ------------------------------------------------------------------------------------
 
     def add_node(self, node: Node, step_free: bool = True) -> None:
@@ -95,12 +135,30 @@ class NavGraph:
         if step_free and a in self.step_free and b in self.step_free:
             self.step_free.add_edge(a, b, **attrs)
 
+    def near(self, level: int, geom, distance: float = 0.0) -> list[str]:
+        """The ids of the spaces on ``level`` whose polygon lies within ``distance`` of ``geom``, in the
+        plan's order (an STRtree per level, built on first use: a hall of 200 counters would otherwise
+        test every point against every polygon)."""
+        trees = self.__dict__.setdefault("_trees", {})
+        if level not in trees:
+            ids = [sid for sid, s in self.spaces.items() if s.level == level]
+            trees[level] = (ids, STRtree([self.polygons[sid] for sid in ids]))
+        ids, tree = trees[level]
+        if not ids:
+            return []
+        found = tree.query(geom, predicate="dwithin", distance=distance) if distance else tree.query(geom)
+        return [ids[i] for i in sorted(found)]
+
+    def buffered(self, sid: str) -> Polygon:
+        cache = self.__dict__.setdefault("_buffered", {})
+        if sid not in cache:
+            cache[sid] = self.polygons[sid].buffer(ON_BOUNDARY_M)
+        return cache[sid]
+
     def space_at(self, level: int, x: float, y: float) -> str | None:
         """The smallest space on ``level`` that covers the point (a counter inside a room inside a hall)."""
         pt = ShapelyPoint(x, y)
-        found = [
-            sid for sid, poly in self.polygons.items() if self.spaces[sid].level == level and poly.covers(pt)
-        ]
+        found = [sid for sid in self.near(level, pt) if self.polygons[sid].covers(pt)]
         return min(found, key=lambda sid: self.polygons[sid].area) if found else None
 
 
@@ -118,21 +176,18 @@ def build(plan: Plan) -> NavGraph:
     for sid, keys in members.items():
         if g.spaces[sid].kind not in NOT_WALKABLE:
             _join_inside(g, sid, keys)
+    g.matrices()  # paid once here (on publish, or the first route of a process), not by a route
     return g
 
 
 def _add_openings(g: NavGraph, members: dict[str, list[str]]) -> None:
-    by_level: dict[int, list[str]] = {}
-    for sid, s in g.spaces.items():
-        by_level.setdefault(s.level, []).append(sid)
     for o in g.plan.openings:
         line = LineString(o.line)
         mid = line.interpolate(0.5, normalized=True)
         touching = [
             sid
-            for sid in by_level.get(o.level, [])
-            if g.polygons[sid].boundary.distance(mid) <= ON_BOUNDARY_M
-            and g.polygons[sid].buffer(ON_BOUNDARY_M).covers(line)
+            for sid in g.near(o.level, mid, ON_BOUNDARY_M)
+            if g.polygons[sid].boundary.distance(mid) <= ON_BOUNDARY_M and g.buffered(sid).covers(line)
         ]
         g.opening_spaces[o.feature_id] = touching
         if not touching:
@@ -232,15 +287,8 @@ def shortest(g: NavGraph, source: str, target: str, *, step_free: bool) -> Route
             raise NoRoute("staff_only")
     if source not in graph or target not in graph:
         raise NoRoute("no_step_free", level=g.nodes[target].level)
-    nodes, goal = g.nodes, g.nodes[target]
-
-    def under(key, _target):  # never more than the true cost: straight-line walking, levels free
-        n = nodes[key]
-        return math.hypot(n.x - goal.x, n.y - goal.y) / WALK_SPEED_M_S
-
-    try:
-        path = nx.astar_path(graph, source, target, heuristic=under, weight="cost")
-    except nx.NetworkXNoPath:
+    path = g.search(source, target, step_free=step_free)
+    if path is None:
         if step_free and nx.has_path(g.full, source, target):
             level = g.nodes[target].level
             raise NoRoute("no_step_free", level=level, kinds=connector_kinds_at(g, level)) from None
@@ -281,11 +329,11 @@ def nearest(g: NavGraph, target: str, candidates: list[str], *, step_free: bool)
     graph = g.step_free if step_free else g.full
     if target not in graph:
         return shortest_reason(g, candidates, target, step_free)
-    costs = nx.single_source_dijkstra_path_length(graph, target, weight="cost")
-    reachable = [c for c in candidates if c in costs]
+    _keys, index, costs, _pred = g.costs_from(target, step_free=step_free)
+    reachable = [c for c in candidates if c in graph and math.isfinite(costs[index[c]])]
     if not reachable:
         return shortest_reason(g, candidates, target, step_free)
-    return min(reachable, key=lambda c: costs[c])
+    return min(reachable, key=lambda c: costs[index[c]])
 
 
 def shortest_reason(g: NavGraph, candidates: list[str], target: str, step_free: bool) -> str:

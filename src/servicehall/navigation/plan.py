@@ -120,15 +120,23 @@ class Plan:
             index = self.__dict__["_points_by_id"] = {p.feature_id: p for p in self.points}
         return index.get(feature_id)
 
-    def landmarks(self, ordinal: int) -> list[Point]:
-        """The named points of a level that directions may mention (indexed on first use)."""
+    def landmarks(self, ordinal: int, x: float, y: float, radius: float) -> list[Point]:
+        """The named points of a level that directions may mention, near (x, y): a grid of 20 m cells
+        built on first use, so a hall with hundreds of seats and kiosks is not searched whole per turn."""
+        cell = 20.0
         index = self.__dict__.get("_landmarks")
         if index is None:
             index = self.__dict__["_landmarks"] = {}
             for p in self.points:
                 if p.kind in LANDMARK_KINDS and p.name:
-                    index.setdefault(p.level, []).append(p)
-        return index.get(ordinal, [])
+                    index.setdefault((p.level, int(p.x // cell), int(p.y // cell)), []).append(p)
+        reach = int(radius // cell) + 1
+        cx, cy = int(x // cell), int(y // cell)
+        out = []
+        for i in range(cx - reach, cx + reach + 1):
+            for j in range(cy - reach, cy + reach + 1):
+                out.extend(index.get((ordinal, i, j), ()))
+        return out
 
     def level(self, ordinal: int) -> Level | None:
         return next((lv for lv in self.levels if lv.ordinal == ordinal), None)
