@@ -1,0 +1,8 @@
+from django.urls import path
+
+from servicehall.navigation import views
+
+app_name = "navigation"
+urlpatterns = [
+    path("route/<slug:hall_code>/", views.route_page, name="route"),
+]
