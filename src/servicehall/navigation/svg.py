@@ -38,7 +38,8 @@ def level_svg(plan: Plan, ordinal: int, leg: list[list[float]] | None, lang: str
         if p.ref.startswith("counter:"):
             number = escape(p.ref.split(":", 1)[1])
             out.append(
-                f'<g class="pt pt-counter" data-counter="{number}"><circle cx="{p.x:.2f}" cy="{-p.y:.2f}" r="0.9"/>'
+                f'<g class="pt pt-counter" data-counter="{number}">'
+                f'<circle cx="{p.x:.2f}" cy="{-p.y:.2f}" r="0.9"/>'
                 f'<text x="{p.x:.2f}" y="{-p.y + 0.45:.2f}">{number}</text></g>'
             )
         elif p.kind in {"kiosk", "info_desk", "toilet"}:
