@@ -6,3 +6,9 @@ class NavigationConfig(AppConfig):
     name = "servicehall.navigation"
     verbose_name = _("Hall navigation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from servicehall.core import memo
+        from servicehall.navigation.models import MapVersion
+
+        memo.depends_on("MapVersion", MapVersion)

@@ -187,24 +187,27 @@ class _Writer:
 
 
 def _landmark(plan: Plan, node: Node, prev: Node | None, skip: set[str], lang: str) -> tuple[str, str]:
-    """("at"/"passed", name) of the nearest named landmark near a turn, or ("", "")."""
-    best = ("", "", math.inf)
+    """("at"/"passed", name) of the nearest named landmark near a turn, or ("", ""): one within 5 m of
+    the turn, else the nearest one beside the stretch walked before it (within 20 m). The name is looked
+    up only for the winner."""
+    at: tuple[float, object] | None = None
+    passed: tuple[float, object] | None = None
     for p in plan.landmarks(node.level, node.x, node.y, PASSED_LANDMARK_M * 2):
         if p.feature_id in skip:
             continue
         d_turn = math.hypot(p.x - node.x, p.y - node.y)
-        if d_turn > PASSED_LANDMARK_M * 2:
-            continue
-        name = pick(p.name, lang)
-        if not name:
-            continue
-        if d_turn <= AT_LANDMARK_M and d_turn < best[2]:
-            best = ("at", name, d_turn)
-        elif prev is not None and best[0] != "at":
+        if d_turn <= AT_LANDMARK_M:
+            if at is None or d_turn < at[0]:
+                at = (d_turn, p)
+        elif at is None and prev is not None and d_turn <= PASSED_LANDMARK_M * 2:
             d_leg = _distance_to_segment((p.x, p.y), (prev.x, prev.y), (node.x, node.y))
-            if d_leg <= PASSED_LANDMARK_M and d_turn <= PASSED_LANDMARK_M * 2 and d_leg < best[2]:
-                best = ("passed", name, d_leg)
-    return best[0], best[1]
+            if d_leg <= PASSED_LANDMARK_M and (passed is None or d_leg < passed[0]):
+                passed = (d_leg, p)
+    if at is not None:
+        return "at", pick(at[1].name, lang)
+    if passed is not None:
+        return "passed", pick(passed[1].name, lang)
+    return "", ""
 
 
 def _distance_to_segment(p, a, b) -> float:

@@ -2,8 +2,10 @@
 once per version and process, kept for the next routes: a version never changes once published), and
 the map as GeoJSON in WGS84 for the API."""
 
+import threading
 from collections import OrderedDict
 
+from servicehall.core import memo
 from servicehall.core.choices import DeviceKind
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Device, Hall
@@ -15,6 +17,7 @@ from servicehall.navigation.plan import Connector, Level, Opening, Plan, Point, 
 
 GRAPHS_KEPT = 16
 _graphs: OrderedDict[tuple, nav_graph.NavGraph] = OrderedDict()
+_building = threading.Lock()
 
 
 def map_version(*, hall: Hall, status: str = MapStatus.PUBLISHED) -> MapVersion | None:
@@ -22,7 +25,9 @@ def map_version(*, hall: Hall, status: str = MapStatus.PUBLISHED) -> MapVersion 
 
 
 def published_map(*, hall: Hall) -> MapVersion:
-    version = map_version(hall=hall)
+    """The published version, remembered a few seconds per process (``core.memo``; a publish in this
+    process drops it at once, other processes see it within the memo's lifetime): every route reads it."""
+    version = memo.remember("MapVersion", hall.pk, lambda: map_version(hall=hall))
     if version is None:
         raise NotFound(_no_map_message(), code="no_map")
     return version
@@ -79,14 +84,19 @@ def plan_of(version: MapVersion) -> Plan:
 
 def graph_of(version: MapVersion) -> nav_graph.NavGraph:
     """The version's routing graph, built on first use in this process (a published version is never
-    changed, so the graph is kept; the next publish is a new version and a new key)."""
+    changed, so the graph is kept; the next publish is a new version and a new key). One thread builds
+    it while the others wait: sixteen first requests must not build it sixteen times."""
     key = (version.pk, version.hall_id, version.number, version.created_at)  # a rolled-back id may return
     g = _graphs.get(key)
-    if g is None:
-        g = nav_graph.build(plan_of(version))
-        _graphs[key] = g
-        while len(_graphs) > GRAPHS_KEPT:
-            _graphs.popitem(last=False)
+    if g is not None:
+        return g
+    with _building:
+        g = _graphs.get(key)
+        if g is None:
+            g = nav_graph.build(plan_of(version))
+            _graphs[key] = g
+            while len(_graphs) > GRAPHS_KEPT:
+                _graphs.popitem(last=False)
     return g
 
 
