@@ -209,3 +209,83 @@ def test_export_then_import_gives_the_same_map(published, api_as, hall_a):
     # and a second put of the export is accepted as it is
     status, body = put(api_as("manager_a"), hall_a, data)
     assert (status, body["counts"]) == (200, published["counts"])
+
+
+ANCHOR = "cccccccc-0000-4000-8000-000000000001"
+
+
+def test_a_window_nobody_can_reach_keeps_the_map_a_draft_with_the_error_named(api_as, hall_a):
+    files = hall_files()
+    room = "cccccccc-0000-4000-8000-000000000000"
+    files["unit"]["features"].append(
+        {
+            "id": room,
+            "type": "Feature",
+            "geometry": _rect(0, -20, 10, -12),
+            "properties": {"category": "room", "level_id": U["L0"], "name": {"zh-Hans": "封闭房间"}},
+        }
+    )
+    files["anchor"]["features"].append(
+        {
+            "id": ANCHOR,
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": _ll(5, -16)},
+            "properties": {"unit_id": room},
+        }
+    )
+    files["occupant"]["features"].append(
+        {
+            "id": "cccccccc-0000-4000-8000-000000000002",
+            "type": "Feature",
+            "geometry": None,
+            "properties": {
+                "name": {"zh-Hans": "2号窗口"},
+                "anchor_id": "cccccccc-0000-4000-8000-000000000001",
+            },
+        }
+    )
+    status, body = put(api_as("manager_a", "en"), hall_a, archive(files))
+    assert (status, body["status"]) == (200, "draft")
+    assert any("Window 2" in e and "cannot be reached" in e for e in body["errors"]), body["errors"]
+    status, body = api_as(None).call("GET", f"halls/{hall_a.code}/map")
+    assert (status, body["error"]) == (404, "no_map")
+    from servicehall.core.actors import Actor
+    from servicehall.core.errors import Invalid
+    from servicehall.navigation.services import map_publish
+
+    draft = MapVersion.objects.get(hall=hall_a, status="draft")
+    with pytest.raises(Invalid) as err:
+        map_publish(actor=Actor(user=draft.created_by), version=draft)
+    assert err.value.code == "map_check_failed"
+    assert not MapVersion.objects.filter(hall=hall_a, status="published").exists()
+
+
+def _rect(x0, y0, x1, y1):
+    from tests.navigation.imdf_files import poly
+
+    return poly(x0, y0, x1, y1)
+
+
+def _ll(x, y):
+    from tests.navigation.imdf_files import ll
+
+    return ll(x, y)
+
+
+@pytest.mark.parametrize("caller", [None, "clerk_b", "manager_b", "evaluator_a"])
+def test_the_published_map_its_export_and_routes_are_public(published, api_as, hall_a, caller):
+    api = api_as(caller)
+    for path in ("map", "map.imdf", "route?from=entrance&to=counter:1"):
+        assert api.call("GET", f"halls/{hall_a.code}/{path}")[0] == 200, path
+
+
+def test_the_predicted_walk_to_a_window_is_longer_upstairs(published, hall_a):
+    from servicehall.navigation.selectors import walk_seconds
+
+    ground, upstairs = (
+        walk_seconds(hall=hall_a, counter_number="1"),
+        walk_seconds(hall=hall_a, counter_number="3"),
+    )
+    assert 0 < ground < upstairs
+    assert walk_seconds(hall=hall_a, counter_number="3", step_free=True) > upstairs
+    assert walk_seconds(hall=hall_a, counter_number="2") is None  # not on the map

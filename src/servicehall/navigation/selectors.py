@@ -191,3 +191,20 @@ def _f(fid, feature_type, geometry, **props) -> dict:
         "geometry": geometry,
         "properties": {"feature_type": feature_type, **props},
     }
+
+
+def walk_seconds(*, hall: Hall, counter_number: str, step_free: bool = False) -> int | None:
+    """The predicted walk from the nearest entrance to a window, in seconds, on the published map; None
+    without a map or a route. What the queue's "called → started" time can be compared with (the
+    analytics will read it from here)."""
+    from servicehall.navigation.graph import NoRoute
+    from servicehall.navigation.routing import UnknownRef, route
+
+    version = map_version(hall=hall)
+    if version is None:
+        return None
+    try:
+        answer = route(graph_of(version), "entrance", f"counter:{counter_number}", step_free=step_free)
+    except (UnknownRef, NoRoute):
+        return None
+    return answer.duration_s
