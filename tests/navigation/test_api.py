@@ -289,3 +289,13 @@ def test_the_predicted_walk_to_a_window_is_longer_upstairs(published, hall_a):
     assert 0 < ground < upstairs
     assert walk_seconds(hall=hall_a, counter_number="3", step_free=True) > upstairs
     assert walk_seconds(hall=hall_a, counter_number="2") is None  # not on the map
+
+
+def test_a_slower_walking_speed_gives_a_longer_walking_time(published, api_as, hall_a):
+    api = api_as(None)
+    base = f"halls/{hall_a.code}/route?from=entrance&to=counter:1"
+    normal = api.call("GET", base)[1]
+    slow = api.call("GET", base + "&speed_m_s=0.5")[1]
+    assert slow["distance_m"] == normal["distance_m"]
+    assert slow["duration_s"] > normal["duration_s"] * 2
+    assert api.call("GET", base + "&speed_m_s=0")[0] == 422

@@ -101,13 +101,16 @@ def route_get(
     to: str = Query(..., max_length=100),
     step_free: bool = False,
     lang: Literal["zh-hans", "zh-hant", "en"] = "zh-hans",
+    speed_m_s: float | None = Query(
+        None, gt=0.2, le=3.0, description="Walking speed (default 1.2, step-free 0.8)"
+    ),
 ):
     """A route between two references: ``counter:<number>``, ``kiosk:<device id>``, ``entrance`` (the
     nearest) or a map feature's id. Unknown reference 404 ``not_found``; no route 404 ``no_route``."""
     version = selectors.published_map(hall=hall_get(code=hall_code))
     g = selectors.graph_of(version)
     try:
-        answer = route(g, from_, to, step_free=step_free, lang=lang)
+        answer = route(g, from_, to, step_free=step_free, lang=lang, speed_m_s=speed_m_s)
     except UnknownRef as err:
         raise NotFound(_("Unknown place: %(ref)s.") % {"ref": err.ref}, fields={"ref": [err.ref]}) from None
     except NoRoute as err:
