@@ -299,3 +299,18 @@ def test_a_slower_walking_speed_gives_a_longer_walking_time(published, api_as, h
     assert slow["distance_m"] == normal["distance_m"]
     assert slow["duration_s"] > normal["duration_s"] * 2
     assert api.call("GET", base + "&speed_m_s=0")[0] == 422
+
+
+def test_an_archive_above_the_django_body_cap_is_read_and_one_above_20_mb_refused(api_as, hall_a):
+    import random as rnd
+
+    files = hall_files()
+    # 3 MB of incompressible padding in the manifest: above Django's 2.5 MB body cap, under 20 MB
+    files["manifest.json"]["padding"] = rnd.Random(1).randbytes(1_500_000).hex()
+    data = archive(files)
+    assert len(data) > 2.6 * 1024 * 1024
+    status, body = put(api_as("manager_a"), hall_a, data)
+    assert (status, body.get("status")) == (200, "published"), body
+    status, body = put(api_as("manager_a"), hall_a, b"PK" + b"\0" * (21 * 1024 * 1024))
+    assert status == 422
+    assert body["fields"] == {"(archive)": [body["fields"]["(archive)"][0]]}

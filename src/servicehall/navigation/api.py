@@ -15,6 +15,7 @@ from servicehall.core.selectors import hall_get
 from servicehall.navigation import selectors, services
 from servicehall.navigation.geo import to_lonlat
 from servicehall.navigation.graph import NoRoute
+from servicehall.navigation.imdf import MAX_ARCHIVE_BYTES
 from servicehall.navigation.imdf_export import imdf_export
 from servicehall.navigation.plan import level_name
 from servicehall.navigation.routing import UnknownRef, route
@@ -56,7 +57,12 @@ class RouteOut(Schema):
 def map_put(request, hall_code: str, publish: bool = True):
     """Body: an IMDF zip (``Content-Type: application/zip``). Hall manager or admin."""
     hall = hall_get(code=hall_code)
-    return services.map_import(actor=request.auth, hall=hall, data=request.body, publish=publish)
+    # Read here up to the archive limit (20 MB), not through ``request.body``: Django caps that at
+    # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which a real two-storey plan can pass.
+    data = getattr(request, "_body", None)
+    if data is None:
+        data = request.read(MAX_ARCHIVE_BYTES + 1)
+    return services.map_import(actor=request.auth, hall=hall, data=data, publish=publish)
 
 
 @router.get("/halls/{hall_code}/map", response={200: dict, **ERRORS})
