@@ -60,107 +60,13 @@ def imdf_export(
     def ll(x, y):
         return to_lonlat(x, y, ref_lon, ref_lat)
 
-    def ring(poly):
-        pts = [ll(x, y) for x, y in poly]
-        return [pts + [pts[0]]]
-
     level_ids = {lv.ordinal: lv.feature_id or f"level-{lv.ordinal}" for lv in plan.levels}
-    space_of = {s.feature_id: s for s in plan.spaces}
-    files: dict[str, object] = {}
-    files["manifest.json"] = {
-        "version": "1.0.0",
-        "created": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
-        "generated_by": "ServiceHall",
-        "language": "zh-Hans",
-    }
-    venue_point = {"type": "Point", "coordinates": [ref_lon, ref_lat]}
-    files["venue"] = _collection(
-        [
-            _feature(
-                "venue",
-                "venue",
-                None,
-                {
-                    "category": "governmentfacility",
-                    "name": {"zh-Hans": venue_name},
-                    "display_point": venue_point,
-                },
-            )
-        ]
-    )
-    files["building"] = _collection(
-        [_feature("building", "building", None, {"category": "unspecified", "name": None})]
-    )
-    files["level"] = _collection(
-        [
-            _feature(
-                level_ids[lv.ordinal],
-                "level",
-                None,
-                {
-                    "ordinal": lv.ordinal,
-                    "short_name": labels(lv.short_name),
-                    "name": labels(lv.name),
-                    "category": "unspecified",
-                    "outdoor": False,
-                    "building_ids": ["building"],
-                },
-            )
-            for lv in plan.levels
-        ]
-    )
-    files["unit"] = _collection(
-        [
-            _feature(
-                s.feature_id,
-                "unit",
-                {"type": "Polygon", "coordinates": ring(s.polygon)},
-                {
-                    "category": UNIT_CATEGORY[s.kind],
-                    "restriction": "employeesonly" if s.kind == "staff_only" else None,
-                    "name": labels(s.name),
-                    "level_id": level_ids[s.level],
-                },
-            )
-            for s in plan.spaces
-        ]
-    )
-    files["opening"] = _collection(
-        [
-            _feature(
-                o.feature_id,
-                "opening",
-                {"type": "LineString", "coordinates": [ll(x, y) for x, y in o.line]},
-                {
-                    "category": "pedestrian.principal" if o.kind == "entrance" else "pedestrian",
-                    "door": None if o.kind == "open" else {"type": "hinged", "automatic": False},
-                    "accessibility": ["wheelchair"] if o.wheelchair else [],
-                    "name": labels(o.name),
-                    "width_m": o.width_m,
-                    "level_id": level_ids[o.level],
-                },
-            )
-            for o in plan.openings
-        ]
-    )
+    files: dict[str, object] = _venue_files(plan, ref_lon, ref_lat, venue_name, level_ids)
+    files["unit"] = _collection([_unit(s, ll, level_ids) for s in plan.spaces])
+    files["opening"] = _collection([_opening(o, ll, level_ids) for o in plan.openings])
+    space_ids = {s.feature_id for s in plan.spaces}
     files["relationship"] = _collection(
-        [
-            _feature(
-                c.feature_id,
-                "relationship",
-                None,
-                {
-                    "category": RELATIONSHIP_CATEGORY[c.kind],
-                    "direction": "undirected",
-                    "name": labels(c.name),
-                    "origin": {"id": c.space_ids[0], "feature_type": "unit"},
-                    "intermediary": [{"id": i, "feature_type": "unit"} for i in c.space_ids[1:-1]] or None,
-                    "destination": {"id": c.space_ids[-1], "feature_type": "unit"},
-                },
-            )
-            for c in plan.connectors
-            if all(i in space_of for i in c.space_ids)
-        ]
+        [_relationship(c) for c in plan.connectors if all(i in space_ids for i in c.space_ids)]
     )
     _points(plan, files, ll, level_ids, kiosk_names)
     buffer = io.BytesIO()
@@ -169,6 +75,91 @@ def imdf_export(
             filename = name if name.endswith(".json") else f"{name}.geojson"
             archive.writestr(filename, json.dumps(doc, ensure_ascii=False, indent=1))
     return buffer.getvalue()
+
+
+def _venue_files(plan: Plan, ref_lon: float, ref_lat: float, venue_name: str, level_ids: dict) -> dict:
+    """The manifest, the venue (its display point is the map's reference point), the building, levels."""
+    venue = {
+        "category": "governmentfacility",
+        "name": {"zh-Hans": venue_name},
+        "display_point": {"type": "Point", "coordinates": [ref_lon, ref_lat]},
+    }
+    levels = [
+        _feature(
+            level_ids[lv.ordinal],
+            "level",
+            None,
+            {
+                "ordinal": lv.ordinal,
+                "short_name": labels(lv.short_name),
+                "name": labels(lv.name),
+                "category": "unspecified",
+                "outdoor": False,
+                "building_ids": ["building"],
+            },
+        )
+        for lv in plan.levels
+    ]
+    return {
+        "manifest.json": {
+            "version": "1.0.0",
+            "created": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+            "generated_by": "ServiceHall",
+            "language": "zh-Hans",
+        },
+        "venue": _collection([_feature("venue", "venue", None, venue)]),
+        "building": _collection(
+            [_feature("building", "building", None, {"category": "unspecified", "name": None})]
+        ),
+        "level": _collection(levels),
+    }
+
+
+def _unit(s, ll, level_ids: dict) -> dict:
+    pts = [ll(x, y) for x, y in s.polygon]
+    return _feature(
+        s.feature_id,
+        "unit",
+        {"type": "Polygon", "coordinates": [pts + [pts[0]]]},
+        {
+            "category": UNIT_CATEGORY[s.kind],
+            "restriction": "employeesonly" if s.kind == "staff_only" else None,
+            "name": labels(s.name),
+            "level_id": level_ids[s.level],
+        },
+    )
+
+
+def _opening(o, ll, level_ids: dict) -> dict:
+    return _feature(
+        o.feature_id,
+        "opening",
+        {"type": "LineString", "coordinates": [ll(x, y) for x, y in o.line]},
+        {
+            "category": "pedestrian.principal" if o.kind == "entrance" else "pedestrian",
+            "door": None if o.kind == "open" else {"type": "hinged", "automatic": False},
+            "accessibility": ["wheelchair"] if o.wheelchair else [],
+            "name": labels(o.name),
+            "width_m": o.width_m,
+            "level_id": level_ids[o.level],
+        },
+    )
+
+
+def _relationship(c) -> dict:
+    return _feature(
+        c.feature_id,
+        "relationship",
+        None,
+        {
+            "category": RELATIONSHIP_CATEGORY[c.kind],
+            "direction": "undirected",
+            "name": labels(c.name),
+            "origin": {"id": c.space_ids[0], "feature_type": "unit"},
+            "intermediary": [{"id": i, "feature_type": "unit"} for i in c.space_ids[1:-1]] or None,
+            "destination": {"id": c.space_ids[-1], "feature_type": "unit"},
+        },
+    )
 
 
 def _unit_at(plan: Plan, point) -> str | None:

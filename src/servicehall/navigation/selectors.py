@@ -113,63 +113,16 @@ def kiosk_devices(*, hall: Hall) -> dict[str, int]:
 def map_geojson(version: MapVersion) -> dict:
     """The published map per level as GeoJSON FeatureCollections, every coordinate WGS84 lon/lat."""
     plan = graph_of(version).plan
-    ref = (version.ref_lon, version.ref_lat)
-
-    def ll(x, y):
-        return to_lonlat(x, y, *ref)
-
-    out = []
-    for lv in plan.levels:
-        feats = []
-        for s in plan.spaces:
-            if s.level == lv.ordinal:
-                ring = [ll(x, y) for x, y in s.polygon]
-                feats.append(
-                    _f(
-                        s.feature_id,
-                        "space",
-                        {"type": "Polygon", "coordinates": [ring + ring[:1]]},
-                        kind=s.kind,
-                        name=s.name,
-                    )
-                )
-        for o in plan.openings:
-            if o.level == lv.ordinal:
-                geom = {"type": "LineString", "coordinates": [ll(x, y) for x, y in o.line]}
-                feats.append(
-                    _f(
-                        o.feature_id,
-                        "opening",
-                        geom,
-                        kind=o.kind,
-                        name=o.name,
-                        width_m=o.width_m,
-                        wheelchair=o.wheelchair,
-                    )
-                )
-        for p in plan.points:
-            if p.level == lv.ordinal:
-                geom = {"type": "Point", "coordinates": ll(p.x, p.y)}
-                feats.append(
-                    _f(
-                        p.feature_id,
-                        "point",
-                        geom,
-                        kind=p.kind,
-                        name=p.name,
-                        ref=p.ref,
-                        facing_deg=p.facing_deg,
-                    )
-                )
-        out.append(
-            {
-                "ordinal": lv.ordinal,
-                "id": lv.feature_id,
-                "short_name": lv.short_name,
-                "name": lv.name,
-                "features": {"type": "FeatureCollection", "features": feats},
-            }
-        )
+    levels = [
+        {
+            "ordinal": lv.ordinal,
+            "id": lv.feature_id,
+            "short_name": lv.short_name,
+            "name": lv.name,
+            "features": {"type": "FeatureCollection", "features": _level_features(version, plan, lv.ordinal)},
+        }
+        for lv in plan.levels
+    ]
     connectors = [
         {"id": c.feature_id, "kind": c.kind, "spaces": list(c.space_ids), "name": c.name}
         for c in plan.connectors
@@ -178,10 +131,33 @@ def map_geojson(version: MapVersion) -> dict:
         "version": version.number,
         "published_at": version.published_at,
         "reference": [version.ref_lon, version.ref_lat],
-        "levels": out,
+        "levels": levels,
         "connectors": connectors,
         "warnings": version.warnings,
     }
+
+
+def _level_features(version: MapVersion, plan: Plan, ordinal: int) -> list[dict]:
+    def ll(x, y):
+        return to_lonlat(x, y, version.ref_lon, version.ref_lat)
+
+    feats = []
+    for s in plan.spaces:
+        if s.level == ordinal:
+            ring = [ll(x, y) for x, y in s.polygon]
+            geom = {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+            feats.append(_f(s.feature_id, "space", geom, kind=s.kind, name=s.name))
+    for o in plan.openings:
+        if o.level == ordinal:
+            geom = {"type": "LineString", "coordinates": [ll(x, y) for x, y in o.line]}
+            props = {"kind": o.kind, "name": o.name, "width_m": o.width_m, "wheelchair": o.wheelchair}
+            feats.append(_f(o.feature_id, "opening", geom, **props))
+    for p in plan.points:
+        if p.level == ordinal:
+            geom = {"type": "Point", "coordinates": ll(p.x, p.y)}
+            props = {"kind": p.kind, "name": p.name, "ref": p.ref, "facing_deg": p.facing_deg}
+            feats.append(_f(p.feature_id, "point", geom, **props))
+    return feats
 
 
 def _f(fid, feature_type, geometry, **props) -> dict:

@@ -85,6 +85,13 @@ def _lock_hall(hall: Hall) -> Hall:
 
 
 def _save_rows(version: MapVersion, plan: Plan) -> None:
+    """The plan's rows under ``version`` (bulk inserts; the connectors' spaces by feature id)."""
+    levels, spaces = _save_levels_and_spaces(version, plan)
+    _save_openings_and_connectors(version, plan, levels, spaces)
+    _save_points(version, plan, levels)
+
+
+def _save_levels_and_spaces(version: MapVersion, plan: Plan) -> tuple[dict, dict]:
     hall = version.hall
     levels = {
         lv.ordinal: Level(
@@ -111,6 +118,11 @@ def _save_rows(version: MapVersion, plan: Plan) -> None:
         for s in plan.spaces
     }
     Space.objects.bulk_create(spaces.values())
+    return levels, spaces
+
+
+def _save_openings_and_connectors(version: MapVersion, plan: Plan, levels: dict, spaces: dict) -> None:
+    hall = version.hall
     Opening.objects.bulk_create(
         Opening(
             hall=hall,
@@ -130,6 +142,11 @@ def _save_rows(version: MapVersion, plan: Plan) -> None:
             hall=hall, map=version, feature_id=c.feature_id, kind=c.kind, name=c.name
         )
         row.spaces.set([spaces[sid] for sid in c.space_ids])
+
+
+def _save_points(version: MapVersion, plan: Plan, levels: dict) -> None:
+    """Points, a counter's linked to the hall's ``Counter`` by number, a kiosk's to its ``Device``."""
+    hall = version.hall
     counters = dict(Counter.objects.filter(hall=hall).values_list("number", "pk"))
     devices = set(Device.objects.filter(hall=hall).values_list("pk", flat=True))
     rows = []
