@@ -180,6 +180,7 @@ def load(port: int, connections: int, warmup: float, duration: float, seed: int)
     for _ms, status in results:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     return {
+        "raw": results,
         "connections": connections,
         "requests": len(times),
         "requests_per_s": round(len(times) / duration, 1),
@@ -188,6 +189,42 @@ def load(port: int, connections: int, warmup: float, duration: float, seed: int)
         "max_ms": round(max(times), 2),
         "status_codes": statuses,
         "client_errors": errors[:5],
+    }
+
+
+def load_in_processes(port: int, connections: int, duration: float, seed: int, processes: int = 4) -> dict:
+    """The connections spread over a few load-generator processes (one Python process's threads would
+    queue on its own lock and add their wait to the latencies)."""
+    per = [connections // processes + (1 if i < connections % processes else 0) for i in range(processes)]
+    procs = []
+    for i, n in enumerate(per):
+        spec = {"port": port, "connections": n, "warmup": 3.0, "duration": duration, "seed": seed + 100 * i}
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--role", "loadgen"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        proc.stdin.write(json.dumps(spec))
+        proc.stdin.close()
+        procs.append(proc)
+    raw = []
+    for proc in procs:
+        raw += json.loads(proc.stdout.read())["raw"]
+        proc.wait()
+    times = [ms for ms, _status in raw] or [float("nan")]
+    statuses: dict[str, int] = {}
+    for _ms, status in raw:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    return {
+        "connections": connections,
+        "load_processes": processes,
+        "requests": len(raw),
+        "requests_per_s": round(len(raw) / duration, 1),
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(percentile(times, 99), 2),
+        "max_ms": round(max(times), 2),
+        "status_codes": statuses,
     }
 
 
@@ -229,7 +266,7 @@ def http_phase(args) -> dict:
                 raise RuntimeError(f"warm-up route answered {answer.status}")
             warm.close()
         print(f"http: {args.connections} connections, {args.duration} s", file=sys.stderr)
-        result = load(port, args.connections, 3.0, args.duration, args.seed)
+        result = load_in_processes(port, args.connections, args.duration, args.seed)
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -250,10 +287,16 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=8730)
-    parser.add_argument("--role", choices=["main", "setup"], default="main", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--role", choices=["main", "setup", "loadgen"], default="main", help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.role == "setup":
         setup_database()
+        return
+    if args.role == "loadgen":
+        spec = json.loads(sys.stdin.read())
+        print(json.dumps(load(**spec)))
         return
     plan = generated_hall()
     builds = []

@@ -2,6 +2,7 @@
 once per version and process, kept for the next routes: a version never changes once published), and
 the map as GeoJSON in WGS84 for the API."""
 
+import gc
 import threading
 from collections import OrderedDict
 
@@ -94,6 +95,9 @@ def graph_of(version: MapVersion) -> nav_graph.NavGraph:
         g = _graphs.get(key)
         if g is None:
             g = nav_graph.build(plan_of(version))
+            # A graph is ~100,000 long-lived Python objects: out of the collector's way, or every full
+            # collection walks them all in the middle of some request (the HTTP p99 showed it).
+            gc.freeze()
             _graphs[key] = g
             while len(_graphs) > GRAPHS_KEPT:
                 _graphs.popitem(last=False)
