@@ -131,3 +131,10 @@ def test_a_turn_near_a_landmark_names_it(g):
 def test_an_unknown_reference_is_reported(g):
     with pytest.raises(routing.UnknownRef):
         routing.route(g, "entrance", "counter:99")
+
+
+def test_a_route_to_a_room_or_a_door_arrives_there_by_its_name(g):
+    to_room = routing.route(g, "entrance", "wait0", lang="en").steps
+    assert to_room[-1]["text"] == "You have arrived at waiting area"
+    to_door = routing.route(g, "entrance", "d-st2", lang="zh-hans").steps
+    assert to_door[-1]["text"] == "到达门口"

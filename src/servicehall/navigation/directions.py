@@ -44,6 +44,8 @@ PHRASES = {
         "arrive_behind": "{dest}在您身后",
         "arrive": "到达{dest}",
         "counter": "{n} 号窗口",
+        "a_door": "门口",
+        "the_place": "目的地",
     },
     "zh-hant": {
         "depart": "從{origin}出發",
@@ -71,6 +73,8 @@ PHRASES = {
         "arrive_behind": "{dest}在您身後",
         "arrive": "到達{dest}",
         "counter": "{n} 號窗口",
+        "a_door": "門口",
+        "the_place": "目的地",
     },
     "en": {
         "depart": "Start at {origin}",
@@ -98,6 +102,8 @@ PHRASES = {
         "arrive_behind": "{dest} is behind you",
         "arrive": "You have arrived at {dest}",
         "counter": "window {n}",
+        "a_door": "the door",
+        "the_place": "your destination",
     },
 }
 
@@ -149,7 +155,9 @@ def place_name(plan: Plan, node: Node, lang: str) -> str:
         return name
     if point is not None and point.ref.startswith("counter:"):
         return t["counter"].format(n=point.ref.split(":", 1)[1])
-    return {"zh-hans": "这里", "zh-hant": "這裡", "en": "here"}[lang]
+    if node.kind == "opening":
+        return t["a_door"]
+    return t["the_place"]
 
 
 class _Writer:
@@ -233,8 +241,9 @@ def _turn_text(w: _Writer, band: str, how: str, landmark: str, door: bool) -> st
     return turn
 
 
-def steps_for(plan: Plan, route: RouteResult, lang: str) -> list[Step]:
-    """The ordered steps of ``route`` in ``lang`` (``zh-hans``, ``zh-hant`` or ``en``)."""
+def steps_for(plan: Plan, route: RouteResult, lang: str, dest_name: str = "") -> list[Step]:
+    """The ordered steps of ``route`` in ``lang`` (``zh-hans``, ``zh-hant`` or ``en``). ``dest_name``
+    names the destination when it is not the route's last node (a route to a room ends at a node in it)."""
     w = _Writer(lang)
     nodes = route.nodes
     origin, dest = nodes[0], nodes[-1]
@@ -264,7 +273,8 @@ def steps_for(plan: Plan, route: RouteResult, lang: str) -> list[Step]:
         heading, prev_node = new, a
         w.walk(d)
     w.close()
-    w.fixed("arrive", _arrival(plan, w, dest, heading, lang), dest.level)
+    arrival = w.t["arrive"].format(dest=dest_name) if dest_name else _arrival(plan, w, dest, heading, lang)
+    w.fixed("arrive", arrival, dest.level)
     return w.steps
 
 

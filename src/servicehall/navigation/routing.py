@@ -6,7 +6,7 @@ space or a connector; an imported IMDF feature keeps its UUID)."""
 import math
 from dataclasses import dataclass
 
-from servicehall.navigation.directions import steps_for
+from servicehall.navigation.directions import PHRASES, steps_for
 from servicehall.navigation.graph import (
     STEP_FREE_SPEED_M_S,
     WALK_SPEED_M_S,
@@ -15,7 +15,7 @@ from servicehall.navigation.graph import (
     nearest,
     shortest,
 )
-from servicehall.navigation.plan import NOT_WALKABLE
+from servicehall.navigation.plan import NOT_WALKABLE, pick
 
 
 class UnknownRef(Exception):
@@ -71,6 +71,14 @@ def resolve(g: NavGraph, ref: str) -> str:
     raise UnknownRef(ref)
 
 
+def _space_name(g: NavGraph, ref: str, lang: str) -> str:
+    """A route asked to a room ends at the node of it nearest its middle: the arrival names the room."""
+    space = g.spaces.get(ref)
+    if space is None:
+        return ""
+    return pick(space.name, lang) or PHRASES[lang]["the_place"]
+
+
 def route(
     g: NavGraph,
     from_ref: str,
@@ -105,7 +113,7 @@ def route(
             coords.append([round(n.x, 3), round(n.y, 3)])
     steps = [
         {"text": s.text, "level": s.level, "distance_m": s.distance_m, "kind": s.kind}
-        for s in steps_for(g.plan, result, lang)
+        for s in steps_for(g.plan, result, lang, _space_name(g, to_ref, lang))
     ]
     return Answer(
         distance_m=round(result.distance_m, 1),
