@@ -3,6 +3,7 @@ doors, the counters with their numbers, and the route's leg on that level with w
 North is up; y is flipped because SVG's y grows downwards. A kiosk later turns the same drawing by its
 facing (a ``rotate`` on the outer group)."""
 
+import math
 from html import escape
 
 from servicehall.navigation.plan import Plan, pick
@@ -12,7 +13,17 @@ def _pts(coords) -> str:
     return " ".join(f"{x:.2f},{-y:.2f}" for x, y in coords)
 
 
-def level_svg(plan: Plan, ordinal: int, leg: list[list[float]] | None, lang: str, label: str) -> str:
+def level_svg(
+    plan: Plan,
+    ordinal: int,
+    leg: list[list[float]] | None,
+    lang: str,
+    label: str,
+    up_deg: float | None = None,
+) -> str:
+    """The level as SVG. ``up_deg``: the plan direction (degrees, 0 = east) to draw pointing up, such as a
+    kiosk's facing, so that "ahead" on the screen is ahead of the person reading it; north is up
+    without it."""
     spaces = [s for s in plan.spaces if s.level == ordinal]
     if not spaces:
         return ""
@@ -20,9 +31,17 @@ def level_svg(plan: Plan, ordinal: int, leg: list[list[float]] | None, lang: str
     ys = [y for s in spaces for _x, y in s.polygon]
     pad = 2.0
     x0, y0, x1, y1 = min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
+    turn = "" if up_deg is None else f"{(up_deg - 90) % 360:.1f}"
+    if turn and float(turn) != 0:
+        cx, cy, half = (x0 + x1) / 2, -(y0 + y1) / 2, math.hypot(x1 - x0, y1 - y0) / 2
+        box = f"{cx - half:.2f} {cy - half:.2f} {2 * half:.2f} {2 * half:.2f}"
+        group = f'<g transform="rotate({turn} {cx:.2f} {cy:.2f})">'
+    else:
+        box, group = f"{x0:.2f} {-y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f}", "<g>"
     out = [
         f'<svg class="nav-map" role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="{x0:.2f} {-y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f}">'
+        f'viewBox="{box}">',
+        group,
     ]
     for s in spaces:
         title = escape(pick(s.name, lang))
@@ -50,5 +69,5 @@ def level_svg(plan: Plan, ordinal: int, leg: list[list[float]] | None, lang: str
         ex, ey = leg[-1]
         out.append(f'<circle class="route-start" cx="{sx:.2f}" cy="{-sy:.2f}" r="0.9"/>')
         out.append(f'<circle class="route-end" cx="{ex:.2f}" cy="{-ey:.2f}" r="1.1"/>')
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)
