@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("servicehall.appointments.urls")),
     path("", include("servicehall.quality.urls")),
     path("", include("servicehall.queueing.urls")),
+    path("", include("servicehall.navigation.urls")),
     path("", include("servicehall.core.urls")),
 ]

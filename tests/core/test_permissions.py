@@ -81,7 +81,13 @@ ENDPOINTS = [
         [{"service": "Q-001", "order": 1}],
         {"manager"},
     ),
+    # Hall navigation (issue 14): the map is put as an IMDF zip (bytes); reads need a published map.
+    ("put the map", "PUT", "halls/{hall}/map", "imdf", {"manager"}),
+    ("read the map", "GET", "halls/{hall}/map", None, "public"),
+    ("export the map", "GET", "halls/{hall}/map.imdf", None, "public"),
+    ("route to a window", "GET", "halls/{hall}/route?from=entrance&to=counter:1", None, "public"),
 ]
+NAV_READS = {"read the map", "export the map", "route to a window"}
 # Queue endpoints need a catalogue item, and some a ticket in a state (moved there by clerk_a at window 1)
 # or the caller signed in at window 1 first: name -> (ticket state or None, caller signs in first).
 QUEUE_SETUP = {
@@ -155,6 +161,13 @@ def _prepare_queue(name, caller, staff, admin_actor, hall, counter) -> str:
     return public_id
 
 
+def _publish_map(admin_actor, hall) -> None:
+    from servicehall.navigation.services import map_import
+    from tests.navigation.imdf_files import archive
+
+    map_import(actor=admin_actor, hall=hall, data=archive())
+
+
 @pytest.mark.parametrize("caller", list(CALLERS), ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_every_endpoint_answers_only_the_roles_of_its_own_hall(
@@ -165,9 +178,18 @@ def test_every_endpoint_answers_only_the_roles_of_its_own_hall(
     role_a, _role_b = CALLERS[caller]
     counter = _counter(hall_a)
     ticket = _prepare_queue(name, caller, staff, admin_actor, hall_a, counter) if name in QUEUE_SETUP else ""
-    status, payload = api.call(
-        method, _fill(path, hall_a, counter, "9", ticket), _fill(body, hall_a, counter, "9", ticket)
-    )
+    if name in NAV_READS:
+        _publish_map(admin_actor, hall_a)
+    if body == "imdf":
+        from tests.navigation.imdf_files import archive
+
+        status, payload = api.call(
+            method, _fill(path, hall_a, counter, "9"), content_type="application/zip", raw=archive()
+        )
+    else:
+        status, payload = api.call(
+            method, _fill(path, hall_a, counter, "9", ticket), _fill(body, hall_a, counter, "9", ticket)
+        )
     if allowed == "public" or role_a == "admin" or role_a in allowed:
         assert 200 <= status < 300, (name, caller, status, payload)
     elif caller is None:

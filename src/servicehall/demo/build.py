@@ -121,7 +121,27 @@ def load_demo() -> DemoResult:
         actor=actor, hall=hall, kind=DeviceKind.RATING_PAD, name="2号窗口评价器", counter=window_2
     )
     _demo_quality(actor, hall)
+    _demo_map(actor, hall)
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
+
+
+def _demo_map(actor: Actor, hall: Hall) -> None:
+    """The two-storey plan (``hall_plan``), saved and published through the navigation services, so the
+    routes, the map API and its export work in the demo from the start."""
+    from servicehall.demo.hall_plan import REF_LAT, REF_LON, demo_plan
+    from servicehall.navigation.choices import MapSource
+    from servicehall.navigation.services import map_draft_save, map_publish
+
+    kiosk = Device.objects.get(hall=hall, kind=DeviceKind.KIOSK, name="一楼入口自助机")
+    version = map_draft_save(
+        actor=actor,
+        hall=hall,
+        plan=demo_plan(kiosk.pk),
+        ref_lon=REF_LON,
+        ref_lat=REF_LAT,
+        source=MapSource.DEMO,
+    )
+    map_publish(actor=actor, version=version)
 
 
 def _demo_appointments(actor: Actor, hall: Hall) -> None:

@@ -15,6 +15,7 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
+from servicehall.navigation.selectors import map_version
 from servicehall.queueing import selectors, services
 from servicehall.queueing.choices import NORMAL, Channel, Outcome, class_name, class_needs_proof
 from servicehall.queueing.forms import PhoneTakeForm
@@ -52,7 +53,8 @@ def board_state_json(request, hall_code: str):
 def track(request, public_id: str):
     """The citizen's phone page for one ticket (virtual queue)."""
     ticket = selectors.ticket_get(public_id=public_id)
-    return render(request, "queueing/track.html", {"ticket": ticket, "hall": ticket.hall})
+    has_map = map_version(hall=ticket.hall) is not None  # offers "show me the way" to the window
+    return render(request, "queueing/track.html", {"ticket": ticket, "hall": ticket.hall, "has_map": has_map})
 
 
 def _wait_text(summary: dict) -> str:

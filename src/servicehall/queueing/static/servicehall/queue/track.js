@@ -61,6 +61,12 @@
       status.textContent = L[t.status] || t.status;
     }
     win.hidden = !t.counter || (t.status !== "called" && t.status !== "serving");
+    // "Show me the way": the route from the entrance to the window, when the hall has a published map.
+    var way = document.getElementById("track-way");
+    if (way) {
+      way.hidden = win.hidden;
+      if (t.counter) document.getElementById("t-way").href = way.dataset.base + encodeURIComponent("counter:" + t.counter);
+    }
     if (t.counter) {
       var link = document.getElementById("t-window-link");
       link.textContent = L.window.replace("{counter}", t.counter).replace("{name}", t.counter_name_local || t.counter_name || "");
