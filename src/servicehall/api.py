@@ -113,6 +113,7 @@ def _register_routers() -> None:
     from servicehall.appointments.api import router as appointments_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
+    from servicehall.customers.api import router as customers_router
     from servicehall.quality.api import router as quality_router
     from servicehall.queueing.api import router as queue_router
 
@@ -121,6 +122,7 @@ def _register_routers() -> None:
     api.add_router("", queue_router)
     api.add_router("", appointments_router)
     api.add_router("", quality_router)
+    api.add_router("", customers_router)
 
 
 _register_routers()

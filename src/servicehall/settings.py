@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "servicehall.queueing",
     "servicehall.appointments",
     "servicehall.quality",
+    "servicehall.customers",
     "servicehall.kiosk",
     # The demo hall and `servicehall demo`: it uses every domain above, so it is an app of its own.
     "servicehall.demo",
