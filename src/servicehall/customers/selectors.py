@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
@@ -169,7 +170,7 @@ def person_timeline(*, person: Person) -> list[dict]:
     return sorted(entries, key=lambda e: e["at"], reverse=True)
 
 
-def ticket_hint(*, person: Person, ticket, today: datetime.date | None = None) -> dict:
+def ticket_hint(*, person: Person, ticket) -> dict:
     """The console's line about the person at the window: how many earlier visits, the last one's day,
     whether it was for the same matter and how it ended: "来过 3 次，上次 11-28 同一事项 (材料不全)"."""
     earlier = [t for t in person_tickets(person).exclude(pk=ticket.pk) if t.issued_at < ticket.issued_at]
@@ -179,11 +180,14 @@ def ticket_hint(*, person: Person, ticket, today: datetime.date | None = None) -
     same = last.service_id == ticket.service_id
     local = timezone.localtime(last.issued_at, person.hall.tzinfo)
     parts = {"n": len(earlier), "day": local.strftime("%m-%d")}
-    text = (
-        _("Came %(n)s times, last on %(day)s, same matter")
-        if same
-        else _("Came %(n)s times, last on %(day)s")
-    )
+    if same:
+        text = ngettext(
+            "Came %(n)s time, last on %(day)s, same matter",
+            "Came %(n)s times, last on %(day)s, same matter",
+            len(earlier),
+        )
+    else:
+        text = ngettext("Came %(n)s time, last on %(day)s", "Came %(n)s times, last on %(day)s", len(earlier))
     text = text % parts
     if last.outcome:
         text += f" ({last.get_outcome_display()})"
