@@ -114,6 +114,7 @@ def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.customers.api import router as customers_router
+    from servicehall.feedback.api import router as feedback_router
     from servicehall.quality.api import router as quality_router
     from servicehall.queueing.api import router as queue_router
 
@@ -123,6 +124,7 @@ def _register_routers() -> None:
     api.add_router("", appointments_router)
     api.add_router("", quality_router)
     api.add_router("", customers_router)
+    api.add_router("", feedback_router)
 
 
 _register_routers()

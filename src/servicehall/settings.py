@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "servicehall.appointments",
     "servicehall.quality",
     "servicehall.customers",
+    "servicehall.feedback",
     "servicehall.kiosk",
     # The demo hall and `servicehall demo`: it uses every domain above, so it is an app of its own.
     "servicehall.demo",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("servicehall.appointments.urls")),
     path("", include("servicehall.quality.urls")),
     path("", include("servicehall.customers.urls")),
+    path("", include("servicehall.feedback.urls")),
     path("", include("servicehall.queueing.urls")),
     path("", include("servicehall.core.urls")),
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import servicehall
 
-DOMAINS = {"catalog", "queueing", "appointments", "quality", "kiosk", "live", "demo"}
+DOMAINS = {"catalog", "queueing", "appointments", "quality", "kiosk", "live", "demo", "customers", "feedback"}
 ROOT = Path(servicehall.__file__).parent
 
 

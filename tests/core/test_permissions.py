@@ -85,6 +85,9 @@ ENDPOINTS = [
         {"manager", "clerk"},
     ),
     ("a ticket's customer", "GET", "tickets/{ticket}/customer", None, {"manager", "clerk"}),
+    ("leave feedback", "POST", "halls/{hall}/feedback", {"type": "suggestion", "text": "建议"}, "public"),
+    ("the hall's feedback", "GET", "halls/{hall}/feedback", None, {"manager", "clerk"}),
+    ("feedback statistics", "GET", "halls/{hall}/feedback/statistics", None, "public"),
     (
         "set counter services",
         "PUT",

@@ -63,7 +63,7 @@ PERSONAL_FIELDS = (
     "language",
     "accessibility",
 )
-MIN_REASON = 4
+MIN_REASON = 2
 
 
 def certificate_digest(id_type: str, number: str) -> str:
@@ -228,7 +228,7 @@ def person_update(
 def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise Invalid(fields={"reason": [_("Say why you need this (at least 4 characters).")]})
+        raise Invalid(fields={"reason": [_("Say why (at least 2 characters).")]})
     return reason[:200]
 
 
