@@ -7,7 +7,7 @@ from servicehall.feedback.choices import FeedbackType, HandlingRating, Subject
 
 
 class SubmitForm(forms.Form):
-    type = forms.ChoiceField(label=_("What would you like to do?"), choices=FeedbackType.choices)
+    type = forms.ChoiceField(label=_("Type of feedback"), choices=FeedbackType.choices)
     subject = forms.ChoiceField(label=_("What is it about?"), choices=Subject.choices, initial=Subject.HALL)
     text = forms.CharField(label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     phone = forms.CharField(
