@@ -176,3 +176,31 @@ def test_an_open_complaint_keeps_the_record_from_erasure_and_follows_a_merge(act
 def test_only_managers_handle_items(actors, complaint):
     with pytest.raises(PermissionDenied):
         services.feedback_accept(actor=actors["clerk_a"], item=complaint)
+
+
+def test_the_quality_report_counts_real_complaints_not_bad_ratings(actors, hall_a, q, clock):
+    from servicehall.quality.choices import Metric
+    from servicehall.quality.report_data import Scope, objective_by_unit, objective_values
+    from servicehall.queueing import services as queue
+
+    q.open("1")
+    served = []
+    for _ in range(2):
+        q.issue()
+        ticket = q.call_next("1")
+        queue.ticket_start(actor=actors["clerk_a"], ticket=ticket)
+        served.append(queue.ticket_complete(actor=actors["clerk_a"], ticket=ticket))
+    for kind in ("complaint", "suggestion"):
+        services.feedback_submit(
+            actor=actors["citizen"],
+            hall=hall_a,
+            type=kind,
+            subject="clerk",
+            text="窗口服务问题",
+            phone=PHONE,
+            ticket=served[0].public_id,
+        )
+    scope = Scope(hall_a, clock.now.date(), clock.now.date())
+    assert objective_values(scope)[Metric.COMPLAINTS_PER_1000] == 500.0  # 1 complaint in 2 services
+    by_window = objective_by_unit(scope, "counter_id")
+    assert by_window[q.window("1").pk][Metric.COMPLAINTS_PER_1000] == 500.0

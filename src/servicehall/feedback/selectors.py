@@ -130,3 +130,24 @@ def complaints_count(*, hall: Hall, since, until) -> int:
         .exclude(status=FeedbackStatus.MERGED)
         .count()
     )
+
+
+COMPLAINT_UNITS = {
+    "counter_id": "subject_counter_id",
+    "clerk_id": "subject_clerk_id",
+    "service_id": "subject_service_id",
+}
+
+
+def complaints_by_unit(*, hall: Hall, since, until, field: str | None = None, **scope) -> dict:
+    """Complaints received in ``[since, until)`` per window, clerk or service item (``field``:
+    ``counter_id``, ``clerk_id``, ``service_id``; None: all, keyed None), restricted by ``scope``
+    (``counter_id=…`` and the like): what the quality report's "complaints per 1,000 services" counts."""
+    qs = FeedbackItem.objects.filter(
+        hall=hall, type=FeedbackType.COMPLAINT, received_at__gte=since, received_at__lt=until
+    ).exclude(status=FeedbackStatus.MERGED)
+    qs = qs.filter(**{COMPLAINT_UNITS[k]: v for k, v in scope.items() if v})
+    if field is None:
+        return {None: qs.count()}
+    key = COMPLAINT_UNITS[field]
+    return dict(qs.values_list(key).annotate(n=Count("id")).values_list(key, "n").order_by())
