@@ -69,3 +69,28 @@ def test_public_statistics_have_counts_and_no_personal_data(api_as, hall_a, cloc
     status, stats = api_as(None).call("GET", f"halls/{hall_a.code}/feedback/statistics")
     assert status == 200 and stats["received"] == 1 and stats["by_type"]["complaint"] == 1
     assert PHONE not in str(stats) and "139****" not in str(stats)
+
+
+def test_a_bad_ratings_comment_becomes_a_complaint_once(api_as, actors, hall_a, q, clock):
+    from servicehall.quality.services import rating_submit
+    from servicehall.queueing import services as queue
+
+    q.issue()
+    q.open("1")
+    ticket = q.call_next("1")
+    queue.ticket_start(actor=actors["clerk_a"], ticket=ticket)
+    queue.ticket_complete(actor=actors["clerk_a"], ticket=ticket)
+    rating = rating_submit(actor=actors["citizen"], ticket=ticket, level=1, comment="办事员一直在玩手机")
+    assert api_as("clerk_a").call("POST", f"ratings/{rating.public_id}/complaint")[0] == 403
+    status, out = api_as("evaluator_a").call("POST", f"ratings/{rating.public_id}/complaint")
+    assert status == 201, out
+    item = FeedbackItem.objects.get(code=out["code"])
+    assert (item.type, item.channel, item.text, item.ticket_id) == (
+        "complaint",
+        "rating",
+        rating.comment,
+        ticket.pk,
+    )
+    assert item.phone_digest == ""
+    status, payload = api_as("manager_a").call("POST", f"ratings/{rating.public_id}/complaint")
+    assert status == 409 and payload["error"] == "already_a_complaint"

@@ -93,6 +93,25 @@ def feedback_statistics(request, hall_code: str, days: int = 365):
     return selectors.public_statistics(hall=hall_get(code=hall_code), since=since, until=until)
 
 
+@router.post(
+    "/ratings/{rating_id}/complaint",
+    response={201: CreatedOut, **ERRORS},
+    summary="A bad rating as a complaint",
+)
+def feedback_from_rating(request, rating_id: str):
+    item = services.feedback_from_rating(actor=request.auth, rating_public_id=rating_id[:32])
+    return Status(
+        201,
+        {
+            "id": item.public_id,
+            "code": item.code,
+            "status": item.status,
+            "track_url": track_url(item),
+            "due_at": item.answer_due_at,
+        },
+    )
+
+
 @router.get("/feedback/{key}", response={200: dict, **ERRORS}, summary="Follow an item")
 def feedback_read(request, key: str, phone: str = ""):
     """``key`` is the tracking code with ``?phone=`` (the citizen), or the item's id (staff)."""

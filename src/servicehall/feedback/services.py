@@ -18,7 +18,7 @@ from servicehall.core import calendar, crypto
 from servicehall.core.actors import Actor
 from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.choices import Role
-from servicehall.core.errors import Invalid
+from servicehall.core.errors import Conflict, Invalid, NotFound
 from servicehall.core.identity import is_valid_mobile, mask_phone, normalize_phone
 from servicehall.core.models import Hall, HallMembership
 from servicehall.core.notify import public_url, send_text
@@ -63,7 +63,7 @@ def _lock(item: FeedbackItem) -> FeedbackItem:
     return FeedbackItem.objects.select_for_update().select_related("hall").get(pk=item.pk)
 
 
-def _check_submission(hall: Hall, data: dict) -> dict:
+def _check_submission(hall: Hall, data: dict, *, anonymous_ok: bool = False) -> dict:
     errors: dict[str, list[str]] = {}
     if data["type"] not in FeedbackType.values:
         errors["type"] = [_("Choose a type from the list.")]
@@ -75,11 +75,8 @@ def _check_submission(hall: Hall, data: dict) -> dict:
     phone = normalize_phone(data.get("phone") or "")
     if phone and not is_valid_mobile(phone):
         errors["phone"] = [_("Enter an 11-digit mainland mobile number.")]
-    if (
-        not phone
-        and data["type"] in (FeedbackType.COMPLAINT, FeedbackType.CONSULTATION)
-        and not errors.get("type")
-    ):
+    needs_phone = data["type"] in (FeedbackType.COMPLAINT, FeedbackType.CONSULTATION) and not anonymous_ok
+    if not phone and needs_phone:
         errors["phone"] = [
             _("Leave a mobile number so that we can answer you (only suggestions can be anonymous).")
         ]
@@ -118,11 +115,13 @@ def feedback_submit(
     (rate-limited per address and per mobile); staff may enter the console, rating and 12345 channels
     for the citizen. An item about a ticket is about its window and clerk, and linked to the person the
     ticket is linked to."""
-    staff = has_role(actor.user, hall, *STAFF)
+    staff = has_role(actor.user, hall, Role.MANAGER, Role.CLERK, Role.EVALUATOR)
     kiosk = actor.device is not None and channel == FeedbackChannel.KIOSK
     if channel not in FeedbackChannel.values or not (staff or kiosk or channel == FeedbackChannel.WEB):
         raise Invalid(fields={"channel": [_("This channel cannot be used here.")]})
-    data = _check_submission(hall, {"type": type, "subject": subject, "text": text, "phone": phone})
+    staff_entry = staff and channel in (FeedbackChannel.RATING, FeedbackChannel.HOTLINE)
+    data = {"type": type, "subject": subject, "text": text, "phone": phone}
+    data = _check_submission(hall, data, anonymous_ok=staff_entry)
     rate_limit(actor=actor, scope="feedback", per_minute=5)
     if data["phone"]:
         rate_limit(actor=actor, scope="feedback-phone", per_minute=3, key=phone_digest(data["phone"]))
@@ -290,6 +289,33 @@ def feedback_rate(*, actor: Actor, code: str, phone: str, rating: str) -> Feedba
     )
     _audit(actor, "rate", item, rating=rating)
     return item
+
+
+def feedback_from_rating(*, actor: Actor, rating_public_id: str) -> FeedbackItem:
+    """Turn a bad rating's comment into a complaint (channel ``rating``), about the rated ticket's window,
+    clerk and service: managers and quality evaluators of the hall. The rater stays anonymous (no mobile:
+    the complaint is handled, not followed by the citizen). A rating becomes one complaint at most."""
+    from servicehall.quality.choices import BAD_LEVELS
+    from servicehall.quality.models import Rating
+
+    rating = Rating.objects.select_related("hall", "ticket").filter(public_id=rating_public_id).first()
+    if rating is None:
+        raise NotFound(_("No such rating."), code="rating_not_found")
+    require_role(actor, rating.hall, Role.MANAGER, Role.EVALUATOR)
+    if rating.level not in BAD_LEVELS or not rating.comment.strip():
+        raise Conflict(_("Only a bad rating with a comment can become a complaint."), code="not_a_complaint")
+    if FeedbackItem.objects.filter(ticket=rating.ticket, channel=FeedbackChannel.RATING).exists():
+        raise Conflict(_("This rating is already a complaint."), code="already_a_complaint")
+    subject = Subject.CLERK if rating.clerk_id else Subject.WINDOW
+    return feedback_submit(
+        actor=actor,
+        hall=rating.hall,
+        type=FeedbackType.COMPLAINT,
+        subject=subject,
+        text=rating.comment,
+        ticket=rating.ticket.public_id,
+        channel=FeedbackChannel.RATING,
+    )
 
 
 def settings_update(*, actor: Actor, hall: Hall, **changes) -> FeedbackSettings:
