@@ -185,7 +185,7 @@ def person_identify(
 
 
 def _lock(person: Person) -> Person:
-    return Person.objects.select_for_update().select_related("hall").get(pk=person.pk)
+    return Person.objects.select_for_update(of=("self",)).select_related("hall").get(pk=person.pk)
 
 
 @transaction.atomic

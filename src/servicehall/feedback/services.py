@@ -60,7 +60,7 @@ def _audit(actor: Actor, action: str, item: FeedbackItem, **after) -> None:
 
 
 def _lock(item: FeedbackItem) -> FeedbackItem:
-    return FeedbackItem.objects.select_for_update().select_related("hall").get(pk=item.pk)
+    return FeedbackItem.objects.select_for_update(of=("self",)).select_related("hall").get(pk=item.pk)
 
 
 def _check_submission(hall: Hall, data: dict, *, anonymous_ok: bool = False) -> dict:
