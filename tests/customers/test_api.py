@@ -101,3 +101,38 @@ def test_identify_the_citizen_refuses_a_bad_number_beside_the_field(api_as, q, c
     )
     assert status == 422 and "id_number" in payload["fields"]
     assert not Person.objects.exists()
+
+
+def test_segment_statistics_show_repeat_visits_and_age_bands_without_personal_data(
+    api_as, actors, hall_a, q, clock
+):
+    clerk = actors["clerk_a"]
+    elder, _c = services.person_identify(actor=clerk, hall=hall_a, id_number=make_id(birth="19500101"))
+    young, _c = services.person_identify(actor=clerk, hall=hall_a, id_number=make_id(birth="20000101"))
+    for who in (elder, elder, young):  # the elder comes twice for the same matter
+        services.ticket_citizen_identify(actor=clerk, ticket=q.issue(), id_number=crypto_id(who))
+        clock.advance(minutes=30)
+    q.issue()  # anonymous
+    day = clock.now.date().isoformat()
+    status, stats = api_as("manager_a").call(
+        "GET", f"halls/{hall_a.code}/customers/statistics?date_from={day}&date_to={day}"
+    )
+    assert status == 200, stats
+    assert (stats["visits"], stats["identified_visits"], stats["anonymous_visits"]) == (4, 3, 1)
+    assert stats["people"] == 2 and stats["new_people"] == 2 and stats["repeat_visits"] == 1
+    bands = {s["segment"]: s for s in stats["segments"]}
+    assert bands["60+"]["visits"] == 2 and bands["60+"]["repeat_visit_pct"] == 50.0
+    assert bands["18-34"]["people"] == 1 and bands["anonymous"]["visits"] == 1
+    assert make_id(birth="19500101") not in str(stats)
+    assert (
+        api_as("clerk_a").call(
+            "GET", f"halls/{hall_a.code}/customers/statistics?date_from={day}&date_to={day}"
+        )[0]
+        == 403
+    )
+
+
+def crypto_id(person):
+    from servicehall.core import crypto
+
+    return crypto.decrypt(person.id_encrypted)

@@ -4,13 +4,16 @@ something must be kept), merge, and the console's "identify the citizen" on the 
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from servicehall.core.choices import Role
+from servicehall.core.errors import Invalid
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
 from servicehall.customers import selectors, services
 from servicehall.customers.choices import CertificateType
+from servicehall.customers.statistics import segment_statistics
 from servicehall.queueing.selectors import ticket_get
 
 router = Router(tags=["customers"])
@@ -108,6 +111,19 @@ def customers_identify(request, hall_code: str, data: IdentifyIn):
     hall = hall_get(code=hall_code)
     person, created = services.person_identify(actor=request.auth, hall=hall, **data.dict())
     return Status(201 if created else 200, selectors.person_masked(person))
+
+
+@router.get(
+    "/halls/{hall_code}/customers/statistics",
+    response={200: dict, **ERRORS},
+    summary="Visits by segment: identified, new and returning, repeat visits, age bands (no personal data)",
+)
+def customers_statistics(request, hall_code: str, date_from: datetime.date, date_to: datetime.date):
+    hall = hall_get(code=hall_code)
+    require_role(request.auth, hall, Role.MANAGER, Role.EVALUATOR)
+    if date_to < date_from or (date_to - date_from).days > 366:
+        raise Invalid(fields={"date_to": [_("Choose a period of at most a year, ending after it starts.")]})
+    return segment_statistics(hall=hall, date_from=date_from, date_to=date_to)
 
 
 @router.get("/customers/{person_id}", response={200: PersonOut, **ERRORS}, summary="One record (masked)")
