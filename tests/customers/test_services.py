@@ -218,3 +218,41 @@ class TestRetentionSweep:
 def test_the_standard_example_is_a_woman_from_beijing(actors, hall_a, clock):
     p, _c = services.person_identify(actor=actors["clerk_a"], hall=hall_a, id_number=STANDARD_ID)
     assert (p.sex, p.region_name, p.age_band(2030)) == ("F", "北京市", "60+")
+
+
+class TestOrganisation:
+    def test_an_organisation_is_known_by_a_valid_uscc_and_has_agents(self, actors, hall_a, person):
+        with pytest.raises(Invalid) as err:
+            services.organisation_save(
+                actor=actors["clerk_a"], hall=hall_a, name="某公司", uscc="91110000600037341M"
+            )
+        assert "uscc" in err.value.fields
+        org = services.organisation_save(
+            actor=actors["clerk_a"],
+            hall=hall_a,
+            name="某某科技有限公司",
+            uscc="9111 0000 6000 3734 1l",
+            representative="赵六",
+        )
+        assert org.uscc == "91110000600037341L" and org.representative_hint == "赵*"
+        again = services.organisation_save(
+            actor=actors["clerk_a"], hall=hall_a, name="改名公司", uscc=org.uscc
+        )
+        assert again.pk == org.pk and again.name == "改名公司"
+        services.organisation_agent_add(actor=actors["clerk_a"], organisation=org, person=person)
+        assert list(person.organisations.all()) == [org]
+
+
+class TestPersonUpdate:
+    def test_a_correction_changes_the_digest_and_the_preferences_are_checked(self, actors, hall_a, person):
+        services.person_update(
+            actor=actors["clerk_a"], person=person, phone="13700009999", accessibility=["elderly"]
+        )
+        assert [
+            p.pk for p in services.person_search(actor=actors["clerk_a"], hall=hall_a, phone="13700009999")
+        ] == [person.pk]
+        assert services.person_search(actor=actors["clerk_a"], hall=hall_a, phone="13812345678") == []
+        with pytest.raises(Invalid):
+            services.person_update(actor=actors["clerk_a"], person=person, accessibility=["flying"])
+        row = AuditEntry.objects.filter(action="customers.person.update").first()
+        assert "13700009999" not in str(row.after)

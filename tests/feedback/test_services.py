@@ -204,3 +204,16 @@ def test_the_quality_report_counts_real_complaints_not_bad_ratings(actors, hall_
     assert objective_values(scope)[Metric.COMPLAINTS_PER_1000] == 500.0  # 1 complaint in 2 services
     by_window = objective_by_unit(scope, "counter_id")
     assert by_window[q.window("1").pk][Metric.COMPLAINTS_PER_1000] == 500.0
+
+
+def test_an_item_assigned_to_a_clerk_is_investigated_and_answered_by_them(actors, staff, clerk_a2, complaint):
+    services.feedback_accept(actor=actors["manager_a"], item=complaint)
+    item = services.feedback_assign(actor=actors["manager_a"], item=complaint, assignee_id=clerk_a2.pk)
+    assert item.assignee_id == clerk_a2.pk and item.assigned_at is not None
+    with pytest.raises(PermissionDenied):
+        services.feedback_investigate(actor=actors["clerk_a"], item=item)  # not theirs
+    item = services.feedback_investigate(actor=actors["clerk_a2"], item=item)
+    item = services.feedback_answer(actor=actors["clerk_a2"], item=item, reply="已调取监控核实。")
+    assert item.status == S.ANSWERED and item.answered_at is not None
+    with pytest.raises(Invalid):
+        services.feedback_assign(actor=actors["manager_a"], item=item, assignee_id=staff["clerk_b"].pk)
