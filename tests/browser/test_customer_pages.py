@@ -107,4 +107,14 @@ def test_the_clerk_sees_a_returning_persons_history_on_the_console(
     expect(console.locator("#citizen-who")).to_contain_text("110105********002X")
     assert RESIDENT_ID not in console.content()
     screenshot(console, "customers-console-returning-citizen.png")
+
+    # The same person's history on the staff pages, found by the exact number, masked.
+    console.goto(f"{server.url}/staff/{server.hall_code}/customers/")
+    console.fill("#id_id_number", RESIDENT_ID)
+    console.locator("form.filters button[type=submit]").click()
+    console.locator("td a", has_text="—").first.click()
+    expect(console.locator("ol.timeline li.tl-ticket")).to_have_count(2)
+    expect(console.locator("ol.timeline")).to_contain_text(old.number)
+    assert RESIDENT_ID not in console.content()
+    screenshot(console, "customers-person-history.png", full_page=True)
     assert not recorder.errors(), recorder.errors()

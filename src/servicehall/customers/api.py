@@ -29,6 +29,7 @@ class ErrorOut(Schema):
 class PersonOut(Schema):
     id: int
     status: str
+    status_label: str
     id_type: str
     id_number: str = Field(description="Masked")
     name: str = Field(description="Masked")

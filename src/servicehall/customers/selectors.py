@@ -80,6 +80,7 @@ def person_masked(person: Person, *, year: int | None = None) -> dict:
     return {
         "id": person.pk,
         "status": person.status,
+        "status_label": person.get_status_display(),
         "id_type": person.id_type,
         "id_number": person.id_hint,
         "name": person.name_hint,
@@ -126,6 +127,7 @@ def _ticket_entries(person: Person) -> list[dict]:
                 "service": t.service.code,
                 "service_name": t.service.name,
                 "status": t.status,
+                "status_label": t.get_status_display(),
                 "outcome": t.outcome,
                 "outcome_label": t.get_outcome_display() if t.outcome else "",
                 "wait_seconds": t.wait_seconds,
@@ -155,6 +157,7 @@ def _appointment_entries(person: Person) -> list[dict]:
             "service": a.service.code,
             "service_name": a.service.name,
             "status": a.status,
+            "status_label": a.get_status_display(),
             "no_show": a.status == "no_show",
         }
         for a in rows
