@@ -63,3 +63,14 @@ def test_each_look_up_is_audited_and_other_roles_are_refused(client, staff, hall
         assert client.get(f"/staff/{hall_a.code}/customers/").status_code == 403
         assert client.get(f"/staff/{hall_a.code}/customers/{person.pk}/").status_code == 403
     assert Person.objects.count() == 1
+
+
+def test_the_full_read_on_the_history_page_needs_a_reason_and_is_audited(client, staff, hall_a, person):
+    client.force_login(staff["clerk_a"])
+    page = f"/staff/{hall_a.code}/customers/{person.pk}/"
+    html = client.post(page, {"reason": ""}).content.decode()
+    assert make_id() not in html and "field-error" in html
+    html = client.post(page, {"reason": "核对办件人身份"}).content.decode()
+    assert make_id() in html and "13812345678" in html
+    assert AuditEntry.objects.get(action="customers.person.reveal").after == {"reason": "核对办件人身份"}
+    assert make_id() not in client.get(page).content.decode()

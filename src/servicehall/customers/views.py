@@ -43,9 +43,18 @@ def lookup(request, hall_code: str):
 @login_required
 def person_page(request, hall_code: str, person_id: int):
     """One history per person (masked): visits with waits and outcomes, bookings and no-shows, ratings,
-    feedback."""
+    feedback. A POST with a reason is the audited full read: the clear values are shown once, in the
+    answer to that POST, never in a URL or on the next visit."""
     hall = _staff_hall(request, hall_code)
     person = selectors.person_get(hall=hall, pk=person_id)
+    revealed, errors = None, {}
+    if request.method == "POST":
+        try:
+            revealed = services.person_reveal(
+                actor=actor_from_request(request), person=person, reason=request.POST.get("reason", "")[:200]
+            )
+        except DomainError as exc:
+            errors = exc.form_errors()
     return render(
         request,
         "customers/person.html",
@@ -55,5 +64,7 @@ def person_page(request, hall_code: str, person_id: int):
             "timeline": selectors.person_timeline(person=person),
             "consents": person.consents.all(),
             "is_manager": has_role(request.user, hall, Role.MANAGER),
+            "revealed": revealed,
+            "errors": errors,
         },
     )
