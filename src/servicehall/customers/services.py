@@ -64,6 +64,7 @@ PERSONAL_FIELDS = (
     "accessibility",
 )
 MIN_REASON = 2
+COARSE_FIELDS = ["id_type", "birth_year", "sex", "province_code", "city_code", "status"]
 
 
 def certificate_digest(id_type: str, number: str) -> str:
@@ -175,7 +176,8 @@ def person_identify(
         values.apply(person, only_blank=False)
         validated(person, exclude=["hall"])
         person.save()
-        _audit(actor, "create", person, after=snapshot(person))
+        # Only coarse fields: an audit row outlives an erasure, so it never holds a token or a digest.
+        _audit(actor, "create", person, after=snapshot(person, COARSE_FIELDS))
         return person, True
     changed = values.apply(person, only_blank=True)
     person.last_seen_at = now
