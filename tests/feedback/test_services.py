@@ -171,6 +171,13 @@ def test_an_open_complaint_keeps_the_record_from_erasure_and_follows_a_merge(act
     keep, _c = customers.person_identify(actor=actors["clerk_a"], hall=hall_a, phone="13700001111")
     customers.person_merge(actor=actors["manager_a"], keep=keep, duplicate=person, reason="同一人")
     assert FeedbackItem.objects.get(pk=item.pk).person_id == keep.pk
+    # Once the complaint is closed, erasure goes through and the mobile left with it is blanked too.
+    services.feedback_accept(actor=actors["manager_a"], item=item)
+    services.feedback_answer(actor=actors["manager_a"], item=item, reply="已处理")
+    services.feedback_close(actor=actors["manager_a"], item=item)
+    customers.person_erase(actor=actors["manager_a"], person=keep, reason="本人申请删除")
+    row = FeedbackItem.objects.get(pk=item.pk)
+    assert (row.phone_encrypted, row.phone_hint, row.phone_digest, row.person_id) == ("", "", "", keep.pk)
 
 
 def test_only_managers_handle_items(actors, complaint):

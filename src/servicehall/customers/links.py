@@ -14,11 +14,14 @@ from servicehall.core.models import Hall
 @dataclass(frozen=True)
 class LinkKind:
     """``move(actor, hall, from_ids, to_id) -> count`` re-points the links of merged records;
-    ``erase_block(person) -> str`` is a reason (in the reader's language) to refuse erasure, or ``""``."""
+    ``erase_block(person) -> str`` is a reason (in the reader's language) to refuse erasure, or ``""``;
+    ``erase(actor, person) -> count`` blanks the personal data the app keeps beside the link (a mobile
+    left with a feedback item) when the person is erased; the link itself stays, anonymous."""
 
     name: str
     move: Callable[[Actor, Hall, list[int], int], int]
     erase_block: Callable[[object], str] | None = None
+    erase: Callable[[Actor, object], int] | None = None
 
 
 LINKS: dict[str, LinkKind] = {}

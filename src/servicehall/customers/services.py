@@ -316,6 +316,11 @@ def erase_blocks(person: Person) -> list[str]:
     return [r for kind in links.LINKS.values() if kind.erase_block and (r := kind.erase_block(person))]
 
 
+def erase_links(actor: Actor, person: Person) -> dict[str, int]:
+    """Each registered app blanks the personal data it keeps beside its links to ``person``."""
+    return {name: kind.erase(actor, person) for name, kind in links.LINKS.items() if kind.erase}
+
+
 def erase_fields(person: Person, *, reason: str) -> list[str]:
     """Blank every personal field of ``person`` (the caller holds its lock and saves); the coarse fields
     (birth year, sex, province, city) stay for the statistics."""
@@ -340,7 +345,8 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
     fields = erase_fields(person, reason=reason)
     person.save(update_fields=fields)
     Consent.objects.filter(person=person).delete()
-    _audit(actor, "erase", person, after={"reason": reason})
+    erased = erase_links(actor, person)
+    _audit(actor, "erase", person, after={"reason": reason, "links": erased})
     return person
 
 
@@ -446,6 +452,7 @@ def persons_retention_sweep(
                     held.append(person.pk)
                     continue
                 person.save(update_fields=erase_fields(person, reason="retention"))
+                erase_links(actor, person)
                 done.append(person.pk)
             Consent.objects.filter(person_id__in=done).delete()
             audit_record(

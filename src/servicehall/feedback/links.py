@@ -38,6 +38,12 @@ def erase_block(person) -> str:
     ) % {"n": open_complaints}
 
 
+def erase(actor, person) -> int:
+    """The mobile left with the person's items is blanked (the items stay, anonymous, for statistics)."""
+    items = FeedbackItem.objects.filter(person=person).exclude(phone_encrypted="", phone_digest="")
+    return items.update(phone_encrypted="", phone_hint="", phone_digest="")
+
+
 def timeline(person) -> list[dict]:
     return [
         {
@@ -52,5 +58,5 @@ def timeline(person) -> list[dict]:
     ]
 
 
-links.register(links.LinkKind(name="feedback", move=move, erase_block=erase_block))
+links.register(links.LinkKind(name="feedback", move=move, erase_block=erase_block, erase=erase))
 selectors.TIMELINE_SOURCES["feedback"] = timeline
