@@ -113,6 +113,8 @@ def _register_routers() -> None:
     from servicehall.appointments.api import router as appointments_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
+    from servicehall.customers.api import router as customers_router
+    from servicehall.feedback.api import router as feedback_router
     from servicehall.navigation.api import router as navigation_router
     from servicehall.quality.api import router as quality_router
     from servicehall.queueing.api import router as queue_router
@@ -123,6 +125,8 @@ def _register_routers() -> None:
     api.add_router("", appointments_router)
     api.add_router("", quality_router)
     api.add_router("", navigation_router)
+    api.add_router("", customers_router)
+    api.add_router("", feedback_router)
 
 
 _register_routers()

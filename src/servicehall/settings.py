@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "servicehall.queueing",
     "servicehall.appointments",
     "servicehall.quality",
+    "servicehall.customers",
+    "servicehall.feedback",
     "servicehall.kiosk",
     "servicehall.navigation",
     # The demo hall and `servicehall demo`: it uses every domain above, so it is an app of its own.

@@ -26,6 +26,8 @@ urlpatterns = [
     path("catalog/", include("servicehall.catalog.urls")),
     path("", include("servicehall.appointments.urls")),
     path("", include("servicehall.quality.urls")),
+    path("", include("servicehall.customers.urls")),
+    path("", include("servicehall.feedback.urls")),
     path("", include("servicehall.queueing.urls")),
     path("", include("servicehall.navigation.urls")),
     path("", include("servicehall.core.urls")),

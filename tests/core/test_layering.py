@@ -8,7 +8,18 @@ from pathlib import Path
 
 import servicehall
 
-DOMAINS = {"catalog", "queueing", "appointments", "quality", "kiosk", "live", "navigation", "demo"}
+DOMAINS = {
+    "catalog",
+    "queueing",
+    "appointments",
+    "quality",
+    "kiosk",
+    "live",
+    "navigation",
+    "demo",
+    "customers",
+    "feedback",
+}
 ROOT = Path(servicehall.__file__).parent
 
 

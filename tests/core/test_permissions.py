@@ -74,6 +74,20 @@ ENDPOINTS = [
     ("counter services", "GET", "counters/{counter}/services", None, "public"),
     # Appointments (issue 13 item 2): public holds that lapsed, per address.
     ("expired holds per address", "GET", "halls/{hall}/appointments/expired-holds", None, {"manager"}),
+    # Customer records (issue 15): per-record endpoints have their own matrix in tests/customers/test_api.py.
+    ("find customers", "GET", "halls/{hall}/customers?phone=13812345678", None, {"manager", "clerk"}),
+    ("identify a person", "POST", "halls/{hall}/customers", {"phone": "13812345678"}, {"manager", "clerk"}),
+    (
+        "identify the citizen",
+        "POST",
+        "tickets/{ticket}/identify",
+        {"phone": "13812345678"},
+        {"manager", "clerk"},
+    ),
+    ("a ticket's customer", "GET", "tickets/{ticket}/customer", None, {"manager", "clerk"}),
+    ("leave feedback", "POST", "halls/{hall}/feedback", {"type": "suggestion", "text": "建议"}, "public"),
+    ("the hall's feedback", "GET", "halls/{hall}/feedback", None, {"manager", "clerk"}),
+    ("feedback statistics", "GET", "halls/{hall}/feedback/statistics", None, "public"),
     (
         "set counter services",
         "PUT",
@@ -108,6 +122,8 @@ QUEUE_SETUP = {
     "resume a ticket": ("parked", False),
     "cancel a waiting ticket": ("waiting", False),
     "set counter services": (None, False),
+    "identify the citizen": ("called", False),
+    "a ticket's customer": ("called", False),
 }
 CALLERS = {
     # caller: (role in hall A or None, role in hall B or None)

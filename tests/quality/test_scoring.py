@@ -89,6 +89,7 @@ def test_the_objective_row_is_none_without_data_and_rates_from_counts():
         {"active": 4, "good": 3, "bad": 1},
         {"n": 8, "ok": 6},
         {"n": 5, "late": 1},
+        complaints=2,
     )
     assert row[Metric.WAIT_MEAN] == 4.0
     assert row[Metric.NO_SHOW_RATE] == 20.0  # 2 of the 10 who were due
@@ -96,7 +97,7 @@ def test_the_objective_row_is_none_without_data_and_rates_from_counts():
     assert row[Metric.SERVICE_VS_STANDARD] == 75.0
     assert row[Metric.APPOINTMENT_PUNCTUALITY] == 80.0
     assert row[Metric.GOOD_RATING_RATE] == 75.0
-    assert row[Metric.COMPLAINTS_PER_1000] == 125.0
+    assert row[Metric.COMPLAINTS_PER_1000] == 250.0  # real complaints (2), not the bad rating
     assert row["services"] == 8
 
 

@@ -82,3 +82,54 @@ def mask_name(text: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+def resident_id_sex(text: str) -> str:
+    """``"M"`` or ``"F"`` from the order code's parity (GB 11643: odd for men), ``""`` when not valid."""
+    value = normalize_resident_id(text)
+    if not is_valid_resident_id(value):
+        return ""
+    return "M" if int(value[16]) % 2 else "F"
+
+
+def resident_id_region(text: str) -> dict[str, str]:
+    """The coarse home region of a resident ID, from its administrative division code (the table that
+    ``python-stdnum`` ships with ``stdnum.cn.ric``): ``{"province_code": "32", "province": "江苏省",
+    "city_code": "3201", "city": "南京市"}``. Municipalities (北京, 上海, 天津, 重庆) are their own city.
+    Empty values for a code the table does not know; the county is deliberately not returned (it is
+    finer than statistics need)."""
+    from stdnum import numdb
+
+    value = normalize_resident_id(text)
+    out = {"province_code": "", "province": "", "city_code": "", "city": ""}
+    if len(value) < 6 or not value[:6].isdigit():
+        return out
+    table = numdb.get("cn/loc")
+    province = next((p.get("province", "") for _part, p in table.info(value[:2] + "0000")), "")
+    if not province:
+        return out
+    out.update(province_code=value[:2], province=province, city_code=value[:4])
+    city = {k: v for _part, props in table.info(value[:4] + "00") for k, v in props.items()}.get("county", "")
+    city = city.rsplit("]", 1)[-1].split(",")[-1].rsplit("]", 1)[-1]
+    out["city"] = province if not city or city in {"市辖区", "县"} else city
+    return out
+
+
+def is_valid_uscc(text: str) -> bool:
+    """A unified social credit code (GB 32100-2015, 统一社会信用代码) with a correct check character, as
+    ``stdnum.cn.uscc`` checks it."""
+    from stdnum.cn import uscc
+
+    return uscc.is_valid(text or "")
+
+
+def normalize_uscc(text: str) -> str:
+    return (text or "").strip().replace(" ", "").replace("-", "").upper()
+
+
+def mask_document(text: str) -> str:
+    """Another certificate's number (passport, residence permit): the first two and last two stay."""
+    value = (text or "").strip().upper()
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]

@@ -20,6 +20,7 @@ from servicehall.appointments.choices import AppointmentStatus
 from servicehall.appointments.models import Appointment
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
+from servicehall.feedback.selectors import complaints_by_unit
 from servicehall.quality import scoring, selectors
 from servicehall.quality.choices import (
     BAD_LEVELS,
@@ -135,6 +136,16 @@ def objective_by_unit(scope: Scope, field: str | None) -> dict:
         if punctual is not None
         else appts.aggregate(n=Count("id"), late=Count("id", filter=Q(checked_in_late=True)))
     )
+    since, until = scope.span()
+    complaints = complaints_by_unit(
+        hall=scope.hall,
+        since=since,
+        until=until,
+        field=field,
+        counter_id=scope.counter_id,
+        clerk_id=scope.clerk_id,
+        service_id=scope.service_id,
+    )
     return {
         unit: scoring.objective_row(
             waits.get(unit, np.empty(0)),
@@ -142,6 +153,7 @@ def objective_by_unit(scope: Scope, field: str | None) -> dict:
             ratings.get(unit, {}),
             standard.get(unit, {}),
             hall_wide if punctual is None else punctual.get(unit, {}),
+            complaints.get(unit, 0),
         )
         for unit, c in counts.items()
     }

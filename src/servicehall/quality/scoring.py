@@ -47,8 +47,11 @@ def to_score(mean: float, scale: int) -> float:
     return round(100 * (mean - 1) / (scale - 1), 1)
 
 
-def objective_row(waits: np.ndarray, c: dict, ratings: dict, standard: dict, appts: dict) -> dict:
-    """The objective indicators' values of one unit from its grouped counts (None: no data)."""
+def objective_row(
+    waits: np.ndarray, c: dict, ratings: dict, standard: dict, appts: dict, complaints: int = 0
+) -> dict:
+    """The objective indicators' values of one unit from its grouped counts (None: no data). Complaints
+    are the real ones of the feedback channel (issue 15); bad ratings keep their own indicator."""
     completed = c.get("completed") or 0
     return {
         Metric.WAIT_MEAN: round(float(waits.mean()), 2) if waits.size else None,
@@ -60,9 +63,7 @@ def objective_row(waits: np.ndarray, c: dict, ratings: dict, standard: dict, app
             (appts.get("n") or 0) - (appts.get("late") or 0), appts.get("n") or 0
         ),
         Metric.GOOD_RATING_RATE: pct(ratings.get("good") or 0, ratings.get("active") or 0),
-        Metric.COMPLAINTS_PER_1000: round(1000 * (ratings.get("bad") or 0) / completed, 2)
-        if completed
-        else None,
+        Metric.COMPLAINTS_PER_1000: round(1000 * (complaints or 0) / completed, 2) if completed else None,
         Metric.ON_TIME_CASES: None,
         "services": completed,
     }

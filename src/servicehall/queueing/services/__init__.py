@@ -31,6 +31,7 @@ from servicehall.queueing.services.counters import (
     settings_update,
     tickets_close_previous_days,
 )
+from servicehall.queueing.services.customers import ticket_identify, tickets_move_customer
 from servicehall.queueing.services.issuing import ticket_issue
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "ticket_call_next",
     "ticket_cancel",
     "ticket_complete",
+    "ticket_identify",
     "ticket_issue",
     "ticket_no_show",
     "ticket_park",
@@ -53,4 +55,5 @@ __all__ = [
     "ticket_start",
     "ticket_transfer",
     "tickets_close_previous_days",
+    "tickets_move_customer",
 ]

@@ -52,6 +52,7 @@
     current = s.current;
     el("current-empty").hidden = !!current;
     el("current-ticket").hidden = !current;
+    el("current-ticket").dataset.ticket = current ? current.id : "";  // read by customers' console-citizen.js
     if (current) {
       el("cur-number").textContent = current.number;
       el("cur-service").textContent = current.service_name_local || current.service_name;

@@ -1,0 +1,70 @@
+"""Staff pages of customer records: the exact look-up and one person's history, masked (a full read is
+the audited API call ``POST /api/v1/customers/{id}/reveal``). Thin: a form, one service or selector."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from servicehall.core.actors import actor_from_request
+from servicehall.core.choices import Role
+from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.permissions import has_role
+from servicehall.core.selectors import hall_get
+from servicehall.customers import selectors, services
+from servicehall.customers.forms import LookupForm
+
+STAFF = (Role.MANAGER, Role.CLERK)
+
+
+def _staff_hall(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    if not has_role(request.user, hall, *STAFF):
+        raise PermissionDenied()
+    return hall
+
+
+@login_required
+def lookup(request, hall_code: str):
+    """Find a person by exact certificate number or mobile; each search is audited. A POST, so the
+    number never sits in a URL (address bar, history, logs), and the form comes back empty."""
+    hall = _staff_hall(request, hall_code)
+    form = LookupForm(request.POST if request.method == "POST" else None)
+    found, errors = None, {}
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.person_search(actor=actor_from_request(request), hall=hall, **form.cleaned_data)
+        except DomainError as exc:
+            errors = exc.form_errors()
+        form = LookupForm()
+    rows = [selectors.person_masked(p) for p in found or []]
+    context = {"hall": hall, "form": form, "rows": rows, "searched": found is not None, "errors": errors}
+    return render(request, "customers/lookup.html", context)
+
+
+@login_required
+def person_page(request, hall_code: str, person_id: int):
+    """One history per person (masked): visits with waits and outcomes, bookings and no-shows, ratings,
+    feedback. A POST with a reason is the audited full read: the clear values are shown once, in the
+    answer to that POST, never in a URL or on the next visit."""
+    hall = _staff_hall(request, hall_code)
+    person = selectors.person_get(hall=hall, pk=person_id)
+    revealed, errors = None, {}
+    if request.method == "POST":
+        try:
+            revealed = services.person_reveal(
+                actor=actor_from_request(request), person=person, reason=request.POST.get("reason", "")[:200]
+            )
+        except DomainError as exc:
+            errors = exc.form_errors()
+    return render(
+        request,
+        "customers/person.html",
+        {
+            "hall": hall,
+            "person": selectors.person_masked(person),
+            "timeline": selectors.person_timeline(person=person),
+            "consents": person.consents.all(),
+            "is_manager": has_role(request.user, hall, Role.MANAGER),
+            "revealed": revealed,
+            "errors": errors,
+        },
+    )

@@ -1,0 +1,112 @@
+"""Feedback pages: the citizen's (leave an item on a phone, follow it by code + mobile, rate the
+handling) and the staff's (the hall's items, one item with the steps the table allows). Thin: a form,
+one service or selector, render; errors beside the fields."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from servicehall.core.actors import actor_from_request
+from servicehall.core.choices import Role
+from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.models import HallMembership
+from servicehall.core.permissions import has_role
+from servicehall.core.selectors import hall_get
+from servicehall.feedback import selectors, services
+from servicehall.feedback.api import STAFF_ACTIONS
+from servicehall.feedback.choices import TRANSITIONS, FeedbackAction
+from servicehall.feedback.forms import StepForm, SubmitForm, TrackForm
+
+STAFF = (Role.MANAGER, Role.CLERK)
+
+
+def leave(request, hall_code: str):
+    """Leave a complaint, suggestion, message, praise or question: no account needed."""
+    hall = hall_get(code=hall_code)
+    form = SubmitForm(request.POST or None)
+    errors: dict = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.feedback_submit(actor=actor_from_request(request), hall=hall, **form.cleaned_data)
+        except DomainError as exc:
+            errors = exc.form_errors()
+        else:
+            return render(request, "feedback/received.html", {"hall": hall, "item": item})
+    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    return render(request, "feedback/leave.html", {"hall": hall, "form": form, "errors": errors})
+
+
+def track(request):
+    """Follow an item by its code and the mobile it was left with; rate the handling once answered."""
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")[:8]})
+    view, errors = None, {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["rating"]:
+                item = services.feedback_rate(
+                    actor=actor_from_request(request),
+                    code=data["code"],
+                    phone=data["phone"],
+                    rating=data["rating"],
+                )
+            else:
+                item = selectors.item_for_citizen(code=data["code"], phone=data["phone"])
+            view = selectors.citizen_view(item)
+        except DomainError as exc:
+            errors = exc.form_errors()
+    return render(request, "feedback/track.html", {"form": form, "view": view, "errors": errors})
+
+
+def _staff_hall(request, hall_code: str):
+    hall = hall_get(code=hall_code)
+    if not has_role(request.user, hall, *STAFF):
+        raise PermissionDenied()
+    return hall
+
+
+@login_required
+def staff_list(request, hall_code: str):
+    hall = _staff_hall(request, hall_code)
+    overdue = request.GET.get("overdue") == "1"
+    items = selectors.items_for_hall(hall=hall, overdue_for=request.user if overdue else None)[:200]
+    rows = [selectors.item_for_staff(i, user=request.user) for i in items]
+    return render(request, "feedback/staff_list.html", {"hall": hall, "rows": rows, "overdue": overdue})
+
+
+@login_required
+def staff_item(request, hall_code: str, item_id: str):
+    hall = _staff_hall(request, hall_code)
+    item = selectors.item_get(public_id=item_id)
+    if item.hall_id != hall.pk:
+        raise PermissionDenied()
+    errors: dict = {}
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        step = STAFF_ACTIONS.get(data["action"])
+        try:
+            if step is None:
+                raise PermissionDenied()
+            step(actor_from_request(request), item, _Data(data))
+            return redirect("feedback:staff-item", hall_code=hall.code, item_id=item.public_id)
+        except DomainError as exc:
+            errors = exc.form_errors()
+    actions = [a for a in TRANSITIONS.actions_from(item.status) if a in STAFF_ACTIONS]
+    context = {
+        "hall": hall,
+        "item": selectors.item_for_staff(item, user=request.user),
+        "actions": [(a, FeedbackAction(a).label) for a in actions],
+        "staff": HallMembership.objects.filter(hall=hall).select_related("user").order_by("user__username"),
+        "errors": errors,
+    }
+    return render(request, "feedback/staff_item.html", context)
+
+
+class _Data:
+    """The step form's cleaned data with the attribute names the API's actions read."""
+
+    def __init__(self, data: dict):
+        self.reason = data.get("reason") or ""
+        self.reply = data.get("reply") or ""
+        self.department = data.get("department") or ""
+        self.assignee = data.get("assignee")
