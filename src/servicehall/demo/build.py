@@ -72,7 +72,9 @@ def _user(username: str, display_name: str, superuser: bool):
 @transaction.atomic
 def load_demo() -> DemoResult:
     if demo_loaded():
-        return DemoResult(created=False, hall=Hall.objects.get(code=HALL_CODE), device_tokens={})
+        hall = Hall.objects.get(code=HALL_CODE)
+        _demo_map_if_missing(hall)
+        return DemoResult(created=False, hall=hall, device_tokens={})
     admin = _user("admin", "系统管理员", True)
     actor = Actor(user=admin, ip="127.0.0.1")
     hall = core.hall_create(
@@ -123,6 +125,15 @@ def load_demo() -> DemoResult:
     _demo_quality(actor, hall)
     _demo_map(actor, hall)
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
+
+
+def _demo_map_if_missing(hall: Hall) -> None:
+    """A demo loaded before the hall had a map gets the plan when it is reused, so its route pages work
+    without deleting the demo's data."""
+    from servicehall.navigation.selectors import map_version
+
+    if map_version(hall=hall) is None:
+        _demo_map(Actor(user=get_user_model().objects.get(username="admin"), ip="127.0.0.1"), hall)
 
 
 def _demo_map(actor: Actor, hall: Hall) -> None:
