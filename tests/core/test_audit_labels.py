@@ -13,6 +13,7 @@ from django.utils import translation
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.audit_labels import ACTION_LABELS
+from servicehall.feedback.choices import FeedbackAction
 from servicehall.quality.choices import RectificationAction
 from servicehall.queueing.choices import TicketAction
 
@@ -22,6 +23,12 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "servicehall"
 EXPANDED = {
     "ticket.{action}": [f"ticket.{a}" for a in TicketAction.values],
     "quality.rectification_{action}": [f"quality.rectification_{a}" for a in RectificationAction.values],
+    "feedback.{action}": ["feedback.submit", *(f"feedback.{a}" for a in FeedbackAction.values)],
+    "feedback.{kind}": ["feedback.remind", "feedback.escalate"],
+    "customers.person.{action}": [
+        f"customers.person.{a}"
+        for a in ("create", "identify", "update", "reveal", "consent", "merge", "erase", "export")
+    ],
 }
 CODE = re.compile(r'f?"([a-z_]+(?:\.[a-z_\-{}]+)+)"')
 
