@@ -98,3 +98,25 @@ def test_the_check_blocks_publishing_a_window_nobody_can_reach(site, new_page, r
     assert MapVersion.objects.get(hall__code=site.hall_code, status="published").number == 1
     assert MapVersion.objects.filter(hall__code=site.hall_code, status="draft").exists()
     assert not AuditEntry.objects.filter(action="navigation.map_publish", actor_label="manager").exists()
+
+
+def test_without_the_lift_the_upstairs_windows_are_named_as_not_step_free(
+    site, new_page, recorder, screenshot
+):
+    page = new_page(viewport=DESKTOP, recorder=recorder)
+    _sign_in(page, site)
+    page.get_by_role("button", name="English").click()
+    page.goto(site.path(f"/staff/{site.hall_code}/navigation/"))
+    page.click("#ed-start")
+    page.locator("#ed-connectors summary").click()
+    page.locator(f"#ed-connectors li[data-connector='{fid('lift')}'] button").click()
+    warnings = page.locator("#ed-check .ed-warnings")
+    expect(warnings).to_contain_text("Window 12 has no step-free route: 2F is reached only by stairs.")
+    expect(page.locator("#ed-check .ed-errors")).to_have_count(0)
+    expect(page.locator("#ed-publish")).to_be_enabled()  # a warning is shown and recorded, never blocks
+    screenshot(page, "nav-editor-check-step-free-warnings-en.png", full_page=True)
+    page.click("#ed-publish")
+    expect(page.locator(".messages")).to_contain_text("The map is published")
+    published = MapVersion.objects.get(hall__code=site.hall_code, status="published")
+    assert any("Window 12 has no step-free route" in w for w in published.warnings), published.warnings
+    assert recorder.errors() == []

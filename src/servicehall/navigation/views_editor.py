@@ -84,8 +84,14 @@ def _page(request, hall, level, sel: str, errors: dict | None = None, status: in
             "items": _items(plan, shown, lang),
             "unplaced": _unplaced(hall, plan, shown),
             "connectors": [
-                (c, [(sid, _space_label(plan, sid, lang)) for sid in c.space_ids]) for c in plan.connectors
+                (
+                    c,
+                    ConnectorKind(c.kind).label,
+                    [(sid, _space_label(plan, sid, lang)) for sid in c.space_ids],
+                )
+                for c in plan.connectors
             ],
+            "kiosks": sorted(selectors.kiosk_devices(hall=hall).items()),
             "shafts": [
                 (s.feature_id, _space_label(plan, s.feature_id, lang))
                 for s in plan.spaces
