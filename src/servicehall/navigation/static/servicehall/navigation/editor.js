@@ -92,6 +92,7 @@
       picking = on ? null : { button: button, form: button.form };
       button.setAttribute("aria-pressed", on ? "false" : "true");
       svg.classList.toggle("is-picking", !on);
+      if (!on) svg.scrollIntoView({ block: "nearest" }); // the side panel may be scrolled far below it
     });
   });
 })();
