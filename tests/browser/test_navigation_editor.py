@@ -4,6 +4,8 @@ list with the side form, drags it to its final place and publishes (citizens' ma
 deleting the only door of the 公积金/婚姻 room upstairs makes the check list window 12 as unreachable,
 the Publish button is disabled, and the server refuses a publish all the same."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -119,4 +121,27 @@ def test_without_the_lift_the_upstairs_windows_are_named_as_not_step_free(
     expect(page.locator(".messages")).to_contain_text("The map is published")
     published = MapVersion.objects.get(hall__code=site.hall_code, status="published")
     assert any("Window 12 has no step-free route" in w for w in published.warnings), published.warnings
+    assert recorder.errors() == []
+
+
+def test_a_kiosks_facing_is_set_and_a_point_is_placed_by_picking_on_the_map(site, new_page, recorder):
+    page = new_page(viewport=DESKTOP, recorder=recorder)
+    _sign_in(page, site)
+    page.goto(site.path(f"/staff/{site.hall_code}/navigation/"))
+    page.click("#ed-start")
+    page.locator(f"#ed-map [data-sel='point:{fid('kiosk')}'] circle").click()
+    page.fill("#f-facing", "90")
+    page.click("#ed-save")
+    expect(page.locator("#f-facing")).to_have_value("90.0")
+    kiosk = Point.objects.get(map__status="draft", feature_id=fid("kiosk"))
+    assert kiosk.facing_deg == 90.0 and kiosk.device is not None  # still that kiosk's device
+
+    page.locator("#ed-add-point summary").click()
+    page.locator("#ed-add-point select[name=kind]").select_option("info_desk")
+    page.locator("#ed-add-point [data-pick]").click()
+    grid = page.locator("#ed-map").bounding_box()
+    metre = grid["width"] / 60  # -5 to 55 m
+    page.mouse.click(grid["x"] + 15 * metre, grid["y"] + grid["height"] / 2)  # x = 10 m, halfway up
+    expect(page).to_have_url(re.compile(r"sel=point"))
+    assert 9.5 <= float(page.locator("#f-x").input_value()) <= 10.5
     assert recorder.errors() == []
