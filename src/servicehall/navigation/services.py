@@ -20,7 +20,7 @@ from servicehall.navigation.choices import TRANSITIONS, MapAction, MapSource, Ma
 from servicehall.navigation.graph import build
 from servicehall.navigation.imdf import Problem, imdf_import
 from servicehall.navigation.models import Connector, Level, MapVersion, Opening, Point, Space
-from servicehall.navigation.plan import Plan, level_name
+from servicehall.navigation.plan import Plan, level_name, pick
 
 PROBLEMS = {
     "not_zip": lambda p: _("This is not an IMDF archive (a zip of GeoJSON files)."),
@@ -77,7 +77,21 @@ def finding_text(f: checks.Finding, plan: Plan) -> str:
         ),
         "counter_not_placed": _("Window %(counter)s is not placed on the map."),
     }
+    if "from" in params:
+        params["from"] = _place_name(plan, params["from"], lang)
     return str(texts[f.code]) % params
+
+
+def _place_name(plan: Plan, feature_id: str, lang: str) -> str:
+    """An entrance or a kiosk by its name, else by its kind ("the entrance"), never by its UUID: the
+    reader is a hall manager looking at the check in the plan editor."""
+    point = plan.point(feature_id)
+    if point is not None:
+        return pick(point.name, lang) or (_("a kiosk") if point.kind == "kiosk" else _("the entrance"))
+    opening = next((o for o in plan.openings if o.feature_id == feature_id), None)
+    if opening is not None:
+        return pick(opening.name, lang) or _("the entrance")
+    return feature_id
 
 
 def _lock_hall(hall: Hall) -> Hall:
