@@ -25,6 +25,18 @@ EXPANDED = {
     "quality.rectification_{action}": [f"quality.rectification_{a}" for a in RectificationAction.values],
     "feedback.{action}": ["feedback.submit", *(f"feedback.{a}" for a in FeedbackAction.values)],
     "feedback.{kind}": ["feedback.remind", "feedback.escalate"],
+    "navigation.{action}": [
+        f"navigation.{a}"
+        for a in (
+            "level_save",
+            "level_delete",
+            "space_save",
+            "opening_save",
+            "connector_save",
+            "point_save",
+            *(f"{what}_delete" for what in ("space", "opening", "connector", "point")),
+        )
+    ],
     "customers.person.{action}": [
         f"customers.person.{a}"
         for a in ("create", "identify", "update", "reveal", "consent", "merge", "erase", "export")
