@@ -156,8 +156,25 @@ def ticket(request, hall_code: str, public_id: str):
             "track_url": url,
             "qr_svg": svg,
             "issued_local": found.issued_at.astimezone(hall.tzinfo),
+            "windows_place": _windows_place(hall, found.service),
         },
     )
+
+
+def _windows_place(hall, service) -> str:
+    """Where the service's windows are, for the slip ("2楼 9、10 号窗口"); empty without a published map
+    or with none of its windows on it."""
+    g = wayfinding.published_graph(hall)
+    if g is None:
+        return ""
+    lang = nav_language()
+    numbers = [c.number for c in service.counters.all() if c.active]
+    sep = ", " if lang == "en" else "、"
+    places = [
+        _("%(floor)s window %(numbers)s") % {"floor": f["name"], "numbers": sep.join(f["numbers"])}
+        for f in wayfinding.windows_by_floor(g, numbers, lang)
+    ]
+    return ("; " if lang == "en" else "；").join(places)
 
 
 def pair(request, hall_code: str):
