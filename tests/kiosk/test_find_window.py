@@ -91,3 +91,9 @@ def test_a_slip_without_a_map_says_nothing_of_the_place(kiosk_client, clock):
     taken = kiosk_client.post("/kiosk/hall-a/items/HJ-001/ticket", {"priority": "normal"})
     slip = _page(kiosk_client, taken["Location"])
     assert "Please go to" not in slip and 'id="slip-where"' not in slip
+
+
+def test_a_service_whose_windows_are_not_on_the_map_says_so(kiosk_client, hall_map):
+    response = kiosk_client.get("/kiosk/hall-a/find/route/?service=GJ-001")  # window 2: not on the map
+    assert response.status_code == 404
+    assert 'id="find-no-place"' in response.content.decode()

@@ -199,6 +199,12 @@ def find(request, hall_code: str):
     hall = hall_get(code=hall_code)
     g = wayfinding.published_graph(hall)
     query = (request.GET.get("q") or "").strip()[:60]
+    return render(
+        request, "kiosk/find.html", _find_context(hall, g, query), status=200 if g is not None else 404
+    )
+
+
+def _find_context(hall, g, query: str, no_place=None) -> dict:
     items = None
     if g is not None and query:
         on_map = set(wayfinding.placed_counters(g))
@@ -206,18 +212,14 @@ def find(request, hall_code: str):
             (item, [c.number for c in item.counters.all() if c.number in on_map])
             for item in catalog_selectors.item_list(hall=hall, query=query)
         ]
-    return render(
-        request,
-        "kiosk/find.html",
-        {
-            "hall": hall,
-            "has_map": g is not None,
-            "counters": wayfinding.placed_counters(g) if g is not None else [],
-            "query": query,
-            "items": items,
-        },
-        status=200 if g is not None else 404,
-    )
+    return {
+        "hall": hall,
+        "has_map": g is not None,
+        "counters": wayfinding.placed_counters(g) if g is not None else [],
+        "query": query,
+        "items": items,
+        "no_place": no_place,  # a service whose windows are not on the map
+    }
 
 
 def route(request, hall_code: str):
@@ -235,9 +237,14 @@ def route(request, hall_code: str):
     if not to and request.GET.get("service"):
         service = catalog_selectors.item_get(hall=hall, code=request.GET["service"][:100])
         here = f"kiosk:{device.pk}" if wayfinding.kiosk_point(g, device) else "entrance"
-        numbers = [c.number for c in service.counters.all()]
+        placed = set(wayfinding.placed_counters(g))
+        numbers = [c.number for c in service.counters.all() if c.number in placed]
+        if not numbers:  # said in words, not a 404: the citizen chose a real service
+            return render(
+                request, "kiosk/find.html", _find_context(hall, g, "", no_place=service), status=404
+            )
         nearest = wayfinding.nearest_window(g, here, numbers, step_free=step_free, lang=lang)
-        to = f"counter:{nearest or (numbers[0] if numbers else '')}"
+        to = f"counter:{nearest or numbers[0]}"
     try:
         found = wayfinding.kiosk_route(
             g,
