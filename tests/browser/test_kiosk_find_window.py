@@ -152,3 +152,21 @@ def test_the_board_map_shows_the_floor_of_the_window_just_called(
     assert map_box["y"] + map_box["height"] <= call_box["y"] + call_box["height"] + 1, (map_box, call_box)
     screenshot(board, "board-map-window-12-1920x1080.png")
     assert not recorder.errors(), recorder.errors()
+
+
+def test_the_slip_says_where_the_windows_are_and_shows_the_way(
+    asgi_site, new_page, recorder, time_machine, screenshot
+):
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    kiosk = new_page(viewport=KIOSK, recorder=recorder)
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
+    kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/items/{HOUSING_FUND}/")
+    kiosk.click("button.kbtn-take")
+    expect(kiosk.locator("#slip-where")).to_contain_text("2楼")
+    expect(kiosk.locator("#slip-where")).to_contain_text("12")
+    screenshot(kiosk, "kiosk-slip-where-the-windows-are-zh-1080x1920.png")
+    kiosk.click("#slip-way")
+    expect(kiosk.locator("h1.kiosk-title")).to_contain_text("12")
+    expect(kiosk.locator("#kroute-steps li").last).to_contain_text("12 号窗口")
+    assert not recorder.errors(), recorder.errors()
