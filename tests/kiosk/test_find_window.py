@@ -63,6 +63,8 @@ def test_the_floor_shown_is_the_floor_of_the_step_asked_for(kiosk_client, hall_m
     assert _shown_floor(later) == "1"
     assert re.search(rf'class="kroute-step[^"]*is-current"\s+data-level="1" data-index="{last}"', later)
     assert _shown_floor(_page(kiosk_client, "/kiosk/hall-a/find/route/?to=counter:3&step=x")) == "0"
+    assert _shown_floor(_page(kiosk_client, "/kiosk/hall-a/find/route/?to=counter:3&level=1")) == "1"
+    assert _shown_floor(_page(kiosk_client, "/kiosk/hall-a/find/route/?to=counter:3&level=7")) == "0"
 
 
 def test_a_service_goes_to_its_window_and_step_free_takes_the_lift(kiosk_client, hall_map):

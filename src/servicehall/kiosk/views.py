@@ -263,6 +263,9 @@ def route(request, hall_code: str):
     except ValueError:
         current = 0
     shown = steps[current]["level"] if steps else found.floors[0]["level"]
+    asked = request.GET.get("level")  # a floor button without script: that floor
+    if asked in {str(f["level"]) for f in found.floors}:
+        shown = int(asked)
     query = {"to": to, **({"step_free": "1"} if step_free else {})}
     toggle = {"to": to, **({} if step_free else {"step_free": "1"})}
     return render(
