@@ -258,14 +258,7 @@ def route(request, hall_code: str):
     except UnknownRef:
         raise Http404(_("Unknown place.")) from None
     steps = found.answer.steps if found.answer else []
-    try:
-        current = min(max(int(request.GET.get("step") or 0), 0), max(len(steps) - 1, 0))
-    except ValueError:
-        current = 0
-    shown = steps[current]["level"] if steps else found.floors[0]["level"]
-    asked = request.GET.get("level")  # a floor button without script: that floor
-    if asked in {str(f["level"]) for f in found.floors}:
-        shown = int(asked)
+    current, shown = wayfinding.step_and_floor(found, request.GET.get("step"), request.GET.get("level"))
     query = {"to": to, **({"step_free": "1"} if step_free else {})}
     toggle = {"to": to, **({} if step_free else {"step_free": "1"})}
     return render(

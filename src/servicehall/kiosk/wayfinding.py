@@ -127,6 +127,20 @@ def kiosk_route(
     return KioskRoute(answer=answer, problem=problem, from_kiosk=here is not None, floors=floors, to=to)
 
 
+def step_and_floor(found: KioskRoute, step: str | None, level: str | None) -> tuple[int, int]:
+    """The step shown first (``?step=``, kept within the route) and the floor shown: that step's, or the
+    floor asked for by a floor button (``?level=``) when the page runs without script."""
+    steps = found.answer.steps if found.answer else []
+    try:
+        current = min(max(int(step or 0), 0), max(len(steps) - 1, 0))
+    except ValueError:
+        current = 0
+    shown = steps[current]["level"] if steps else found.floors[0]["level"]
+    if level in {str(f["level"]) for f in found.floors}:
+        shown = int(level)
+    return current, shown
+
+
 def _upright_numbers(svg: str, turn: float) -> str:
     """A window's number turned back about its circle (the text sits 0.45 m below the middle)."""
 
