@@ -61,6 +61,23 @@ def _open_window(new_page, recorder, server, window: str = "社保医保窗口")
     return console
 
 
+def _call_at_window_12(server) -> None:
+    """A ticket of the housing fund called at window 12 (upstairs in the demo hall), in-process."""
+    from django.contrib.auth import get_user_model
+
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Hall
+    from servicehall.queueing import services as queue
+
+    hall = Hall.objects.get(code=server.hall_code)
+    clerk = Actor(user=get_user_model().objects.get(username="clerk"))
+    counter = hall.counters.get(number="12")
+    item = counter.service_items.first()
+    queue.ticket_issue(actor=clerk, hall=hall, service_code=item.code)
+    queue.counter_open(actor=clerk, counter=counter)
+    queue.ticket_call_next(actor=clerk, counter=counter)
+
+
 def _serve_next(console, number: str) -> None:
     """Call the next ticket (it must be ``number``), start and complete it with the keyboard and button."""
     console.keyboard.press("n")
@@ -262,7 +279,14 @@ def test_a_transfer_offers_only_open_windows_and_confirms_a_service_nobody_serve
 
 @pytest.mark.parametrize(
     ("width", "height", "query"),
-    [(1080, 1920, "?orientation=portrait"), (1920, 1080, ""), (1440, 900, "")],
+    [
+        (1080, 1920, "?orientation=portrait"),
+        (1920, 1080, ""),
+        (1440, 900, ""),
+        (1080, 1920, "?orientation=portrait&map=1"),
+        (1920, 1080, "?map=1"),
+        (1440, 900, "?map=1"),
+    ],
 )
 def test_the_board_shows_every_waiting_line_whole_in_each_layout(
     width, height, query, asgi_site, new_page, recorder, time_machine, screenshot
@@ -271,9 +295,15 @@ def test_the_board_shows_every_waiting_line_whole_in_each_layout(
     recent calls beside it, and in portrait the waiting panel at least a third of the screen high."""
     time_machine.move_to(OPEN_HOUR, tick=True)
     server = asgi_site
+    if "map=1" in query:  # the small map shows the floor of the last call: window 12, upstairs
+        _call_at_window_12(server)
     board = new_page(viewport={"width": width, "height": height}, recorder=recorder)
     board.goto(f"{server.url}/display/{server.hall_code}/{query}")
     expect(board.locator("#live-dot")).to_have_attribute("data-state", "live")
+    if "map=1" in query:
+        expect(board.locator(".board-floor:not([hidden]) .pt-counter.is-called")).to_have_count(1)
+        box = board.locator("#board-map").bounding_box()
+        assert box["x"] + box["width"] <= width and box["height"] >= 0.12 * height, box
     panel = board.locator(".board-waiting").bounding_box()
     rows = board.locator(".wait-row")
     assert rows.count() >= 6
@@ -286,9 +316,9 @@ def test_the_board_shows_every_waiting_line_whole_in_each_layout(
         assert row["y"] + row["height"] <= height
     recent = board.locator(".board-recent").bounding_box()
     assert recent["height"] >= 0.2 * height and recent["y"] + recent["height"] <= height
-    if query:
+    if "portrait" in query:
         assert panel["height"] >= height / 3, panel
-    screenshot(board, f"board-{width}x{height}.png")
+    screenshot(board, f"board-{width}x{height}{'-map' if 'map=1' in query else ''}.png")
     assert not recorder.errors(), recorder.errors()
 
 

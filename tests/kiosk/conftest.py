@@ -23,3 +23,16 @@ def kiosk_client(admin_actor, hall_a, items_a):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert client.get(f"/kiosk/hall-a/pair/?token={raw}").status_code == 302
     return client
+
+
+@pytest.fixture
+def hall_map(api_as, kiosk_client):
+    """Hall A's two-storey test map published (after the kiosk is paired: the map places the kiosk by its
+    device's name): window 1 downstairs, window 3 upstairs, stairs and a lift."""
+    from tests.navigation.imdf_files import archive
+
+    status, body = api_as("manager_a").call(
+        "PUT", "halls/hall-a/map", content_type="application/zip", raw=archive()
+    )
+    assert status == 200, body
+    return body

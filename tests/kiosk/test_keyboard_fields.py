@@ -58,6 +58,8 @@ def _kiosk_pages(client, served) -> dict[str, object]:
         "rate lookup": client.get("/kiosk/hall-a/rate/"),
         "rate lookup refused": client.post("/kiosk/hall-a/rate/", {"lookup": "Z999"}),
         "rate levels": client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number + ticket.rating_code}),
+        "find a window": client.get("/kiosk/hall-a/find/?q=sb"),
+        "the way to a window": client.get("/kiosk/hall-a/find/route/?to=counter:3"),
     }
 
 
@@ -72,7 +74,7 @@ def _kiosk_templates() -> set[str]:
     return found
 
 
-def test_every_field_on_every_kiosk_page_declares_its_keyboard(clock, served, kiosk_client):
+def test_every_field_on_every_kiosk_page_declares_its_keyboard(clock, served, kiosk_client, hall_map):
     pages = _kiosk_pages(kiosk_client, served)
     rendered = {t.name for response in pages.values() for t in response.templates}
     missing = _kiosk_templates() - rendered

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<slug:hall_code>/items/<str:item_code>/", views.item, name="item"),
     path("<slug:hall_code>/items/<str:item_code>/ticket", views.take, name="take"),
     path("<slug:hall_code>/tickets/<str:public_id>/", views.ticket, name="ticket"),
+    path("<slug:hall_code>/find/", views.find, name="find"),
+    path("<slug:hall_code>/find/route/", views.route, name="route"),
 ]

@@ -5,6 +5,9 @@ A kiosk is paired once by opening ``/kiosk/<hall>/pair/?token=<device token>``: 
 signed, HTTP-only cookie, and every ticket the kiosk issues is issued as that device. An unpaired browser
 can take a number only where the hall allows remote tickets (then as a "web" ticket)."""
 
+from urllib.parse import urlencode
+
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +20,10 @@ from servicehall.core.devices import device_for_token, paired_device, remember_p
 from servicehall.core.errors import DomainError
 from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
+from servicehall.kiosk import wayfinding
+from servicehall.kiosk.wayfinding import nav_language
+from servicehall.navigation.api import no_route_message
+from servicehall.navigation.routing import UnknownRef
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing import services as queue_services
 from servicehall.queueing.choices import Channel, class_channels, class_name, class_needs_proof
@@ -53,6 +60,7 @@ def home(request, hall_code: str):
             "current": current,
             # said on the first screen, before a citizen chooses a service and is refused
             "notice": queue_selectors.issuing_notice(hall=hall),
+            "has_map": wayfinding.has_map(hall),  # the "find a window" tile
         },
     )
 
@@ -148,8 +156,25 @@ def ticket(request, hall_code: str, public_id: str):
             "track_url": url,
             "qr_svg": svg,
             "issued_local": found.issued_at.astimezone(hall.tzinfo),
+            "windows_place": _windows_place(hall, found.service),
         },
     )
+
+
+def _windows_place(hall, service) -> str:
+    """Where the service's windows are, for the slip ("2楼 9、10 号窗口"); empty without a published map
+    or with none of its windows on it."""
+    g = wayfinding.published_graph(hall)
+    if g is None:
+        return ""
+    lang = nav_language()
+    numbers = [c.number for c in service.counters.all() if c.active]
+    sep = ", " if lang == "en" else "、"
+    places = [
+        _("%(floor)s window %(numbers)s") % {"floor": f["name"], "numbers": sep.join(f["numbers"])}
+        for f in wayfinding.windows_by_floor(g, numbers, lang)
+    ]
+    return ("; " if lang == "en" else "；").join(places)
 
 
 def pair(request, hall_code: str):
@@ -166,3 +191,91 @@ def pair(request, hall_code: str):
         )
     response = redirect("kiosk:home", hall_code=hall.code)
     return remember_pairing(request, response, device=device)
+
+
+def find(request, hall_code: str):
+    """找窗口: a service (searched like the home page) or a window number → the kiosk's route page. A hall
+    without a published map has no such tile; its address says so instead of a blank page."""
+    hall = hall_get(code=hall_code)
+    g = wayfinding.published_graph(hall)
+    query = (request.GET.get("q") or "").strip()[:60]
+    return render(
+        request, "kiosk/find.html", _find_context(hall, g, query), status=200 if g is not None else 404
+    )
+
+
+def _find_context(hall, g, query: str, no_place=None) -> dict:
+    items = None
+    if g is not None and query:
+        on_map = set(wayfinding.placed_counters(g))
+        items = [
+            (item, [c.number for c in item.counters.all() if c.number in on_map])
+            for item in catalog_selectors.item_list(hall=hall, query=query)
+        ]
+    return {
+        "hall": hall,
+        "has_map": g is not None,
+        "counters": wayfinding.placed_counters(g) if g is not None else [],
+        "query": query,
+        "items": items,
+        "no_place": no_place,  # a service whose windows are not on the map
+    }
+
+
+def route(request, hall_code: str):
+    """The way from this kiosk to a window (``to=counter:9``) or to the nearest window of a service
+    (``service=<code>``); ``step_free=1``; ``step=<n>`` the step shown first (its floor is the map's)."""
+    hall = hall_get(code=hall_code)
+    g = wayfinding.published_graph(hall)
+    if g is None:
+        return redirect("kiosk:find", hall_code=hall.code)
+    lang = nav_language()
+    device = paired_kiosk(request, hall)
+    step_free = request.GET.get("step_free") in {"1", "true", "on"}
+    to = (request.GET.get("to") or "")[:100]
+    service = None
+    if not to and request.GET.get("service"):
+        service = catalog_selectors.item_get(hall=hall, code=request.GET["service"][:100])
+        here = f"kiosk:{device.pk}" if wayfinding.kiosk_point(g, device) else "entrance"
+        placed = set(wayfinding.placed_counters(g))
+        numbers = [c.number for c in service.counters.all() if c.number in placed]
+        if not numbers:  # said in words, not a 404: the citizen chose a real service
+            return render(
+                request, "kiosk/find.html", _find_context(hall, g, "", no_place=service), status=404
+            )
+        nearest = wayfinding.nearest_window(g, here, numbers, step_free=step_free, lang=lang)
+        to = f"counter:{nearest or numbers[0]}"
+    try:
+        found = wayfinding.kiosk_route(
+            g,
+            device,
+            to,
+            step_free=step_free,
+            lang=lang,
+            problem_text=no_route_message,
+            here_label=_("You are here"),
+        )
+    except UnknownRef:
+        raise Http404(_("Unknown place.")) from None
+    steps = found.answer.steps if found.answer else []
+    current, shown = wayfinding.step_and_floor(found, request.GET.get("step"), request.GET.get("level"))
+    query = {"to": to, **({"step_free": "1"} if step_free else {})}
+    toggle = {"to": to, **({} if step_free else {"step_free": "1"})}
+    return render(
+        request,
+        "kiosk/route.html",
+        {
+            "hall": hall,
+            "found": found,
+            "service": service,
+            "window": to.split(":", 1)[1] if to.startswith("counter:") else "",
+            "steps": steps,
+            "current": current,
+            "shown": shown,
+            "step_free": step_free,
+            "base": urlencode(query),
+            "toggle": urlencode(toggle),
+            "minutes": max(1, round(found.answer.duration_s / 60)) if found.answer else 0,
+            "speech_lang": {"zh-hans": "zh-CN", "zh-hant": "zh-HK", "en": "en-US"}[lang],
+        },
+    )

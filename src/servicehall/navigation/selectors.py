@@ -14,7 +14,8 @@ from servicehall.navigation import graph as nav_graph
 from servicehall.navigation.choices import MapStatus
 from servicehall.navigation.geo import to_lonlat
 from servicehall.navigation.models import MapVersion
-from servicehall.navigation.plan import Connector, Level, Opening, Plan, Point, Space
+from servicehall.navigation.plan import Connector, Level, Opening, Plan, Point, Space, level_name
+from servicehall.navigation.svg import level_svg
 
 GRAPHS_KEPT = 16
 _graphs: OrderedDict[tuple, nav_graph.NavGraph] = OrderedDict()
@@ -188,3 +189,20 @@ def walk_seconds(*, hall: Hall, counter_number: str, step_free: bool = False) ->
     except (UnknownRef, NoRoute):
         return None
     return answer.duration_s
+
+
+def board_floors(*, hall: Hall, lang: str) -> list[dict]:
+    """The display board's small map (its ``?map=1``): every floor of the published map drawn without a
+    route, north up, so the board shows the floor of the window just called and marks it (by the
+    counters' ``data-counter``). Empty without a published map (the board then has no map)."""
+    version = map_version(hall=hall)
+    if version is None:
+        return []
+    plan = graph_of(version).plan
+    floors = []
+    for lv in plan.levels:
+        name = level_name(lv, lv.ordinal, lang)
+        svg = level_svg(plan, lv.ordinal, None, lang, name)
+        if svg:
+            floors.append({"level": lv.ordinal, "name": name, "svg": svg})
+    return floors

@@ -4,8 +4,8 @@ parts are JavaScript over the API and the SSE stream (static/servicehall/queue/)
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from servicehall.catalog.models import ServiceItem
@@ -15,7 +15,7 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import counter_list, hall_get
-from servicehall.navigation.selectors import map_version
+from servicehall.navigation.selectors import board_floors, map_version
 from servicehall.queueing import selectors, services
 from servicehall.queueing.choices import NORMAL, Channel, Outcome, class_name, class_needs_proof
 from servicehall.queueing.forms import PhoneTakeForm
@@ -25,6 +25,14 @@ def board(request, hall_code: str):
     """The display board (叫号大屏): the latest call large, recent calls, waiting per line, windows."""
     hall = hall_get(code=hall_code)
     orientation = "portrait" if request.GET.get("orientation") == "portrait" else "landscape"
+    # ``?map=1``: a small plan of the floor of the window just called (off by default; set per screen, in
+    # the address the board is opened with, like its orientation)
+    lang = (get_language() or "zh-hans").lower()
+    floors = (
+        board_floors(hall=hall, lang=lang if lang in {"zh-hant", "en"} else "zh-hans")
+        if request.GET.get("map") == "1"
+        else []
+    )
     return render(
         request,
         "queueing/board.html",
@@ -32,6 +40,7 @@ def board(request, hall_code: str):
             "hall": hall,
             "counters": counter_list(hall=hall),
             "orientation": orientation,
+            "floors": floors,
             "groups": selectors.prefix_groups(hall=hall),
             "state": selectors.board_state(hall=hall),
             # Priority classes by code, so a call of an appointment (预约) or a green-channel ticket shows

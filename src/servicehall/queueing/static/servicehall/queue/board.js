@@ -92,6 +92,23 @@
     });
   }
 
+  // --- the small map (?map=1): the floor of the window just called, that window marked ------------------
+  var boardMap = document.getElementById("board-map");
+  function showOnMap(counter) {
+    if (!boardMap) return;
+    var found = null;
+    boardMap.querySelectorAll(".board-floor").forEach(function (f) {
+      f.querySelectorAll(".pt-counter").forEach(function (g) {
+        var hit = g.dataset.counter === String(counter);
+        g.classList.toggle("is-called", hit);
+        if (hit) found = f;
+      });
+    });
+    boardMap.querySelectorAll(".board-floor").forEach(function (f) { f.hidden = f !== found; });
+    boardMap.dataset.counter = found ? counter : "";
+    boardMap.hidden = !found;  // a window not on the map: no map rather than the wrong one
+  }
+
   // --- sound: a two-tone chime (Web Audio, no file) then the announcement (speech synthesis) ---------
   var audio = null, soundOk = true, speaking = false, queue = [];
   function chime(done) {
@@ -161,6 +178,7 @@
     recentRows.unshift({ number: p.number, counter: p.counter, klass: p.priority ? p["class"] : "" });
     showClass(p.priority ? p["class"] : "");
     renderRecent();
+    showOnMap(p.counter);
     // Replayed calls older than a minute are shown but not announced again.
     if (!at || Date.now() - Date.parse(at) < 60000) announce(p.number, p.counter);
   }
@@ -190,6 +208,7 @@
   }
   renderWaiting(); renderCounters(counterStates); renderRecent(); renderNoWindow();
   if (recentRows.length) showClass(recentRows[0].klass);
+  showOnMap(recentRows.length ? recentRows[0].counter : "");
   var wasDown = false;
   new window.HallStream(root.dataset.eventsUrl, state.last_event_id, onEvent, function (s) {
     dot.dataset.state = s;
