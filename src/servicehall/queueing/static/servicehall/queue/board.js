@@ -201,10 +201,21 @@
       renderWaiting(); renderCounters(counterStates); renderNoWindow();
     }).catch(function () {});
   }
-  var refreshTimer = null;
+  // After a window event only the no-window marks are redrawn from the server: its waiting counts may be
+  // older than a call event that arrives meanwhile (that race showed a called ticket still waiting).
+  var refreshTimer = null, marksAsked = 0;
+  function refreshMarks() {
+    var asked = ++marksAsked;
+    fetch(root.dataset.stateUrl, { headers: { Accept: "application/json" } }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (s) {
+      if (!s || asked !== marksAsked) return;  // a later answer is on its way
+      noWindow = s.no_window || []; renderNoWindow();
+    }).catch(function () {});
+  }
   function refreshSoon() {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, 300);
+    refreshTimer = setTimeout(refreshMarks, 300);
   }
   renderWaiting(); renderCounters(counterStates); renderRecent(); renderNoWindow();
   if (recentRows.length) showClass(recentRows[0].klass);
