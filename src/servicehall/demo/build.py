@@ -289,6 +289,8 @@ def demo_summary(base_url: str) -> str:
         f"    Counter console     {base_url}/console/{hall.code}/   (sign in as clerk)",
         f"    Book an appointment {base_url}/book/{hall.code}/",
         f"    Kiosk check-in      {base_url}/kiosk/{hall.code}/check-in/",
+        f"    Find a window       {base_url}/kiosk/{hall.code}/find/   (phone: /route/{hall.code}/)",
+        f"    Feedback            {base_url}/feedback/{hall.code}/   (staff: /staff/{hall.code}/feedback/)",
         (
             f"    Kiosk rating        {base_url}/kiosk/{hall.code}/rate/   "
             "(after the service: ticket number or QR)"
@@ -297,6 +299,8 @@ def demo_summary(base_url: str) -> str:
         f"    Service quality     {base_url}/staff/{hall.code}/quality/   (report: …/quality/report/)",
         f"    Rate a service      {base_url}/pad/{hall.code}/   (the rating pad; pair it below)",
         f"    Staff sign-in       {base_url}/login/",
+        f"    Hall map editor     {base_url}/staff/{hall.code}/navigation/   (sign in as manager)",
+        f"    Customer records    {base_url}/staff/{hall.code}/customers/",
         f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
         f"    Administration      {base_url}/admin/",
         f"    API docs            {base_url}/api/v1/docs   (OpenAPI: {base_url}/api/v1/openapi.json)",
