@@ -13,7 +13,7 @@ from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.notify import public_url
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
-from servicehall.feedback import selectors, services
+from servicehall.feedback import selectors, services, verification
 from servicehall.feedback.choices import FeedbackType, HandlingRating, Subject
 
 router = Router(tags=["feedback"])
@@ -55,6 +55,7 @@ class ActionIn(Schema):
     phone: str = Field("", max_length=20, description="The citizen's mobile (rate)")
     code: str = Field("", max_length=8)
     rating: HandlingRating | None = None
+    otp: str = Field("", max_length=6, description="The code texted to the mobile (verify)")
 
 
 def track_url(item) -> str:
@@ -138,11 +139,20 @@ STAFF_ACTIONS = {
 
 @router.post("/feedback/{key}/{action}", response={200: dict, **ERRORS}, summary="A step of the handling")
 def feedback_action(request, key: str, action: str, data: ActionIn):
-    """Staff actions on the item's id; ``rate`` is the citizen's, on the tracking code with the mobile."""
+    """Staff actions on the item's id; ``rate``, ``verify`` (the texted code proves the mobile) and
+    ``resend-code`` are the citizen's, on the tracking code with the mobile."""
     if action == "rate":
         if data.rating is None:
             raise Invalid(fields={"rating": ["required"]})
         item = services.feedback_rate(actor=request.auth, code=key, phone=data.phone, rating=data.rating)
+        return selectors.citizen_view(item)
+    if action == "verify":
+        item = verification.feedback_verify_phone(
+            actor=request.auth, code=key, phone=data.phone, otp=data.otp
+        )
+        return selectors.citizen_view(item)
+    if action == "resend-code":
+        item = verification.feedback_resend_code(actor=request.auth, code=key, phone=data.phone)
         return selectors.citizen_view(item)
     if action not in STAFF_ACTIONS:
         raise NotFound(code="unknown_action")

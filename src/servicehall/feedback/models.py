@@ -98,6 +98,12 @@ class FeedbackItem(models.Model):
     phone_encrypted = models.TextField(blank=True, default="")
     phone_hint = models.CharField(_("mobile"), max_length=16, blank=True, default="")
     phone_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The mobile is proved by a 6-digit code texted to it (``verification``): until then the item is
+    # handled but marked unverified, and nothing more is texted to the number.
+    phone_verified_at = models.DateTimeField(_("mobile verified at"), null=True, blank=True)
+    otp_digest = models.CharField(max_length=64, blank=True, default="")
+    otp_expires_at = models.DateTimeField(null=True, blank=True)
+    otp_attempts = models.PositiveSmallIntegerField(default=0)
     ticket = models.ForeignKey(
         "queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_items"
     )

@@ -54,6 +54,7 @@ def citizen_view(item: FeedbackItem) -> dict:
         "merged_into": shown.code if shown is not item else None,
         "can_rate": shown is item and item.status == FeedbackStatus.ANSWERED,
         "handling_rating": item.handling_rating,
+        "phone_verified": item.phone_verified_at is not None,
     }
 
 
@@ -82,6 +83,7 @@ def item_for_staff(item: FeedbackItem, *, user) -> dict:
         "reply": item.reply,
         "handling_rating": item.handling_rating,
         "phone": "" if hide else item.phone_hint,
+        "phone_verified": bool(item.phone_hint) and item.phone_verified_at is not None,
         "person": None if hide else item.person_id,
         "ticket": None if hide or not item.ticket_id else item.ticket.number,
         "complainant_hidden": hide,

@@ -26,7 +26,7 @@ from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update
 from servicehall.core.transitions import transition
-from servicehall.feedback import selectors
+from servicehall.feedback import selectors, verification
 from servicehall.feedback.choices import (
     OPEN_STATES,
     TRANSITIONS,
@@ -144,14 +144,21 @@ def feedback_submit(
         item.subject_counter, item.subject_clerk_id = found.counter, found.clerk_id
         item.subject_service_id = found.service_id
         item.person_id = found.customer_id
+    otp = ""
     if data["phone"]:
         item.phone_encrypted = crypto.encrypt(data["phone"])
         item.phone_hint = mask_phone(data["phone"])
         item.phone_digest = phone_digest(data["phone"])
+        if staff:  # entered by staff for the citizen in front of them or on the 12345 line
+            item.phone_verified_at = now
+        else:
+            otp = verification.otp_issue(item)
     item.save()
     _audit(actor, "submit", item, type=item.type, channel=item.channel)
     event_emit(hall=hall, kind="feedback.received", payload={"code": item.code, "type": item.type})
-    if data["phone"]:
+    if otp:
+        send_text(data["phone"], verification.code_text(item, otp))
+    elif data["phone"]:
         link = public_url(reverse("feedback:track") + f"?code={item.code}")
         send_text(
             data["phone"],
@@ -229,7 +236,7 @@ def feedback_answer(*, actor: Actor, item: FeedbackItem, reply: str) -> Feedback
         raise Invalid(fields={"reply": [_("Write the reply to the citizen.")]})
     roles = STAFF if item.assignee_id and item.assignee_id == actor.user_id else HANDLERS
     item = _step(actor, item, A.ANSWER, roles=roles, reply=reply.strip()[:2000])
-    if item.phone_encrypted:
+    if item.phone_encrypted and item.phone_verified_at:  # never text an unproved number again
         link = public_url(reverse("feedback:track") + f"?code={item.code}")
         send_text(
             crypto.decrypt(item.phone_encrypted),

@@ -11,7 +11,7 @@ from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.models import HallMembership
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
-from servicehall.feedback import selectors, services
+from servicehall.feedback import selectors, services, verification
 from servicehall.feedback.api import STAFF_ACTIONS
 from servicehall.feedback.choices import TRANSITIONS, FeedbackAction
 from servicehall.feedback.forms import StepForm, SubmitForm, TrackForm
@@ -36,13 +36,22 @@ def leave(request, hall_code: str):
 
 
 def track(request):
-    """Follow an item by its code and the mobile it was left with; rate the handling once answered."""
+    """Follow an item by its code and the mobile it was left with; prove the mobile with the texted code
+    (or ask for a new one); rate the handling once answered."""
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")[:8]})
     view, errors = None, {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["rating"]:
+            if data["otp"]:
+                item = verification.feedback_verify_phone(
+                    actor=actor_from_request(request), code=data["code"], phone=data["phone"], otp=data["otp"]
+                )
+            elif data["resend"]:
+                item = verification.feedback_resend_code(
+                    actor=actor_from_request(request), code=data["code"], phone=data["phone"]
+                )
+            elif data["rating"]:
                 item = services.feedback_rate(
                     actor=actor_from_request(request),
                     code=data["code"],
