@@ -154,3 +154,25 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.get_type_display()}"
+
+
+class FeedbackAttachment(models.Model):
+    """A photo (PNG/JPEG) or PDF left with an item, its type checked by content. The file lives outside
+    the static files under ``VAR_DIR/media/feedback`` with a random name; only the staff who may see the
+    item's complainant download it (``attachments.attachment_open``, audited)."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

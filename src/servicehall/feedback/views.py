@@ -3,6 +3,7 @@ handling) and the staff's (the hall's items, one item with the steps the table a
 one service or selector, render; errors beside the fields."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 
 from servicehall.core.actors import actor_from_request
@@ -11,7 +12,7 @@ from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.models import HallMembership
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
-from servicehall.feedback import selectors, services, verification
+from servicehall.feedback import attachments, selectors, services, verification
 from servicehall.feedback.api import STAFF_ACTIONS
 from servicehall.feedback.choices import TRANSITIONS, FeedbackAction
 from servicehall.feedback.forms import StepForm, SubmitForm, TrackForm
@@ -26,7 +27,12 @@ def leave(request, hall_code: str):
     errors: dict = {}
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.feedback_submit(actor=actor_from_request(request), hall=hall, **form.cleaned_data)
+            item = attachments.feedback_submit_with_files(
+                actor=actor_from_request(request),
+                hall=hall,
+                files=request.FILES.getlist("attachments"),
+                **form.cleaned_data,
+            )
         except DomainError as exc:
             errors = exc.form_errors()
         else:
@@ -90,7 +96,14 @@ def staff_item(request, hall_code: str, item_id: str):
         raise PermissionDenied()
     errors: dict = {}
     form = StepForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("action") == "attach":
+        try:
+            files = request.FILES.getlist("attachments")
+            attachments.attachments_add(actor=actor_from_request(request), item=item, files=files)
+            return redirect("feedback:staff-item", hall_code=hall.code, item_id=item.public_id)
+        except DomainError as exc:
+            errors = exc.form_errors()
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         step = STAFF_ACTIONS.get(data["action"])
         try:
@@ -105,10 +118,30 @@ def staff_item(request, hall_code: str, item_id: str):
         "hall": hall,
         "item": selectors.item_for_staff(item, user=request.user),
         "actions": [(a, FeedbackAction(a).label) for a in actions],
+        "attachments": attachments.attachments_for(item, user=request.user),
         "staff": HallMembership.objects.filter(hall=hall).select_related("user").order_by("user__username"),
         "errors": errors,
     }
     return render(request, "feedback/staff_item.html", context)
+
+
+@login_required
+def staff_attachment(request, hall_code: str, item_id: str, attachment_id: int):
+    """One attachment, to staff who may see the complainant; audited. Images inline, PDFs downloaded."""
+    item = selectors.item_get(public_id=item_id)
+    if item.hall.code != hall_code:
+        raise PermissionDenied()
+    handle, attachment = attachments.attachment_open(
+        actor=actor_from_request(request), item=item, attachment_id=attachment_id
+    )
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class _Data:
