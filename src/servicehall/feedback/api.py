@@ -55,6 +55,7 @@ class ActionIn(Schema):
     phone: str = Field("", max_length=20, description="The citizen's mobile (rate)")
     code: str = Field("", max_length=8)
     rating: HandlingRating | None = None
+    hall: str = Field("", max_length=32, description="The receiving hall's code (transfer)")
     otp: str = Field("", max_length=6, description="The code texted to the mobile (verify)")
 
 
@@ -134,6 +135,9 @@ STAFF_ACTIONS = {
     "close": lambda a, i, d: services.feedback_close(actor=a, item=i),
     "reopen": lambda a, i, d: services.feedback_reopen(actor=a, item=i),
     "archive": lambda a, i, d: services.feedback_archive(actor=a, item=i),
+    "transfer": lambda a, i, d: services.feedback_transfer(
+        actor=a, item=i, to_hall_code=d.hall, reason=d.reason
+    ),
 }
 
 

@@ -29,3 +29,4 @@ class StepForm(forms.Form):
     reply = forms.CharField(max_length=2000, required=False)
     department = forms.CharField(max_length=100, required=False)
     assignee = forms.IntegerField(required=False)
+    hall = forms.CharField(max_length=32, required=False)

@@ -138,6 +138,16 @@ class FeedbackItem(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    transferred_from = models.ForeignKey(
+        Hall,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transferred from"),
+    )
+    transfer_reason = models.CharField(_("reason for the transfer"), max_length=300, blank=True, default="")
     ack_due_at = models.DateTimeField(_("acknowledge by"))
     answer_due_at = models.DateTimeField(_("answer by"))
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -269,6 +269,37 @@ def feedback_merge(*, actor: Actor, item: FeedbackItem, into: FeedbackItem) -> F
 
 
 @transaction.atomic
+def feedback_transfer(*, actor: Actor, item: FeedbackItem, to_hall_code: str, reason: str) -> FeedbackItem:
+    """Hand an open item to the hall responsible for it (a manager of the sending hall). It arrives there
+    as received, unassigned, with the receiving hall's deadlines counted from now in its working days;
+    the citizen's code and mobile keep working. Audited in both halls. Locks the item's row."""
+    require_role(actor, item.hall, *HANDLERS)
+    to_hall = Hall.objects.filter(code=(to_hall_code or "").strip()[:32], active=True).first()
+    if to_hall is None or to_hall.pk == item.hall_id:
+        raise Invalid(fields={"hall": [_("Choose another hall.")]})
+    if len((reason or "").strip()) < 2:
+        raise Invalid(fields={"reason": [_("Say why the other hall is responsible.")]})
+    item = _lock(item)
+    from_hall = item.hall
+    item.status = transition(TRANSITIONS, item, A.TRANSFER)
+    now = timezone.now()
+    conf = selectors.settings_get(hall=to_hall)
+    item.hall, item.transferred_from, item.transferred_at = to_hall, from_hall, now
+    item.transfer_reason = reason.strip()[:300]
+    item.ack_due_at = calendar.add_working_days(to_hall, now, conf.ack_working_days)
+    item.answer_due_at = calendar.add_working_days(to_hall, now, conf.answer_days(item.type))
+    item.assignee, item.department, item.reminded_at, item.escalated_at = None, "", None, None
+    fields = ["hall", "transferred_from", "transferred_at", "transfer_reason", "ack_due_at"]
+    fields += ["answer_due_at", "assignee", "department", "reminded_at", "escalated_at", "status"]
+    item.save(update_fields=fields)
+    after = {"from": from_hall.code, "to": to_hall.code, "reason": item.transfer_reason}
+    for hall in (from_hall, to_hall):
+        audit_record(actor=actor, action="feedback.transfer", hall=hall, obj=item, after=after)
+    event_emit(hall=to_hall, kind="feedback.received", payload={"code": item.code, "type": item.type})
+    return item
+
+
+@transaction.atomic
 def feedback_rate(*, actor: Actor, code: str, phone: str, rating: str) -> FeedbackItem:
     """The citizen rates the handling (code + mobile). 满意 / 基本满意 close the item; 不满意 reopens it
     once for another investigation, and closes it the second time."""

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
-from servicehall.core.models import HallMembership
+from servicehall.core.models import Hall, HallMembership
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
 from servicehall.feedback import attachments, selectors, services, verification
@@ -109,7 +109,9 @@ def staff_item(request, hall_code: str, item_id: str):
         try:
             if step is None:
                 raise PermissionDenied()
-            step(actor_from_request(request), item, _Data(data))
+            item = step(actor_from_request(request), item, _Data(data))
+            if item.hall_id != hall.pk:  # transferred: it is the other hall's now
+                return redirect("feedback:staff-list", hall_code=hall.code)
             return redirect("feedback:staff-item", hall_code=hall.code, item_id=item.public_id)
         except DomainError as exc:
             errors = exc.form_errors()
@@ -119,6 +121,7 @@ def staff_item(request, hall_code: str, item_id: str):
         "item": selectors.item_for_staff(item, user=request.user),
         "actions": [(a, FeedbackAction(a).label) for a in actions],
         "attachments": attachments.attachments_for(item, user=request.user),
+        "other_halls": Hall.objects.filter(active=True).exclude(pk=hall.pk).order_by("code"),
         "staff": HallMembership.objects.filter(hall=hall).select_related("user").order_by("user__username"),
         "errors": errors,
     }
@@ -152,3 +155,4 @@ class _Data:
         self.reply = data.get("reply") or ""
         self.department = data.get("department") or ""
         self.assignee = data.get("assignee")
+        self.hall = data.get("hall") or ""
