@@ -95,6 +95,9 @@ def test_the_phone_page_confirms_the_mobile_with_the_code(client, hall_a, clock)
     page = client.post(f"/feedback/{hall_a.code}/", {k: v for k, v in BODY.items()})
     assert b'id="fb-verify"' in page.content
     code = FeedbackItem.objects.get().code
+    page = client.post("/feedback/track/", {"code": code, "phone": PHONE, "otp": "12345x"})
+    html = page.content
+    assert b'id="fb-view"' in html and b'id="v-otp"' in html and b"aria-invalid" in html
     page = client.post("/feedback/track/", {"code": code, "phone": PHONE, "otp": _texted_code()})
     assert (
         page.status_code == 200 and b'id="fb-verify"' not in page.content and b'id="fb-view"' in page.content

@@ -43,33 +43,37 @@ def leave(request, hall_code: str):
 
 def track(request):
     """Follow an item by its code and the mobile it was left with; prove the mobile with the texted code
-    (or ask for a new one); rate the handling once answered."""
+    (or ask for a new one); rate the handling once answered. A wrong or expired code keeps the item on
+    the page with the error beside the code field."""
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")[:8]})
     view, errors = None, {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["otp"]:
-                item = verification.feedback_verify_phone(
-                    actor=actor_from_request(request), code=data["code"], phone=data["phone"], otp=data["otp"]
-                )
-            elif data["resend"]:
-                item = verification.feedback_resend_code(
-                    actor=actor_from_request(request), code=data["code"], phone=data["phone"]
-                )
-            elif data["rating"]:
-                item = services.feedback_rate(
-                    actor=actor_from_request(request),
-                    code=data["code"],
-                    phone=data["phone"],
-                    rating=data["rating"],
-                )
-            else:
-                item = selectors.item_for_citizen(code=data["code"], phone=data["phone"])
-            view = selectors.citizen_view(item)
+            view = selectors.citizen_view(_track_step(actor_from_request(request), data))
         except DomainError as exc:
             errors = exc.form_errors()
+            if data["otp"] or data["resend"]:
+                try:
+                    view = selectors.citizen_view(
+                        selectors.item_for_citizen(code=data["code"], phone=data["phone"])
+                    )
+                except DomainError:
+                    view = None
+    errors = errors or {k: list(v) for k, v in form.errors.items()}
     return render(request, "feedback/track.html", {"form": form, "view": view, "errors": errors})
+
+
+def _track_step(actor, data: dict):
+    """The citizen's step on the track page: verify the mobile, ask for a new code, rate, or just look."""
+    code, phone = data["code"], data["phone"]
+    if data["otp"]:
+        return verification.feedback_verify_phone(actor=actor, code=code, phone=phone, otp=data["otp"])
+    if data["resend"]:
+        return verification.feedback_resend_code(actor=actor, code=code, phone=phone)
+    if data["rating"]:
+        return services.feedback_rate(actor=actor, code=code, phone=phone, rating=data["rating"])
+    return selectors.item_for_citizen(code=code, phone=phone)
 
 
 def _staff_hall(request, hall_code: str):
