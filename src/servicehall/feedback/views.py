@@ -119,13 +119,15 @@ def staff_item(request, hall_code: str, item_id: str):
             return redirect("feedback:staff-item", hall_code=hall.code, item_id=item.public_id)
         except DomainError as exc:
             errors = exc.form_errors()
+    other_halls = list(Hall.objects.filter(active=True).exclude(pk=hall.pk).order_by("code"))
     actions = [a for a in TRANSITIONS.actions_from(item.status) if a in STAFF_ACTIONS]
+    actions = [a for a in actions if a != FeedbackAction.TRANSFER or other_halls]
     context = {
         "hall": hall,
         "item": selectors.item_for_staff(item, user=request.user),
         "actions": [(a, FeedbackAction(a).label) for a in actions],
         "attachments": attachments.attachments_for(item, user=request.user),
-        "other_halls": Hall.objects.filter(active=True).exclude(pk=hall.pk).order_by("code"),
+        "other_halls": other_halls,
         "staff": HallMembership.objects.filter(hall=hall).select_related("user").order_by("user__username"),
         "errors": errors,
     }
