@@ -89,6 +89,8 @@ def test_a_suggestion_stays_anonymous_and_staff_entries_are_vouched_for(api_as, 
         actor=actors["manager_a"], hall=hall_a, channel="hotline", external_no="12345-1", **BODY
     )
     assert item.phone_verified_at is not None and not re.search(r"\b\d{6}\b", sent_texts()[-1]["text"])
+    on_the_web = services.feedback_submit(actor=actors["manager_a"], hall=hall_a, **BODY)
+    assert on_the_web.phone_verified_at is None
 
 
 def test_the_phone_page_confirms_the_mobile_with_the_code(client, hall_a, clock):

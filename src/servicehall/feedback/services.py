@@ -149,7 +149,8 @@ def feedback_submit(
         item.phone_encrypted = crypto.encrypt(data["phone"])
         item.phone_hint = mask_phone(data["phone"])
         item.phone_digest = phone_digest(data["phone"])
-        if staff:  # entered by staff for the citizen in front of them or on the 12345 line
+        if staff and channel != FeedbackChannel.WEB:  # staff entered it for the citizen at the window
+            # or from the 12345 line: they vouch for the number; staff on the public page do not
             item.phone_verified_at = now
         else:
             otp = verification.otp_issue(item)
