@@ -39,6 +39,9 @@ def _do(actors, item, action):
         A.CLOSE: lambda: services.feedback_close(actor=manager, item=item),
         A.ARCHIVE: lambda: services.feedback_archive(actor=manager, item=item),
         A.MERGE: lambda: services.feedback_merge(actor=manager, item=item, into=_other(actors, item)),
+        A.TRANSFER: lambda: services.feedback_transfer(
+            actor=manager, item=item, to_hall_code="hall-b", reason="属乙区中心办理事项"
+        ),
     }
     return calls[action]()
 

@@ -13,7 +13,7 @@ from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.notify import public_url
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
-from servicehall.feedback import selectors, services
+from servicehall.feedback import selectors, services, verification
 from servicehall.feedback.choices import FeedbackType, HandlingRating, Subject
 
 router = Router(tags=["feedback"])
@@ -55,6 +55,8 @@ class ActionIn(Schema):
     phone: str = Field("", max_length=20, description="The citizen's mobile (rate)")
     code: str = Field("", max_length=8)
     rating: HandlingRating | None = None
+    hall: str = Field("", max_length=32, description="The receiving hall's code (transfer)")
+    otp: str = Field("", max_length=6, description="The code texted to the mobile (verify)")
 
 
 def track_url(item) -> str:
@@ -133,16 +135,28 @@ STAFF_ACTIONS = {
     "close": lambda a, i, d: services.feedback_close(actor=a, item=i),
     "reopen": lambda a, i, d: services.feedback_reopen(actor=a, item=i),
     "archive": lambda a, i, d: services.feedback_archive(actor=a, item=i),
+    "transfer": lambda a, i, d: services.feedback_transfer(
+        actor=a, item=i, to_hall_code=d.hall, reason=d.reason
+    ),
 }
 
 
 @router.post("/feedback/{key}/{action}", response={200: dict, **ERRORS}, summary="A step of the handling")
 def feedback_action(request, key: str, action: str, data: ActionIn):
-    """Staff actions on the item's id; ``rate`` is the citizen's, on the tracking code with the mobile."""
+    """Staff actions on the item's id; ``rate``, ``verify`` (the texted code proves the mobile) and
+    ``resend-code`` are the citizen's, on the tracking code with the mobile."""
     if action == "rate":
         if data.rating is None:
             raise Invalid(fields={"rating": ["required"]})
         item = services.feedback_rate(actor=request.auth, code=key, phone=data.phone, rating=data.rating)
+        return selectors.citizen_view(item)
+    if action == "verify":
+        item = verification.feedback_verify_phone(
+            actor=request.auth, code=key, phone=data.phone, otp=data.otp
+        )
+        return selectors.citizen_view(item)
+    if action == "resend-code":
+        item = verification.feedback_resend_code(actor=request.auth, code=key, phone=data.phone)
         return selectors.citizen_view(item)
     if action not in STAFF_ACTIONS:
         raise NotFound(code="unknown_action")

@@ -65,6 +65,7 @@ class FeedbackAction(models.TextChoices):
     CLOSE = "close", _("Close")
     MERGE = "merge", _("Merge into another item")
     ARCHIVE = "archive", _("Archive")
+    TRANSFER = "transfer", _("Transfer to another hall")
 
 
 S, A = FeedbackStatus, FeedbackAction
@@ -89,6 +90,11 @@ TRANSITIONS = Transitions(
         (S.ANSWERED, A.CLOSE): S.CLOSED,  # no rating came within the follow-up period
         (S.RECEIVED, A.MERGE): S.MERGED,
         (S.ACCEPTED, A.MERGE): S.MERGED,
+        # to the hall responsible, where it starts again as received, under that hall's deadlines
+        (S.RECEIVED, A.TRANSFER): S.RECEIVED,
+        (S.ACCEPTED, A.TRANSFER): S.RECEIVED,
+        (S.ASSIGNED, A.TRANSFER): S.RECEIVED,
+        (S.INVESTIGATING, A.TRANSFER): S.RECEIVED,
         (S.CLOSED, A.ARCHIVE): S.ARCHIVED,
         (S.REJECTED, A.ARCHIVE): S.ARCHIVED,
         (S.MERGED, A.ARCHIVE): S.ARCHIVED,

@@ -19,6 +19,8 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=8)
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
     rating = forms.ChoiceField(choices=HandlingRating.choices, required=False)
+    otp = forms.CharField(label=_("Verification code (texted to your mobile)"), max_length=6, required=False)
+    resend = forms.BooleanField(required=False)
 
 
 class StepForm(forms.Form):
@@ -27,3 +29,4 @@ class StepForm(forms.Form):
     reply = forms.CharField(max_length=2000, required=False)
     department = forms.CharField(max_length=100, required=False)
     assignee = forms.IntegerField(required=False)
+    hall = forms.CharField(max_length=32, required=False)

@@ -98,6 +98,12 @@ class FeedbackItem(models.Model):
     phone_encrypted = models.TextField(blank=True, default="")
     phone_hint = models.CharField(_("mobile"), max_length=16, blank=True, default="")
     phone_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The mobile is proved by a 6-digit code texted to it (``verification``): until then the item is
+    # handled but marked unverified, and nothing more is texted to the number.
+    phone_verified_at = models.DateTimeField(_("mobile verified at"), null=True, blank=True)
+    otp_digest = models.CharField(max_length=64, blank=True, default="")
+    otp_expires_at = models.DateTimeField(null=True, blank=True)
+    otp_attempts = models.PositiveSmallIntegerField(default=0)
     ticket = models.ForeignKey(
         "queueing.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback_items"
     )
@@ -132,6 +138,16 @@ class FeedbackItem(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    transferred_from = models.ForeignKey(
+        Hall,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transferred from"),
+    )
+    transfer_reason = models.CharField(_("reason for the transfer"), max_length=300, blank=True, default="")
     ack_due_at = models.DateTimeField(_("acknowledge by"))
     answer_due_at = models.DateTimeField(_("answer by"))
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -148,3 +164,25 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.get_type_display()}"
+
+
+class FeedbackAttachment(models.Model):
+    """A photo (PNG/JPEG) or PDF left with an item, its type checked by content. The file lives outside
+    the static files under ``VAR_DIR/media/feedback`` with a random name; only the staff who may see the
+    item's complainant download it (``attachments.attachment_open``, audited)."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

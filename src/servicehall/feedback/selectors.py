@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core import crypto
+from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
 from servicehall.core.identity import normalize_phone
 from servicehall.core.models import Hall
+from servicehall.core.permissions import has_role
 from servicehall.feedback.choices import OPEN_STATES, FeedbackStatus, FeedbackType, HandlingRating
 from servicehall.feedback.models import FeedbackItem, FeedbackSettings
 
@@ -21,7 +23,7 @@ def settings_get(*, hall: Hall) -> FeedbackSettings:
 
 
 def item_get(*, public_id: str) -> FeedbackItem:
-    item = FeedbackItem.objects.select_related("hall").filter(public_id=public_id).first()
+    item = FeedbackItem.objects.select_related("hall", "transferred_from").filter(public_id=public_id).first()
     if item is None:
         raise NotFound(_("No such feedback item."), code="feedback_not_found")
     return item
@@ -54,6 +56,7 @@ def citizen_view(item: FeedbackItem) -> dict:
         "merged_into": shown.code if shown is not item else None,
         "can_rate": shown is item and item.status == FeedbackStatus.ANSWERED,
         "handling_rating": item.handling_rating,
+        "phone_verified": item.phone_verified_at is not None,
     }
 
 
@@ -82,21 +85,35 @@ def item_for_staff(item: FeedbackItem, *, user) -> dict:
         "reply": item.reply,
         "handling_rating": item.handling_rating,
         "phone": "" if hide else item.phone_hint,
+        "phone_verified": bool(item.phone_hint) and item.phone_verified_at is not None,
         "person": None if hide else item.person_id,
         "ticket": None if hide or not item.ticket_id else item.ticket.number,
         "complainant_hidden": hide,
+        "transferred_from": item.transferred_from.name_local if item.transferred_from_id else "",
+        "transfer_reason": item.transfer_reason,
     }
 
 
 def items_for_hall(*, hall: Hall, status: str = "", overdue_for=None) -> QuerySet[FeedbackItem]:
-    qs = FeedbackItem.objects.filter(hall=hall).select_related("hall", "assignee", "ticket")
+    qs = FeedbackItem.objects.filter(hall=hall).select_related(
+        "hall", "assignee", "ticket", "transferred_from"
+    )
     if status:
         qs = qs.filter(status=status)
     if overdue_for is not None:
-        qs = qs.filter(status__in=OPEN_STATES, answer_due_at__lte=timezone.now()).filter(
-            Q(assignee=overdue_for) | Q(assignee__isnull=True)
-        )
+        mine = Q(assignee=overdue_for)
+        if has_role(overdue_for, hall, Role.MANAGER):  # what nobody has been given is the managers'
+            mine |= Q(assignee__isnull=True)
+        qs = qs.filter(mine, status__in=OPEN_STATES, answer_due_at__lte=timezone.now())
     return qs.order_by("answer_due_at")
+
+
+def overdue_count(*, hall: Hall, user) -> int:
+    """How many open items past their answer deadline are ``user``'s: assigned to them, or, for a
+    manager, not yet assigned to anyone."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return items_for_hall(hall=hall, overdue_for=user).count()
 
 
 def public_statistics(*, hall: Hall, since, until) -> dict:

@@ -26,7 +26,7 @@ from servicehall.core.permissions import has_role, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update
 from servicehall.core.transitions import transition
-from servicehall.feedback import selectors
+from servicehall.feedback import selectors, verification
 from servicehall.feedback.choices import (
     OPEN_STATES,
     TRANSITIONS,
@@ -144,14 +144,22 @@ def feedback_submit(
         item.subject_counter, item.subject_clerk_id = found.counter, found.clerk_id
         item.subject_service_id = found.service_id
         item.person_id = found.customer_id
+    otp = ""
     if data["phone"]:
         item.phone_encrypted = crypto.encrypt(data["phone"])
         item.phone_hint = mask_phone(data["phone"])
         item.phone_digest = phone_digest(data["phone"])
+        if staff and channel != FeedbackChannel.WEB:  # staff entered it for the citizen at the window
+            # or from the 12345 line: they vouch for the number; staff on the public page do not
+            item.phone_verified_at = now
+        else:
+            otp = verification.otp_issue(item)
     item.save()
     _audit(actor, "submit", item, type=item.type, channel=item.channel)
     event_emit(hall=hall, kind="feedback.received", payload={"code": item.code, "type": item.type})
-    if data["phone"]:
+    if otp:
+        send_text(data["phone"], verification.code_text(item, otp))
+    elif data["phone"]:
         link = public_url(reverse("feedback:track") + f"?code={item.code}")
         send_text(
             data["phone"],
@@ -229,7 +237,7 @@ def feedback_answer(*, actor: Actor, item: FeedbackItem, reply: str) -> Feedback
         raise Invalid(fields={"reply": [_("Write the reply to the citizen.")]})
     roles = STAFF if item.assignee_id and item.assignee_id == actor.user_id else HANDLERS
     item = _step(actor, item, A.ANSWER, roles=roles, reply=reply.strip()[:2000])
-    if item.phone_encrypted:
+    if item.phone_encrypted and item.phone_verified_at:  # never text an unproved number again
         link = public_url(reverse("feedback:track") + f"?code={item.code}")
         send_text(
             crypto.decrypt(item.phone_encrypted),
@@ -259,6 +267,37 @@ def feedback_merge(*, actor: Actor, item: FeedbackItem, into: FeedbackItem) -> F
     if into.pk == item.pk or into.hall_id != item.hall_id or into.status == FeedbackStatus.MERGED:
         raise Invalid(fields={"into": [_("Choose another open item of the same hall.")]})
     return _step(actor, item, A.MERGE, merged_into=into)
+
+
+@transaction.atomic
+def feedback_transfer(*, actor: Actor, item: FeedbackItem, to_hall_code: str, reason: str) -> FeedbackItem:
+    """Hand an open item to the hall responsible for it (a manager of the sending hall). It arrives there
+    as received, unassigned, with the receiving hall's deadlines counted from now in its working days;
+    the citizen's code and mobile keep working. Audited in both halls. Locks the item's row."""
+    require_role(actor, item.hall, *HANDLERS)
+    to_hall = Hall.objects.filter(code=(to_hall_code or "").strip()[:32], active=True).first()
+    if to_hall is None or to_hall.pk == item.hall_id:
+        raise Invalid(fields={"hall": [_("Choose another hall.")]})
+    if len((reason or "").strip()) < 2:
+        raise Invalid(fields={"reason": [_("Say why the other hall is responsible.")]})
+    item = _lock(item)
+    from_hall = item.hall
+    item.status = transition(TRANSITIONS, item, A.TRANSFER)
+    now = timezone.now()
+    conf = selectors.settings_get(hall=to_hall)
+    item.hall, item.transferred_from, item.transferred_at = to_hall, from_hall, now
+    item.transfer_reason = reason.strip()[:300]
+    item.ack_due_at = calendar.add_working_days(to_hall, now, conf.ack_working_days)
+    item.answer_due_at = calendar.add_working_days(to_hall, now, conf.answer_days(item.type))
+    item.assignee, item.department, item.reminded_at, item.escalated_at = None, "", None, None
+    fields = ["hall", "transferred_from", "transferred_at", "transfer_reason", "ack_due_at"]
+    fields += ["answer_due_at", "assignee", "department", "reminded_at", "escalated_at", "status"]
+    item.save(update_fields=fields)
+    after = {"from": from_hall.code, "to": to_hall.code, "reason": item.transfer_reason}
+    for hall in (from_hall, to_hall):
+        audit_record(actor=actor, action="feedback.transfer", hall=hall, obj=item, after=after)
+    event_emit(hall=to_hall, kind="feedback.received", payload={"code": item.code, "type": item.type})
+    return item
 
 
 @transaction.atomic
