@@ -47,6 +47,7 @@ from servicehall.customers.choices import (
     ConsentPurpose,
     PersonAction,
     PersonStatus,
+    home_area,
 )
 from servicehall.customers.models import Consent, CustomerSettings, Organisation, OrganisationAgent, Person
 
@@ -64,7 +65,7 @@ PERSONAL_FIELDS = (
     "accessibility",
 )
 MIN_REASON = 2
-COARSE_FIELDS = ["id_type", "birth_year", "sex", "province_code", "city_code", "status"]
+COARSE_FIELDS = ["id_type", "birth_year", "sex", "province_code", "city_code", "home_area", "status"]
 
 
 def certificate_digest(id_type: str, number: str) -> str:
@@ -136,7 +137,10 @@ class PersonalValues:
                 person.region_name = (region["province"] + region["city"])[:40]
                 if region["province"] == region["city"]:
                     person.region_name = region["province"]
-                changed += ["birth_year", "sex", "province_code", "city_code", "region_name"]
+                person.home_area = home_area(
+                    self.id_number[:6], selectors.settings_get(hall=person.hall).division_code
+                )
+                changed += ["birth_year", "sex", "province_code", "city_code", "region_name", "home_area"]
         if self.name and not (only_blank and person.name_encrypted):
             person.name_encrypted = crypto.encrypt(self.name)
             person.name_hint = mask_name(self.name)

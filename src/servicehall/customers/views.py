@@ -1,16 +1,22 @@
 """Staff pages of customer records: the exact look-up and one person's history, masked (a full read is
 the audited API call ``POST /api/v1/customers/{id}/reveal``). Thin: a form, one service or selector."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
-from servicehall.customers import selectors, services
-from servicehall.customers.forms import LookupForm
+from servicehall.customers import report, selectors, services
+from servicehall.customers.forms import LookupForm, PeriodForm
+from servicehall.customers.statistics import segment_statistics
 
 STAFF = (Role.MANAGER, Role.CLERK)
 
@@ -68,3 +74,28 @@ def person_page(request, hall_code: str, person_id: int):
             "errors": errors,
         },
     )
+
+
+@login_required
+def statistics_page(request, hall_code: str):
+    """Who the hall serves worst: the period's figures by age band, home area and individual or
+    organisation side by side, with charts; ``?format=csv`` downloads the segment table. Managers and
+    quality evaluators (no personal data on it)."""
+    hall = hall_get(code=hall_code)
+    if not has_role(request.user, hall, Role.MANAGER, Role.EVALUATOR):
+        raise PermissionDenied()
+    today = timezone.localdate(timezone=hall.tzinfo)
+    initial = {"date_from": today - datetime.timedelta(days=29), "date_to": today}
+    form = PeriodForm(request.GET if "date_from" in request.GET else initial)
+    stats = None
+    if form.is_valid():
+        stats = segment_statistics(hall=hall, **form.cleaned_data)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(report.statistics_csv(stats), content_type="text/csv; charset=utf-8")
+            name = f"customers-{hall.code}-{stats['date_from']}-{stats['date_to']}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    context = {"hall": hall, "form": form, "stats": stats, "title": _("Customer statistics")}
+    if stats:
+        context |= report.page_context(stats)
+    return render(request, "customers/statistics.html", context, status=200 if form.is_valid() else 422)
