@@ -34,17 +34,17 @@ def channel_label(key: str) -> str:
     return str(Channel(key).label) if key in Channel.values else key
 
 
-def bars_svg(rows: list[tuple[str, float | None]], *, unit: str = "", width: int = 520) -> str:
+def bars_svg(rows: list[tuple[str, float | None]], *, width: int = 360) -> str:
     """Horizontal bars scaled to the largest value, each with its label and figure ("—" when none)."""
-    h, top = 26, max([v for _l, v in rows if v is not None] or [0]) or 1
+    h, top = 24, max([v for _l, v in rows if v is not None] or [0]) or 1
     out = []
     for i, (label, v) in enumerate(rows):
-        y, w = i * h, (width - 230) * (v or 0) / top
+        y, w = i * h, (width - 190) * (v or 0) / top
         out.append(
             f'<text x="0" y="{y + 17}" font-size="13">{escape(label)}</text>'
-            f'<rect x="160" y="{y + 5}" width="{w:.1f}" height="16" fill="#1d4ed8"/>'
-            f'<text x="{width - 62}" y="{y + 17}" font-size="13">'
-            f"{'—' if v is None else f'{v:g}{unit}'}</text>"
+            f'<rect x="130" y="{y + 5}" width="{w:.1f}" height="16" fill="#1d4ed8"/>'
+            f'<text x="{width - 52}" y="{y + 17}" font-size="13">'
+            f"{'—' if v is None else f'{v:g}'}</text>"
         )
     return (
         f'<svg viewBox="0 0 {width} {h * len(rows)}" width="{width}" height="{h * len(rows)}" role="img" '
@@ -59,9 +59,15 @@ def page_context(stats: dict) -> dict:
             "key": d,
             "label": dimension_label(d),
             "rows": [{**r, "label": segment_label(d, r["segment"])} for r in rows],
-            "wait_chart": bars_svg(
-                [(segment_label(d, r["segment"]), r["mean_wait_minutes"]) for r in rows], unit=" min"
+            "wait_chart": bars_svg([(segment_label(d, r["segment"]), r["mean_wait_minutes"]) for r in rows]),
+            "repeat_chart": bars_svg(
+                [
+                    (segment_label(d, r["segment"]), r["repeat_visit_pct"])
+                    for r in rows
+                    if r["segment"] != "anonymous"
+                ]
             ),
+            "good_chart": bars_svg([(segment_label(d, r["segment"]), r["good_rating_pct"]) for r in rows]),
         }
         for d, rows in stats["dimensions"].items()
     ]
