@@ -87,6 +87,15 @@ def home_area(division: str, hall_division: str) -> str:
     return HomeArea.OTHER
 
 
+class PersonalField(models.TextChoices):
+    """The personal fields an identification may collect; each service item allows some of them
+    (PIPL art. 6, minimum collection: ``ItemCollection``)."""
+
+    ID_NUMBER = "id_number", _("Certificate number")
+    NAME = "name", _("Name")
+    PHONE = "phone", _("Mobile")
+
+
 class PersonStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MERGED = "merged", _("Merged into another record")

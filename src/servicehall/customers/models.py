@@ -180,4 +180,32 @@ class Consent(models.Model):
         return f"{self.person_id} {self.purpose} {'yes' if self.agreed else 'no'}"
 
 
-__all__ = ["AgeBand", "Consent", "CustomerSettings", "Organisation", "OrganisationAgent", "Person"]
+class ItemCollection(models.Model):
+    """Minimum collection (PIPL art. 6): the personal fields identification may ask for when a person
+    comes for this service item. An item without a row may collect every field (the hall had no policy
+    yet); a row with an empty list collects nothing, so the item stays anonymous."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    item = models.OneToOneField(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+", verbose_name=_("service item")
+    )
+    fields = models.JSONField(_("personal fields it may collect"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("personal fields of a service item")
+        verbose_name_plural = _("personal fields of service items")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {', '.join(self.fields) or '-'}"
+
+
+__all__ = [
+    "AgeBand",
+    "Consent",
+    "CustomerSettings",
+    "ItemCollection",
+    "Organisation",
+    "OrganisationAgent",
+    "Person",
+]
