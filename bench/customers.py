@@ -200,7 +200,7 @@ def measure(built: dict, lookups: int) -> dict:
     actor = Actor(user=get_user_model().objects.get(username="manager"), ip="127.0.0.1")
     rng = random.Random(1)
     times = []
-    for pk, number in built["sample"][:20]:  # warm-up: connection, caches, the first plans
+    for _pk, number in built["sample"][:20]:  # warm-up: connection, caches, the first plans
         services.person_search(actor=actor, hall=hall, id_number=number)
     for _ in range(lookups):
         pk, number = rng.choice(built["sample"])
