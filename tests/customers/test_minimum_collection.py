@@ -49,3 +49,18 @@ def test_an_empty_list_keeps_the_item_anonymous_and_only_managers_set_it(api_as,
     assert status == 422 and "phone" in body["fields"]
     assert api_as("manager_a").call("GET", path(hall_a, "NOPE"))[0] == 404
     assert ServiceItem.objects.filter(code="SB-001").exists()
+
+
+def test_the_manager_page_saves_one_item_and_clerks_only_read(client, staff, hall_a, items_a):
+    page = f"/staff/{hall_a.code}/customers/collection/"
+    client.force_login(staff["manager_a"])
+    response = client.post(page, {"item": "SB-001", "fields": ["id_number", "name"]})
+    assert response.status_code == 200 and 'class="saved"' in response.content.decode()
+    assert AuditEntry.objects.filter(action="customers.item_collection.set").count() == 1
+    assert client.post(page, {"item": "NOPE"}).status_code == 422
+    client.force_login(staff["clerk_a"])
+    html = client.get(page).content.decode()
+    assert 'type="checkbox"' not in html and "SB-001" in html
+    assert client.post(page, {"item": "SB-001", "fields": []}).status_code == 403
+    client.force_login(staff["evaluator_a"])
+    assert client.get(page).status_code == 403

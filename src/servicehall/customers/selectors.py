@@ -214,3 +214,10 @@ def item_collected_fields(*, item) -> list[str]:
 
     row = ItemCollection.objects.filter(item=item).first()
     return list(PersonalField.values) if row is None else [f for f in PersonalField.values if f in row.fields]
+
+
+def items_collected_fields(*, hall: Hall) -> dict[int, list[str]]:
+    """``item_collected_fields`` of every item of the hall that has a row (the others collect all)."""
+    from servicehall.customers.models import ItemCollection
+
+    return dict(ItemCollection.objects.filter(hall=hall).values_list("item_id", "fields"))

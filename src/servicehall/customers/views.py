@@ -99,3 +99,41 @@ def statistics_page(request, hall_code: str):
     if stats:
         context |= report.page_context(stats)
     return render(request, "customers/statistics.html", context, status=200 if form.is_valid() else 422)
+
+
+@login_required
+def collection_page(request, hall_code: str):
+    """Minimum collection (PIPL art. 6): each service item with the personal fields identification may
+    ask for; a manager ticks them and saves one item at a time (``services.item_collection_set``,
+    audited). Clerks see the list read-only."""
+    from servicehall.catalog.selectors import item_list
+    from servicehall.customers.choices import PersonalField
+
+    hall = _staff_hall(request, hall_code)
+    is_manager = has_role(request.user, hall, Role.MANAGER)
+    errors, saved = {}, ""
+    if request.method == "POST" and not is_manager:
+        raise PermissionDenied()
+    if request.method == "POST":
+        item = next((i for i in item_list(hall=hall) if i.code == request.POST.get("item", "")), None)
+        if item is None:
+            errors = {"item": [_("Choose a service item from the list.")]}
+        else:
+            try:
+                services.item_collection_set(
+                    actor=actor_from_request(request), item=item, fields=request.POST.getlist("fields")
+                )
+                saved = item.code
+            except DomainError as exc:
+                errors = exc.form_errors()
+    collected = selectors.items_collected_fields(hall=hall)
+    rows = [{"item": i, "fields": collected.get(i.pk, PersonalField.values)} for i in item_list(hall=hall)]
+    context = {
+        "hall": hall,
+        "rows": rows,
+        "choices": PersonalField.choices,
+        "is_manager": is_manager,
+        "errors": errors,
+        "saved": saved,
+    }
+    return render(request, "customers/collection.html", context, status=422 if errors else 200)
