@@ -118,6 +118,7 @@ ACTION_LABELS = {
     "customers.person.search": _("Person searched"),
     "customers.person.update": _("Person record changed"),
     "customers.settings.update": _("Customer settings changed"),
+    "customers.item_collection.set": _("Personal fields of a service item changed"),
     "feedback.accept": _("Feedback accepted"),
     "feedback.answer": _("Feedback answered"),
     "feedback.attach": _("Files attached to feedback"),

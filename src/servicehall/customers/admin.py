@@ -43,7 +43,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 @admin.register(CustomerSettings)
 class CustomerSettingsAdmin(HallSettingsAdmin):
-    list_display = ["hall", "retention_days", "repeat_window_days"]
+    list_display = ["hall", "retention_days", "repeat_window_days", "division_code"]
     list_filter = ["hall"]
     search_fields = ["hall__code"]
     settings_service = staticmethod(settings_update)

@@ -7,6 +7,7 @@ import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from servicehall.catalog.selectors import item_get
 from servicehall.core.choices import Role
 from servicehall.core.errors import Invalid
 from servicehall.core.permissions import require_role
@@ -108,10 +109,44 @@ def customers_search(request, hall_code: str, id_number: str = "", phone: str = 
     response={200: PersonOut, 201: PersonOut, **ERRORS},
     summary="Identify a person (the record found by digest, or a new one)",
 )
-def customers_identify(request, hall_code: str, data: IdentifyIn):
+def customers_identify(request, hall_code: str, data: IdentifyIn, item: str = ""):
     hall = hall_get(code=hall_code)
+    if item:  # identification for a service item collects only what the item allows (PIPL art. 6)
+        services.require_collectable(item=item_get(hall=hall, code=item[:40]), values=data.dict())
     person, created = services.person_identify(actor=request.auth, hall=hall, **data.dict())
     return Status(201 if created else 200, selectors.person_masked(person))
+
+
+class CollectionIn(Schema):
+    fields: list[str] = Field(default_factory=list, max_length=10)
+
+
+class CollectionOut(Schema):
+    item: str
+    fields: list[str]
+
+
+@router.get(
+    "/halls/{hall_code}/items/{item_code}/personal-fields",
+    response={200: CollectionOut, **ERRORS},
+    summary="The personal fields a service item may collect (minimum collection, PIPL art. 6)",
+)
+def item_collection(request, hall_code: str, item_code: str):
+    hall = hall_get(code=hall_code)
+    require_role(request.auth, hall, *STAFF)
+    item = item_get(hall=hall, code=item_code)
+    return {"item": item.code, "fields": selectors.item_collected_fields(item=item)}
+
+
+@router.put(
+    "/halls/{hall_code}/items/{item_code}/personal-fields",
+    response={200: CollectionOut, **ERRORS},
+    summary="Set the personal fields a service item may collect (hall manager; audited)",
+)
+def item_collection_put(request, hall_code: str, item_code: str, data: CollectionIn):
+    item = item_get(hall=hall_get(code=hall_code), code=item_code)
+    row = services.item_collection_set(actor=request.auth, item=item, fields=data.fields)
+    return {"item": item.code, "fields": row.fields}
 
 
 @router.get(

@@ -63,6 +63,39 @@ def age_band(birth_year: int | None, year: int) -> str:
     return AgeBand.ELDERLY
 
 
+class HomeArea(models.TextChoices):
+    """Where a person lives seen from the hall (the article's 区域差异), from the first six digits of the
+    resident ID against the hall's own division code (``CustomerSettings.division_code``)."""
+
+    LOCAL = "local", _("Local district")
+    CITY = "city", _("Rest of the city")
+    PROVINCE = "province", _("Rest of the province")
+    OTHER = "other", _("Other provinces")
+    UNKNOWN = "", _("Unknown")
+
+
+def home_area(division: str, hall_division: str) -> str:
+    """The area of a 6-digit division code seen from the hall's (unknown when either is missing)."""
+    if len(division) < 6 or len(hall_division) != 6:
+        return HomeArea.UNKNOWN
+    if division[:6] == hall_division:
+        return HomeArea.LOCAL
+    if division[:4] == hall_division[:4]:
+        return HomeArea.CITY
+    if division[:2] == hall_division[:2]:
+        return HomeArea.PROVINCE
+    return HomeArea.OTHER
+
+
+class PersonalField(models.TextChoices):
+    """The personal fields an identification may collect; each service item allows some of them
+    (PIPL art. 6, minimum collection: ``ItemCollection``)."""
+
+    ID_NUMBER = "id_number", _("Certificate number")
+    NAME = "name", _("Name")
+    PHONE = "phone", _("Mobile")
+
+
 class PersonStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MERGED = "merged", _("Merged into another record")

@@ -8,6 +8,7 @@ other apps point here by id (``Ticket.customer_id``) or by the same digest (a bo
 erasing a person blanks these columns and keeps every link as an anonymous statistic.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from servicehall.customers.choices import (
     CertificateType,
     ConsentChannel,
     ConsentPurpose,
+    HomeArea,
     PersonStatus,
 )
 
@@ -31,6 +33,14 @@ class CustomerSettings(models.Model):
     )
     repeat_window_days = models.PositiveSmallIntegerField(
         _("a visit within this many days for the same matter counts as a repeat visit"), default=30
+    )
+    division_code = models.CharField(
+        _("the hall's administrative division code (6 digits, e.g. 320102)"),
+        max_length=6,
+        blank=True,
+        default="",
+        validators=[RegexValidator(r"^\d{6}$", _("Enter the 6-digit administrative division code."))],
+        help_text=_("Splits visitors into local district, rest of the city, rest of the province, other."),
     )
 
     class Meta:
@@ -68,6 +78,9 @@ class Person(models.Model):
     province_code = models.CharField(_("home province"), max_length=2, blank=True, default="")
     city_code = models.CharField(_("home city"), max_length=4, blank=True, default="")
     region_name = models.CharField(_("home region"), max_length=40, blank=True, default="")
+    # Where the person lives relative to the hall, set when the resident ID is entered (the county code
+    # itself is never stored): local district, rest of the city, rest of the province, elsewhere.
+    home_area = models.CharField(_("home area"), max_length=10, choices=HomeArea, blank=True, default="")
     created_at = models.DateTimeField(_("created at"))
     last_seen_at = models.DateTimeField(_("last seen at"))
     merged_into = models.ForeignKey(
@@ -167,4 +180,32 @@ class Consent(models.Model):
         return f"{self.person_id} {self.purpose} {'yes' if self.agreed else 'no'}"
 
 
-__all__ = ["AgeBand", "Consent", "CustomerSettings", "Organisation", "OrganisationAgent", "Person"]
+class ItemCollection(models.Model):
+    """Minimum collection (PIPL art. 6): the personal fields identification may ask for when a person
+    comes for this service item. An item without a row may collect every field (the hall had no policy
+    yet); a row with an empty list collects nothing, so the item stays anonymous."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    item = models.OneToOneField(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+", verbose_name=_("service item")
+    )
+    fields = models.JSONField(_("personal fields it may collect"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("personal fields of a service item")
+        verbose_name_plural = _("personal fields of service items")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {', '.join(self.fields) or '-'}"
+
+
+__all__ = [
+    "AgeBand",
+    "Consent",
+    "CustomerSettings",
+    "ItemCollection",
+    "Organisation",
+    "OrganisationAgent",
+    "Person",
+]

@@ -204,3 +204,20 @@ def ticket_hint(*, person: Person, ticket) -> dict:
         "repeat_within_window": repeat,
         "text": text,
     }
+
+
+def item_collected_fields(*, item) -> list[str]:
+    """The personal fields identification may ask for on ``item`` (every field while the hall has set
+    none for it, see ``ItemCollection``)."""
+    from servicehall.customers.choices import PersonalField
+    from servicehall.customers.models import ItemCollection
+
+    row = ItemCollection.objects.filter(item=item).first()
+    return list(PersonalField.values) if row is None else [f for f in PersonalField.values if f in row.fields]
+
+
+def items_collected_fields(*, hall: Hall) -> dict[int, list[str]]:
+    """``item_collected_fields`` of every item of the hall that has a row (the others collect all)."""
+    from servicehall.customers.models import ItemCollection
+
+    return dict(ItemCollection.objects.filter(hall=hall).values_list("item_id", "fields"))

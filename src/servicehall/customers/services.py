@@ -46,9 +46,18 @@ from servicehall.customers.choices import (
     ConsentChannel,
     ConsentPurpose,
     PersonAction,
+    PersonalField,
     PersonStatus,
+    home_area,
 )
-from servicehall.customers.models import Consent, CustomerSettings, Organisation, OrganisationAgent, Person
+from servicehall.customers.models import (
+    Consent,
+    CustomerSettings,
+    ItemCollection,
+    Organisation,
+    OrganisationAgent,
+    Person,
+)
 
 STAFF = (Role.MANAGER, Role.CLERK)
 PERSONAL_FIELDS = (
@@ -64,7 +73,7 @@ PERSONAL_FIELDS = (
     "accessibility",
 )
 MIN_REASON = 2
-COARSE_FIELDS = ["id_type", "birth_year", "sex", "province_code", "city_code", "status"]
+COARSE_FIELDS = ["id_type", "birth_year", "sex", "province_code", "city_code", "home_area", "status"]
 
 
 def certificate_digest(id_type: str, number: str) -> str:
@@ -136,7 +145,10 @@ class PersonalValues:
                 person.region_name = (region["province"] + region["city"])[:40]
                 if region["province"] == region["city"]:
                     person.region_name = region["province"]
-                changed += ["birth_year", "sex", "province_code", "city_code", "region_name"]
+                person.home_area = home_area(
+                    self.id_number[:6], selectors.settings_get(hall=person.hall).division_code
+                )
+                changed += ["birth_year", "sex", "province_code", "city_code", "region_name", "home_area"]
         if self.name and not (only_blank and person.name_encrypted):
             person.name_encrypted = crypto.encrypt(self.name)
             person.name_hint = mask_name(self.name)
@@ -496,7 +508,43 @@ def ticket_citizen_identify(*, actor: Actor, ticket, **values) -> tuple[Person, 
     from servicehall.queueing.services import ticket_identify
 
     require_role(actor, ticket.hall, *STAFF)
+    require_collectable(item=ticket.service, values=values)
     person, created = person_identify(actor=actor, hall=ticket.hall, **values)
     ticket_identify(actor=actor, ticket=ticket, customer_id=person.pk)
     ticket.customer_id = person.pk
     return person, created
+
+
+def require_collectable(*, item, values: dict) -> None:
+    """Refuse (422, per field) a personal value the service item may not collect (PIPL art. 6): the
+    record is not created and nothing typed is kept."""
+    allowed = set(selectors.item_collected_fields(item=item))
+    refused = [f for f in PersonalField.values if values.get(f) and f not in allowed]
+    if refused:
+        message = _("“%(item)s” does not collect this personal field.") % {"item": item.name_local}
+        raise Invalid(fields={f: [message] for f in refused})
+
+
+@transaction.atomic
+def item_collection_set(*, actor: Actor, item, fields: list[str]) -> ItemCollection:
+    """A manager states which personal fields ``item`` may collect (an empty list: none, the item is
+    served anonymously). Audited with the list before and after."""
+    require_role(actor, item.hall, Role.MANAGER)
+    unknown = [f for f in fields if f not in PersonalField.values]
+    if unknown:
+        raise Invalid(fields={"fields": [_("Unknown personal field: %(f)s.") % {"f": ", ".join(unknown)}]})
+    row = ItemCollection.objects.select_for_update().filter(item=item).first()
+    before = None if row is None else list(row.fields)
+    row = row or ItemCollection(hall=item.hall, item=item)
+    row.fields = [f for f in PersonalField.values if f in fields]
+    row.updated_at = timezone.now()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="customers.item_collection.set",
+        hall=item.hall,
+        obj=row,
+        before={"fields": before},
+        after={"fields": row.fields},
+    )
+    return row

@@ -225,6 +225,9 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
     )
     quality.cleaning_run(actor=actor, questionnaire=questionnaire)
     _demo_cases(hall)
+    from servicehall.demo.customers import demo_customers
+
+    demo_customers(actor, hall)
 
 
 def _demo_cases(hall: Hall) -> None:

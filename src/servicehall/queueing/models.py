@@ -196,6 +196,12 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["counter", "status"], name="ticket_at_counter"),
             models.Index(fields=["hall", "day", "status"], name="ticket_day"),
+            # A person's history (customers' timeline and console hint): only linked rows.
+            models.Index(
+                fields=["customer_id", "issued_at"],
+                condition=models.Q(customer_id__isnull=False),
+                name="ticket_customer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,287 @@
+"""Customer records at scale (issue 15): one hall with ``--people`` records and ``--visits`` linked
+tickets over a year on PostgreSQL; measures the look-up by ID digest (p99), one heavy person's timeline
+and the year's segment statistics.
+
+    .venv/bin/python bench/customers.py [--people 1000000] [--visits 5000000] [--heavy 500] [--keep-db]
+
+Builds the throw-away database ``servicehall_bench_customers`` (migrate, the demo hall through the
+services), then writes people and tickets with ``COPY`` (the personal columns hold one real Fernet token
+shared by all rows: the bench measures look-ups, not encryption; digests and hints are per person, made
+by the project's own functions). Look-ups go through ``services.person_search`` (digest equality plus its
+audit row), the timeline through ``selectors.person_timeline``, the statistics through
+``statistics.segment_statistics``. Prints one JSON document; goals from the issue: look-up p99 < 20 ms,
+timeline < 100 ms, statistics for a year < 10 s. Needs PostgreSQL on 127.0.0.1:5432 (user postgres).
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import random
+import resource
+import statistics as pystats
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+DB = "servicehall_bench_customers"
+YEAR_START = datetime.date(2031, 1, 1)
+REGIONS = ["330106"] * 5 + ["330102", "330105", "330302", "320102", "420106", "110105"]
+
+
+def psql(sql: str, check: bool = True) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=check)
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def make_id(i: int) -> str:
+    """The ``i``-th made-up resident ID: unique for i < 24,000,000 (the birth day walks 24,000 days from
+    1940 by a step prime to 24,000, the sequence number counts the rounds), born 1940-2005."""
+    from servicehall.core.identity import resident_id_check_char
+
+    birth = (datetime.date(1940, 1, 1) + datetime.timedelta(days=(i * 7919) % 24000)).strftime("%Y%m%d")
+    first17 = f"{REGIONS[i % len(REGIONS)]}{birth}{(i // 24000) % 1000:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def copy_rows(table: str, columns: list[str], rows, batch: int = 200_000) -> None:
+    """COPY ``rows`` (tuples, None for NULL) into ``table`` in batches."""
+    from django.db import connection
+
+    def text(v) -> str:
+        if v is None:
+            return "\\N"
+        if isinstance(v, bool):
+            return "t" if v else "f"
+        return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    buf, n = io.StringIO(), 0
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+
+        def flush():
+            with raw.copy(sql) as copy:
+                copy.write(buf.getvalue())
+
+        for row in rows:
+            buf.write("\t".join(text(v) for v in row) + "\n")
+            n += 1
+            if n % batch == 0:
+                flush()
+                buf.seek(0)
+                buf.truncate()
+        if buf.tell():
+            flush()
+
+
+def build(people: int, visits: int, heavy: int, seed: int = 15) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from servicehall.core import crypto
+    from servicehall.core.identity import mask_resident_id, resident_id_region
+    from servicehall.customers.choices import home_area
+    from servicehall.customers.models import Person
+    from servicehall.customers.services import certificate_digest
+    from servicehall.demo import HALL_CODE, load_demo
+    from servicehall.queueing.models import Ticket
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load_demo()
+    from servicehall.core.models import Hall
+
+    hall = Hall.objects.get(code=HALL_CODE)
+    rng = random.Random(seed)
+    token = crypto.encrypt("bench")
+    now = timezone.now()
+    started = time.monotonic()
+    Person.objects.filter(hall=hall).delete()  # the demo's few hundred: the bench makes its own
+    first_pk = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    sample: list[tuple[int, str]] = []
+    regions: dict[str, dict] = {}
+
+    def person_rows():
+        for i in range(people):
+            number = make_id(i)
+            region = regions.get(number[:6]) or regions.setdefault(number[:6], resident_id_region(number))
+            if i % max(1, people // 2000) == 0:
+                sample.append((first_pk + i, number))
+            yield (
+                first_pk + i, hall.pk, "active", "resident_id", token, mask_resident_id(number),
+                certificate_digest("resident_id", number), "", "", "", "", "", "", "[]", int(number[6:10]),
+                "M" if int(number[16]) % 2 else "F", region["province_code"], region["city_code"],
+                (region["province"] + region["city"])[:40], home_area(number[:6], "330106"), now, now,
+                None, None, None, "",
+            )  # fmt: skip
+
+    cols = [
+        "id", "hall_id", "status", "id_type", "id_encrypted", "id_hint", "id_digest", "name_encrypted",
+        "name_hint", "phone_encrypted", "phone_hint", "phone_digest", "language", "accessibility",
+        "birth_year", "sex", "province_code", "city_code", "region_name", "home_area", "created_at",
+        "last_seen_at",
+        "merged_into_id", "merged_at", "erased_at", "erase_reason",
+    ]  # fmt: skip
+    copy_rows(Person._meta.db_table, cols, person_rows())
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT setval(pg_get_serial_sequence('{Person._meta.db_table}', 'id'), %s)", [first_pk + people]
+        )
+    log(f"{people} people in {time.monotonic() - started:.0f} s")
+    services = list(hall.service_items.values_list("pk", "code")) if hasattr(hall, "service_items") else []
+    if not services:
+        from servicehall.catalog.models import ServiceItem
+
+        services = list(ServiceItem.objects.filter(hall=hall).values_list("pk", "code"))
+    tz = hall.tzinfo
+    heavy_pk = first_pk  # the first person comes ``heavy`` times
+    t1 = time.monotonic()
+
+    def ticket_rows():
+        per_day = max(1, visits // 365)
+        for i in range(visits):
+            day = YEAR_START + datetime.timedelta(days=min(364, i // per_day))
+            at = datetime.datetime.combine(day, datetime.time(9), tzinfo=tz) + datetime.timedelta(
+                seconds=(i % per_day) * 28800 // per_day
+            )
+            customer = heavy_pk if i % max(1, visits // heavy) == 0 else first_pk + rng.randrange(people)
+            if rng.random() < 0.3:
+                customer = None
+            service, code = services[rng.randrange(len(services))]
+            wait = rng.randint(0, 3600)
+            yield (
+                f"b{i:x}", hall.pk, service, day, "B", i, f"B{i % 10000:04d}", "kiosk", "normal", False,
+                "completed", "", "", customer, "", "", "", 0, 0, at, at, at,
+                at + datetime.timedelta(seconds=wait), wait, 300,
+            )  # fmt: skip
+
+    tcols = [
+        "public_id", "hall_id", "service_id", "day", "prefix", "seq", "number", "channel", "priority",
+        "is_priority", "status", "phone_encrypted", "phone_hint", "customer_id", "note", "outcome",
+        "cancel_reason", "recall_count", "transfer_count", "issued_at", "queued_at", "waiting_since",
+        "completed_at",
+        "wait_seconds", "service_seconds",
+    ]  # fmt: skip
+    copy_rows(Ticket._meta.db_table, tcols, ticket_rows())
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    log(f"{visits} visits in {time.monotonic() - t1:.0f} s")
+    return {
+        "hall": hall.pk,
+        "heavy": heavy_pk,
+        "sample": sample,
+        "setup_seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(q * len(values)))], 2)
+
+
+def measure(built: dict, lookups: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import override
+
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Hall
+    from servicehall.customers import selectors, services
+    from servicehall.customers.models import Person
+    from servicehall.customers.statistics import segment_statistics
+
+    hall = Hall.objects.get(pk=built["hall"])
+    actor = Actor(user=get_user_model().objects.get(username="manager"), ip="127.0.0.1")
+    rng = random.Random(1)
+    times = []
+    for _pk, number in built["sample"][:20]:  # warm-up: connection, caches, the first plans
+        services.person_search(actor=actor, hall=hall, id_number=number)
+    for _ in range(lookups):
+        pk, number = rng.choice(built["sample"])
+        t = time.perf_counter()
+        found = services.person_search(actor=actor, hall=hall, id_number=number)
+        times.append((time.perf_counter() - t) * 1000)
+        assert [p.pk for p in found] == [pk], (pk, found)
+    heavy = Person.objects.get(pk=built["heavy"])
+    timeline_ms = []
+    with override("zh-hans"):
+        for _ in range(5):
+            t = time.perf_counter()
+            entries = selectors.person_timeline(person=heavy)
+            timeline_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        stats = segment_statistics(
+            hall=hall, date_from=YEAR_START, date_to=YEAR_START.replace(month=12, day=31)
+        )
+        stats_s = time.perf_counter() - t
+    return {
+        "lookup_by_id_digest_ms": {
+            "n": lookups,
+            "p50": pct(times, 0.5),
+            "p99": pct(times, 0.99),
+            "max": round(max(times), 2),
+            "mean": round(pystats.mean(times), 2),
+        },
+        "timeline_heavy_person_ms": {
+            "entries": len(entries),
+            "median": round(pystats.median(timeline_ms), 1),
+            "max": round(max(timeline_ms), 1),
+        },
+        "segment_statistics_year_s": round(stats_s, 2),
+        "statistics_visits": stats["visits"],
+        "statistics_people": stats["people"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--visits", type=int, default=5_000_000)
+    parser.add_argument("--heavy", type=int, default=500, help="visits of the heaviest person")
+    parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
+    os.environ["SERVICEHALL_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB}"
+    os.environ.setdefault("SERVICEHALL_VAR_DIR", f"/tmp/{DB}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
+    import django
+
+    django.setup()
+    try:
+        built = build(args.people, args.visits, args.heavy)
+        result = measure(built, args.lookups)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep_db:
+            psql(f"DROP DATABASE IF EXISTS {DB}", check=False)
+    out = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": "postgresql",
+        "people": args.people,
+        "visits": args.visits,
+        "heavy_person_visits": args.heavy,
+        "setup_seconds": built["setup_seconds"],
+        **result,
+        "goals": {
+            "lookup_p99_under_20_ms": result["lookup_by_id_digest_ms"]["p99"] < 20,
+            "timeline_under_100_ms": result["timeline_heavy_person_ms"]["median"] < 100,
+            "statistics_under_10_s": result["segment_statistics_year_s"] < 10,
+        },
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
