@@ -246,3 +246,23 @@ def test_a_staff_number_is_never_a_phone_number(staff):
     assert "staff_number" in exc.value.message_dict
     clerk.staff_number = "QS-1023"
     clerk.full_clean()
+
+
+@pytest.mark.parametrize(
+    "language, shown, hidden",
+    [
+        ("en", "Long wait", "等候时间长"),
+        ("zh-hant", "等候時間長", "Long wait"),
+        ("zh-hans", "等候时间长", "Long wait"),
+    ],
+)
+def test_reason_tags_read_in_the_readers_language_and_post_the_stored_value(
+    clock, served, language, shown, hidden
+):
+    ticket = served()
+    phone = Client(HTTP_ACCEPT_LANGUAGE=language)
+    page = phone.get(f"/t/{ticket.public_id}/rate").content.decode()
+    assert shown in page and f">{hidden}<" not in page
+    assert 'value="等候时间长"' in page  # what is posted and stored does not change with the language
+    done = phone.post(f"/t/{ticket.public_id}/rate", {"level": "1", "tags": ["等候时间长"]})
+    assert done.status_code == 200 and Rating.objects.get().tags == ["等候时间长"]
