@@ -3,14 +3,17 @@ tickets over a year on PostgreSQL; measures the look-up by ID digest (p99), one 
 and the year's segment statistics.
 
     .venv/bin/python bench/customers.py [--people 1000000] [--visits 5000000] [--heavy 500] [--keep-db]
+                                        [--db NAME] [--reuse]
 
-Builds the throw-away database ``servicehall_bench_customers`` (migrate, the demo hall through the
-services), then writes people and tickets with ``COPY`` (the personal columns hold one real Fernet token
-shared by all rows: the bench measures look-ups, not encryption; digests and hints are per person, made
-by the project's own functions). Look-ups go through ``services.person_search`` (digest equality plus its
-audit row), the timeline through ``selectors.person_timeline``, the statistics through
-``statistics.segment_statistics``. Prints one JSON document; goals from the issue: look-up p99 < 20 ms,
-timeline < 100 ms, statistics for a year < 10 s. Needs PostgreSQL on 127.0.0.1:5432 (user postgres).
+Builds the throw-away database ``--db`` (default ``servicehall_bench_customers``: migrate, the demo hall
+through the services), then writes people, tickets and ratings (one ticket in three) with ``COPY`` (the
+personal columns hold one real Fernet token shared by all rows: the bench measures look-ups, not
+encryption; digests and hints are per person, made by the project's own functions). ``--keep-db`` keeps
+the database; ``--reuse`` measures a kept one again without building it. Look-ups go through
+``services.person_search`` (digest equality plus its audit row), the timeline through
+``selectors.person_timeline``, the statistics through ``statistics.segment_statistics``. Prints one JSON
+document; goals from the issue: look-up p99 < 20 ms, timeline < 100 ms, statistics for a year < 10 s.
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres).
 """
 
 import argparse
@@ -92,6 +95,7 @@ def build(people: int, visits: int, heavy: int, seed: int = 15) -> dict:
     from servicehall.customers.models import Person
     from servicehall.customers.services import certificate_digest
     from servicehall.demo import HALL_CODE, load_demo
+    from servicehall.quality.models import Rating
     from servicehall.queueing.models import Ticket
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -143,6 +147,8 @@ def build(people: int, visits: int, heavy: int, seed: int = 15) -> dict:
     tz = hall.tzinfo
     heavy_pk = first_pk  # the first person comes ``heavy`` times
     t1 = time.monotonic()
+    first_ticket = (Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    rated: list[tuple] = []
 
     def ticket_rows():
         per_day = max(1, visits // 365)
@@ -156,29 +162,50 @@ def build(people: int, visits: int, heavy: int, seed: int = 15) -> dict:
                 customer = None
             service, code = services[rng.randrange(len(services))]
             wait = rng.randint(0, 3600)
+            if i % 3 == 0:
+                rated.append((first_ticket + i, service, at + datetime.timedelta(seconds=wait + 300)))
             yield (
-                f"b{i:x}", hall.pk, service, day, "B", i, f"B{i % 10000:04d}", "kiosk", "normal", False,
+                first_ticket + i, f"b{i:x}", hall.pk, service, day, "B", i, f"B{i % 10000:04d}", "kiosk",
+                "normal", False,
                 "completed", "", "", customer, "", "", "", 0, 0, at, at, at,
                 at + datetime.timedelta(seconds=wait), wait, 300,
             )  # fmt: skip
 
     tcols = [
-        "public_id", "hall_id", "service_id", "day", "prefix", "seq", "number", "channel", "priority",
+        "id", "public_id", "hall_id", "service_id", "day", "prefix", "seq", "number", "channel", "priority",
         "is_priority", "status", "phone_encrypted", "phone_hint", "customer_id", "note", "outcome",
         "cancel_reason", "recall_count", "transfer_count", "issued_at", "queued_at", "waiting_since",
         "completed_at",
         "wait_seconds", "service_seconds",
     ]  # fmt: skip
     copy_rows(Ticket._meta.db_table, tcols, ticket_rows())
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
     log(f"{visits} visits in {time.monotonic() - t1:.0f} s")
+    t2 = time.monotonic()
+    copy_rows(Rating._meta.db_table, RCOLS, rating_rows(rated, hall.pk, rng))
+    with connection.cursor() as cur:
+        for model, n in ((Ticket, first_ticket + visits), (Rating, len(rated) + 1)):
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), %s)", [n])
+        cur.execute("ANALYZE")
+    log(f"{len(rated)} ratings in {time.monotonic() - t2:.0f} s")
     return {
         "hall": hall.pk,
         "heavy": heavy_pk,
         "sample": sample,
         "setup_seconds": round(time.monotonic() - started, 1),
     }
+
+
+RCOLS = [
+    "public_id", "hall_id", "ticket_id", "service_id", "level", "tags", "comment", "channel", "is_default",
+    "served_at", "rated_at", "excluded",
+]  # fmt: skip
+
+
+def rating_rows(rated: list[tuple], hall_pk: int, rng):
+    """One rating per rated ticket, mostly good (a 好差评 hall's usual spread)."""
+    for n, (ticket_pk, service, at) in enumerate(rated):
+        level = rng.choices([5, 4, 3, 2, 1], weights=[70, 15, 8, 4, 3])[0]
+        yield (f"r{n:x}", hall_pk, ticket_pk, service, level, "[]", "", "pad", False, at, at, False)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -247,24 +274,40 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=500, help="visits of the heaviest person")
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--db", default=DB, help="the throw-away database's name")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     args = parser.parse_args()
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB}")
-    os.environ["SERVICEHALL_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB}"
-    os.environ.setdefault("SERVICEHALL_VAR_DIR", f"/tmp/{DB}")
+    if not args.db.replace("_", "").isalnum():
+        parser.error("--db: letters, digits and underscores only")
+    db, var = args.db, Path(f"/tmp/{args.db}")
+    if not args.reuse:
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+    os.environ["SERVICEHALL_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{db}"
+    os.environ.setdefault("SERVICEHALL_VAR_DIR", str(var))
     os.environ["DJANGO_SETTINGS_MODULE"] = "servicehall.settings"
     import django
 
     django.setup()
+    keep = args.keep_db or args.reuse
     try:
-        built = build(args.people, args.visits, args.heavy)
+        if args.reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)  # a kept database meets new migrations
+            built = json.loads((var / "built.json").read_text())
+        else:
+            built = build(args.people, args.visits, args.heavy)
+            if keep:
+                var.mkdir(parents=True, exist_ok=True)
+                (var / "built.json").write_text(json.dumps(built))
         result = measure(built, args.lookups)
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
-            psql(f"DROP DATABASE IF EXISTS {DB}", check=False)
+        if not keep:
+            psql(f"DROP DATABASE IF EXISTS {db}", check=False)
     out = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": "postgresql",

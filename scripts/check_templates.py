@@ -234,6 +234,12 @@ ALLOWED = [
     ("queueing/templates/queueing/console.html", "<h1>{% blocktranslate with n=session.counter.numbe"),
     ("queueing/templates/queueing/track.html", '<p class="track-foot">{% translate "Keep this page'),
     ("queueing/templates/queueing/track.html", '<template id="track-labels"><span data-k="waiting"'),
+    # Issue 16 (cases): sentences in one {% blocktranslate %} / {% translate %} tag.
+    ("cases/templates/cases/_progress.html", "{% blocktranslate with n=view.collect.window name="),
+    ("cases/templates/cases/_progress.html", "{% blocktranslate count n=view.visits %}"),
+    ("cases/templates/cases/kiosk.html", '<p class="kiosk-sub">{% translate "Type the case number'),
+    ("cases/templates/cases/ledger.html", "{% blocktranslate with ok=rates.hall.on_time"),
+    ("cases/templates/cases/track.html", '<p class="book-lead">{% translate "Enter the case number'),
 ]
 
 

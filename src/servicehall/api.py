@@ -110,14 +110,21 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from servicehall.analytics.api import router as analytics_router
     from servicehall.appointments.api import router as appointments_router
+    from servicehall.cases.api import router as cases_router
     from servicehall.catalog.api import router as catalog_router
+    from servicehall.consult.api import router as consult_router
     from servicehall.core.api import router as core_router
     from servicehall.customers.api import router as customers_router
+    from servicehall.eforms.api import router as eforms_router
     from servicehall.feedback.api import router as feedback_router
+    from servicehall.guides.api import router as guides_router
     from servicehall.navigation.api import router as navigation_router
     from servicehall.quality.api import router as quality_router
     from servicehall.queueing.api import router as queue_router
+    from servicehall.staff.api import router as staff_router
+    from servicehall.training.api import router as training_router
 
     api.add_router("", core_router)
     api.add_router("", catalog_router)
@@ -127,6 +134,13 @@ def _register_routers() -> None:
     api.add_router("", navigation_router)
     api.add_router("", customers_router)
     api.add_router("", feedback_router)
+    api.add_router("", guides_router)
+    api.add_router("", consult_router)
+    api.add_router("", analytics_router)
+    api.add_router("", eforms_router)
+    api.add_router("", cases_router)
+    api.add_router("", staff_router)
+    api.add_router("", training_router)
 
 
 _register_routers()

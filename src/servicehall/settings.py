@@ -39,8 +39,15 @@ INSTALLED_APPS = [
     "servicehall.quality",
     "servicehall.customers",
     "servicehall.feedback",
+    "servicehall.training",
     "servicehall.kiosk",
     "servicehall.navigation",
+    "servicehall.guides",
+    "servicehall.consult",
+    "servicehall.analytics",
+    "servicehall.eforms",
+    "servicehall.cases",
+    "servicehall.staff",
     # The demo hall and `servicehall demo`: it uses every domain above, so it is an app of its own.
     "servicehall.demo",
 ]

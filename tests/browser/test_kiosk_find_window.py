@@ -163,6 +163,7 @@ def test_the_slip_says_where_the_windows_are_and_shows_the_way(
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/pair/?token={server.kiosk_token}")
     kiosk.goto(f"{server.url}/kiosk/{server.hall_code}/items/{HOUSING_FUND}/")
     kiosk.click("button.kbtn-take")
+    kiosk.click("#identify-skip")  # the optional identify step
     expect(kiosk.locator("#slip-where")).to_contain_text("2楼")
     expect(kiosk.locator("#slip-where")).to_contain_text("12")
     screenshot(kiosk, "kiosk-slip-where-the-windows-are-zh-1080x1920.png")

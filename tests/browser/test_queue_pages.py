@@ -39,6 +39,7 @@ def _kiosk_take(page, server, item_name: str, phone: str = "") -> tuple[str, str
     if phone:
         page.fill("#phone", phone)
     page.click("button.kbtn-take")
+    page.click("#identify-skip")  # the optional identify step
     number = page.locator(".slip-number").inner_text()
     return number, page.get_attribute("#ticket-slip", "data-track-url")
 

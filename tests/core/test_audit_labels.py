@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 
+from servicehall.cases.choices import CaseAction
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.audit_labels import ACTION_LABELS
@@ -21,6 +22,19 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "servicehall"
 
 # An f-string action code names its varying part from one of these choices (the service passes a value).
 EXPANDED = {
+    "eforms.{action}": [
+        f"eforms.{a}"
+        for a in (
+            "version.draft",
+            "version.save",
+            "version.publish",
+            "filled.save",
+            "filled.complete",
+            "filled.link",
+        )
+    ],
+    "cases.{action}": ["cases.submit", "cases.accept", "cases.visit"]
+    + [f"cases.{a.replace('-', '_')}" for a in CaseAction.values],
     "ticket.{action}": [f"ticket.{a}" for a in TicketAction.values],
     "quality.rectification_{action}": [f"quality.rectification_{a}" for a in RectificationAction.values],
     "feedback.{action}": ["feedback.submit", *(f"feedback.{a}" for a in FeedbackAction.values)],

@@ -19,6 +19,7 @@ DOMAINS = {
     "demo",
     "customers",
     "feedback",
+    "consult",
 }
 ROOT = Path(servicehall.__file__).parent
 

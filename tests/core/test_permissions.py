@@ -20,6 +20,19 @@ ITEM = {
 }
 
 
+FORM_DRAFT = {
+    "definition": {
+        "sections": [
+            {
+                "key": "a",
+                "title": {"zh_hans": "申请人"},
+                "fields": [{"key": "name", "type": "text", "label": {"zh_hans": "姓名"}, "required": True}],
+            }
+        ]
+    }
+}
+
+
 def _counter(hall):
     return Counter.objects.get(hall=hall, number="1")
 
@@ -88,6 +101,23 @@ ENDPOINTS = [
     ("leave feedback", "POST", "halls/{hall}/feedback", {"type": "suggestion", "text": "建议"}, "public"),
     ("the hall's feedback", "GET", "halls/{hall}/feedback", None, {"manager", "clerk"}),
     ("feedback statistics", "GET", "halls/{hall}/feedback/statistics", None, "public"),
+    # Online consultation (issue 16): thread actions have their own tests in tests/consult/test_api.py.
+    (
+        "ask the assistant",
+        "POST",
+        "halls/{hall}/assistant",
+        {"question": "护照", "lang": "zh-hans"},
+        "public",
+    ),
+    ("the FAQ", "GET", "halls/{hall}/faq", None, "public"),
+    ("the hall's consultations", "GET", "halls/{hall}/consultations", None, {"manager", "clerk"}),
+    (
+        "add an FAQ entry",
+        "POST",
+        "halls/{hall}/faq",
+        {"question": "能停车吗？", "answer": "有停车场。"},
+        {"manager"},
+    ),
     (
         "set counter services",
         "PUT",
@@ -100,7 +130,59 @@ ENDPOINTS = [
     ("read the map", "GET", "halls/{hall}/map", None, "public"),
     ("export the map", "GET", "halls/{hall}/map.imdf", None, "public"),
     ("route to a window", "GET", "halls/{hall}/route?from=entrance&to=counter:1", None, "public"),
+    # Operating guides (issue 17): {ticket} carries the procedure's id (see _prepare_guides).
+    (
+        "operating guide of an item",
+        "GET",
+        "halls/{hall}/services/Q-001/guide",
+        None,
+        {"manager", "clerk", "evaluator"},
+    ),
+    (
+        "log a procedure use",
+        "POST",
+        "halls/{hall}/procedures/{ticket}/uses",
+        {"happened": "断网"},
+        {"manager", "clerk"},
+    ),
+    # Operations analytics (issue 18). The Erlang C calculator is open to the staff of any hall
+    # (tests/analytics/test_api.py), which this matrix of hall roles does not model.
+    ("arrival forecast", "GET", "halls/{hall}/forecast", None, {"manager"}),
+    ("staffing for a day", "GET", "halls/{hall}/staffing", None, {"manager"}),
+    ("run a what-if simulation", "POST", "halls/{hall}/simulations", {"replications": 2}, {"manager"}),
+    # Electronic forms (issue 16): the manager's draft and publishing, the console's form of a ticket.
+    ("a form's draft", "GET", "halls/{hall}/services/Q-001/form/draft", None, {"manager"}),
+    ("save a form's draft", "PUT", "halls/{hall}/services/Q-001/form/draft", FORM_DRAFT, {"manager"}),
+    ("publish a form", "POST", "halls/{hall}/services/Q-001/form/publish", None, {"manager"}),
+    ("the form of a ticket", "GET", "tickets/{ticket}/form", None, {"manager", "clerk"}),
+    ("the effect of forms", "GET", "halls/{hall}/forms/effect", None, {"manager"}),
+    # Cases (issue 16): {ticket} is a case's id for the case endpoints (CASE_SETUP), a called ticket for
+    # "case for a ticket".
+    (
+        "apply for a service",
+        "POST",
+        "halls/{hall}/applications",
+        {"service": "Q-001", "answers": {"note": "x"}, "phone": "13812345678"},
+        "public",
+    ),
+    ("the hall's cases", "GET", "halls/{hall}/cases", None, {"manager", "clerk"}),
+    ("a case (staff)", "GET", "cases/{ticket}", None, {"manager", "clerk"}),
+    ("accept a case", "POST", "cases/{ticket}/accept", {}, {"manager", "clerk"}),
+    ("approve a case", "POST", "cases/{ticket}/approve", {}, {"manager"}),
+    ("case for a ticket", "POST", "tickets/{ticket}/case", {"phone": "13812345678"}, {"manager", "clerk"}),
+    # Staff (issue 17): a clerk's skills, the weekly rota.
+    ("a clerk's skills", "GET", "halls/{hall}/staff/clerk_a/skills", None, {"manager"}),
+    ("replace a clerk's skills", "PUT", "halls/{hall}/staff/clerk_a/skills", [], {"manager"}),
+    ("the week's rota", "GET", "halls/{hall}/rota?week=2030-W10", None, {"manager", "clerk"}),
+    ("replace the week's rota", "PUT", "halls/{hall}/rota?week=2030-W10", [], {"manager"}),
+    ("transfer targets", "GET", "halls/{hall}/transfer-targets", None, {"manager", "clerk"}),
+    # Training (issue 17): exams and attempts have their own matrix in tests/training/test_api.py.
+    ("a clerk's progress", "GET", "halls/{hall}/staff/clerk_a/progress", None, {"manager", "clerk"}),
+    ("the hall's courses", "GET", "halls/{hall}/courses", None, {"manager", "clerk"}),
 ]
+GUIDE_SETUP = {"operating guide of an item", "log a procedure use"}
+# Case endpoints: name -> the state the case is moved to first ("submitted" or "accepted").
+CASE_SETUP = {"a case (staff)": "submitted", "accept a case": "submitted", "approve a case": "accepted"}
 NAV_READS = {"read the map", "export the map", "route to a window"}
 # Queue endpoints need a catalogue item, and some a ticket in a state (moved there by clerk_a at window 1)
 # or the caller signed in at window 1 first: name -> (ticket state or None, caller signs in first).
@@ -124,6 +206,12 @@ QUEUE_SETUP = {
     "set counter services": (None, False),
     "identify the citizen": ("called", False),
     "a ticket's customer": ("called", False),
+    "a form's draft": (None, False),
+    "save a form's draft": (None, False),
+    "publish a form": (None, False),
+    "the form of a ticket": ("called", False),
+    "apply for a service": (None, False),
+    "case for a ticket": ("called", False),
 }
 CALLERS = {
     # caller: (role in hall A or None, role in hall B or None)
@@ -177,6 +265,34 @@ def _prepare_queue(name, caller, staff, admin_actor, hall, counter) -> str:
     return public_id
 
 
+def _prepare_guides(admin_actor, hall) -> str:
+    """A published guide for Q-001 and a procedure; returns the procedure's id."""
+    from servicehall.catalog.services import item_save
+    from servicehall.guides import services as guides
+
+    item = item_save(actor=admin_actor, hall=hall, data={**ITEM, "code": "Q-001", "ticket_prefix": "Q"})
+    draft = guides.guide_draft_start(actor=admin_actor, item=item)
+    guides.guide_draft_save(actor=admin_actor, guide=draft, data={"steps": ["核验身份"]})
+    guides.guide_publish(actor=admin_actor, guide=draft)
+    data = {"code": "manual-calling", "title": "系统故障时手工叫号", "steps": ["启用纸质号票"]}
+    return str(guides.procedure_save(actor=admin_actor, hall=hall, data=data).pk)
+
+
+def _prepare_case(name, staff, admin_actor, hall) -> str:
+    """An online application for Q-001 (accepted by clerk_a when CASE_SETUP says so); its id."""
+    from servicehall.cases import services as cases
+    from servicehall.catalog.services import item_save
+    from servicehall.core.actors import Actor
+
+    item_save(actor=admin_actor, hall=hall, data={**ITEM, "code": "Q-001", "ticket_prefix": "Q"})
+    case = cases.application_submit(
+        actor=Actor(ip="10.0.0.9"), hall=hall, service="Q-001", answers={}, phone="13812345678"
+    )
+    if CASE_SETUP[name] == "accepted":
+        case = cases.case_accept(actor=Actor(user=staff["clerk_a"]), case=case)
+    return case.public_id
+
+
 def _publish_map(admin_actor, hall) -> None:
     from servicehall.navigation.services import map_import
     from tests.navigation.imdf_files import archive
@@ -194,8 +310,12 @@ def test_every_endpoint_answers_only_the_roles_of_its_own_hall(
     role_a, _role_b = CALLERS[caller]
     counter = _counter(hall_a)
     ticket = _prepare_queue(name, caller, staff, admin_actor, hall_a, counter) if name in QUEUE_SETUP else ""
+    if name in CASE_SETUP:
+        ticket = _prepare_case(name, staff, admin_actor, hall_a)
     if name in NAV_READS:
         _publish_map(admin_actor, hall_a)
+    if name in GUIDE_SETUP:
+        ticket = _prepare_guides(admin_actor, hall_a)
     if body == "imdf":
         from tests.navigation.imdf_files import archive
 

@@ -5,6 +5,7 @@ import pytest
 
 from servicehall.core.identity import resident_id_check_char
 from servicehall.customers import services
+from tests.appointments.conftest import plan  # noqa: F401  (fixture: a booking plan for SB-001)
 from tests.queueing.conftest import (  # noqa: F401  (fixtures)
     actors,
     clerk_a2,

@@ -51,6 +51,10 @@ def _kiosk_pages(client, served) -> dict[str, object]:
         "results": client.get("/kiosk/hall-a/?q=sb"),
         "item": client.get("/kiosk/hall-a/items/SB-001/"),
         "item refused": client.post("/kiosk/hall-a/items/SB-001/ticket", {"phone": "123"}),
+        "identify (optional)": client.post("/kiosk/hall-a/items/SB-001/ticket", {"priority": "normal"}),
+        "identify refused": client.post(
+            "/kiosk/hall-a/items/SB-001/ticket", {"step": "identify", "id_number": "11010519491231002"}
+        ),
         "ticket": client.get(f"/kiosk/hall-a/tickets/{ticket.public_id}/"),
         "pair refused": client.get("/kiosk/hall-a/pair/?token=wrong"),
         "check-in": client.get("/kiosk/hall-a/check-in/"),
@@ -58,8 +62,23 @@ def _kiosk_pages(client, served) -> dict[str, object]:
         "rate lookup": client.get("/kiosk/hall-a/rate/"),
         "rate lookup refused": client.post("/kiosk/hall-a/rate/", {"lookup": "Z999"}),
         "rate levels": client.post("/kiosk/hall-a/rate/", {"lookup": ticket.number + ticket.rating_code}),
+        "feedback": client.get("/kiosk/hall-a/feedback/"),
+        "feedback refused": client.post("/kiosk/hall-a/feedback/", {"type": "complaint", "text": "x"}),
+        "feedback received": client.post(
+            "/kiosk/hall-a/feedback/", {"type": "suggestion", "subject": "hall", "text": "多放椅子"}
+        ),
+        "follow feedback": client.get("/kiosk/hall-a/feedback/track/"),
+        "follow feedback refused": client.post(
+            "/kiosk/hall-a/feedback/track/", {"code": "ZZZZ", "phone": "1"}
+        ),
         "find a window": client.get("/kiosk/hall-a/find/?q=sb"),
         "the way to a window": client.get("/kiosk/hall-a/find/route/?to=counter:3"),
+        "ask the hall": client.get("/kiosk/hall-a/ask/?ask=sb"),
+        "ask a person refused": client.post("/kiosk/hall-a/ask/", {"question": "社保", "phone": "123"}),
+        # Electronic forms: the fill page's fields are checked in tests/eforms/test_views.py.
+        "forms": client.get("/kiosk/hall-a/forms/"),
+        "case progress": client.get("/kiosk/hall-a/progress/"),
+        "case progress refused": client.post("/kiosk/hall-a/progress/", {"number": "1", "phone": "123"}),
     }
 
 

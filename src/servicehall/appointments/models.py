@@ -253,6 +253,9 @@ class Appointment(PersonalData):
     waitlist_entry = models.OneToOneField(
         "WaitlistEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
     )
+    # The customer record of a real-name booking (issue 15), like ``Ticket.customer_id``: the check-in
+    # ticket inherits it. Set by the booking services through ``customers.touchpoints``.
+    customer_id = models.BigIntegerField(null=True, blank=True, help_text="Customer record, when linked.")
 
     class Meta:
         ordering = ["start", "id"]
@@ -262,6 +265,11 @@ class Appointment(PersonalData):
             models.Index(fields=["hall", "day", "status"], name="appt_hall_day_status"),
             models.Index(fields=["status", "hold_expires_at"], name="appt_status_hold"),
             models.Index(fields=["hall", "held_from", "status"], name="appt_held_from"),
+            models.Index(
+                fields=["customer_id", "start"],
+                condition=models.Q(customer_id__isnull=False),
+                name="appt_customer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ from servicehall.core.models import (
     hash_token,
     new_raw_token,
 )
-from servicehall.core.permissions import require_role, require_superuser
+from servicehall.core.permissions import has_role, require_role, require_superuser
 from servicehall.core.selectors import opening_hours_cache_key
 
 
@@ -249,11 +249,21 @@ def membership_revoke(*, actor: Actor, membership: HallMembership) -> None:
     membership.delete()
 
 
+def _may_manage_tokens(actor: Actor, user, hall: Hall | None) -> bool:
+    """A hall manager may manage the tokens of an account that works in their hall only, as clerk or
+    evaluator (the staff administration pages)."""
+    if hall is None or user.is_superuser or not has_role(actor.user, hall, Role.MANAGER):
+        return False
+    roles = list(HallMembership.objects.filter(user=user).values_list("hall_id", "role"))
+    return bool(roles) and all(h == hall.pk and r != Role.MANAGER for h, r in roles)
+
+
 @transaction.atomic
-def token_create(*, actor: Actor, user, name: str = "") -> str:
+def token_create(*, actor: Actor, user, name: str = "", hall: Hall | None = None) -> str:
     """Issue an API token for ``user``; the raw token is returned once and only its digest is kept.
-    Users may create their own tokens; a system administrator may create anyone's."""
-    if actor.user_id != user.pk:
+    Users may create their own tokens; a system administrator may create anyone's, and the manager of
+    ``hall`` those of an account working only there as clerk or evaluator."""
+    if actor.user_id != user.pk and not _may_manage_tokens(actor, user, hall):
         require_superuser(actor)
     raw = new_raw_token("sht")
     token = ApiToken.objects.create(user=user, name=name, digest=hash_token(raw), hint=raw[:8])
@@ -264,8 +274,8 @@ def token_create(*, actor: Actor, user, name: str = "") -> str:
 
 
 @transaction.atomic
-def token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    if actor.user_id != token.user_id:
+def token_revoke(*, actor: Actor, token: ApiToken, hall: Hall | None = None) -> None:
+    if actor.user_id != token.user_id and not _may_manage_tokens(actor, token.user, hall):
         require_superuser(actor)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

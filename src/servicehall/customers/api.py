@@ -169,7 +169,7 @@ def customer_detail(request, person_id: int):
 
 @router.get("/customers/{person_id}/timeline", response={200: list[dict], **ERRORS}, summary="One history")
 def customer_timeline(request, person_id: int):
-    return selectors.person_timeline(person=_person(request, person_id))
+    return selectors.person_timeline(person=_person(request, person_id), viewer_id=request.auth.user_id)
 
 
 @router.post(

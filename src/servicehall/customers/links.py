@@ -1,7 +1,8 @@
 """What other apps link to a customer record, registered by them: how to move their links when two
 records are merged, and why a record must not be erased yet (a complaint still being handled, a case's
 legal record). Customers cannot import the apps that import it, so they register here in their
-``AppConfig.ready``; the tickets' link is registered by this app itself (it calls the queue's services).
+``AppConfig.ready``; the tickets' and bookings' links are registered by this app itself (it calls their
+services).
 """
 
 from collections.abc import Callable
@@ -38,3 +39,12 @@ def _move_tickets(actor: Actor, hall: Hall, from_ids: list[int], to_id: int) -> 
 
 
 register(LinkKind(name="tickets", move=_move_tickets))
+
+
+def _move_appointments(actor: Actor, hall: Hall, from_ids: list[int], to_id: int) -> int:
+    from servicehall.appointments.services import appointments_move_customer
+
+    return appointments_move_customer(actor=actor, hall=hall, from_ids=from_ids, to_id=to_id)
+
+
+register(LinkKind(name="appointments", move=_move_appointments))

@@ -10,8 +10,8 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Hall
@@ -111,7 +111,7 @@ def person_tickets(person: Person) -> QuerySet:
     )
 
 
-def _ticket_entries(person: Person) -> list[dict]:
+def _ticket_entries(person: Person, hide_clerk: int | None = None) -> list[dict]:
     from servicehall.quality.models import Rating
 
     tickets = list(person_tickets(person)[:200])
@@ -119,6 +119,8 @@ def _ticket_entries(person: Person) -> list[dict]:
     out = []
     for t in tickets:
         rating = ratings.get(t.pk)
+        if rating is not None and hide_clerk is not None and hide_clerk in (rating.clerk_id, t.clerk_id):
+            rating = None
         out.append(
             {
                 "kind": "ticket",
@@ -140,12 +142,15 @@ def _ticket_entries(person: Person) -> list[dict]:
 
 
 def _appointment_entries(person: Person) -> list[dict]:
+    """Bookings linked to the record (``customer_id``, real-name bookings since issue 15) or made with its
+    resident ID (the same keyed digest, for bookings from before the link)."""
     from servicehall.appointments.models import Appointment
 
-    if person.id_type != CertificateType.RESIDENT_ID or not person.id_digest:
-        return []
+    cond = Q(customer_id__in=_merged_ids(person))
+    if person.id_type == CertificateType.RESIDENT_ID and person.id_digest:
+        cond |= Q(id_digest=person.id_digest)
     rows = (
-        Appointment.objects.filter(hall_id=person.hall_id, id_digest=person.id_digest)
+        Appointment.objects.filter(cond, hall_id=person.hall_id)
         .select_related("service")
         .order_by("-start")[:200]
     )
@@ -164,10 +169,66 @@ def _appointment_entries(person: Person) -> list[dict]:
     ]
 
 
-def person_timeline(*, person: Person) -> list[dict]:
-    """One history per person, newest first: tickets (wait, outcome, rating), bookings (no-shows), and
-    the entries other apps registered (feedback)."""
-    entries = _ticket_entries(person) + _appointment_entries(person)
+def _rating_entries(person: Person, hide_clerk: int | None = None) -> list[dict]:
+    """Ratings given and questionnaires answered, derived through the person's tickets (the rating rows
+    hold no personal data and get none copied: the link is the ticket's). The member of staff rated
+    (``hide_clerk``) does not see those ratings here, as nowhere else (who rated stays unknown to them)."""
+    from servicehall.quality.models import QuestionnaireResponse, Rating
+
+    ids = _merged_ids(person)
+    ratings = Rating.objects.filter(ticket__customer_id__in=ids, ticket__hall_id=person.hall_id)
+    if hide_clerk is not None:
+        ratings = ratings.exclude(clerk_id=hide_clerk).exclude(ticket__clerk_id=hide_clerk)
+    ratings = ratings.select_related("service").order_by("-rated_at")[:200]
+    out = [
+        {
+            "kind": "rating",
+            "at": r.rated_at,
+            "service": r.service.code,
+            "service_name": r.service.name,
+            "level": r.level,
+            "level_label": r.get_level_display(),
+            "channel": r.channel,
+            "excluded": r.excluded,
+        }
+        for r in ratings
+    ]
+    answers = (
+        QuestionnaireResponse.objects.filter(ticket__customer_id__in=ids, hall_id=person.hall_id)
+        .select_related("questionnaire")
+        .order_by("-submitted_at")[:50]
+    )
+    out += [
+        {
+            "kind": "questionnaire",
+            "at": a.submitted_at,
+            "service_name": a.questionnaire.localized_title(get_language() or ""),
+            "questionnaire": a.questionnaire_id,
+            "answers": len(a.answers or {}),
+        }
+        for a in answers
+    ]
+    return out
+
+
+def ratings_given(timeline: list[dict]) -> dict:
+    """The "ratings given" summary of a timeline: how many, their mean and how many were 1-2."""
+    levels = [e["level"] for e in timeline if e["kind"] == "rating" and not e["excluded"]]
+    return {
+        "count": len(levels),
+        "mean": round(sum(levels) / len(levels), 1) if levels else None,
+        "bad": sum(1 for v in levels if v <= 2),
+        "questionnaires": sum(1 for e in timeline if e["kind"] == "questionnaire"),
+    }
+
+
+def person_timeline(*, person: Person, viewer_id: int | None = None) -> list[dict]:
+    """One history per person, newest first: tickets (wait, outcome, rating), bookings (no-shows), ratings
+    given and questionnaires answered, and the entries other apps registered (feedback). ``viewer_id``:
+    the member of staff looking, who never sees the ratings of services they gave."""
+    entries = (
+        _ticket_entries(person, viewer_id) + _appointment_entries(person) + _rating_entries(person, viewer_id)
+    )
     for source in TIMELINE_SOURCES.values():
         entries += source(person)
     return sorted(entries, key=lambda e: e["at"], reverse=True)

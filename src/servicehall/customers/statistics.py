@@ -7,21 +7,29 @@ no-show rate, repeat-visit rate, good-rating share and top items side by side, w
 A person counts as "organisation" when they are registered as an agent (经办人) of one: tickets do not
 say on whose behalf they were drawn.
 
+The database does the work (``GROUP BY`` and one ``LAG`` window, the same SQL on PostgreSQL and SQLite):
+a year of a big hall is millions of tickets, and reading one row per ticket into Python took most of the
+time of ``bench/customers.py``. Two queries come back: sums on a compact key (age band, home area, kind,
+item, channel: a few hundred rows) and distinct-people counts per segment. The first, pure-Python
+version is kept in the tests (``tests/customers/stats_oracle.py``) as the oracle these figures must
+agree with on random data.
+
 Reads only: coarse fields of the records (birth year), tickets and ratings; nothing personal leaves here.
-The first version reads one row per ticket of the period (``values_list``); the 1,000,000-people bench
-(``bench/customers.py``, not written yet) will say whether it needs SQL window functions instead.
 """
 
 import datetime
 from collections import defaultdict
 
+from django.db import connection, transaction
+
 from servicehall.core.models import Hall
-from servicehall.customers.choices import AgeBand, HomeArea, age_band
+from servicehall.customers.choices import AgeBand, HomeArea
 from servicehall.customers.models import Person
 from servicehall.customers.selectors import settings_get
 
 GOOD_LEVELS = (4, 5)
 FIGURES = ("visits", "no_show", "waits", "wait_total", "rated", "good", "repeat")
+ANON = "anonymous"
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -51,144 +59,193 @@ def _segment_rows(band: dict, people: dict, order: list[str], items: dict, *, an
     return out
 
 
+def _tables() -> dict[str, str]:
+    from servicehall.customers.models import OrganisationAgent
+    from servicehall.quality.models import Rating
+    from servicehall.queueing.models import Ticket
+
+    return {
+        "ticket": Ticket._meta.db_table,
+        "person": Person._meta.db_table,
+        "agent": OrganisationAgent._meta.db_table,
+        "rating": Rating._meta.db_table,
+    }
+
+
+def _band_sql() -> str:
+    """``age_band`` (``customers.choices``) as SQL over ``birth`` and the visit's year ``yr``; the labels
+    are the project's own constants, written inline."""
+    arms = " ".join(
+        f"WHEN yr - birth < {limit} THEN '{band}'"
+        for limit, band in ((18, AgeBand.UNDER_18), (35, AgeBand.YOUNG), (60, AgeBand.MIDDLE))
+    )
+    return (
+        f"CASE WHEN customer_id IS NULL THEN '{ANON}' WHEN birth IS NULL OR birth = 0 THEN "
+        f"'{AgeBand.UNKNOWN}' ELSE (CASE {arms} ELSE '{AgeBand.ELDERLY}' END) END"
+    )
+
+
+def _base_ctes(
+    hall: Hall, date_from: datetime.date, date_to: datetime.date, window_s: int | None = None
+) -> tuple[str, list]:
+    """``visits`` (the period's tickets; with ``window_s`` each one's repeat flag: the same person and
+    item again within the window, by ``LAG`` over the narrow ticket rows, before any join widens them),
+    ``raw`` (with the person's coarse fields, the agent flag and the counted rating) and ``base`` (the
+    segment keys of each ticket): the age band goes by the year of the visit, and a period of at most a
+    year crosses one new year."""
+    new_year = datetime.datetime.combine(date_to.replace(month=1, day=1), datetime.time(), tzinfo=hall.tzinfo)
+    order = "PARTITION BY t.customer_id, t.service_id ORDER BY t.issued_at, t.id"
+    if connection.vendor == "postgresql":  # timestamps compared as they are (no numeric epoch per row)
+        gap = f"t.issued_at - LAG(t.issued_at) OVER ({order})"
+        window, since = datetime.timedelta(seconds=window_s or 0), new_year
+        after_new_year = "t.issued_at >= %s"
+    else:
+        gap = f"(julianday(t.issued_at) - julianday(LAG(t.issued_at) OVER ({order}))) * 86400.0"
+        window, after_new_year = window_s, "CAST(strftime('%%s', t.issued_at) AS INTEGER) >= %s"
+        since = int(new_year.timestamp())
+    rep = (
+        f"CASE WHEN t.customer_id IS NOT NULL AND {gap} <= %s THEN 1 ELSE 0 END"
+        if window_s is not None
+        else "0"
+    )
+    sql = f"""
+    visits AS (
+      SELECT t.id, t.customer_id, t.service_id, t.status, t.wait_seconds, t.channel, {rep} AS rep,
+             CASE WHEN {after_new_year} THEN %s ELSE %s END AS yr
+      FROM {{ticket}} t WHERE t.hall_id = %s AND t.day >= %s AND t.day <= %s
+    ),
+    raw AS (
+      SELECT t.*, p.birth_year AS birth, p.home_area AS area0, ag.person_id AS agent, r.level AS level
+      FROM visits t
+      LEFT JOIN {{person}} p ON p.id = t.customer_id
+      LEFT JOIN (SELECT DISTINCT person_id FROM {{agent}}) ag ON ag.person_id = t.customer_id
+      LEFT JOIN {{rating}} r ON r.ticket_id = t.id AND r.excluded = %s
+    ),
+    base AS (
+      SELECT id, customer_id, service_id, status, wait_seconds, channel, rep, level,
+             {_band_sql()} AS band,
+             CASE WHEN customer_id IS NULL THEN '{ANON}' ELSE COALESCE(area0, '') END AS area,
+             CASE WHEN customer_id IS NULL THEN '{ANON}' WHEN agent IS NOT NULL THEN 'organisation'
+                  ELSE 'individual' END AS kind
+      FROM raw
+    )"""  # noqa: S608 (table names, constants; values are parameters)
+    params = [
+        *([] if window_s is None else [window]), since, date_to.year, date_from.year, hall.pk, date_from,
+        date_to, False,
+    ]  # fmt: skip
+    return sql.format(**_tables()), params
+
+
+def _key_sums(ctes: str, params: list) -> list[tuple]:
+    """Sums per (age band, area, kind, item, channel): visits, no-shows, waits counted and their total,
+    ratings, good ratings, repeat visits."""
+    from servicehall.queueing.choices import TicketStatus
+
+    sql = f"""WITH {ctes}
+    SELECT band, area, kind, service_id, channel, COUNT(*),
+           SUM(CASE WHEN status = '{TicketStatus.NO_SHOW}' THEN 1 ELSE 0 END),
+           COUNT(wait_seconds), COALESCE(SUM(wait_seconds), 0), COUNT(level),
+           SUM(CASE WHEN level IN {GOOD_LEVELS} THEN 1 ELSE 0 END), SUM(rep)
+    FROM base GROUP BY band, area, kind, service_id, channel"""  # noqa: S608
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [(*row[:5], [int(v or 0) for v in row[5:]]) for row in cur.fetchall()]
+
+
+def _tune(cur) -> None:
+    """On PostgreSQL, for this transaction only: no JIT (compiling the expressions took seconds of a
+    year's figures), more memory for the hashes, and sorting discouraged: the planner guesses millions of
+    segment keys (it cannot know that band × area × kind × item × channel is a few hundred) and sorted
+    5,000,000 rows on disk to group them; it hashes them now. The window's own sort still runs (nothing
+    else gives ``LAG`` its order)."""
+    if connection.vendor == "postgresql":
+        cur.execute("SET LOCAL jit = off")
+        cur.execute("SET LOCAL work_mem = '128MB'")
+        cur.execute("SET LOCAL enable_sort = off")
+
+
+def _people_counts(ctes: str, params: list) -> dict[str, dict[str, int]]:
+    """Distinct identified people per segment of each dimension, and people per number of visits."""
+    sql = f"""WITH {ctes},
+    pp AS (SELECT customer_id, band, area, kind, COUNT(*) AS n FROM base
+           WHERE customer_id IS NOT NULL GROUP BY customer_id, band, area, kind)
+    SELECT 'age_band', band, COUNT(DISTINCT customer_id) FROM pp GROUP BY band
+    UNION ALL SELECT 'home_area', area, COUNT(DISTINCT customer_id) FROM pp GROUP BY area
+    UNION ALL SELECT 'kind', kind, COUNT(DISTINCT customer_id) FROM pp GROUP BY kind
+    UNION ALL SELECT 'visits', b, COUNT(*) FROM (
+      SELECT CASE WHEN SUM(n) >= 5 THEN '5+' ELSE CAST(SUM(n) AS VARCHAR(2)) END AS b
+      FROM pp GROUP BY customer_id) per_person GROUP BY b"""  # noqa: S608
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        for dim, key, n in cur.fetchall():
+            out[dim][key] = int(n)
+    return out
+
+
 def _bucket() -> dict:
     return defaultdict(int, items=defaultdict(int))
 
 
-def _ticket_rows(tickets) -> list[tuple]:
-    """(pk, customer, item, issued as epoch seconds, status, wait, channel) in issue order. On
-    PostgreSQL the database gives the epoch: parsing 5,000,000 timestamps in Python was most of the
-    time of the year's figures in ``bench/customers.py``."""
-    from django.db import connection
-    from django.db.models.expressions import RawSQL
-
-    fields = ["pk", "customer_id", "service_id", "issued_at", "status", "wait_seconds", "channel"]
-    if connection.vendor == "postgresql":
-        epoch = RawSQL('EXTRACT(EPOCH FROM "queueing_ticket"."issued_at")::bigint', [])
-        fields[3] = "at"
-        return list(tickets.annotate(at=epoch).values_list(*fields).order_by("issued_at", "pk"))
-    return [
-        (pk, c, s, int(at.timestamp()), st, w, ch)
-        for pk, c, s, at, st, w, ch in tickets.values_list(*fields).order_by("issued_at", "pk")
-    ]
+ORDERS = {
+    "age_band": [*AgeBand.values, ANON],
+    "home_area": [*HomeArea.values, ANON],
+    "kind": ["individual", "organisation", ANON],
+}
+DIMS = ("age_band", "home_area", "kind")
 
 
 def segment_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict:
     """The figures of the period ``date_from``..``date_to`` (inclusive, the hall's days)."""
     from servicehall.catalog.models import ServiceItem
-    from servicehall.customers.models import OrganisationAgent
-    from servicehall.quality.models import Rating
     from servicehall.queueing.choices import Channel
     from servicehall.queueing.models import Ticket
 
     window = datetime.timedelta(days=settings_get(hall=hall).repeat_window_days)
-    tickets = Ticket.objects.filter(hall=hall, day__gte=date_from, day__lte=date_to)
-    rows = _ticket_rows(tickets)
-    anonymous = sum(1 for r in rows if r[1] is None)
-    people = {r[1] for r in rows if r[1] is not None}
-    # Subqueries, not lists of ids: a year of a big hall links ~100,000 people.
-    linked = Person.objects.filter(pk__in=tickets.filter(customer_id__isnull=False).values("customer_id"))
-    profile = {
-        pk: (birth, area or HomeArea.UNKNOWN)
-        for pk, birth, area in linked.values_list("pk", "birth_year", "home_area")
-    }
-    agents = set(
-        OrganisationAgent.objects.filter(person__in=linked).values_list("person_id", flat=True).distinct()
-    )
-    items = {i.pk: i.name_local for i in ServiceItem.objects.filter(pk__in={r[2] for r in rows})}
-    start = datetime.datetime.combine(date_from, datetime.time(), tzinfo=hall.tzinfo)
-    new = linked.filter(created_at__gte=start).count()
-    # The age band goes by the year of the visit; a period of at most a year crosses one new year.
-    new_year = datetime.datetime.combine(date_to.replace(month=1, day=1), datetime.time(), tzinfo=hall.tzinfo)
-    new_year_s = int(new_year.timestamp())
-    good = set(
-        Rating.objects.filter(ticket__in=tickets, level__in=GOOD_LEVELS, excluded=False).values_list(
-            "ticket_id", flat=True
-        )
-    )
-    rated = set(Rating.objects.filter(ticket__in=tickets, excluded=False).values_list("ticket_id", flat=True))
-    dims = ("age_band", "home_area", "kind")
-    # One pass over the rows accumulates on a compact key (age band, area, kind, item, channel): a few
-    # hundred keys at most, so the per-row work is a few dictionary operations (the 500,000-visit bench
-    # went from 22 s to a few); the dimensions are summed from the keys afterwards.
-    acc: dict[tuple, list[int]] = {}
-    band_people: set[tuple[int, str]] = set()
-    visits_per_person: dict[int, int] = defaultdict(int)
-    last_visit: dict[tuple[int, int], int] = {}
-    window_s = window.total_seconds()
-    repeats = 0
-    anon = ("anonymous", "anonymous", "anonymous")
-    for pk, customer, service, issued, status, wait, channel in rows:
-        repeat = 0
-        if customer:
-            birth, area = profile.get(customer, (None, HomeArea.UNKNOWN))
-            band = age_band(birth, date_to.year if issued >= new_year_s else date_from.year)
-            who = (band, area, "organisation" if customer in agents else "individual")
-            band_people.add((customer, band))
-            previous = last_visit.get((customer, service))
-            if previous is not None and issued - previous <= window_s:
-                repeat = 1
-                repeats += 1
-            last_visit[(customer, service)] = issued
-            visits_per_person[customer] += 1
-        else:
-            who = anon
-        key = (*who, service, channel)
-        a = acc.get(key)
-        if a is None:
-            a = acc[key] = [0, 0, 0, 0, 0, 0, 0]
-        a[0] += 1
-        a[1] += status == "no_show"
-        if wait is not None:
-            a[2] += 1
-            a[3] += wait
-        a[4] += pk in rated
-        a[5] += pk in good
-        a[6] += repeat
-    buckets: dict[str, dict[str, dict]] = {d: defaultdict(_bucket) for d in dims}
+    with transaction.atomic(), connection.cursor() as cur:
+        _tune(cur)
+        sums = _key_sums(*_base_ctes(hall, date_from, date_to, int(window.total_seconds())))
+        counts = _people_counts(*_base_ctes(hall, date_from, date_to))
+    buckets: dict[str, dict[str, dict]] = {d: defaultdict(_bucket) for d in DIMS}
     channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (band, area, kind, service, channel), a in acc.items():
+    for band, area, kind, service, channel, a in sums:
         channels[band][channel] += a[0]
-        for dim, key in zip(dims, (band, area, kind), strict=True):
+        for dim, key in zip(DIMS, (band, area, kind), strict=True):
             b = buckets[dim][key]
             for name, value in zip(FIGURES, a, strict=True):
                 b[name] += value
             b["items"][service] += a[0]
-    people_in: dict[str, dict[str, set]] = {d: defaultdict(set) for d in dims}
-    for customer, band in band_people:
-        people_in["age_band"][band].add(customer)
-    for customer in visits_per_person:
-        _birth, area = profile.get(customer, (None, HomeArea.UNKNOWN))
-        people_in["home_area"][area].add(customer)
-        people_in["kind"]["organisation" if customer in agents else "individual"].add(customer)
-    orders = {
-        "age_band": [*AgeBand.values, "anonymous"],
-        "home_area": [*HomeArea.values, "anonymous"],
-        "kind": ["individual", "organisation", "anonymous"],
-    }
-    dimensions = {
-        d: _segment_rows(buckets[d], people_in[d], orders[d], items, anonymous="anonymous") for d in dims
-    }
-    distribution: dict[str, int] = defaultdict(int)
-    for n in visits_per_person.values():
-        distribution[str(n) if n < 5 else "5+"] += 1
-    identified = len(rows) - anonymous
+    items = {i.pk: i.name_local for i in ServiceItem.objects.filter(pk__in={row[3] for row in sums})}
+    people_in = {d: {k: range(n) for k, n in counts[d].items()} for d in DIMS}  # sized like sets
+    dimensions = {d: _segment_rows(buckets[d], people_in[d], ORDERS[d], items, anonymous=ANON) for d in DIMS}
+    visits = sum(a[0] for *_k, a in sums)
+    anonymous = sum(a[0] for band, *_k, a in sums if band == ANON)
+    repeats = sum(a[6] for *_k, a in sums)
+    people = sum(counts["visits"].values())
+    start = datetime.datetime.combine(date_from, datetime.time(), tzinfo=hall.tzinfo)
+    tickets = Ticket.objects.filter(
+        hall=hall, day__gte=date_from, day__lte=date_to, customer_id__isnull=False
+    )
+    new = Person.objects.filter(pk__in=tickets.values("customer_id"), created_at__gte=start).count()
+    identified = visits - anonymous
     return {
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
-        "visits": len(rows),
+        "visits": visits,
         "identified_visits": identified,
         "anonymous_visits": anonymous,
-        "people": len(people),
+        "people": people,
         "new_people": new,
-        "returning_people": len(people) - new,
+        "returning_people": people - new,
         "repeat_window_days": window.days,
         "repeat_visits": repeats,
         "repeat_visit_pct": _pct(repeats, identified),
-        "visits_per_person": {k: distribution[k] for k in ("1", "2", "3", "4", "5+") if k in distribution},
+        "visits_per_person": {
+            k: counts["visits"][k] for k in ("1", "2", "3", "4", "5+") if k in counts["visits"]
+        },
         "channel_mix": {
-            band: {c: counts[c] for c in Channel.values if counts.get(c)}
-            for band, counts in sorted(channels.items(), key=lambda kv: orders["age_band"].index(kv[0]))
+            band: {c: n[c] for c in Channel.values if n.get(c)}
+            for band, n in sorted(channels.items(), key=lambda kv: ORDERS["age_band"].index(kv[0]))
         },
         "segments": dimensions["age_band"],
         "dimensions": dimensions,

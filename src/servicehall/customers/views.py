@@ -61,13 +61,15 @@ def person_page(request, hall_code: str, person_id: int):
             )
         except DomainError as exc:
             errors = exc.form_errors()
+    timeline = selectors.person_timeline(person=person, viewer_id=request.user.pk)
     return render(
         request,
         "customers/person.html",
         {
             "hall": hall,
             "person": selectors.person_masked(person),
-            "timeline": selectors.person_timeline(person=person),
+            "timeline": timeline,
+            "ratings_given": selectors.ratings_given(timeline),
             "consents": person.consents.all(),
             "is_manager": has_role(request.user, hall, Role.MANAGER),
             "revealed": revealed,

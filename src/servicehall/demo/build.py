@@ -14,6 +14,7 @@ from servicehall.core.actors import Actor
 from servicehall.core.choices import CounterKind, DeviceKind, Role
 from servicehall.core.models import Device, Hall
 from servicehall.demo import DEMO_PASSWORD, HALL_CODE
+from servicehall.demo.training import demo_training
 from servicehall.queueing.services import settings_update as queue_settings_update
 
 ACCOUNTS = [
@@ -74,6 +75,7 @@ def load_demo() -> DemoResult:
     if demo_loaded():
         hall = Hall.objects.get(code=HALL_CODE)
         _demo_map_if_missing(hall)
+        demo_training(Actor(user=get_user_model().objects.get(username="admin"), ip="127.0.0.1"), hall)
         return DemoResult(created=False, hall=hall, device_tokens={})
     admin = _user("admin", "系统管理员", True)
     actor = Actor(user=admin, ip="127.0.0.1")
@@ -123,7 +125,20 @@ def load_demo() -> DemoResult:
         actor=actor, hall=hall, kind=DeviceKind.RATING_PAD, name="2号窗口评价器", counter=window_2
     )
     _demo_quality(actor, hall)
+    from servicehall.demo.consult import demo_consult
+
+    demo_consult(actor, hall)
     _demo_map(actor, hall)
+    from servicehall.demo.guides import demo_guides
+
+    demo_guides(actor, hall)
+    from servicehall.eforms.demo_forms import demo_forms
+
+    demo_forms(actor, hall)
+    from servicehall.demo.staff import demo_staff
+
+    demo_staff(actor, hall)
+    demo_training(actor, hall)
     return DemoResult(created=True, hall=hall, device_tokens=tokens)
 
 
@@ -228,6 +243,11 @@ def _demo_quality(actor: Actor, hall: Hall) -> None:
     from servicehall.demo.customers import demo_customers
 
     demo_customers(actor, hall)
+    from servicehall.demo.cases import demo_cases
+
+    demo_cases(
+        hall, {name: Actor(user=_user(name, "", False), ip="127.0.0.1") for name in ("manager", "clerk")}
+    )
 
 
 def _demo_cases(hall: Hall) -> None:
@@ -294,6 +314,8 @@ def demo_summary(base_url: str) -> str:
         f"    Kiosk check-in      {base_url}/kiosk/{hall.code}/check-in/",
         f"    Find a window       {base_url}/kiosk/{hall.code}/find/   (phone: /route/{hall.code}/)",
         f"    Feedback            {base_url}/feedback/{hall.code}/   (staff: /staff/{hall.code}/feedback/)",
+        f"    Ask the hall        {base_url}/ask/{hall.code}/   (kiosk: /kiosk/{hall.code}/ask/, staff: "
+        f"/staff/{hall.code}/consult/)",
         (
             f"    Kiosk rating        {base_url}/kiosk/{hall.code}/rate/   "
             "(after the service: ticket number or QR)"
@@ -304,6 +326,10 @@ def demo_summary(base_url: str) -> str:
         f"    Staff sign-in       {base_url}/login/",
         f"    Hall map editor     {base_url}/staff/{hall.code}/navigation/   (sign in as manager)",
         f"    Customer records    {base_url}/staff/{hall.code}/customers/",
+        f"    Operating guides    {base_url}/staff/{hall.code}/guides/   (console: G and E)",
+        f"    Cases (办件)        {base_url}/staff/{hall.code}/cases/   (citizens: /cases/track/)",
+        f"    Electronic forms    {base_url}/staff/{hall.code}/forms/   (kiosk: /kiosk/{hall.code}/forms/)",
+        f"    Training            {base_url}/staff/{hall.code}/training/   (clerk: …/training/me/)",
         f"    Audit trail         {base_url}/staff/{hall.code}/audit/",
         f"    Administration      {base_url}/admin/",
         f"    API docs            {base_url}/api/v1/docs   (OpenAPI: {base_url}/api/v1/openapi.json)",

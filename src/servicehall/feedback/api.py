@@ -6,13 +6,14 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from servicehall.core.choices import Role
 from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.notify import public_url
 from servicehall.core.permissions import require_role
 from servicehall.core.selectors import hall_get
+from servicehall.feedback import attachments as files_service
 from servicehall.feedback import selectors, services, verification
 from servicehall.feedback.choices import FeedbackType, HandlingRating, Subject
 
@@ -27,6 +28,14 @@ class ErrorOut(Schema):
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
 
 
 class FeedbackIn(Schema):
@@ -122,6 +131,38 @@ def feedback_read(request, key: str, phone: str = ""):
     item = selectors.item_get(public_id=key)
     require_role(request.auth, item.hall, *STAFF)
     return selectors.item_for_staff(item, user=request.auth.user)
+
+
+@router.post(
+    "/feedback/{key}/attachments",
+    response={201: list[AttachmentOut], 413: ErrorOut, **ERRORS},
+    summary="Add files to an item",
+)
+def feedback_attach(request, key: str, attachments: File[list[UploadedFile]], phone: Form[str] = ""):
+    """PNG, JPEG or PDF (checked by content), at most 3 per item and 5 MB each (413 over it, 422 for
+    another type), as multipart ``attachments``. Staff of the item's hall use the item's id (the member
+    of staff it is about cannot); the citizen uses the tracking code with the mobile (``phone``). The
+    answer never links to a file: files are served to the hall's staff only, on the item page."""
+    phone = phone[:20]
+    if phone:
+        saved = files_service.attachments_add_by_citizen(
+            actor=request.auth, code=key, phone=phone, files=attachments
+        )
+    else:
+        item = selectors.item_get(public_id=key)
+        require_role(request.auth, item.hall, *STAFF)
+        saved = files_service.attachments_add(actor=request.auth, item=item, files=attachments)
+    return Status(201, [_attachment_out(a) for a in saved])
+
+
+def _attachment_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size_bytes": a.size_bytes,
+        "sha256": a.sha256,
+    }
 
 
 STAFF_ACTIONS = {

@@ -23,8 +23,10 @@ from PIL import Image, UnidentifiedImageError
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
-from servicehall.core.errors import Invalid, NotFound, PermissionDenied
+from servicehall.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from servicehall.core.permissions import has_role
+from servicehall.core.ratelimit import rate_limit
+from servicehall.feedback.choices import OPEN_STATES
 from servicehall.feedback.models import FeedbackAttachment, FeedbackItem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -58,6 +60,13 @@ def sniff(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+class TooLarge(Invalid):
+    """A file over ``MAX_BYTES``: the API answers 413 (a page shows it beside the field like any 422)."""
+
+    status = 413
+    code = "too_large"
+
+
 def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, str, str]]:
     """Read and check the uploads; ``Invalid`` on the ``attachments`` field names what is wrong."""
     if len(files) + already > MAX_FILES:
@@ -66,7 +75,7 @@ def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, st
     for upload in files:
         name = os.path.basename(upload.name or "file")[:120]
         if upload.size > MAX_BYTES:
-            raise Invalid(fields={"attachments": [_("%(name)s is larger than 5 MB.") % {"name": name}]})
+            raise TooLarge(fields={"attachments": [_("%(name)s is larger than 5 MB.") % {"name": name}]})
         data = upload.read(MAX_BYTES + 1)
         kind = sniff(data) if len(data) <= MAX_BYTES else None
         if kind is None:
@@ -114,6 +123,26 @@ def attachments_add(*, actor: Actor, item: FeedbackItem, files: list) -> list[Fe
     if not may_see(actor.user, item):
         raise PermissionDenied()
     item = FeedbackItem.objects.select_for_update(of=("self",)).select_related("hall").get(pk=item.pk)
+    checked = check_uploads(files, already=item.attachments.count())
+    return attachments_save(actor=actor, item=item, checked=checked)
+
+
+@transaction.atomic
+def attachments_add_by_citizen(
+    *, actor: Actor, code: str, phone: str, files: list
+) -> list[FeedbackAttachment]:
+    """The citizen adds files to their own item, proved by its code and the mobile it was left with
+    (rate-limited like every public call; only while it is being handled). The files are then served to
+    staff only, never back to the citizen or anyone else."""
+    from servicehall.feedback.selectors import item_for_citizen
+
+    rate_limit(actor=actor, scope="feedback-attach", per_minute=5)
+    item = item_for_citizen(code=code, phone=phone)
+    item = FeedbackItem.objects.select_for_update(of=("self",)).select_related("hall").get(pk=item.pk)
+    if item.status not in OPEN_STATES:
+        raise Conflict(_("This item is no longer being handled: files cannot be added."), code="closed")
+    if not files:
+        raise Invalid(fields={"attachments": [_("Choose a file to add.")]})
     checked = check_uploads(files, already=item.attachments.count())
     return attachments_save(actor=actor, item=item, checked=checked)
 

@@ -168,3 +168,18 @@ def complaints_by_unit(*, hall: Hall, since, until, field: str | None = None, **
         return {None: qs.count()}
     key = COMPLAINT_UNITS[field]
     return dict(qs.values_list(key).annotate(n=Count("id")).values_list(key, "n").order_by())
+
+
+def complaints_upheld(*, hall: Hall, clerk_id: int, since, until) -> int:
+    """Complaints about one member of staff received in ``[since, until)`` that were handled to an answer
+    (answered, closed or archived after an answer), never rejected as out of scope: what the training
+    app's promotion criteria count against a clerk."""
+    return FeedbackItem.objects.filter(
+        hall=hall,
+        type=FeedbackType.COMPLAINT,
+        subject_clerk_id=clerk_id,
+        received_at__gte=since,
+        received_at__lt=until,
+        answered_at__isnull=False,
+        rejected_at__isnull=True,
+    ).count()

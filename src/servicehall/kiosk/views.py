@@ -18,14 +18,15 @@ from servicehall.core.actors import Actor, client_ip
 from servicehall.core.choices import DeviceKind
 from servicehall.core.devices import device_for_token, paired_device, remember_pairing
 from servicehall.core.errors import DomainError
+from servicehall.core.identity import is_valid_mobile, normalize_phone
 from servicehall.core.qr import qr_svg
 from servicehall.core.selectors import hall_get
+from servicehall.customers import touchpoints
 from servicehall.kiosk import wayfinding
 from servicehall.kiosk.wayfinding import nav_language
 from servicehall.navigation.api import no_route_message
 from servicehall.navigation.routing import UnknownRef
 from servicehall.queueing import selectors as queue_selectors
-from servicehall.queueing import services as queue_services
 from servicehall.queueing.choices import Channel, class_channels, class_name, class_needs_proof
 
 
@@ -100,24 +101,55 @@ def item(request, hall_code: str, item_code: str):
 
 @require_POST
 def take(request, hall_code: str, item_code: str):
-    """Take a number for the item; on a refusal the item page shows why, beside the field."""
+    """Take a number for the item; on a refusal the item page shows why, beside the field. At a kiosk, an
+    item that collects the ID number first offers the optional "identify" step (skipping it is one large
+    button); a number typed or scanned there links the ticket to the person."""
     hall = hall_get(code=hall_code)
     device = paired_kiosk(request, hall)
     actor = Actor(device=device, ip=client_ip(request))
     form = {
         "priority": request.POST.get("priority") or "normal",
         "phone": (request.POST.get("phone") or "")[:20],
+        "id_number": (request.POST.get("id_number") or "").strip()[:20],
     }
+    step = request.POST.get("step") == "identify"
+    if device is not None and not step and _offer_identify(hall, item_code, form["phone"]):
+        return _identify_page(request, hall, item_code, form)
+    if request.POST.get("skip") or not step:
+        form["id_number"] = ""
     try:
-        ticket = queue_services.ticket_issue(
-            actor=actor, hall=hall, service_code=item_code, priority=form["priority"], phone=form["phone"]
+        ticket = touchpoints.kiosk_ticket_issue(
+            actor=actor,
+            hall=hall,
+            service_code=item_code,
+            priority=form["priority"],
+            phone=form["phone"],
+            id_number=form["id_number"],
         )
     except DomainError as exc:
         errors = exc.form_errors()
+        if "id_number" in errors:
+            return _identify_page(request, hall, item_code, form, errors=errors, status=exc.status)
         return _item_page(request, hall, item_code, errors=errors, form=form, status=exc.status)
     if ticket.channel == Channel.WEB:  # an unpaired browser, a phone: follow it here, nothing to print
         return redirect("queueing:track", public_id=ticket.public_id)
     return redirect("kiosk:ticket", hall_code=hall.code, public_id=ticket.public_id)
+
+
+def _offer_identify(hall, item_code: str, phone: str) -> bool:
+    """The step is offered for an item that collects the ID number, once the item page's own fields look
+    right and the hall is issuing (a mistyped mobile or a closed hall is said on the item page first)."""
+    service = catalog_selectors.item_get(hall=hall, code=item_code)
+    phone = normalize_phone(phone)
+    if (phone and not is_valid_mobile(phone)) or queue_selectors.issuing_notice(hall=hall) is not None:
+        return False
+    return touchpoints.identification_offered(item=service)
+
+
+def _identify_page(request, hall, item_code: str, form: dict, *, errors=None, status=200):
+    service = catalog_selectors.item_get(hall=hall, code=item_code)
+    context = {"hall": hall, "item": service, "form": form, "errors": errors or {}}
+    return render(request, "kiosk/identify.html", context, status=status)
 
 
 def ticket(request, hall_code: str, public_id: str):

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 
 from servicehall.appointments.choices import AppointmentStatus
 from servicehall.appointments.models import Appointment
+from servicehall.cases.selectors import on_time_by_unit
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
 from servicehall.feedback.selectors import complaints_by_unit
@@ -146,6 +147,15 @@ def objective_by_unit(scope: Scope, field: str | None) -> dict:
         clerk_id=scope.clerk_id,
         service_id=scope.service_id,
     )
+    cases = on_time_by_unit(
+        hall=scope.hall,
+        since=since,
+        until=until,
+        field=field,
+        counter_id=scope.counter_id,
+        clerk_id=scope.clerk_id,
+        service_id=scope.service_id,
+    )
     return {
         unit: scoring.objective_row(
             waits.get(unit, np.empty(0)),
@@ -154,6 +164,7 @@ def objective_by_unit(scope: Scope, field: str | None) -> dict:
             standard.get(unit, {}),
             hall_wide if punctual is None else punctual.get(unit, {}),
             complaints.get(unit, 0),
+            cases.get(unit, (0, 0)),
         )
         for unit, c in counts.items()
     }

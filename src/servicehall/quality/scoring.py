@@ -48,10 +48,17 @@ def to_score(mean: float, scale: int) -> float:
 
 
 def objective_row(
-    waits: np.ndarray, c: dict, ratings: dict, standard: dict, appts: dict, complaints: int = 0
+    waits: np.ndarray,
+    c: dict,
+    ratings: dict,
+    standard: dict,
+    appts: dict,
+    complaints: int = 0,
+    cases: tuple[int, int] = (0, 0),
 ) -> dict:
     """The objective indicators' values of one unit from its grouped counts (None: no data). Complaints
-    are the real ones of the feedback channel (issue 15); bad ratings keep their own indicator."""
+    are the real ones of the feedback channel (issue 15); bad ratings keep their own indicator. ``cases``
+    is (decided on time, decided) from the cases app (issue 16)."""
     completed = c.get("completed") or 0
     return {
         Metric.WAIT_MEAN: round(float(waits.mean()), 2) if waits.size else None,
@@ -64,7 +71,7 @@ def objective_row(
         ),
         Metric.GOOD_RATING_RATE: pct(ratings.get("good") or 0, ratings.get("active") or 0),
         Metric.COMPLAINTS_PER_1000: round(1000 * (complaints or 0) / completed, 2) if completed else None,
-        Metric.ON_TIME_CASES: None,
+        Metric.ON_TIME_CASES: pct(cases[0], cases[1]),
         "services": completed,
     }
 

@@ -39,6 +39,7 @@ from servicehall.quality.models import (
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.choices import TicketStatus
 from servicehall.queueing.models import CounterSession, Ticket
+from servicehall.staff.selectors import staff_photo_url
 
 
 def settings_get(*, hall: Hall) -> QualitySettings:
@@ -473,6 +474,8 @@ def pad_screen(*, counter, now: datetime.datetime) -> dict:
         session = queue_selectors.open_session(counter=counter)
         clerk = session.clerk if session is not None else None
     card = clerk_card(user=clerk, mode=conf.pad_clerk_card) if conf is not None else None
+    if card is not None:  # the photo, where the hall's staff settings show it (亮证上岗)
+        card["photo"] = staff_photo_url(hall=counter.hall, user=clerk)
     raw = f"{ticket.public_id if ticket else ''}|{clerk.pk if card and clerk else ''}"
     return {
         "ticket": ticket,

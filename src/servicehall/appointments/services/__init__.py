@@ -21,6 +21,7 @@ from servicehall.appointments.services.booking import (
     appointment_reschedule,
 )
 from servicehall.appointments.services.common import manage_path
+from servicehall.appointments.services.customers import appointments_move_customer, customer_link
 from servicehall.appointments.services.manager import (
     calendar_day_set,
     day_close,
@@ -38,7 +39,9 @@ __all__ = [
     "appointment_confirm",
     "appointment_hold",
     "appointment_reschedule",
+    "appointments_move_customer",
     "calendar_day_set",
+    "customer_link",
     "day_close",
     "holds_expire",
     "manage_path",

@@ -93,6 +93,7 @@ def appointment_check_in(
             channel=Channel.APPOINTMENT,
             priority=NORMAL if late else klass,
             phone=crypto.decrypt(appt.phone_encrypted),
+            customer_id=appt.customer_id,  # the booking's person (issue 15)
         )
         appt.status, appt.checked_in_at, appt.checked_in_late, appt.ticket = new, now, late, ticket
         appt.save(update_fields=["status", "checked_in_at", "checked_in_late", "ticket"])

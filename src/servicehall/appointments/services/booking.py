@@ -37,6 +37,7 @@ from servicehall.appointments.services.common import (
     waitlist_entry_move,
     when_text,
 )
+from servicehall.appointments.services.customers import customer_link
 from servicehall.appointments.services.holds import hold_minutes, hold_phone_digest, holds_cap
 from servicehall.appointments.services.seats import (
     hold_expire,
@@ -187,6 +188,9 @@ def appointment_confirm(
         person_lock(hall, person)
         check_person(hall, conf, person, now)
         person.apply(appt)
+        customer_link(
+            actor=actor, appt=appt, id_number=person.id_number, real_name=bool(plan and plan.real_name)
+        )
         quota_take(appt, conf.max_per_service_day)
         appt.status, appt.booked_at, appt.hold_expires_at = new, now, None
         if actor.user_id is not None:
@@ -211,6 +215,7 @@ def _book_audit(actor: Actor, appt: Appointment, service_code: str) -> None:
             "service": service_code,
             "start": appt.start.isoformat(),
             "channel": appt.channel,
+            "customer_id": appt.customer_id,
         },
     )
 
@@ -264,6 +269,7 @@ def appointment_book(
     with transaction.atomic():
         person_lock(hall, person)
         check_person(hall, conf, person, now)
+        customer_link(actor=actor, appt=appt, id_number=person.id_number, real_name=plan.real_name)
         appt.slot_id = slot_row(hall, plan, view)
         quota_take(appt, conf.max_per_service_day)
         appt.save(force_insert=True)

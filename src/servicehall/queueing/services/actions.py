@@ -35,6 +35,7 @@ from servicehall.queueing.services.common import (
     _seconds,
     _waiting_count,
 )
+from servicehall.staff.selectors import qualified_counters
 
 
 def _save(
@@ -183,8 +184,16 @@ def _check_transfer_target(ticket: Ticket, service, counter: Counter | None, all
                 "counter": counter.number
             }
             raise Conflict(message, code="window_not_open", fields={"counter": [message]})
+        if not qualified_counters(hall=ticket.hall, service_id=service.pk, counter_ids=[counter.pk]):
+            message = _("The clerk at window %(counter)s is not qualified for %(service)s.") % {
+                "counter": counter.number,
+                "service": service.name_local,
+            }
+            raise Conflict(message, code="not_qualified", fields={"counter": [message]})
         return
-    if not allow_no_window and not any(service.pk in calls for calls in open_windows.values()):
+    serving = [c for c, calls in open_windows.items() if service.pk in calls]
+    serving = qualified_counters(hall=ticket.hall, service_id=service.pk, counter_ids=serving)
+    if not allow_no_window and not serving:
         message = _("No open window serves %(service)s right now. Transfer anyway?") % {
             "service": service.name
         }

@@ -29,17 +29,22 @@ from servicehall.queueing.services.common import (
     _seconds,
 )
 from servicehall.queueing.services.counters import _own_session
+from servicehall.staff.selectors import servable_items
 
 
 def _candidates(
-    counter: Counter, services: dict[int, tuple[int, float]], skipped: set[int] = frozenset()
+    counter: Counter,
+    services: dict[int, tuple[int, float]],
+    skipped: set[int] = frozenset(),
+    allowed: set[int] | None = None,
 ) -> list[policy.Candidate]:
     """The oldest waiting ticket of each (service, class kind) plus the oldest directed here: enough for
     the policy (within one service and kind the oldest always wins), and a handful of indexed reads.
 
     On PostgreSQL each read locks its row with ``FOR UPDATE SKIP LOCKED``: counters calling at the same
     instant each get their own candidates (the next oldest when the oldest is being claimed) instead of
-    queueing behind one another's transaction. The locks not used are released at commit."""
+    queueing behind one another's transaction. The locks not used are released at commit. ``allowed``
+    (the clerk's skills, None when the hall does not enforce them) also limits tickets directed here."""
     fields = ("id", "queued_at", "is_priority", "service_id", "target_counter_id")
     today = selectors.local_now(counter.hall).date()
     base = Ticket.objects.filter(hall_id=counter.hall_id, day=today, status=TicketStatus.WAITING)
@@ -55,7 +60,10 @@ def _candidates(
                 .order_by("queued_at", "id")
                 .values_list(*fields)[:1]
             )
-    rows += base.filter(target_counter=counter).order_by("queued_at", "id").values_list(*fields)[:1]
+    directed = base.filter(target_counter=counter)
+    if allowed is not None:
+        directed = directed.filter(service_id__in=allowed)
+    rows += directed.order_by("queued_at", "id").values_list(*fields)[:1]
     return [policy.Candidate(*r) for r in rows]
 
 
@@ -155,12 +163,18 @@ def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
         priority_per_normal=conf.priority_per_normal,
         max_wait=datetime.timedelta(minutes=conf.max_wait_minutes),
     )
-    services = selectors.counter_services(counter=counter)
+    # Only what both the window serves and this clerk is qualified for (staff skills).
+    allowed = servable_items(hall=counter.hall, user=actor.user)
+    services = {
+        sid: tier
+        for sid, tier in selectors.counter_services(counter=counter).items()
+        if allowed is None or sid in allowed
+    }
     skipped: set[int] = set()
     for _attempt in range(CLAIM_ATTEMPTS):
         now = timezone.now()
         choice = policy.choose_next(
-            _candidates(counter, services, skipped),
+            _candidates(counter, services, skipped, allowed),
             counter_id=counter.pk,
             services=services,
             streak=session.priority_streak,
@@ -194,6 +208,13 @@ def ticket_call(*, actor: Actor, ticket: Ticket, counter: Counter) -> Ticket:
             _("This hall does not allow calling a particular ticket."), code="call_specific_off"
         )
     transition(TRANSITIONS, ticket, TicketAction.CALL)
+    allowed = servable_items(hall=ticket.hall, user=actor.user)
+    if allowed is not None and ticket.service_id not in allowed:
+        raise Conflict(
+            _("You are not qualified for %(service)s yet: ask a qualified colleague.")
+            % {"service": ticket.service.name_local},
+            code="not_qualified",
+        )
     claimed = _claim(ticket.pk, counter, actor, timezone.now())
     if claimed is None:
         raise Conflict(

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with translation.override("en"):
             result = load_demo()
+            from servicehall.demo.analytics import demo_history_if_missing
+
+            demo_history_if_missing(result.hall)  # the demo only: tests' halls have no such history
             self.stdout.write(
                 "Demo data loaded." if result.created else "Demo data already present; reusing it."
             )

@@ -53,6 +53,7 @@
     el("current-empty").hidden = !!current;
     el("current-ticket").hidden = !current;
     el("current-ticket").dataset.ticket = current ? current.id : "";  // read by customers' console-citizen.js
+    el("current-ticket").dataset.service = current ? current.service : "";  // read by guides' console-guide.js
     if (current) {
       el("cur-number").textContent = current.number;
       el("cur-service").textContent = current.service_name_local || current.service_name;
@@ -116,7 +117,9 @@
     park: function () { act("tickets/" + current.id + "/park", { note: "" }); },
     "transfer-open": function () {
       el("transfer-form").hidden = false; el("t-service").focus();
-      api("GET", "halls/" + root.dataset.hall + "/queue").then(markTargets);
+      api("GET", "halls/" + root.dataset.hall + "/queue").then(markTargets).then(function () {
+        return api("GET", "halls/" + root.dataset.hall + "/transfer-targets");
+      }).then(function (t) { targets = t; markQualified(); });
     },
     cancel: function () { if (confirm(L["confirm-cancel"])) act("tickets/" + current.id + "/cancel", { reason: "" }); },
   };
@@ -141,6 +144,21 @@
       o.textContent = o.dataset.label + (open[o.value] === false ? " (" + L["no-window"] + ")" : "");
     });
   }
+  // Skills (staff app): a window whose signed-in clerk may not serve the chosen service is not offered.
+  var targets = null;
+  function markQualified() {
+    if (!targets || !targets.enforced || !current) return;
+    var svc = el("t-service").value || current.service;
+    el("t-counter").querySelectorAll("option[value]").forEach(function (o) {
+      if (!o.value || !o.dataset.label) return;
+      var list = targets.windows[o.value];
+      var refused = list && list.indexOf(svc) < 0;
+      if (refused) { o.disabled = true; o.textContent = o.dataset.label + " (" + L["not-qualified"] + ")"; }
+      else if (o.dataset.skill) { o.disabled = false; o.textContent = o.dataset.label; }
+      o.dataset.skill = refused ? "1" : "";
+    });
+  }
+  el("t-service").addEventListener("change", markQualified);
   el("transfer-cancel").addEventListener("click", function () { el("transfer-form").hidden = true; });
   function transfer(allowNoWindow) {
     var counter = el("t-counter").value;

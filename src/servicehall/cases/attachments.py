@@ -1,0 +1,108 @@
+"""Files of a case: materials the applicant uploads against the one-time notice (or staff scan at the
+window) and the electronic certificate. Checked by content as feedback's are (PNG, JPEG, PDF magic bytes,
+images verified by Pillow; never the name or the browser's type), at most ``MAX_FILES`` per case and
+``MAX_BYTES`` each, written under ``VAR_DIR/media/cases`` with random names. Served only to the hall's
+staff, or to the applicant who proved the case number and mobile, and only their own case's files; every
+read is audited."""
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.cases.models import Case, CaseAttachment
+from servicehall.cases.services.common import STAFF, lock
+from servicehall.core.actors import Actor
+from servicehall.core.audit import audit_record
+from servicehall.core.errors import Invalid, NotFound, PermissionDenied
+from servicehall.core.permissions import has_role, require_role
+from servicehall.feedback.attachments import sniff
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FILES = 10
+
+
+def storage_dir() -> Path:
+    return Path(settings.VAR_DIR) / "media" / "cases"
+
+
+def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, str, str]]:
+    """Read and check the uploads; ``Invalid`` on the ``files`` field names what is wrong."""
+    if not files:
+        raise Invalid(fields={"files": [_("Choose a file to upload.")]})
+    if len(files) + already > MAX_FILES:
+        raise Invalid(fields={"files": [_("At most %(n)s files per case.") % {"n": MAX_FILES}]})
+    checked = []
+    for upload in files:
+        name = os.path.basename(upload.name or "file").replace("\x00", "")[:120] or "file"
+        if upload.size > MAX_BYTES:
+            raise Invalid(fields={"files": [_("%(name)s is larger than 5 MB.") % {"name": name}]})
+        data = upload.read(MAX_BYTES + 1)
+        kind = sniff(data) if len(data) <= MAX_BYTES else None
+        if kind is None:
+            raise Invalid(fields={"files": [_("%(name)s is not a PNG, JPEG or PDF file.") % {"name": name}]})
+        checked.append((name, data, *kind))
+    return checked
+
+
+def save_files(*, actor: Actor, case: Case, files: list, by_applicant: bool, certificate: bool = False):
+    """Check and write the files of a case the caller has locked; audited (names and sizes only)."""
+    checked = check_uploads(files, already=case.attachments.count())
+    folder = storage_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, data, content_type, ext in checked:
+        stored = f"{secrets.token_hex(16)}.{ext}"
+        (folder / stored).write_bytes(data)
+        saved.append(
+            CaseAttachment.objects.create(
+                case=case,
+                certificate=certificate,
+                stored_name=stored,
+                original_name=name,
+                content_type=content_type,
+                size_bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_at=timezone.now(),
+                by_applicant=by_applicant,
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="cases.attach",
+        hall=case.hall,
+        obj=case,
+        after={"files": [a.stored_name for a in saved], "certificate": certificate},
+    )
+    return saved
+
+
+@transaction.atomic
+def attachments_add(*, actor: Actor, case: Case, files: list, certificate: bool = False):
+    """Staff of the case's hall add files (a scanned material, the electronic certificate)."""
+    require_role(actor, case.hall, *STAFF)
+    return save_files(actor=actor, case=lock(case), files=files, by_applicant=False, certificate=certificate)
+
+
+def attachment_open(*, actor: Actor, case: Case, attachment_id: int, applicant: bool = False):
+    """The file and its record after the permission check: staff of the hall, or (``applicant``: the
+    caller proved number + mobile for this very case) the applicant's own uploads and the certificate."""
+    attachment = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("No such attachment."), code="attachment_not_found")
+    staff = has_role(actor.user, case.hall, *STAFF)
+    if not staff and not (applicant and (attachment.by_applicant or attachment.certificate)):
+        raise PermissionDenied()
+    audit_record(
+        actor=actor,
+        action="cases.attachment_read",
+        hall=case.hall,
+        obj=case,
+        after={"file": attachment.stored_name, "by": "staff" if staff else "applicant"},
+    )
+    return (storage_dir() / attachment.stored_name).open("rb"), attachment
