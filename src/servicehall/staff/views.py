@@ -85,7 +85,15 @@ def _person_action(request, hall, user, action: str, departments) -> dict:
             for code, level in request.POST.items()
             if code.startswith("skill-") and level
         ]
-        services.skills_replace(**kw, rows=rows, reason=request.POST.get("reason", "")[:200])
+        try:
+            services.skills_replace(**kw, rows=rows, reason=request.POST.get("reason", "")[:200])
+        except DomainError as exc:  # "3.level" names the row; the page shows it on the item's row
+            errors = {
+                rows[int(key.split(".")[0])]["service"] if key.split(".")[0].isdigit() else key: msgs
+                for key, msgs in exc.form_errors().items()
+            }
+            posted = {row["service"]: row["level"] for row in rows}
+            return {"errors": errors, "status": exc.status, "posted": posted}
     elif action in ("deactivate", "reactivate"):
         (services.staff_deactivate if action == "deactivate" else services.staff_reactivate)(**kw)
     elif action == "password":
@@ -99,6 +107,14 @@ def _person_action(request, hall, user, action: str, departments) -> dict:
         token_id = request.POST.get("token", "")
         services.staff_token_revoke(**kw, token_id=int(token_id) if token_id.isdigit() else None)
     return {"saved": action}
+
+
+def _chosen(shown: dict, code: str, skill) -> str:
+    """The level the select shows: what the manager posted when the save was refused (nothing typed is
+    lost), else the saved one."""
+    if "posted" in shown:
+        return shown["posted"].get(code, "")
+    return skill.level if skill else ""
 
 
 @login_required
@@ -130,7 +146,10 @@ def person(request, hall_code: str, username: str):
         ),
         "roles": set(HallMembership.objects.filter(hall=hall, user=user).values_list("role", flat=True)),
         "role_choices": forms.ROLE_CHOICES,
-        "items": [(i, levels.get(i.pk)) for i in selectors.items_for_hall(hall=hall)],
+        "items": [
+            (i, levels.get(i.pk), _chosen(shown, i.code, levels.get(i.pk)))
+            for i in selectors.items_for_hall(hall=hall)
+        ],
         "levels": SkillLevel.choices,
         "tokens": user.api_tokens.filter(revoked_at__isnull=True),
         "settings": selectors.settings_get(hall=hall),

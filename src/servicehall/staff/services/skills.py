@@ -1,8 +1,15 @@
-"""Granting, changing and removing a clerk's skills. Every change is audited with before and after."""
+"""Granting, changing and removing a clerk's skills. Every change is audited with before and after.
 
+Training has a real effect on who serves what: raising a clerk to "qualified" or "expert" in an item
+needs a valid certificate of every course the item requires (``training.selectors.requirements_met``);
+"learning" needs none, and a level that does not change is never re-checked (a requirement added later
+does not silently disqualify anyone: the certificate sweep does that, when a certificate lapses)."""
+
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.actors import Actor
@@ -50,6 +57,27 @@ def _apply(actor: Actor, hall: Hall, user, item: ServiceItem, level: str, reason
     return skill
 
 
+CERTIFIED = {SkillLevel.QUALIFIED, SkillLevel.EXPERT}
+
+
+def missing_courses(hall: Hall, user, item: ServiceItem, before: str, level: str) -> str:
+    """The names of the courses ``user`` still lacks for ``level`` in ``item``, joined for a message; ""
+    when nothing is missing, when the level does not rise to a certified one, or without the training
+    app."""
+    if level not in CERTIFIED or level == before or not apps.is_installed("servicehall.training"):
+        return ""
+    from servicehall.training.selectors import requirements_met
+
+    ok, missing = requirements_met(hall=hall, user=user, item=item)
+    return "" if ok else pgettext("list separator", ", ").join(c.name_local for c in missing)
+
+
+def _requirement_error(names: str) -> str:
+    return _("Needs a valid certificate of: %(courses)s. Grant “learning” until the exam is passed.") % {
+        "courses": names
+    }
+
+
 @transaction.atomic
 def skill_set(*, actor: Actor, hall: Hall, user, item, level, reason: str = "") -> Skill | None:
     """Give ``user`` the ``level`` (learning, qualified, expert) in ``item``, or remove the skill with a
@@ -62,6 +90,8 @@ def skill_set(*, actor: Actor, hall: Hall, user, item, level, reason: str = "") 
     reason = str(reason or "")[:200]
     lock_user(user)
     before = Skill.objects.filter(hall=hall, user=user, item=found).values_list("level", flat=True).first()
+    if names := missing_courses(hall, user, found, before or "", level):
+        raise Invalid(fields={"level": [_requirement_error(names)]})
     skill = _apply(actor, hall, user, found, level, reason)
     if (before or "") != level:
         audit_record(
@@ -100,6 +130,12 @@ def skills_replace(*, actor: Actor, hall: Hall, user, rows: list[dict], reason: 
         raise Invalid(fields=errors)
     lock_user(user)
     before = {s.item.code: s.level for s in selectors.skill_rows(hall=hall, user=user)}
+    for n, row in enumerate(rows):
+        code = row["service"]
+        if names := missing_courses(hall, user, items[code], before.get(code, ""), row["level"]):
+            errors[f"{n}.level"] = [_requirement_error(names)]
+    if errors:
+        raise Invalid(fields=errors)
     wanted = {r["service"]: r["level"] for r in rows}
     for code in before.keys() - wanted.keys():
         Skill.objects.filter(hall=hall, user=user, item__code=code).delete()
