@@ -10,7 +10,7 @@ import pytest
 from servicehall.core import calendar
 from servicehall.queueing.choices import Channel, TicketStatus
 from servicehall.queueing.models import Ticket
-from tests.queueing.conftest import MORNING, SHANGHAI, actors, clock, items_a, q  # noqa: F401  (fixtures)
+from tests.queueing.conftest import MORNING, SHANGHAI, actors, clerk_a2, clock, items_a, kiosk_a, q  # noqa: F401  (fixtures)
 
 PER_DAY = {"SB-001": 40, "GJ-001": 16, "HJ-001": 8}
 

@@ -240,3 +240,40 @@ def simulation_create(request, hall_code: str, payload: SimulationIn):
 def simulation_get(request, hall_code: str, job_id: int):
     hall = _manager_hall(request, hall_code)
     return job_out(selectors.job_get(hall=hall, job_id=job_id))
+
+
+def _plain(value):
+    """The snapshot as JSON: instants in ISO 8601, nested lists and dicts kept."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@router.get("/halls/{hall_code}/dashboard", response={200: dict, **ERRORS}, summary="Live hall dashboard")
+def dashboard(request, hall_code: str):
+    """The live snapshot the dashboard page shows: totals, per service (waiting, longest current wait,
+    estimate for a new ticket, served today, mean wait of the last hour), per window (state and since
+    when, ticket, clerk), appointments due in the next hour, today's ratings and the open alerts with
+    their advice. The hall's event stream (``/halls/{hall_code}/events``) says when it changed."""
+    hall = _manager_hall(request, hall_code)
+    data = selectors.dashboard_data(hall=hall)
+    data["alerts"] = [
+        {
+            "id": row["alert"].pk,
+            "kind": row["alert"].kind,
+            "subject": row["alert"].subject,
+            "text": row["text"],
+            "value": row["alert"].value,
+            "threshold": row["alert"].threshold,
+            "advice": row["advice"],
+            "opened_at": row["alert"].opened_at,
+        }
+        for row in data["alerts"]
+    ]
+    for row in data["counters"]:
+        row.pop("clerk_id", None)
+    return _plain(data)

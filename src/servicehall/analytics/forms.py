@@ -75,3 +75,40 @@ class WhatIfForm(forms.Form):
             "merge": data["merge"],
             "replications": data["replications"],
         }
+
+
+class AlertSettingsForm(forms.ModelForm):
+    """The hall's alert thresholds (0 switches a rule off)."""
+
+    class Meta:
+        from servicehall.analytics.models import AlertSettings
+
+        model = AlertSettings
+        fields = [
+            "wait_minutes",
+            "waiting_count",
+            "idle_minutes",
+            "pause_minutes",
+            "appointment_grace_minutes",
+        ]
+
+
+def _whole(text: str):
+    """A posted threshold: blank → None (the hall's), digits → int, anything else kept for the service to
+    refuse beside its field."""
+    text = (text or "").strip()[:12]
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def service_rule_rows(post, items) -> tuple[list[dict], dict]:
+    """The per-service threshold table as rows for ``alert_rules_set``, and what was typed per service
+    (shown again when the save is refused)."""
+    rows, typed = [], {}
+    for item in items:
+        wait, count = post.get(f"wait-{item.code}", ""), post.get(f"count-{item.code}", "")
+        typed[item.code] = {"wait_minutes": wait[:12], "waiting_count": count[:12]}
+        if wait.strip() or count.strip():
+            rows.append({"service": item.code, "wait_minutes": _whole(wait), "waiting_count": _whole(count)})
+    return rows, typed

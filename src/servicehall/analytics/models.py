@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.analytics.choices import JobStatus
+from servicehall.analytics.choices import AlertKind, AlertStatus, JobStatus
 from servicehall.core.models import Hall
 
 
@@ -87,3 +87,103 @@ class SimulationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hall_id} #{self.pk} {self.status}"
+
+
+class AlertSettings(models.Model):
+    """When the live dashboard raises an alert, and whom it texts. Thresholds of 0 switch a rule off.
+    ``duty_phones_encrypted`` holds the mobiles of the managers on duty (comma-separated, encrypted like
+    every personal value; shown masked); an alert is texted to them once, when it opens."""
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="alert_settings")
+    wait_minutes = models.PositiveSmallIntegerField(
+        _("longest wait over (minutes)"), default=30, validators=[MaxValueValidator(600)]
+    )
+    waiting_count = models.PositiveSmallIntegerField(
+        _("people waiting for one service over"), default=20, validators=[MaxValueValidator(5000)]
+    )
+    idle_minutes = models.PositiveSmallIntegerField(
+        _("window idle while its services have people waiting, over (minutes)"),
+        default=3,
+        validators=[MaxValueValidator(240)],
+    )
+    pause_minutes = models.PositiveSmallIntegerField(
+        _("window paused over (minutes)"), default=15, validators=[MaxValueValidator(600)]
+    )
+    appointment_grace_minutes = models.PositiveSmallIntegerField(
+        _("checked-in appointment not called this long after its slot ended (minutes)"),
+        default=10,
+        validators=[MaxValueValidator(240)],
+    )
+    duty_phones_encrypted = models.TextField(_("mobiles on duty (encrypted)"), blank=True, default="")
+    duty_phones_hint = models.CharField(_("mobiles on duty"), max_length=120, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("alert settings")
+        verbose_name_plural = _("alert settings")
+
+    def __str__(self) -> str:
+        return f"{self.hall.code}"
+
+
+class ServiceAlertRule(models.Model):
+    """A service's own wait and count thresholds (a busy 社保 line tolerates more people than 户籍);
+    an empty value uses the hall's."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="service_alert_rules")
+    service = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="+")
+    wait_minutes = models.PositiveSmallIntegerField(
+        _("longest wait over (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    waiting_count = models.PositiveSmallIntegerField(
+        _("people waiting over"), null=True, blank=True, validators=[MaxValueValidator(5000)]
+    )
+
+    class Meta:
+        verbose_name = _("service alert threshold")
+        verbose_name_plural = _("service alert thresholds")
+        constraints = [models.UniqueConstraint(fields=["hall", "service"], name="one_alert_rule_per_service")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.service_id}"
+
+
+class Alert(models.Model):
+    """One episode of a watched condition, from the sweep that saw it to the sweep that saw it clear.
+    At most one open alert per hall, kind and subject (the database says so), so a condition that lasts
+    an hour is one alert, texted once. Kept after it resolves, with what the managers did."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind)
+    subject = models.CharField(_("subject"), max_length=64)  # a service code, a window number, a booking
+    subject_label = models.CharField(_("about"), max_length=200)  # in the hall's language, as opened
+    status = models.CharField(_("status"), max_length=10, choices=AlertStatus, default=AlertStatus.OPEN)
+    value = models.PositiveIntegerField(_("value"))  # minutes or people, as the kind says
+    threshold = models.PositiveIntegerField(_("threshold"))
+    peak = models.PositiveIntegerField(_("worst value"))
+    # What to do, as data (drawn in the reader's language): for a queue {service, more, windows}; for an
+    # appointment {service, ticket}.
+    advice = models.JSONField(_("advice"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("texted at"), null=True, blank=True)
+    note = models.CharField(_("what was done"), max_length=500, blank=True, default="")
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    noted_at = models.DateTimeField(_("noted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "kind", "subject"],
+                condition=models.Q(status="open"),
+                name="one_open_alert_per_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["hall", "status", "opened_at"], name="alert_hall_status")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.kind} {self.subject} {self.status}"

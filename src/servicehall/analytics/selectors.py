@@ -5,9 +5,18 @@ minutes per hall and date (fitting and simulating take a second or more; history
 import datetime
 
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from servicehall.analytics import forecast, history, staffing
-from servicehall.analytics.models import AnalyticsSettings, SimulationJob
+from servicehall.analytics import alerts, dashboard, forecast, history, staffing
+from servicehall.analytics.choices import AlertKind, AlertStatus
+from servicehall.analytics.models import (
+    Alert,
+    AlertSettings,
+    AnalyticsSettings,
+    ServiceAlertRule,
+    SimulationJob,
+)
 from servicehall.analytics.simulation import Rules, ServiceSpec, ServiceTimes
 from servicehall.core.errors import NotFound
 from servicehall.queueing.selectors import settings_get as queue_settings_get
@@ -220,3 +229,142 @@ def job_get(*, hall, job_id: int) -> SimulationJob:
 
 def jobs_recent(*, hall, limit: int = 10):
     return SimulationJob.objects.filter(hall=hall).order_by("-created_at", "-id")[:limit]
+
+
+# --- the live dashboard and its alerts -------------------------------------------------------------------
+
+
+def alert_settings_get(*, hall) -> AlertSettings:
+    found = AlertSettings.objects.filter(hall=hall).first()
+    return found if found is not None else AlertSettings(hall=hall)
+
+
+def alert_rules(*, hall) -> list[ServiceAlertRule]:
+    return list(ServiceAlertRule.objects.filter(hall=hall).select_related("service"))
+
+
+def thresholds(*, hall) -> alerts.Thresholds:
+    conf = alert_settings_get(hall=hall)
+    return alerts.Thresholds(
+        wait_minutes=conf.wait_minutes,
+        waiting_count=conf.waiting_count,
+        idle_minutes=conf.idle_minutes,
+        pause_minutes=conf.pause_minutes,
+        appointment_grace_minutes=conf.appointment_grace_minutes,
+        per_service={r.service_id: (r.wait_minutes, r.waiting_count) for r in alert_rules(hall=hall)},
+    )
+
+
+def _counter_services(hall, counters: list[dict]) -> dict[int, set[int]]:
+    """Window id → the services its signed-in clerk may call there (all it serves, when closed)."""
+    from servicehall.core.models import Counter
+    from servicehall.queueing.selectors import counter_services
+    from servicehall.staff.selectors import servable_items
+
+    found = {}
+    for counter in Counter.objects.filter(hall=hall, active=True):
+        ids = set(counter_services(counter=counter))
+        row = next((c for c in counters if c["id"] == counter.pk), None)
+        if row and row["clerk_id"]:
+            allowed = servable_items(hall=hall, user=row["clerk_id"])
+            ids = ids if allowed is None else ids & allowed
+        found[counter.pk] = ids
+    return found
+
+
+def _advice(hall, snap: dict, found: list, serves: dict[int, set[int]]) -> dict[int, dict]:
+    """Service id → the advice (as data) for each service with a queue alert."""
+    from servicehall.analytics.choices import AlertKind
+    from servicehall.queueing.selectors import mean_service_seconds
+    from servicehall.staff.selectors import qualified_counters
+
+    queued = {c.service_id for c in found if c.kind in (AlertKind.LONG_WAIT, AlertKind.MANY_WAITING)}
+    goals = targets(hall=hall)
+    advice = {}
+    for s in snap["services"]:
+        if s["id"] not in queued:
+            continue
+        rows = [c for c in snap["counters"] if s["id"] in serves.get(c["id"], ())]
+        open_now = sum(1 for c in rows if c["activity"] in ("serving", "idle"))
+        free = [c for c in snap["counters"] if c["activity"] in ("idle", "closed", "paused")]
+        able = qualified_counters(hall=hall, service_id=s["id"], counter_ids=[c["id"] for c in free])
+        candidates = [c["number"] for c in free if c["id"] in able and (c in rows or c["activity"] == "idle")]
+        wanted = alerts.counters_wanted(
+            arrivals_last_hour=s["arrivals_last_hour"],
+            mean_service_seconds=mean_service_seconds(service_id=s["id"], hall=hall),
+            targets=goals,
+        )
+        advice[s["id"]] = alerts.queue_advice(
+            service=s, open_now=open_now, wanted=wanted, candidates=candidates[:4]
+        )
+    return advice
+
+
+def alert_check(*, hall, now: datetime.datetime | None = None) -> tuple[dict, list, dict[int, dict]]:
+    """The snapshot, the conditions true in it, and the advice for each queue alert (the sweep's input)."""
+    limits = thresholds(hall=hall)
+    snap = dashboard.snapshot(hall=hall, now=now, grace_minutes=limits.appointment_grace_minutes)
+    serves = _counter_services(hall, snap["counters"])
+    found = alerts.conditions(snap, limits, serves)
+    return snap, found, _advice(hall, snap, found, serves)
+
+
+def alerts_open(*, hall) -> list[Alert]:
+    return list(Alert.objects.filter(hall=hall, status=AlertStatus.OPEN).order_by("opened_at", "id"))
+
+
+def alerts_recent(*, hall, days: int = 31, limit: int = 300) -> list[Alert]:
+    """Every alert of the last ``days`` days, newest first, with what was done."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(Alert.objects.filter(hall=hall, opened_at__gte=since).select_related("noted_by")[:limit])
+
+
+def alert_get(*, hall, alert_id: int) -> Alert:
+    found = Alert.objects.filter(hall=hall, pk=alert_id).first()
+    if found is None:
+        raise NotFound(_("No such alert in this hall."))
+    return found
+
+
+def dashboard_data(*, hall, now: datetime.datetime | None = None) -> dict:
+    """What the dashboard page and API show: the snapshot and the open alerts, each with its line."""
+    limits = thresholds(hall=hall)
+    snap = dashboard.snapshot(hall=hall, now=now, grace_minutes=limits.appointment_grace_minutes)
+    snap["alerts"] = alert_rows(hall=hall, rows=alerts_open(hall=hall))
+    snap["long_wait_alert"] = any(row["alert"].kind == "long_wait" for row in snap["alerts"])
+    return snap
+
+
+def alert_rows(*, hall, rows: list[Alert]) -> list[dict]:
+    """Each alert with its line and its advice in the reader's language: service and window names come
+    from the catalogue and the windows as they are now (the stored label, in the hall's language, when
+    the service or window is gone)."""
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.core.models import Counter
+
+    services = {i.code: i.name_local for i in ServiceItem.objects.filter(hall=hall)}
+    windows = {c.number: c.name_local or c.number for c in Counter.objects.filter(hall=hall)}
+    out = []
+    for a in rows:
+        if a.kind == AlertKind.LATE_APPOINTMENT:
+            name = services.get(a.advice.get("service"))
+            label = f"{a.advice.get('ticket', '')} {name}" if name else a.subject_label
+        elif a.kind in (AlertKind.IDLE_COUNTER, AlertKind.LONG_PAUSE):
+            label = windows.get(a.subject, a.subject_label)
+        else:
+            label = services.get(a.subject, a.subject_label)
+        service = services.get(a.advice.get("service"), a.subject_label)
+        out.append(
+            {
+                "alert": a,
+                "text": alerts.message(a.kind, label, a.value, a.threshold),
+                "advice": alerts.advice_text(a.advice, service),
+            }
+        )
+    return out
+
+
+def alert_services(*, hall):
+    from servicehall.catalog.models import ServiceItem
+
+    return list(ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code"))

@@ -26,3 +26,23 @@ def run_stale_simulations() -> str:
     )
     done = [job_id for job_id in ids if simulation_run(job_id=job_id) is not None]
     return f"ran {len(done)}"
+
+
+@job("analytics.alerts", every_seconds=20)
+def sweep_alerts() -> str:
+    """Each open hall's alert sweep: conditions opened, resolved, texted once (``services.alerts_sweep``).
+    A failing hall does not stop the others."""
+    import logging
+
+    from servicehall.analytics.services import alerts_sweep
+    from servicehall.core.models import Hall
+
+    opened = resolved = 0
+    for hall in Hall.objects.filter(active=True):
+        try:
+            got = alerts_sweep(hall=hall)
+        except Exception:  # one hall's bad data must not silence the others' alerts
+            logging.getLogger(__name__).exception("alert sweep of %s failed", hall.code)
+            continue
+        opened, resolved = opened + got["opened"], resolved + got["resolved"]
+    return f"opened {opened}, resolved {resolved}"

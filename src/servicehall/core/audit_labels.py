@@ -220,6 +220,11 @@ ACTION_LABELS = {
     "ticket.identify": _("Citizen identified on the ticket"),
     # operations analytics
     "analytics.settings": _("Staffing targets changed"),
+    "analytics.alert_settings": _("Alert thresholds changed"),
+    "analytics.alert_rules": _("Service alert thresholds changed"),
+    "analytics.alert_phones": _("Mobiles on duty for alerts changed"),
+    "analytics.alerts": _("Alerts opened or resolved"),
+    "analytics.alert_note": _("What was done about an alert recorded"),
     "simulation.request": _("What-if simulation requested"),
     "simulation.start": _("What-if simulation started"),
     "simulation.finish": _("What-if simulation finished"),

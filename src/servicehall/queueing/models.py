@@ -247,6 +247,9 @@ class CounterSession(models.Model):
     pause_reason = models.CharField(_("pause reason"), max_length=100, blank=True, default="")
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When the state last changed (pause, resume); empty means since ``opened_at``. The dashboard's
+    # "paused for 25 minutes" and the long-pause alert read it.
+    state_since = models.DateTimeField(_("state since"), null=True, blank=True)
     priority_streak = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -139,6 +139,12 @@ def _mean_service_seconds(service_id: int, default_seconds: int) -> float:
     return value
 
 
+def mean_service_seconds(*, service_id: int, hall: Hall) -> float:
+    """The mean service time the estimates use (last 30 in 14 days, else the hall's default); what the
+    dashboard's staffing advice reads."""
+    return _mean_service_seconds(service_id, settings_get(hall=hall).default_service_minutes * 60)
+
+
 def _mean_service_seconds_many(service_ids, default_seconds: int) -> dict[int, float]:
     """``_mean_service_seconds`` for several services: one cache round trip, one query for the expired."""
     ids = set(service_ids)

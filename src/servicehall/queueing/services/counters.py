@@ -198,7 +198,8 @@ def counter_pause(*, actor: Actor, counter: Counter, reason: str) -> CounterSess
         raise Invalid(fields={"reason": [_("Say why the window pauses (shown to citizens).")]})
     session.state = transition(COUNTER_TRANSITIONS, session, CounterAction.PAUSE)
     session.pause_reason = reason
-    session.save(update_fields=["state", "pause_reason"])
+    session.state_since = timezone.now()
+    session.save(update_fields=["state", "pause_reason", "state_since"])
     _counter_event(counter, session, "counter.paused")
     audit_record(
         actor=actor, action="counter.pause", hall=counter.hall, obj=counter, after={"reason": reason}
@@ -211,7 +212,8 @@ def counter_unpause(*, actor: Actor, counter: Counter) -> CounterSession:
     session = _own_session(actor, counter)
     session.state = transition(COUNTER_TRANSITIONS, session, CounterAction.RESUME)
     session.pause_reason = ""
-    session.save(update_fields=["state", "pause_reason"])
+    session.state_since = timezone.now()
+    session.save(update_fields=["state", "pause_reason", "state_since"])
     _counter_event(counter, session, "counter.opened")
     audit_record(actor=actor, action="counter.unpause", hall=counter.hall, obj=counter)
     return session
