@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +9,9 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from servicehall.analytics import tasks  # noqa: F401  (worker jobs)
+
+        if apps.is_installed("servicehall.staff"):  # the rota plans against the forecast
+            from servicehall.analytics.selectors import forecast_load
+            from servicehall.staff.need import load_provider_set
+
+            load_provider_set(forecast_load)

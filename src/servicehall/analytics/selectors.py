@@ -368,3 +368,29 @@ def alert_services(*, hall):
     from servicehall.catalog.models import ServiceItem
 
     return list(ServiceItem.objects.filter(hall=hall, active=True).order_by("ticket_prefix", "code"))
+
+
+def forecast_load(*, hall, day: datetime.date) -> dict[tuple[str, int], float]:
+    """What the staff rota expects on ``day``: tickets per (half-day, service id) from the arrival
+    forecast when the day is within its 14 days, else the rota's own four-week history (past days, and
+    beyond the horizon). Registered with ``staff.need.load_provider_set`` when both apps are installed."""
+    from servicehall.queueing.selectors import local_now
+    from servicehall.staff.need import history_load
+
+    today = local_now(hall).date()
+    ahead = (day - today).days
+    if not 0 <= ahead < 14:
+        return history_load(hall=hall, day=day)
+    data = forecast_data(hall=hall, today=today)
+    g = data["grid"]
+    noon = NOON.strftime("%H:%M")
+    out: dict[tuple[str, int], float] = {}
+    for service_id, entry in data["services"].items():
+        forecast_day = entry["days"][ahead]
+        if not forecast_day.open:
+            continue
+        for k, expected in enumerate(forecast_day.intervals):
+            if expected > 0:
+                key = ("am" if g.label(k) < noon else "pm", service_id)
+                out[key] = out.get(key, 0.0) + float(expected)
+    return out

@@ -61,7 +61,9 @@ class RotaOut(Schema):
     start: datetime.date
     end: datetime.date
     entries: list[RotaEntryIO]
-    need: list[NeedOut] = Field(description="Clerks needed per half-day and service (last 4 weeks' load)")
+    need: list[NeedOut] = Field(
+        description="Clerks needed per half-day and service (the forecast's load, else the last 4 weeks')"
+    )
 
 
 def _skills_out(rows) -> list[dict]:

@@ -1,10 +1,10 @@
 """How many clerks each service needs in each half-day: the rota's yardstick.
 
-Until the analytics app forecasts load, the expected tickets are the mean of the same weekday over the
-last four weeks (``history_load``). Analytics replaces it with ``load_provider_set(its_forecast)`` in
-its ``AppConfig.ready``; the provider takes ``(*, hall, day)`` and returns ``{(half, service_id):
-expected tickets}``. Clerks needed = expected tickets × standard minutes ÷ the half-day's open minutes,
-rounded up."""
+Without the analytics app the expected tickets are the mean of the same weekday over the last four
+weeks (``history_load``). Analytics replaces it with ``load_provider_set(forecast_load)`` in its
+``AppConfig.ready`` (the arrival forecast within its 14 days, this history beyond); the provider takes
+``(*, hall, day)`` and returns ``{(half, service_id): expected tickets}``. Clerks needed = expected
+tickets × standard minutes ÷ the half-day's open minutes, rounded up."""
 
 import datetime
 import math
@@ -58,6 +58,11 @@ def history_load(*, hall: Hall, day: datetime.date) -> dict[tuple[str, int], flo
 
 
 _provider = [history_load]
+
+
+def load_provider():
+    """The provider in use (``history_load`` or the analytics forecast)."""
+    return _provider[0]
 
 
 def load_provider_set(provider) -> None:
