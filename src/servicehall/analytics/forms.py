@@ -112,3 +112,22 @@ def service_rule_rows(post, items) -> tuple[list[dict], dict]:
         if wait.strip() or count.strip():
             rows.append({"service": item.code, "wait_minutes": _whole(wait), "waiting_count": _whole(count)})
     return rows, typed
+
+
+class ChangeMarkForm(forms.Form):
+    """A change the hall made, for the before/after page."""
+
+    day = forms.DateField(label=_("Day of the change"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("What changed"), max_length=200)
+    services = forms.MultipleChoiceField(
+        label=_("Services it touched (none: the whole hall, without a control)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    window_days = forms.IntegerField(
+        label=_("Days compared on each side"), initial=28, min_value=7, max_value=90
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = list(services)

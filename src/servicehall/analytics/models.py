@@ -187,3 +187,29 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.kind} {self.subject} {self.status}"
+
+
+class ChangeMark(models.Model):
+    """A change the hall made on ``day`` ("online booking for 不动产 opened", "e-forms for 营业执照", "a
+    new clerk trained") and the services it touched; the before/after page compares ``window_days``
+    on each side. No services listed: the whole hall changed, and there is no control."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="change_marks")
+    day = models.DateField(_("day of the change"))
+    title = models.CharField(_("what changed"), max_length=200)
+    services = models.ManyToManyField("catalog.ServiceItem", blank=True, related_name="+")
+    window_days = models.PositiveSmallIntegerField(
+        _("days compared on each side"), default=28, validators=[MinValueValidator(7), MaxValueValidator(90)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("marked change")
+        verbose_name_plural = _("marked changes")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.title}"

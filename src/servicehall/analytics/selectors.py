@@ -7,13 +7,15 @@ import datetime
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from servicehall.analytics import alerts, dashboard, forecast, history, staffing
+from servicehall.analytics import alerts, dashboard, effect, forecast, history, staffing
 from servicehall.analytics.choices import AlertKind, AlertStatus
 from servicehall.analytics.models import (
     Alert,
     AlertSettings,
     AnalyticsSettings,
+    ChangeMark,
     ServiceAlertRule,
     SimulationJob,
 )
@@ -394,3 +396,67 @@ def forecast_load(*, hall, day: datetime.date) -> dict[tuple[str, int], float]:
                 key = ("am" if g.label(k) < noon else "pm", service_id)
                 out[key] = out.get(key, 0.0) + float(expected)
     return out
+
+
+# --- marked changes: before and after --------------------------------------------------------------------
+
+# (code, label, lower is better)
+MEASURES = (
+    ("wait", gettext_lazy("Wait (min)"), True),
+    ("service", gettext_lazy("Service time (min)"), True),
+    ("no_show", gettext_lazy("No-shows (%)"), True),
+    ("good", gettext_lazy("Good ratings (%)"), False),
+)
+
+
+def change_marks(*, hall) -> list[ChangeMark]:
+    return list(ChangeMark.objects.filter(hall=hall).prefetch_related("services"))
+
+
+def change_mark_get(*, hall, mark_id: int) -> ChangeMark:
+    found = ChangeMark.objects.filter(hall=hall, pk=mark_id).prefetch_related("services").first()
+    if found is None:
+        raise NotFound(_("No such marked change in this hall."))
+    return found
+
+
+def _observations(hall, mark: ChangeMark, today: datetime.date) -> dict[str, list]:
+    """Per measure, one observation per ticket (or rating) of the ``window_days`` before the change and
+    after it (the day itself left out: half of it is before), up to yesterday."""
+    from servicehall.quality.models import Rating
+    from servicehall.queueing.choices import TicketStatus
+    from servicehall.queueing.models import Ticket
+
+    touched = {s.pk for s in mark.services.all()}
+    start = mark.day - datetime.timedelta(days=mark.window_days)
+    end = min(mark.day + datetime.timedelta(days=mark.window_days), today - datetime.timedelta(days=1))
+    out: dict[str, list] = {code: [] for code, _label, _lower in MEASURES}
+    rows = Ticket.objects.filter(hall=hall, day__gte=start, day__lte=end).exclude(day=mark.day)
+    for sid, day, status, wait, service in rows.values_list(
+        "service_id", "day", "status", "wait_seconds", "service_seconds"
+    ).iterator(chunk_size=5000):
+        treated, after = (not touched or sid in touched), day > mark.day
+        if wait is not None:
+            out["wait"].append(effect.Observation(treated, after, wait / 60))
+        if service is not None:
+            out["service"].append(effect.Observation(treated, after, service / 60))
+        if status in (TicketStatus.COMPLETED, TicketStatus.NO_SHOW):
+            out["no_show"].append(
+                effect.Observation(treated, after, 100.0 if status == TicketStatus.NO_SHOW else 0.0)
+            )
+    ratings = Rating.objects.filter(hall=hall, excluded=False, ticket__day__gte=start, ticket__day__lte=end)
+    for sid, day, level in ratings.exclude(ticket__day=mark.day).values_list(
+        "service_id", "ticket__day", "level"
+    ):
+        treated, after = (not touched or sid in touched), day > mark.day
+        out["good"].append(effect.Observation(treated, after, 100.0 if level >= 4 else 0.0))
+    return out
+
+
+def change_effects(*, hall, mark: ChangeMark, today: datetime.date) -> list[dict]:
+    """Each measure's before/after for the touched services and the others, and the effect."""
+    observations = _observations(hall, mark, today)
+    return [
+        {"code": code, "label": label, "effect": effect.estimate(observations[code], lower_is_better=lower)}
+        for code, label, lower in MEASURES
+    ]

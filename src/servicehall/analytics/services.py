@@ -24,6 +24,7 @@ from servicehall.analytics.models import (
     Alert,
     AlertSettings,
     AnalyticsSettings,
+    ChangeMark,
     ServiceAlertRule,
     SimulationJob,
 )
@@ -376,3 +377,60 @@ def alert_note(*, actor: Actor, hall, alert_id: int, note: str) -> Alert:
         after={"note": text},
     )
     return alert
+
+
+# --- marked changes (before/after) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_mark_create(
+    *, actor: Actor, hall, day: datetime.date, title: str, service_codes: list[str], window_days: int = 28
+) -> ChangeMark:
+    """Mark a change the hall made (manager only, audited); the services it touched by code (none: the
+    whole hall)."""
+    from servicehall.catalog.models import ServiceItem
+
+    require_role(actor, hall, Role.MANAGER)
+    errors = {}
+    title = " ".join(str(title or "").split())[:200]
+    if len(title) < 2:
+        errors["title"] = [_("Say what changed.")]
+    if not isinstance(day, datetime.date) or not datetime.date(2000, 1, 1) <= day <= datetime.date(
+        2100, 1, 1
+    ):
+        errors["day"] = [_("Enter a valid date.")]
+    items = list(
+        ServiceItem.objects.filter(hall=hall, code__in=[c for c in service_codes if isinstance(c, str)])
+    )
+    if len(items) != len(set(service_codes)):
+        errors["services"] = [_("No such service in this hall.")]
+    if not isinstance(window_days, int) or not 7 <= window_days <= 90:
+        errors["window_days"] = [_("A whole number from 7 to 90.")]
+    if errors:
+        raise Invalid(fields=errors)
+    mark = ChangeMark.objects.create(
+        hall=hall, day=day, title=title, window_days=window_days, created_by_id=actor.user_id
+    )
+    mark.services.set(items)
+    audit_record(
+        actor=actor,
+        action="analytics.change_mark",
+        hall=hall,
+        obj=mark,
+        after={"day": day.isoformat(), "title": title, "services": sorted(i.code for i in items)},
+    )
+    return mark
+
+
+@transaction.atomic
+def change_mark_delete(*, actor: Actor, hall, mark_id: int) -> None:
+    require_role(actor, hall, Role.MANAGER)
+    mark = selectors.change_mark_get(hall=hall, mark_id=mark_id)
+    audit_record(
+        actor=actor,
+        action="analytics.change_mark_delete",
+        hall=hall,
+        obj=mark,
+        before={"day": mark.day.isoformat(), "title": mark.title},
+    )
+    mark.delete()

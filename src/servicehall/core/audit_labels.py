@@ -225,6 +225,8 @@ ACTION_LABELS = {
     "analytics.alert_phones": _("Mobiles on duty for alerts changed"),
     "analytics.alerts": _("Alerts opened or resolved"),
     "analytics.alert_note": _("What was done about an alert recorded"),
+    "analytics.change_mark": _("Change marked for before and after"),
+    "analytics.change_mark_delete": _("Marked change removed"),
     "simulation.request": _("What-if simulation requested"),
     "simulation.start": _("What-if simulation started"),
     "simulation.finish": _("What-if simulation finished"),
