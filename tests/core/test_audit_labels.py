@@ -39,6 +39,7 @@ EXPANDED = {
     "quality.rectification_{action}": [f"quality.rectification_{a}" for a in RectificationAction.values],
     "feedback.{action}": ["feedback.submit", *(f"feedback.{a}" for a in FeedbackAction.values)],
     "feedback.{kind}": ["feedback.remind", "feedback.escalate"],
+    "cases.{kind}": ["cases.remind", "cases.escalate"],
     "navigation.{action}": [
         f"navigation.{a}"
         for a in (

@@ -9,4 +9,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the cases' links to customer records (merge, erasure, the person's timeline).
-        from servicehall.cases import links  # noqa: F401
+        from servicehall.cases import links, tasks  # noqa: F401  (and the worker's deadline sweep)

@@ -65,6 +65,9 @@ BEFORE_DECISION = (
     S.MATERIALS_REQUESTED,
 )
 OPEN_STATES = (*BEFORE_DECISION, S.APPROVED, S.RESULT_READY)
+WAITING_FOR_CITIZEN = (S.CORRECTION, S.MATERIALS_REQUESTED)
+# Cases whose clock runs and that staff must move on (补正 states wait for the citizen).
+ACTIVE = tuple(s for s in BEFORE_DECISION if s not in WAITING_FOR_CITIZEN)
 # The time limit runs from acceptance until the decision (paused while materials are requested).
 CLOCK_STATES = (S.ACCEPTED, S.UNDER_REVIEW, S.MATERIALS_REQUESTED)
 

@@ -108,6 +108,9 @@ class Case(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     due_at = models.DateTimeField(_("promised by"))
     legal_due_at = models.DateTimeField(_("legal deadline"))
+    # The deadline sweep's marks (each once per deadline: cleared when 补正 moves the deadline on).
+    reminded_at = models.DateTimeField(_("due-soon reminder at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("overdue escalation at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.cases.choices import (
+    ACTIVE,
     BEFORE_DECISION,
     STAMPS,
+    WAITING_FOR_CITIZEN,
     CaseStatus,
 )
 from servicehall.cases.models import Case
@@ -43,9 +45,6 @@ STEP_ORDER = [
     S.CLOSED,
     S.WITHDRAWN,
 ]
-WAITING_FOR_CITIZEN = (S.CORRECTION, S.MATERIALS_REQUESTED)
-# Cases whose clock runs and that staff must move on (补正 states wait for the citizen).
-ACTIVE = tuple(s for s in BEFORE_DECISION if s not in WAITING_FOR_CITIZEN)
 
 
 def not_found() -> NotFound:

@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "eforms.filled.complete": _("Filled form completed"),
     "eforms.filled.link": _("Filled form linked to a ticket"),
     "cases.submit": _("Application submitted"),
+    "cases.remind": _("Cases due soon announced"),
+    "cases.escalate": _("Overdue cases escalated"),
     "cases.accept": _("Case accepted"),
     "cases.visit": _("Visit recorded on a case"),
     "cases.prereview": _("Case pre-reviewed: complete"),

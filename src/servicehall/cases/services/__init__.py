@@ -1,8 +1,9 @@
 """Every write of cases (办件), re-exported: the application (``submit``), each step (``steps``), the
-citizen's own steps (``citizen``)."""
+citizen's own steps (``citizen``), the deadline sweep (``deadlines``)."""
 
 from servicehall.cases.services.citizen import case_supply_by_citizen, case_withdraw_by_citizen
 from servicehall.cases.services.common import phone_digest, track_url
+from servicehall.cases.services.deadlines import cases_sweep_deadlines
 from servicehall.cases.services.steps import (
     case_accept,
     case_approve,
@@ -46,6 +47,7 @@ __all__ = [
     "case_supply",
     "case_supply_by_citizen",
     "case_withdraw",
+    "cases_sweep_deadlines",
     "case_withdraw_by_citizen",
     "phone_digest",
     "track_url",

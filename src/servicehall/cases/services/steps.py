@@ -97,6 +97,7 @@ def supply_locked(actor: Actor, case: Case) -> Case:
         if paused:
             changes["due_at"] = calendar.add_working_days(case.hall, case.due_at, paused)
             changes["legal_due_at"] = calendar.add_working_days(case.hall, case.legal_due_at, paused)
+            changes["reminded_at"] = changes["escalated_at"] = None  # a new deadline, reminded again
     return _apply(actor, case, A.SUPPLY, **changes)
 
 
