@@ -67,3 +67,46 @@ def bars_svg(values: list[float], labels: list[str], *, width=720, height=160, c
     out.append(f'<text x="34" y="14" font-size="11" text-anchor="end">{peak}</text>')
     head = f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="arrivals">'
     return f"{head}{''.join(out)}</svg>"
+
+
+def _shade(share: float) -> str:
+    """From a pale to a deep blue as ``share`` goes from 0 to 1."""
+    lo, hi = (239, 246, 255), (29, 78, 216)
+    r, g, b = (round(a + (b - a) * max(0.0, min(1.0, share))) for a, b in zip(lo, hi, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def heatmap_svg(values: dict, *, rows: list[tuple[int, str]], hours: list[int], digits: int = 0, label=""):
+    """A weekday × hour grid: ``values`` maps (row key, hour) to a number (missing: empty cell); each
+    cell is shaded from the smallest value to the largest and carries its value."""
+    if not hours or not rows:
+        return ""
+    seen = [v for v in values.values() if v is not None]
+    low, top = min(seen, default=0), max(seen, default=0)
+    span = (top - low) or 1  # shaded from the smallest value to the largest, so differences show
+    cw, ch, left, head = 46, 30, 70, 22
+    width, height = left + cw * len(hours) + 4, head + ch * len(rows) + 4
+    out = [
+        f'<text x="{left + i * cw + cw / 2:.0f}" y="15" font-size="11" text-anchor="middle">{h:02d}</text>'
+        for i, h in enumerate(hours)
+    ]
+    for j, (key, name) in enumerate(rows):
+        y = head + j * ch
+        out.append(
+            f'<text x="{left - 8}" y="{y + 19}" font-size="12" text-anchor="end">{escape(name)}</text>'
+        )
+        for i, h in enumerate(hours):
+            v = values.get((key, h))
+            x = left + i * cw
+            fill = "#f6f7f8" if v is None else _shade(0.1 + 0.9 * (v - low) / span)
+            out.append(f'<rect x="{x}" y="{y}" width="{cw - 2}" height="{ch - 2}" rx="3" fill="{fill}"/>')
+            if v is not None:
+                ink = "#fff" if (v - low) / span > 0.5 else "#111827"
+                out.append(
+                    f'<text x="{x + (cw - 2) / 2:.0f}" y="{y + 19}" font-size="11" text-anchor="middle" '
+                    f'fill="{ink}">{v:.{digits}f}</text>'
+                )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" class="an-chart an-heat" '
+        f'aria-label="{escape(label)}">{"".join(out)}</svg>'
+    )

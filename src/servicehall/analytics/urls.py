@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicehall.analytics import views, views_changes, views_dashboard
+from servicehall.analytics import views, views_changes, views_dashboard, views_history
 
 app_name = "analytics"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
         views_dashboard.alert_settings_page,
         name="alert-settings",
     ),
+    path("staff/<slug:hall_code>/analytics/history/", views_history.history_page, name="history"),
     path("staff/<slug:hall_code>/analytics/changes/", views_changes.changes_page, name="changes"),
     path("staff/<slug:hall_code>/analytics/forecast/", views.forecast_page, name="forecast"),
     path("staff/<slug:hall_code>/analytics/staffing/", views.staffing_page, name="staffing"),
