@@ -161,10 +161,19 @@ def test_the_citizen_links_the_form_on_the_ticket_page(en, hall_a, published, q)
     ticket = q.issue("SB-001")
     page = en.get(f"/t/{ticket.public_id}/")
     assert b"I filled in the form before I came" in page.content
+    assert b'id="track-fill"' in page.content and fill_url(hall_a).encode() in page.content
     response = en.post(f"/t/{ticket.public_id}/form-link", {"code": filled.code, "mobile": PHONE})
     assert response.status_code == 302 and response["Location"].endswith("?form=linked")
     filled.refresh_from_db()
     assert filled.ticket_id == ticket.pk
+    page = en.get(f"/t/{ticket.public_id}/").content.decode()  # linked: no more offers, the status says so
+    assert 'id="track-form-linked"' in page and 'id="track-fill"' not in page and "tf-code" not in page
+
+
+def test_an_item_without_a_published_form_offers_nothing_to_fill(en, hall_a, q):
+    ticket = q.issue("GJ-001")
+    page = en.get(f"/t/{ticket.public_id}/").content.decode()
+    assert 'id="track-fill"' not in page
 
 
 def test_the_effect_page_and_csv_compare_service_times(client, staff, hall_a, published, q, actors, clock):
