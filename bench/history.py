@@ -1,6 +1,6 @@
 """The hall history page's reads at scale (issue 18): one hall with ``--tickets`` tickets over ``--years``
 years on PostgreSQL; times each grouped read of ``analytics.hall_history`` for the last year (the table
-by service, by window and by clerk, the hour × weekday grid, the trend by day), as the page runs them.
+by service, by window and by clerk; the hour × weekday grid with the trend by day), as the page runs them.
 
     .venv/bin/python bench/history.py [--tickets 5000000] [--years 3] [--keep-db] [--reuse] [--rounds 3]
 
@@ -111,8 +111,7 @@ def measure(built: dict, rounds: int) -> dict:
         "table_by_service": lambda: hall_history.breakdown(hall, by="service", **scope),
         "table_by_counter": lambda: hall_history.breakdown(hall, by="counter", **scope),
         "table_by_clerk": lambda: hall_history.breakdown(hall, by="clerk", **scope),
-        "hour_by_weekday": lambda: hall_history.heatmap(hall, **scope),
-        "by_day": lambda: hall_history.by_day(hall, **scope),
+        "hour_by_weekday_and_days": lambda: hall_history.by_hour(hall, **scope),
     }
     out, page = {}, []
     for name, read in reads.items():
@@ -124,7 +123,7 @@ def measure(built: dict, rounds: int) -> dict:
         out[name] = {"best_s": round(min(times), 3), "worst_s": round(max(times), 3)}
     for _ in range(rounds):  # what one page view runs: one table, the grid, the trend
         t0 = time.perf_counter()
-        for name in ("table_by_service", "hour_by_weekday", "by_day"):
+        for name in ("table_by_service", "hour_by_weekday_and_days"):
             reads[name]()
         page.append(time.perf_counter() - t0)
     year = hall.tickets.filter(day__gte=scope["since"], day__lte=until).count()

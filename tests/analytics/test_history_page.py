@@ -35,7 +35,8 @@ def test_the_table_agrees_with_the_tickets(history, hall_a, items_a, clock):
         sum(tickets.values_list("wait_seconds", flat=True)) / len(waits) / 60
     )
     assert list(rows) == ["社保参保登记", "公积金提取", "户籍迁移"]  # busiest first
-    heat = hall_history.heatmap(hall_a, since=since, until=until)
+    heat = hall_history.by_hour(hall_a, since=since, until=until)
+    assert sum(n for _d, n, _w in heat["days"]) == sum(r.arrivals for r in rows.values())
     assert sum(n for n, _w in heat["cells"].values()) == sum(r.arrivals for r in rows.values())
     assert {wd for wd, _h in heat["cells"]} <= set(range(1, 6))  # weekdays only in the history
 

@@ -11,8 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractHour
 
 from servicehall.queueing.choices import Channel, TicketStatus
 from servicehall.queueing.models import Ticket
@@ -71,74 +71,85 @@ def _tickets(hall, since: datetime.date, until: datetime.date, service_id: int |
     return qs.filter(service_id=service_id) if service_id else qs
 
 
-def heatmap(hall, *, since, until, service_id=None) -> dict:
-    """{(iso weekday 1-7, hour): (arrivals, mean wait in minutes or None)} and the hours seen."""
+def by_hour(hall, *, since, until, service_id=None) -> dict:
+    """The hour × weekday grid and the trend by day from one grouped scan (day, hour): ``cells`` maps
+    (iso weekday 1-7, hour) to (arrivals, mean wait in minutes or None), ``hours`` the hours seen (a
+    continuous range), ``days`` lists (day, arrivals, mean wait in minutes or None)."""
     tz = hall.tzinfo
     rows = (
         _tickets(hall, since, until, service_id)
-        .annotate(wd=ExtractIsoWeekDay("day"), hour=ExtractHour("issued_at", tzinfo=tz))
-        .values("wd", "hour")
-        .annotate(n=Count("id"), wait=Avg("wait_seconds"))
-        .values_list("wd", "hour", "n", "wait")
+        .annotate(hour=ExtractHour("issued_at", tzinfo=tz))
+        .values("day", "hour")
+        .annotate(n=Count("id"), waited=Count("wait_seconds"), wait=Sum("wait_seconds"))
+        .values_list("day", "hour", "n", "waited", "wait")
     )
-    cells = {(wd, hour): (n, None if wait is None else wait / 60) for wd, hour, n, wait in rows}
+    cells: dict[tuple[int, int], list[int]] = {}
+    days: dict[datetime.date, list[int]] = {}
+    for day, hour, n, waited, wait in rows:
+        for bucket in (
+            cells.setdefault((day.isoweekday(), hour), [0, 0, 0]),
+            days.setdefault(day, [0, 0, 0]),
+        ):
+            bucket[0] += n
+            bucket[1] += waited
+            bucket[2] += wait or 0
+
+    def mean(b) -> float | None:
+        return b[2] / b[1] / 60 if b[1] else None
+
     hours = sorted({h for _wd, h in cells}) or list(range(9, 17))
-    return {"cells": cells, "hours": list(range(hours[0], hours[-1] + 1))}
-
-
-def by_day(hall, *, since, until, service_id=None) -> list[tuple[datetime.date, int, float | None]]:
-    """(day, arrivals, mean wait in minutes) for each day with tickets."""
-    rows = (
-        _tickets(hall, since, until, service_id)
-        .values("day")
-        .annotate(n=Count("id"), wait=Avg("wait_seconds"))
-        .order_by("day")
-        .values_list("day", "n", "wait")
-    )
-    return [(day, n, None if wait is None else wait / 60) for day, n, wait in rows]
+    return {
+        "cells": {k: (b[0], mean(b)) for k, b in cells.items()},
+        "hours": list(range(hours[0], hours[-1] + 1)),
+        "days": [(d, b[0], mean(b)) for d, b in sorted(days.items())],
+    }
 
 
 def breakdown(hall, *, since, until, by: str, service_id=None) -> list[Row]:
-    """One row per service, window or clerk (``by``), busiest first."""
+    """One row per service, window or clerk (``by``), busiest first: one grouped scan by (group, whole
+    waiting minute) gives the sums and the histogram of waits together."""
     key = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id"}[by]
     base = _tickets(hall, since, until, service_id)
     if by != "service":
         base = base.filter(**{f"{key}__isnull": False})
-    rows = {}
-    for r in base.values(key).annotate(
-        n=Count("id"),
-        served=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
-        no_shows=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
-        abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, first_called_at__isnull=True)),
-        transfers=Sum("transfer_count"),
-        appointments=Count("id", filter=Q(channel=Channel.APPOINTMENT)),
-        wait=Avg("wait_seconds"),
-        service=Avg("service_seconds"),
-    ):
-        rows[r[key]] = Row(
-            key=r[key],
-            label="",
-            arrivals=r["n"],
-            served=r["served"],
-            no_shows=r["no_shows"],
-            abandoned=r["abandoned"],
-            transfers=r["transfers"] or 0,
-            appointments=r["appointments"],
-            mean_wait=None if r["wait"] is None else r["wait"] / 60,
-            mean_service=None if r["service"] is None else r["service"] / 60,
-        )
-    minute = F("wait_seconds") / 60
-    for group, m, n in (
-        base.filter(wait_seconds__isnull=False)
-        .annotate(m=minute)
+    sums: dict = {}
+    totals: dict = {}  # group → [waits counted, their sum, service times counted, their sum]
+    for r in (
+        base.annotate(m=F("wait_seconds") / 60)
         .values(key, "m")
-        .annotate(n=Count("id"))
-        .values_list(key, "m", "n")
+        .annotate(
+            n=Count("id"),
+            served=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
+            no_shows=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+            abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, first_called_at__isnull=True)),
+            transfers=Sum("transfer_count"),
+            appointments=Count("id", filter=Q(channel=Channel.APPOINTMENT)),
+            waited=Count("wait_seconds"),
+            wait=Sum("wait_seconds"),
+            timed=Count("service_seconds"),
+            service=Sum("service_seconds"),
+        )
     ):
-        if group in rows:
-            rows[group].histogram[int(m)] = rows[group].histogram.get(int(m), 0) + n
-    _label(hall, by, rows)
-    return sorted(rows.values(), key=lambda r: (-r.arrivals, r.label))
+        row = sums.setdefault(r[key], Row(key=r[key], label=""))
+        row.arrivals += r["n"]
+        row.served += r["served"]
+        row.no_shows += r["no_shows"]
+        row.abandoned += r["abandoned"]
+        row.transfers += r["transfers"] or 0
+        row.appointments += r["appointments"]
+        t = totals.setdefault(r[key], [0, 0, 0, 0])
+        t[0] += r["waited"]
+        t[1] += r["wait"] or 0
+        t[2] += r["timed"]
+        t[3] += r["service"] or 0
+        if r["m"] is not None:
+            row.histogram[int(r["m"])] = row.histogram.get(int(r["m"]), 0) + r["waited"]
+    for group, row in sums.items():
+        waited, wait, timed, service = totals[group]
+        row.mean_wait = wait / waited / 60 if waited else None
+        row.mean_service = service / timed / 60 if timed else None
+    _label(hall, by, sums)
+    return sorted(sums.values(), key=lambda r: (-r.arrivals, r.label))
 
 
 def _label(hall, by: str, rows: dict) -> None:

@@ -67,8 +67,8 @@ def history_page(request, hall_code: str):
     rows = hall_history.breakdown(hall, by=f["by"], **scope)
     if request.GET.get("format") == "csv":
         return _csv(hall, f, rows)
-    heat = hall_history.heatmap(hall, **scope)
-    days = hall_history.by_day(hall, **scope)
+    heat = hall_history.by_hour(hall, **scope)
+    days = heat["days"]
     weekdays = _weekday_rows()
     context = {
         "hall": hall,
