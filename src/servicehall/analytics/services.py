@@ -220,6 +220,8 @@ def alert_rules_set(*, actor: Actor, hall, rows: list[dict]) -> list[ServiceAler
     from servicehall.catalog.models import ServiceItem
 
     require_role(actor, hall, Role.MANAGER)
+    # two managers saving at once: the second waits here instead of colliding on the unique constraint
+    AlertSettings.objects.select_for_update().get_or_create(hall=hall)
     items = {i.code: i for i in ServiceItem.objects.filter(hall=hall)}
     errors, wanted = {}, {}
     for row in rows:
