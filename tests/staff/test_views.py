@@ -199,3 +199,35 @@ def test_rota_page_saves_the_week(as_user, hall_a, items_a, clerk_a2):
     )
     assert answer.status_code == 409 and RotaEntry.objects.count() == 2
     assert manager.get("/staff/hall-a/rota/?week=2030-W99").status_code == 422
+
+
+def test_a_work_mobile_is_stored_encrypted_and_shown_masked(as_user, hall_a, items_a):
+    manager = as_user("manager_a")
+    page = "/staff/hall-a/people/clerk_a/"
+    bad = manager.post(page, {"action": "mobile", "mobile": "1380000111"})
+    assert bad.status_code == 422 and b"11 digits" in bad.content and b'value="1380000111"' in bad.content
+    assert not AuditEntry.objects.filter(action="staff.mobile").exists()
+    answer = manager.post(page, {"action": "mobile", "mobile": "138 0000 1111"})
+    assert answer.status_code == 200 and b"138****1111" in answer.content
+    assert b"13800001111" not in answer.content
+    profile = StaffProfile.objects.get(hall=hall_a, user__username="clerk_a")
+    assert profile.mobile_hint == "138****1111" and "13800001111" not in profile.mobile_encrypted
+    entry = AuditEntry.objects.get(action="staff.mobile")
+    assert "13800001111" not in str(entry.after) and entry.after == {"mobile": "138****1111"}
+    # another hall's manager cannot reach the clerk; saving it empty removes it
+    assert as_user("manager_b").post(page, {"action": "mobile", "mobile": ""}).status_code in (403, 404)
+    assert manager.post(page, {"action": "mobile", "mobile": ""}).status_code == 200
+    profile.refresh_from_db()
+    assert (profile.mobile_hint, profile.mobile_encrypted) == ("", "")
+
+
+def test_anyone_sets_their_own_work_mobile_on_their_training_page(as_user, hall_a, items_a):
+    for who, number in (("clerk_a", "13900002222"), ("manager_a", "13700003333")):
+        client = as_user(who)
+        assert client.post("/staff/hall-a/training/me/", {"mobile": "12345"}).status_code == 422
+        answer = client.post("/staff/hall-a/training/me/", {"mobile": number})
+        assert answer.status_code == 200 and number[:3].encode() + b"****" in answer.content, who
+    hints = dict(StaffProfile.objects.filter(hall=hall_a).values_list("user__username", "mobile_hint"))
+    assert hints["clerk_a"] == "139****2222" and hints["manager_a"] == "137****3333"
+    # a clerk of another hall cannot set a record in hall A
+    assert as_user("clerk_b").post("/staff/hall-a/training/me/", {"mobile": "13900004444"}).status_code == 403

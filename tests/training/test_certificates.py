@@ -47,6 +47,28 @@ def test_the_clerk_and_the_manager_are_warned_once_thirty_days_before(certified,
     assert AuditEntry.objects.filter(action="training.certificates_warn").count() == 1
 
 
+def test_the_warning_is_texted_once_to_those_with_a_work_mobile(
+    certified, clerk, manager, staff, hall_a, clock, django_capture_on_commit_callbacks
+):
+    from servicehall.core import crypto
+    from servicehall.core.models import Notification
+    from servicehall.staff.services import staff_mobile_set
+
+    staff_mobile_set(actor=manager, hall=hall_a, user=staff["clerk_a"], mobile="13800001111")
+    staff_mobile_set(actor=manager, hall=hall_a, user=staff["manager_a"], mobile="13900002222")
+    _at(clock, datetime.date(2031, 2, 4))
+    for _ in range(2):  # the second sweep finds nothing new: nobody is texted twice
+        with django_capture_on_commit_callbacks(execute=True):
+            services.certificates_sweep(hall=hall_a)
+    sent = {crypto.decrypt(n.phone_encrypted): n.text for n in Notification.objects.all()}
+    assert set(sent) == {"13800001111", "13900002222"}
+    assert all("2031-03-06" in text and hall_a.name in text for text in sent.values())
+    _at(clock, datetime.date(2031, 3, 6))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificates_sweep(hall=hall_a)
+    assert Notification.objects.count() == 4  # the expiry, once each
+
+
 def test_an_expired_certificate_drops_the_qualification_on_its_day(
     certified, manager, staff, hall_a, items_a, clock
 ):

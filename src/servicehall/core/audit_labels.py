@@ -65,6 +65,7 @@ ACTION_LABELS = {
     # staff (issue 17)
     "staff.create": _("Staff account created"),
     "staff.update": _("Staff details changed"),
+    "staff.mobile": _("Staff work mobile changed"),
     "staff.photo": _("Staff photo changed"),
     "staff.deactivate": _("Staff member deactivated"),
     "staff.reactivate": _("Staff member reactivated"),

@@ -100,7 +100,7 @@ def _rota(actor: Actor, hall: Hall) -> None:
 def demo_staff(actor: Actor, hall: Hall) -> None:
     from servicehall.core import services as core
 
-    for username, name, number, qualified, expert, learning, colour in CLERKS:
+    for n, (username, name, number, qualified, expert, learning, colour) in enumerate(CLERKS):
         user = _user(username, name, number)
         if not user.memberships.filter(hall=hall).exists():
             core.membership_grant(actor=actor, user=user, hall=hall, role=Role.CLERK)
@@ -115,6 +115,8 @@ def demo_staff(actor: Actor, hall: Hall) -> None:
             department=home.department_id if home else None,
         )
         staff.staff_photo_set(actor=actor, hall=hall, user=user, data=portrait(colour))
+        # A made-up work mobile (the 13800138xxx test range): training notices land in the demo outbox.
+        staff.staff_mobile_set(actor=actor, hall=hall, user=user, mobile=f"13800138{n:03d}")
     staff.settings_update(actor=actor, hall=hall, show_photo=True)
     # 亮证上岗 on the rating pad too: the full name, staff number and photo of the clerk at its window.
     from servicehall.quality.services import settings_update as quality_settings_update

@@ -16,6 +16,12 @@ class StaffCreateForm(forms.Form):
     staff_number = forms.CharField(label=_("Staff number"), max_length=12, required=False)
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    mobile = forms.CharField(
+        label=_("Work mobile (for training notices; optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +36,17 @@ class StaffProfileForm(forms.Form):
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", "—"), *[(d.pk, d.name_local) for d in departments]]
+
+
+class MobileForm(forms.Form):
+    """A clerk's work mobile: typed anew (the saved one is only ever shown masked); empty clears it."""
+
+    mobile = forms.CharField(
+        label=_("Work mobile"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
 
 
 class PhotoForm(forms.Form):

@@ -64,6 +64,10 @@ class StaffProfile(models.Model):
     photo = models.BinaryField(_("photo"), null=True, blank=True, editable=False)
     photo_key = models.CharField(max_length=32, default=new_photo_key, unique=True, editable=False)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    # The work mobile the hall texts about this clerk's training (a certificate about to expire): stored
+    # encrypted like every phone number here, shown masked (``mobile_hint``) everywhere.
+    mobile_encrypted = models.TextField(_("mobile (encrypted)"), blank=True, default="", editable=False)
+    mobile_hint = models.CharField(_("mobile"), max_length=20, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["hall", "user__username"]

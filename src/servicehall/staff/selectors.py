@@ -4,6 +4,7 @@
 from django.contrib.auth import get_user_model
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import crypto
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Counter, Hall, HallMembership
 from servicehall.staff.choices import SERVING_LEVELS, LearningRule, SkillLevel
@@ -155,6 +156,21 @@ def profile_get(*, hall: Hall, user) -> StaffProfile | None:
 
 
 # --- 亮证上岗: the clerk at a window -----------------------------------------------------------------------
+
+
+def work_mobiles(*, hall: Hall, user_ids) -> dict[int, str]:
+    """The work mobiles of these staff in ``hall`` (decrypted: only for sending a text, never to show),
+    deactivated staff left out; staff without a mobile are absent from the result."""
+    rows = StaffProfile.objects.filter(
+        hall=hall, user_id__in=list(user_ids), deactivated_at__isnull=True
+    ).exclude(mobile_encrypted="")
+    return {p.user_id: crypto.decrypt(p.mobile_encrypted) for p in rows}
+
+
+def work_mobile_hint(*, hall: Hall, user) -> str:
+    """The masked work mobile on the staff record in ``hall`` ("" without one)."""
+    row = StaffProfile.objects.filter(hall=hall, user=user).values_list("mobile_hint", flat=True).first()
+    return row or ""
 
 
 def photo_get(*, hall: Hall, key: str) -> bytes:

@@ -70,6 +70,11 @@ def _person_action(request, hall, user, action: str, departments) -> dict:
         if not form.is_valid():
             return {"errors": _errors_of(form)}
         services.staff_update(**kw, **form.cleaned_data)
+    elif action == "mobile":
+        form = forms.MobileForm(request.POST)
+        if not form.is_valid():
+            return {"errors": _errors_of(form)}
+        services.staff_mobile_set(**kw, mobile=form.cleaned_data["mobile"])
     elif action == "photo":
         form = forms.PhotoForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -143,6 +148,9 @@ def person(request, hall_code: str, username: str):
                 "department": profile.department_id if profile else None,
             },
             departments=departments,
+        ),
+        "mobile_form": forms.MobileForm(
+            request.POST if request.POST.get("action") == "mobile" and shown.get("errors") else None
         ),
         "roles": set(HallMembership.objects.filter(hall=hall, user=user).values_list("role", flat=True)),
         "role_choices": forms.ROLE_CHOICES,

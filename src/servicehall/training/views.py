@@ -16,6 +16,8 @@ from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, NotFound, PermissionDenied
 from servicehall.core.permissions import STAFF_ROLES, has_role
 from servicehall.core.selectors import hall_get
+from servicehall.staff import selectors as staff_selectors
+from servicehall.staff import services as staff_services
 from servicehall.training import forms, progress, selectors, services
 from servicehall.training.choices import PERCENT, AttemptStatus, Criterion
 from servicehall.training.models import Level, Material, TrainingSession
@@ -261,8 +263,19 @@ def _criteria_rows(level: Level) -> list[dict]:
 
 @login_required
 def mine(request, hall_code: str):
+    """The clerk's own training: notices, progress, hours, courses; and the work mobile their notices are
+    texted to, which they may change themselves (POST)."""
     hall = _hall(request, hall_code, *LEARNERS)
     user = request.user
+    mobile_errors, mobile_saved = {}, False
+    if request.method == "POST":
+        try:
+            staff_services.staff_mobile_set(
+                actor=actor_from_request(request), hall=hall, user=user, mobile=request.POST.get("mobile", "")
+            )
+            mobile_saved = True
+        except DomainError as exc:
+            mobile_errors = exc.form_errors()
     year = selectors.today(hall).year
     conf = selectors.settings_get(hall=hall)
     hours = selectors.training_hours(hall=hall, user=user, year=year)
@@ -279,8 +292,12 @@ def mine(request, hall_code: str):
         "progress": progress.progress_for(hall=hall, user=user),
         "notices": selectors.notices_for(hall=hall, user=user),
         "is_manager": has_role(user, hall, Role.MANAGER),
+        "mobile_hint": staff_selectors.work_mobile_hint(hall=hall, user=user),
+        "mobile_errors": mobile_errors,
+        "mobile_typed": request.POST.get("mobile", "")[:20] if mobile_errors else "",
+        "mobile_saved": mobile_saved,
     }
-    return render(request, "training/mine.html", context)
+    return render(request, "training/mine.html", context, status=422 if mobile_errors else 200)
 
 
 @login_required

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from servicehall.catalog.models import Department
+from servicehall.core import crypto
 from servicehall.core import services as core_services
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid, PermissionDenied
+from servicehall.core.identity import is_valid_mobile, mask_phone, normalize_phone
 from servicehall.core.models import Hall, HallMembership
 from servicehall.core.services import validated
 from servicehall.staff import selectors
@@ -32,6 +34,10 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_SIZE = (300, 400)  # shown at most this big on the board and the pad
 MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 HALL_ROLES = (Role.CLERK, Role.EVALUATOR)
+
+
+def _mobile_error() -> str:
+    return _("Enter a mainland mobile number of 11 digits, or leave it empty.")
 
 
 def temporary_password() -> str:
@@ -75,10 +81,14 @@ def staff_create(
     staff_number: str = "",
     department=None,
     role: str = Role.CLERK,
+    mobile: str = "",
 ) -> tuple[object, str]:
-    """Create a clerk's (or evaluator's) account in ``hall`` with a temporary password, returned once."""
+    """Create a clerk's (or evaluator's) account in ``hall`` with a temporary password, returned once;
+    the work mobile is optional (training notices are texted to it)."""
     require_manager(actor, hall)
     errors = {}
+    if mobile and not is_valid_mobile(normalize_phone(mobile)):
+        errors["mobile"] = [_mobile_error()]
     try:
         UnicodeUsernameValidator()(username or "")
     except ValidationError as exc:
@@ -101,15 +111,56 @@ def staff_create(
     user.set_password(password)
     user.save()
     profile = StaffProfile.objects.create(hall=hall, user=user, department=_department(hall, department))
+    if mobile:
+        _mobile_store(profile, normalize_phone(mobile))
     core_services.membership_grant(actor=actor, user=user, hall=hall, role=role)
     audit_record(
         actor=actor,
         action="staff.create",
         hall=hall,
         obj=profile,
-        after={"username": username, "display_name": user.display_name, "staff_number": user.staff_number},
+        after={
+            "username": username,
+            "display_name": user.display_name,
+            "staff_number": user.staff_number,
+            "mobile": profile.mobile_hint,
+        },
     )
     return user, password
+
+
+def _mobile_store(profile: StaffProfile, number: str) -> None:
+    profile.mobile_encrypted = crypto.encrypt(number) if number else ""
+    profile.mobile_hint = mask_phone(number) if number else ""
+    profile.save(update_fields=["mobile_encrypted", "mobile_hint"])
+
+
+@transaction.atomic
+def staff_mobile_set(*, actor: Actor, hall: Hall, user, mobile: str) -> StaffProfile:
+    """Set or clear (empty) a work mobile: the hall manager's for a clerk, or anyone's own (a manager has
+    no manager above them in the hall, and a clerk may change the number they are texted at). Stored
+    encrypted; the audit row and every page keep the masked number only."""
+    own = actor.user is not None and getattr(user, "pk", None) == actor.user.pk
+    if own and not HallMembership.objects.filter(hall=hall, user=user).exists():
+        raise PermissionDenied(_("You do not work in this hall."), code="not_member")
+    if not own:
+        user = managed_user(actor, hall, user)
+    lock_user(user)
+    number = normalize_phone(str(mobile or "")[:40])
+    if number and not is_valid_mobile(number):
+        raise Invalid(fields={"mobile": [_mobile_error()]})
+    profile = _profile(hall, user)
+    before = profile.mobile_hint
+    _mobile_store(profile, number)
+    audit_record(
+        actor=actor,
+        action="staff.mobile",
+        hall=hall,
+        obj=profile,
+        before={"mobile": before},
+        after={"mobile": profile.mobile_hint},
+    )
+    return profile
 
 
 @transaction.atomic

@@ -6,14 +6,16 @@ day, when the clerk's qualification for every service item that requires the cou
 import calendar as pycal
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor
 from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.choices import Role
 from servicehall.core.models import Hall, HallMembership
+from servicehall.core.notify import send_text
 from servicehall.core.transitions import transition
 from servicehall.live.services import event_emit
 from servicehall.training.choices import (
@@ -71,14 +73,40 @@ def _managers(hall: Hall) -> list[int]:
     return list(HallMembership.objects.filter(hall=hall, role=Role.MANAGER).values_list("user_id", flat=True))
 
 
+def _notice_text(hall: Hall, cert: Certificate, kind: str) -> str:
+    """The text message of a notice, in the hall's language (the worker has no request language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "hall": hall.name,
+            "clerk": str(cert.user),
+            "course": cert.course.name,
+            "day": cert.expires_on.isoformat() if cert.expires_on else "",
+        }
+        if kind == NoticeKind.EXPIRING:
+            return _("%(hall)s: the certificate of %(course)s of %(clerk)s expires on %(day)s.") % values
+        return _("%(hall)s: the certificate of %(course)s of %(clerk)s has expired (%(day)s).") % values
+
+
 def _notify(hall: Hall, certs: list[Certificate], kind: str, now) -> None:
-    """One notice per certificate to its clerk and to each manager of the hall (once: unique row)."""
+    """One notice per certificate to its clerk and to each manager of the hall (once: unique row), and the
+    same once as a text to each of them who has a work mobile on the hall's staff record (after commit:
+    a rolled-back sweep texts nobody)."""
+    from servicehall.staff.selectors import work_mobiles
+
     managers = _managers(hall)
+    created_for: list[tuple[Certificate, int]] = []
     for cert in certs:
         for user_id in {cert.user_id, *managers}:
-            TrainingNotice.objects.get_or_create(
+            _row, created = TrainingNotice.objects.get_or_create(
                 hall=hall, user_id=user_id, certificate=cert, kind=kind, defaults={"created_at": now}
             )
+            if created:
+                created_for.append((cert, user_id))
+    mobiles = work_mobiles(hall=hall, user_ids={u for _c, u in created_for}) if created_for else {}
+    for cert, user_id in created_for:
+        if user_id in mobiles:
+            text = _notice_text(hall, cert, kind)
+            transaction.on_commit(lambda p=mobiles[user_id], t=text: send_text(p, t))
 
 
 def _drop_qualifications(hall: Hall, certs: list[Certificate], today, actor) -> list[dict]:
@@ -134,7 +162,8 @@ def certificates_sweep(*, hall: Hall, now: datetime.datetime | None = None) -> d
     valid = Certificate.objects.filter(hall=hall, status=CertificateStatus.VALID, expires_on__isnull=False)
     with transaction.atomic():
         expiring = list(
-            valid.select_for_update()
+            valid.select_for_update(of=("self",))
+            .select_related("course", "user")
             .filter(warned_at__isnull=True, expires_on__gt=today)
             .filter(expires_on__lte=today + datetime.timedelta(days=conf.warn_days))
         )
