@@ -68,6 +68,33 @@ def test_a_long_wait_opens_once_is_texted_once_and_resolves_by_itself(
     assert {r.actor_label for r in rows} == {"system:analytics.alerts"}
 
 
+def test_managers_with_a_work_mobile_are_texted_when_the_hall_asks(
+    q, clock, actors, hall_a, limits, django_capture_on_commit_callbacks
+):
+    from servicehall.core import crypto
+    from servicehall.staff.services import staff_mobile_set
+
+    manager = actors["manager_a"]
+    limits(wait_minutes=20)
+    services.alert_phones_set(actor=manager, hall=hall_a, phones="13800001111")
+    staff_mobile_set(actor=manager, hall=hall_a, user=manager.user, mobile="13800001111")  # the same
+    staff_mobile_set(actor=manager, hall=hall_a, user=actors["clerk_a"].user, mobile="13900002222")
+    clock.at(9, 0)
+    q.issue("SB-001")
+    clock.at(9, 21)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(hall_a)
+    assert [crypto.decrypt(n.phone_encrypted) for n in Notification.objects.all()] == ["13800001111"]
+    services.alert_settings_update(actor=manager, hall=hall_a, text_managers=True)
+    staff_mobile_set(actor=manager, hall=hall_a, user=manager.user, mobile="13700003333")
+    q.issue("GJ-001")
+    clock.at(9, 45)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep(hall_a)["opened"] == 1  # GJ-001's wait; SB-001's alert is still open, not texted again
+    texted = [crypto.decrypt(n.phone_encrypted) for n in Notification.objects.order_by("id")][1:]
+    assert sorted(texted) == ["13700003333", "13800001111"]  # never the clerk's mobile
+
+
 def test_a_crowded_queue_names_the_windows_that_could_open(q, clock, hall_a, limits):
     limits(waiting_count=3)
     for _ in range(3):

@@ -119,3 +119,25 @@ def test_thresholds_are_saved_and_bad_values_shown_beside_the_field(as_user, ite
     assert phones.status_code == 422 and "mainland mobile" in phones.content.decode()
     assert manager.post(url, {"part": "phones", "duty_phones": "13800001111"}).status_code == 302
     assert "138****1111" in manager.get(url).content.decode()
+
+
+def test_the_manager_chooses_to_text_every_manager_and_sees_who_has_a_mobile(as_user, items_a, hall_a):
+    from servicehall.core.actors import Actor
+    from servicehall.staff.services import staff_mobile_set
+
+    manager = as_user("manager_a")
+    url = "/staff/hall-a/analytics/alert-settings/"
+    assert "no work mobile" in manager.get(url).content.decode()
+    user = manager.get(url).wsgi_request.user
+    staff_mobile_set(actor=Actor(user=user), hall=hall_a, user=user, mobile="13700003333")
+    page = manager.get(url).content.decode()
+    assert "137****3333" in page and "13700003333" not in page
+    assert manager.post(url, {"part": "managers", "text_managers": "on"}).status_code == 302
+    assert AlertSettings.objects.get(hall=hall_a).text_managers
+    assert "checked" in manager.get(url).content.decode().split('id="text-managers"')[1][:40]
+    # saving the thresholds leaves the choice alone
+    form = {"part": "thresholds", "wait_minutes": 25, "waiting_count": 15, "idle_minutes": 0}
+    manager.post(url, {**form, "pause_minutes": 10, "appointment_grace_minutes": 5})
+    assert AlertSettings.objects.get(hall=hall_a).text_managers
+    assert manager.post(url, {"part": "managers"}).status_code == 302
+    assert not AlertSettings.objects.get(hall=hall_a).text_managers

@@ -92,7 +92,8 @@ class SimulationJob(models.Model):
 class AlertSettings(models.Model):
     """When the live dashboard raises an alert, and whom it texts. Thresholds of 0 switch a rule off.
     ``duty_phones_encrypted`` holds the mobiles of the managers on duty (comma-separated, encrypted like
-    every personal value; shown masked); an alert is texted to them once, when it opens."""
+    every personal value; shown masked); an alert is texted to them once, when it opens, and, with
+    ``text_managers``, to every manager of the hall who has a work mobile on their staff record."""
 
     hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="alert_settings")
     wait_minutes = models.PositiveSmallIntegerField(
@@ -116,6 +117,11 @@ class AlertSettings(models.Model):
     )
     duty_phones_encrypted = models.TextField(_("mobiles on duty (encrypted)"), blank=True, default="")
     duty_phones_hint = models.CharField(_("mobiles on duty"), max_length=120, blank=True, default="")
+    text_managers = models.BooleanField(
+        _("also text the hall's managers at their work mobiles"),
+        default=False,
+        help_text=_("Each manager sets their work mobile on their training page."),
+    )
 
     class Meta:
         verbose_name = _("alert settings")

@@ -20,8 +20,11 @@ from servicehall.analytics.models import (
     SimulationJob,
 )
 from servicehall.analytics.simulation import Rules, ServiceSpec, ServiceTimes
+from servicehall.core.choices import Role
 from servicehall.core.errors import NotFound
+from servicehall.core.models import HallMembership
 from servicehall.queueing.selectors import settings_get as queue_settings_get
+from servicehall.staff.selectors import work_mobile_hints
 
 HISTORY_DAYS = 420
 CACHE_SECONDS = 600
@@ -239,6 +242,13 @@ def jobs_recent(*, hall, limit: int = 10):
 def alert_settings_get(*, hall) -> AlertSettings:
     found = AlertSettings.objects.filter(hall=hall).first()
     return found if found is not None else AlertSettings(hall=hall)
+
+
+def hall_managers_mobiles(*, hall) -> list[tuple[str, str]]:
+    """The hall's managers and their masked work mobiles ("" without one), for the alert settings page."""
+    rows = HallMembership.objects.filter(hall=hall, role=Role.MANAGER).select_related("user")
+    hints = work_mobile_hints(hall=hall, user_ids=[m.user_id for m in rows])
+    return sorted((str(m.user), hints.get(m.user_id, "")) for m in rows)
 
 
 def alert_rules(*, hall) -> list[ServiceAlertRule]:

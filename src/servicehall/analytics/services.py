@@ -35,10 +35,12 @@ from servicehall.core.audit import SystemActor, audit_record
 from servicehall.core.choices import Role
 from servicehall.core.errors import Invalid
 from servicehall.core.identity import is_valid_mobile, mask_phone, normalize_phone
+from servicehall.core.models import HallMembership
 from servicehall.core.notify import send_text
 from servicehall.core.permissions import require_role
 from servicehall.core.services import hall_settings_update
 from servicehall.core.transitions import transition
+from servicehall.staff.selectors import work_mobiles
 
 log = logging.getLogger(__name__)
 RUNNER = "analytics.simulations"
@@ -263,11 +265,22 @@ def alert_rules_set(*, actor: Actor, hall, rows: list[dict]) -> list[ServiceAler
     return list(ServiceAlertRule.objects.filter(hall=hall).select_related("service"))
 
 
-def _text_duty(hall, conf: AlertSettings, lines: list[str]) -> None:
+def _duty_phones(hall, conf: AlertSettings) -> list[str]:
+    """The mobiles on duty, and with ``text_managers`` the work mobiles of the hall's managers (each
+    number once)."""
+    phones = [p for p in crypto.decrypt(conf.duty_phones_encrypted).split(",") if p] if conf.pk else []
+    if conf.text_managers:
+        managers = HallMembership.objects.filter(hall=hall, role=Role.MANAGER).values_list(
+            "user_id", flat=True
+        )
+        phones += work_mobiles(hall=hall, user_ids=managers).values()
+    return list(dict.fromkeys(phones))
+
+
+def _text_duty(hall, phones: list[str], lines: list[str]) -> None:
     """Text the new alerts to the mobiles on duty, in the hall's language, after commit."""
-    if not conf.duty_phones_encrypted or not lines:
+    if not phones or not lines:
         return
-    phones = [p for p in crypto.decrypt(conf.duty_phones_encrypted).split(",") if p]
     text = f"{hall.name}: " + " ".join(lines)
     for phone in phones:
         transaction.on_commit(lambda p=phone, t=text[:300]: send_text(p, t))
@@ -284,6 +297,7 @@ def alerts_sweep(*, hall, now: datetime.datetime | None = None) -> dict[str, int
     conf = selectors.alert_settings_get(hall=hall)
     actor = SystemActor(job=ALERT_JOB)
     opened, resolved = [], []
+    phones = _duty_phones(hall, conf) if found else []
     with transaction.atomic():
         current = {
             (a.kind, a.subject): a
@@ -316,7 +330,7 @@ def alerts_sweep(*, hall, now: datetime.datetime | None = None) -> dict[str, int
                         peak=c.value,
                         advice=_advice_of(c, advice),
                         opened_at=now,
-                        notified_at=now if conf.duty_phones_encrypted else None,
+                        notified_at=now if phones else None,
                     )
             except IntegrityError:  # another worker's sweep opened it a moment ago
                 continue
@@ -325,7 +339,7 @@ def alerts_sweep(*, hall, now: datetime.datetime | None = None) -> dict[str, int
             _sweep_record(actor, hall, opened, resolved)
         with translation.override(settings.LANGUAGE_CODE):
             rows = selectors.alert_rows(hall=hall, rows=opened)
-            _text_duty(hall, conf, [" ".join(filter(None, (r["text"], r["advice"]))) for r in rows])
+            _text_duty(hall, phones, [" ".join(filter(None, (r["text"], r["advice"]))) for r in rows])
     return {
         "opened": len(opened),
         "resolved": len(resolved),

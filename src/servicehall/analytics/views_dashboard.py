@@ -105,6 +105,10 @@ def alert_settings_page(request, hall_code: str):
                 )
                 services.alert_rules_set(actor=actor, hall=hall, rows=rows)
                 saved = True
+            elif part == "managers":
+                text_managers = request.POST.get("text_managers") == "on"
+                services.alert_settings_update(actor=actor, hall=hall, text_managers=text_managers)
+                saved = True
             elif part == "phones":
                 services.alert_phones_set(actor=actor, hall=hall, phones=request.POST.get("duty_phones", ""))
                 saved = True
@@ -123,6 +127,7 @@ def alert_settings_page(request, hall_code: str):
         ],
         "errors": errors,
         "saved": request.GET.get("saved") == "1",
+        "managers": selectors.hall_managers_mobiles(hall=hall),
         "phones_typed": request.POST.get("duty_phones", "")[:300] if "duty_phones" in errors else "",
     }
     return render(request, "analytics/alert_settings.html", context, status=422 if errors else 200)

@@ -169,8 +169,13 @@ def work_mobiles(*, hall: Hall, user_ids) -> dict[int, str]:
 
 def work_mobile_hint(*, hall: Hall, user) -> str:
     """The masked work mobile on the staff record in ``hall`` ("" without one)."""
-    row = StaffProfile.objects.filter(hall=hall, user=user).values_list("mobile_hint", flat=True).first()
-    return row or ""
+    return work_mobile_hints(hall=hall, user_ids=[user.pk]).get(user.pk, "")
+
+
+def work_mobile_hints(*, hall: Hall, user_ids) -> dict[int, str]:
+    """The masked work mobiles of these staff in ``hall``; staff without one are absent."""
+    rows = StaffProfile.objects.filter(hall=hall, user_id__in=list(user_ids)).exclude(mobile_hint="")
+    return dict(rows.values_list("user_id", "mobile_hint"))
 
 
 def photo_get(*, hall: Hall, key: str) -> bytes:
