@@ -4,7 +4,9 @@ mean service time, no-shows, abandonment, transfers, appointments against walk-i
 
 Every figure comes from grouped queries (``GROUP BY`` in the database, one row per cell or group, never
 one per ticket): the 90th percentile from a histogram of whole waiting minutes per group, which is exact
-to the minute and needs no percentile function (SQLite has none). Reads only.
+to the minute and needs no percentile function (SQLite has none). Closed days the worker has summarised
+(``analytics.summaries``) are read from the summary tables, later days (today) from the raw tickets; both
+give the same numbers. Reads only.
 """
 
 import datetime
@@ -13,7 +15,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
+from servicehall.analytics import summaries
+from servicehall.analytics.models import DaySummary, HourSummary
 from servicehall.queueing.choices import Channel, TicketStatus
 from servicehall.queueing.models import Ticket
 
@@ -71,18 +76,45 @@ def _tickets(hall, since: datetime.date, until: datetime.date, service_id: int |
     return qs.filter(service_id=service_id) if service_id else qs
 
 
+def _summarised(model, hall, since, until, service_id):
+    qs = model.objects.filter(hall=hall, day__gte=since, day__lte=until)
+    return qs.filter(service_id=service_id) if service_id else qs
+
+
+def _split(hall, since: datetime.date, until: datetime.date):
+    """(summarised days, raw days) of the period, each a (since, until) pair or None: the summaries
+    reach ``built_through`` and never today (a day still going on is read raw)."""
+    built = summaries.built_through(hall)
+    if built is not None:
+        built = min(built, timezone.localdate(timezone.now(), hall.tzinfo) - summaries.ONE_DAY)
+    if built is None or built < since:
+        return None, (since, until)
+    if built >= until:
+        return (since, until), None
+    return (since, built), (built + summaries.ONE_DAY, until)
+
+
 def by_hour(hall, *, since, until, service_id=None) -> dict:
     """The hour × weekday grid and the trend by day from one grouped scan (day, hour): ``cells`` maps
     (iso weekday 1-7, hour) to (arrivals, mean wait in minutes or None), ``hours`` the hours seen (a
     continuous range), ``days`` lists (day, arrivals, mean wait in minutes or None)."""
-    tz = hall.tzinfo
-    rows = (
-        _tickets(hall, since, until, service_id)
-        .annotate(hour=ExtractHour("issued_at", tzinfo=tz))
-        .values("day", "hour")
-        .annotate(n=Count("id"), waited=Count("wait_seconds"), wait=Sum("wait_seconds"))
-        .values_list("day", "hour", "n", "waited", "wait")
-    )
+    done, raw = _split(hall, since, until)
+    rows = []
+    if done:
+        rows += (
+            _summarised(HourSummary, hall, *done, service_id)
+            .values("day", "hour")
+            .annotate(n=Sum("arrivals"), w=Sum("waited"), wait=Sum("wait_seconds"))
+            .values_list("day", "hour", "n", "w", "wait")
+        )
+    if raw:
+        rows += (
+            _tickets(hall, *raw, service_id)
+            .annotate(hour=ExtractHour("issued_at", tzinfo=hall.tzinfo))
+            .values("day", "hour")
+            .annotate(n=Count("id"), waited=Count("wait_seconds"), wait=Sum("wait_seconds"))
+            .values_list("day", "hour", "n", "waited", "wait")
+        )
     cells: dict[tuple[int, int], list[int]] = {}
     days: dict[datetime.date, list[int]] = {}
     for day, hour, n, waited, wait in rows:
@@ -109,11 +141,58 @@ def breakdown(hall, *, since, until, by: str, service_id=None) -> list[Row]:
     """One row per service, window or clerk (``by``), busiest first: one grouped scan by (group, whole
     waiting minute) gives the sums and the histogram of waits together."""
     key = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id"}[by]
-    base = _tickets(hall, since, until, service_id)
-    if by != "service":
-        base = base.filter(**{f"{key}__isnull": False})
+    done, raw = _split(hall, since, until)
     sums: dict = {}
     totals: dict = {}  # group → [waits counted, their sum, service times counted, their sum]
+    if done:
+        _add_summaries(_summarised(DaySummary, hall, *done, service_id), key, by, sums, totals)
+    if raw:
+        _add_raw(_tickets(hall, *raw, service_id), key, by, sums, totals)
+    for group, row in sums.items():
+        waited, wait, timed, service = totals[group]
+        row.mean_wait = wait / waited / 60 if waited else None
+        row.mean_service = service / timed / 60 if timed else None
+    _label(hall, by, sums)
+    return sorted(sums.values(), key=lambda r: (-r.arrivals, r.label))
+
+
+FIELDS = ("arrivals", "served", "no_shows", "abandoned", "transfers", "appointments")
+
+
+def _add_summaries(qs, key: str, by: str, sums: dict, totals: dict) -> None:
+    """Fold the summary rows (one per day, service, window and clerk) into the groups."""
+    if by != "service":
+        qs = qs.filter(**{f"{key}__isnull": False})
+    columns = (key, *FIELDS, "waited", "wait_seconds", "timed", "service_seconds")
+    for row in qs.values(key).annotate(**{f: Sum(f) for f in columns[1:]}):
+        group = row[key]
+        found = sums.get(group) or sums.setdefault(group, Row(key=group, label=""))
+        for name in FIELDS:
+            setattr(found, name, getattr(found, name) + row[name])
+        t = totals.setdefault(group, [0, 0, 0, 0])
+        t[0] += row["waited"]
+        t[1] += row["wait_seconds"]
+        t[2] += row["timed"]
+        t[3] += row["service_seconds"]
+    merged: dict = {}  # group → {"minute": tickets}; the keys stay text until the end (fewer int() calls)
+    for group, histogram in qs.values_list(key, "histogram").iterator(chunk_size=5000):
+        h = merged.get(group)
+        if h is None:
+            merged[group] = dict(histogram)
+            continue
+        for minute, n in histogram.items():
+            h[minute] = h.get(minute, 0) + n
+    for group, h in merged.items():
+        target = sums[group].histogram
+        for minute, n in h.items():
+            target[int(minute)] = target.get(int(minute), 0) + n
+
+
+def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
+    """Fold the raw tickets into the groups: one grouped scan by (group, whole waiting minute) gives the
+    sums and the histogram of waits together."""
+    if by != "service":
+        base = base.filter(**{f"{key}__isnull": False})
     for r in (
         base.annotate(m=F("wait_seconds") / 60)
         .values(key, "m")
@@ -143,13 +222,8 @@ def breakdown(hall, *, since, until, by: str, service_id=None) -> list[Row]:
         t[2] += r["timed"]
         t[3] += r["service"] or 0
         if r["m"] is not None:
-            row.histogram[int(r["m"])] = row.histogram.get(int(r["m"]), 0) + r["waited"]
-    for group, row in sums.items():
-        waited, wait, timed, service = totals[group]
-        row.mean_wait = wait / waited / 60 if waited else None
-        row.mean_service = service / timed / 60 if timed else None
-    _label(hall, by, sums)
-    return sorted(sums.values(), key=lambda r: (-r.arrivals, r.label))
+            minute = min(int(r["m"]), summaries.MAX_MINUTE)
+            row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
 
 
 def _label(hall, by: str, rows: dict) -> None:

@@ -219,3 +219,67 @@ class ChangeMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.title}"
+
+
+class HourSummary(models.Model):
+    """Tickets of one closed day, hour (hall time) and service: what the hour × weekday grid and the
+    trend by day read instead of the raw tickets. Derived data, rebuilt from the tickets by the worker
+    (``analytics.summaries``); the raw tickets stay the truth."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    service = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="+")
+    arrivals = models.PositiveIntegerField(default=0)
+    waited = models.PositiveIntegerField(default=0)  # tickets with a measured wait
+    wait_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "day", "hour", "service"], name="hoursummary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour}h {self.service_id}: {self.arrivals}"
+
+
+class DaySummary(models.Model):
+    """Tickets of one closed day per service, window and clerk (``counter_id``/``clerk_id`` are the
+    tickets' own ids, null for tickets never called): the sums of the history table and the histogram of
+    whole waiting minutes (``{"minute": tickets}``) its 90th percentile comes from. A window's clerk
+    changes at most a few times a day, so a day has tens of rows where it had thousands of tickets."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    service = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="+")
+    counter_id = models.IntegerField(null=True)
+    clerk_id = models.IntegerField(null=True)
+    arrivals = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    transfers = models.PositiveIntegerField(default=0)
+    appointments = models.PositiveIntegerField(default=0)
+    waited = models.PositiveIntegerField(default=0)
+    wait_seconds = models.BigIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+    service_seconds = models.BigIntegerField(default=0)
+    histogram = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["hall", "day"], name="daysummary_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_id}/{self.counter_id}/{self.clerk_id}: {self.arrivals}"
+
+
+class SummaryState(models.Model):
+    """How far a hall's summaries reach: every day up to ``built_through`` (a closed day) is summarised;
+    the history reads later days from the raw tickets."""
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="+")
+    built_through = models.DateField(null=True)
+    built_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} through {self.built_through}"

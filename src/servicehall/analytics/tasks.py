@@ -46,3 +46,21 @@ def sweep_alerts() -> str:
             continue
         opened, resolved = opened + got["opened"], resolved + got["resolved"]
     return f"opened {opened}, resolved {resolved}"
+
+
+@job("analytics.summaries", every_seconds=600)
+def build_summaries() -> str:
+    """Each hall's history summaries up to yesterday (``summaries.refresh``); the first run back-fills.
+    A failing hall does not stop the others."""
+    import logging
+
+    from servicehall.analytics import summaries
+    from servicehall.core.models import Hall
+
+    days = 0
+    for hall in Hall.objects.all():
+        try:
+            days += summaries.refresh(hall=hall)["days"]
+        except Exception:  # one hall's bad data must not keep the others' history slow
+            logging.getLogger(__name__).exception("history summaries of %s failed", hall.code)
+    return f"{days} days"
