@@ -12,11 +12,8 @@ from servicehall.analytics.choices import AlertKind
 from servicehall.analytics.views import _manager_hall
 from servicehall.core.actors import actor_from_request
 from servicehall.core.errors import DomainError, Invalid
+from servicehall.core.forms import form_errors
 from servicehall.live.selectors import last_event_id
-
-
-def _errors_of(form) -> dict:
-    return {k: [str(m) for m in v] for k, v in form.errors.items()}
 
 
 @login_required
@@ -98,7 +95,7 @@ def alert_settings_page(request, hall_code: str):
                     services.alert_settings_update(actor=actor, hall=hall, **form.cleaned_data)
                     saved = True
                 else:
-                    errors = _errors_of(form)
+                    errors = form_errors(form)
             elif part == "services":
                 rows, posted_rules = forms.service_rule_rows(
                     request.POST, selectors.alert_services(hall=hall)

@@ -25,6 +25,7 @@ from servicehall.core.actors import Actor, actor_from_request, client_ip
 from servicehall.core.choices import DeviceKind, Role
 from servicehall.core.devices import paired_device
 from servicehall.core.errors import DomainError, NotFound, PermissionDenied
+from servicehall.core.forms import form_errors
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
 
@@ -66,7 +67,7 @@ def _progress(request, actor, template: str, context: dict):
         if case is not None:
             _remember(request, case)
             view = selectors.citizen_view(case)
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {**context, "form": form, "view": view, "errors": errors}
     return render(
         request,
@@ -99,7 +100,7 @@ def apply_from_form(request):
             _remember(request, case)
             context = {"form": TrackForm(initial={"number": case.number}), "errors": {}, "applied": created}
             return render(request, "cases/track.html", {**context, "view": selectors.citizen_view(case)})
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     status = 422 if errors else 200
     return render(request, "cases/apply.html", {"form": form, "errors": errors}, status=status)
 
@@ -227,7 +228,7 @@ def staff_case(request, hall_code: str, case_id: str):
                 return redirect("cases:staff-case", hall.code, case.public_id)
         except DomainError as exc:
             errors = exc.form_errors()
-        errors = errors or {k: list(v) for k, v in form.errors.items()}
+        errors = errors or form_errors(form)
         case = selectors.case_get(public_id=case.public_id)
     context = {
         "hall": hall,
@@ -287,7 +288,7 @@ def window_case(request, hall_code: str, ticket_id: str):
             return redirect("cases:staff-case", hall.code, case.public_id)
         except DomainError as exc:
             errors = exc.form_errors()
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {
         "hall": hall,
         "ticket": ticket,

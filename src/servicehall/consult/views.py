@@ -15,6 +15,7 @@ from servicehall.core.actors import Actor, actor_from_request, client_ip
 from servicehall.core.choices import DeviceKind
 from servicehall.core.devices import paired_device
 from servicehall.core.errors import DomainError
+from servicehall.core.forms import form_errors
 from servicehall.core.localize import content_language
 from servicehall.core.selectors import hall_get
 
@@ -53,7 +54,7 @@ def ask(request, hall_code: str):
             turn["handover_url"] = reverse("consult:person", args=[hall.code]) + "?" + urlencode(query)
             request.session[_chat_key(hall)] = (chat + [turn])[-CHAT_LENGTH:]
             return redirect(reverse("consult:ask", args=[hall.code]) + "#last")
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {"hall": hall, "chat": chat, "form": form, "errors": errors}
     return render(request, "consult/ask.html", context)
 
@@ -80,7 +81,7 @@ def person(request, hall_code: str):
             errors = exc.form_errors()
         else:
             return render(request, "consult/person_done.html", {"hall": hall, "thread": thread})
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     item = catalog_selectors.item_active(hall=hall, code=initial["item"]) if initial["item"] else None
     return render(
         request, "consult/person.html", {"hall": hall, "form": form, "errors": errors, "item": item}
@@ -104,7 +105,7 @@ def track(request):
             view = selectors.citizen_view(thread)
         except DomainError as exc:
             errors = exc.form_errors()
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {"form": form, "view": view, "errors": errors, "closed": ThreadStatus.CLOSED}
     return render(request, "consult/track.html", context)
 

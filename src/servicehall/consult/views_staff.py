@@ -13,6 +13,7 @@ from servicehall.consult.models import Message
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, NotFound, PermissionDenied
+from servicehall.core.forms import form_errors
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
 
@@ -100,7 +101,7 @@ def faq_list(request, hall_code: str):
             return redirect("consult:staff-faq", hall_code=hall.code)
         except DomainError as exc:
             errors = exc.form_errors()
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {
         "hall": hall,
         "faqs": selectors.faq_for_hall(hall=hall),
@@ -132,7 +133,7 @@ def faq_edit(request, hall_code: str, faq_id: int):
                 return redirect("consult:staff-faq", hall_code=hall.code)
         except DomainError as exc:
             errors = exc.form_errors()
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     context = {
         "hall": hall,
         "faq": faq,

@@ -9,6 +9,12 @@ LOCKED_MESSAGE = _(
 )
 
 
+def form_errors(form) -> dict[str, list[str]]:
+    """A bound form's errors as ``{field: [messages]}``: the shape a service's ``Invalid`` gives, so a page
+    shows both the same way, beside the field."""
+    return {k: [str(m) for m in v] for k, v in form.errors.items()}
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.forms import form_errors
 from servicehall.core.models import Hall, HallMembership
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
@@ -37,7 +38,7 @@ def leave(request, hall_code: str):
             errors = exc.form_errors()
         else:
             return render(request, "feedback/received.html", {"hall": hall, "item": item})
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     return render(request, "feedback/leave.html", {"hall": hall, "form": form, "errors": errors})
 
 
@@ -60,7 +61,7 @@ def track(request):
                     )
                 except DomainError:
                     view = None
-    errors = errors or {k: list(v) for k, v in form.errors.items()}
+    errors = errors or form_errors(form)
     return render(request, "feedback/track.html", {"form": form, "view": view, "errors": errors})
 
 

@@ -12,6 +12,7 @@ from servicehall.catalog.models import Department
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import Role
 from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.forms import form_errors
 from servicehall.core.models import HallMembership
 from servicehall.core.permissions import has_role
 from servicehall.core.selectors import hall_get
@@ -25,10 +26,6 @@ def manager_hall(request, hall_code: str):
     if not has_role(request.user, hall, Role.MANAGER):
         raise PermissionDenied()
     return hall
-
-
-def _errors_of(form) -> dict:
-    return {k: list(v) for k, v in form.errors.items()}
 
 
 @login_required
@@ -49,7 +46,7 @@ def people(request, hall_code: str):
             except DomainError as exc:
                 errors = exc.form_errors()
         else:
-            errors = _errors_of(form)
+            errors = form_errors(form)
     context = {
         "hall": hall,
         "rows": selectors.staff_list(hall=hall),
@@ -68,17 +65,17 @@ def _person_action(request, hall, user, action: str, departments) -> dict:
     if action == "profile":
         form = forms.StaffProfileForm(request.POST, departments=departments)
         if not form.is_valid():
-            return {"errors": _errors_of(form)}
+            return {"errors": form_errors(form)}
         services.staff_update(**kw, **form.cleaned_data)
     elif action == "mobile":
         form = forms.MobileForm(request.POST)
         if not form.is_valid():
-            return {"errors": _errors_of(form)}
+            return {"errors": form_errors(form)}
         services.staff_mobile_set(**kw, mobile=form.cleaned_data["mobile"])
     elif action == "photo":
         form = forms.PhotoForm(request.POST, request.FILES)
         if not form.is_valid():
-            return {"errors": _errors_of(form)}
+            return {"errors": form_errors(form)}
         services.staff_photo_set(**kw, data=form.cleaned_data["photo"].read(2 * 1024 * 1024 + 1))
     elif action == "photo_remove":
         services.staff_photo_set(**kw, data=None)
@@ -106,7 +103,7 @@ def _person_action(request, hall, user, action: str, departments) -> dict:
     elif action == "token":
         form = forms.TokenForm(request.POST)
         if not form.is_valid():
-            return {"errors": _errors_of(form)}
+            return {"errors": form_errors(form)}
         return {"token": services.staff_token_create(**kw, name=form.cleaned_data["name"])}
     elif action == "revoke":
         token_id = request.POST.get("token", "")
@@ -184,7 +181,7 @@ def staff_settings(request, hall_code: str):
             except DomainError as exc:
                 errors = exc.form_errors()
         else:
-            errors = _errors_of(form)
+            errors = form_errors(form)
     context = {
         "hall": hall,
         "form": form,

@@ -16,11 +16,12 @@ from servicehall.core import services as core_services
 from servicehall.core.actors import actor_from_request
 from servicehall.core.choices import WEEKDAYS
 from servicehall.core.errors import DomainError, Invalid, NotFound
+from servicehall.core.forms import form_errors
 from servicehall.core.models import Counter, Device, Floor
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing import services as queue_services
 from servicehall.staff import forms, services
-from servicehall.staff.views import _errors_of, manager_hall
+from servicehall.staff.views import manager_hall
 
 
 def _floor(hall, pk):
@@ -30,7 +31,7 @@ def _floor(hall, pk):
 def _counter_save(request, hall, floors) -> dict:
     form = forms.CounterForm(request.POST, floors=floors)
     if not form.is_valid():
-        return {"errors": _errors_of(form), "failed": request.POST.get("counter", "new")}
+        return {"errors": form_errors(form), "failed": request.POST.get("counter", "new")}
     data = {**form.cleaned_data, "floor": _floor(hall, form.cleaned_data["floor"])}
     actor = actor_from_request(request)
     pk = request.POST.get("counter", "")
@@ -133,7 +134,7 @@ def items(request, hall_code: str):
             raise NotFound()
         try:
             if not form.is_valid():
-                raise Invalid(fields=_errors_of(form))
+                raise Invalid(fields=form_errors(form))
             services.item_settings_set(
                 actor=actor_from_request(request), hall=hall, item=item, **form.cleaned_data
             )
@@ -158,7 +159,7 @@ def _device_action(request, hall, counters) -> dict:
     if not pk.isdigit():
         form = forms.DeviceForm(request.POST, counters=counters)
         if not form.is_valid():
-            return {"errors": _errors_of(form), "failed": "new"}
+            return {"errors": form_errors(form), "failed": "new"}
         counter = (
             counters.filter(pk=form.cleaned_data["counter"]).first() if form.cleaned_data["counter"] else None
         )
