@@ -1,6 +1,7 @@
 """Server-drawn SVG charts of the analytics pages (no script, strict CSP, prints as shown), in the
 manner of ``quality.charts``."""
 
+import math
 from html import escape
 
 
@@ -54,6 +55,7 @@ def bars_svg(values: list[float], labels: list[str], *, width=720, height=160, c
     n = len(values)
     bw = (width - 50) / n
     out = []
+    every = max(2, math.ceil(n / 12))  # at most a dozen labels: a year of days would overwrite each other
     for k, v in enumerate(values):
         h = (height - 40) * v / top
         x = 40 + k * bw
@@ -61,7 +63,7 @@ def bars_svg(values: list[float], labels: list[str], *, width=720, height=160, c
         out.append(
             f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="{colour}"/>'
         )
-        if k % 2 == 0:
+        if k % every == 0:
             out.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="11">{escape(labels[k])}</text>')
     peak = f"{top / 1.1:.{0 if top > 11 else 1}f}"
     out.append(f'<text x="34" y="14" font-size="11" text-anchor="end">{peak}</text>')

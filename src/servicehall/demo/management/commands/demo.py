@@ -1,4 +1,9 @@
-"""``servicehall demo``: migrate, load the demo hall if absent, print the URLs and accounts, and serve."""
+"""``servicehall demo``: migrate, load the demo hall if absent, print the URLs and accounts, and serve,
+with the worker beside the server (a child process, stopped with it): without it the demo's alerts,
+reminders, certificate warnings and history summaries would never happen."""
+
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -12,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="Set up and print, but do not serve.")
+        parser.add_argument("--no-worker", action="store_true", help="Serve without the background worker.")
 
-    def handle(self, *args, host, port, no_serve, **options):
+    def handle(self, *args, host, port, no_serve, no_worker=False, **options):
         from servicehall.demo.build import demo_summary, load_demo
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -38,5 +44,18 @@ class Command(BaseCommand):
                         f"  Pair a tablet as the rating pad of window 2 ({name}), once:\n"
                         f"    http://{shown_host}:{port}/pad/{result.hall.code}/pair/?token={raw}\n"
                     )
-        if not no_serve:
+        if no_serve:
+            return
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "servicehall.cli", "worker"])  # noqa: S603
+            self.stdout.write(f"Worker started beside the server (pid {worker.pid}).")
+        try:
             call_command("serve", host=host, port=port, workers=1)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
