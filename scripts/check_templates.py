@@ -232,7 +232,7 @@ ALLOWED = [
     ("queueing/templates/queueing/board.html", '<p class="call-text" id="call-text">{% if state.re'),
     ("queueing/templates/queueing/console.html", '<p class="muted">{% translate "Choose your window '),
     ("queueing/templates/queueing/console.html", "<h1>{% blocktranslate with n=session.counter.numbe"),
-    ("queueing/templates/queueing/track.html", '<p class="track-foot">{% translate "Keep this page'),
+    ("queueing/templates/queueing/track.html", '  {% translate "Keep this page open: it updates by itself.'),
     ("queueing/templates/queueing/track.html", '<template id="track-labels"><span data-k="waiting"'),
     # Issue 16 (cases): sentences in one {% blocktranslate %} / {% translate %} tag.
     ("cases/templates/cases/_progress.html", "{% blocktranslate with n=view.collect.window name="),

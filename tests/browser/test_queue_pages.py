@@ -146,9 +146,16 @@ def test_kiosk_ticket_is_called_on_the_board_and_the_phone_and_survives_a_restar
     console.keyboard.press("s")
     expect(console.locator("#cur-status")).to_have_text("办理中")
     screenshot(console, "console-zh.png")
+    expect(phone.locator("#t-notify")).to_be_visible()
     console.locator("[data-action=complete]").click()
     expect(console.locator("#current-empty")).to_be_visible()
     expect(console.locator("#t-completed")).to_have_text("1")
+    # the phone turns to "thank you": rate it; nothing left to alert about
+    expect(phone.locator("#t-rate")).to_be_visible()
+    expect(phone.locator("#t-notify")).to_be_hidden()
+    expect(phone.locator("#t-foot")).to_be_hidden()
+    phone.reload()
+    expect(phone.locator("#t-notify")).to_be_hidden()  # also as first drawn by the server
 
     assert not recorder.errors(), recorder.errors()
     before_restart = len(recorder.errors())

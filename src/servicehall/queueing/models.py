@@ -14,6 +14,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Counter, Hall
 from servicehall.queueing.choices import (
     DEFAULT_PRIORITY_CLASSES,
+    FINAL_STATUSES,
     Channel,
     CounterState,
     Outcome,
@@ -210,6 +211,11 @@ class Ticket(models.Model):
     @property
     def rating_code(self) -> str:
         return rating_code_for(self.public_id)
+
+    @property
+    def is_final(self) -> bool:
+        """Served, missed or given up: nothing more happens to it in the queue."""
+        return self.status in FINAL_STATUSES
 
 
 class CounterService(models.Model):

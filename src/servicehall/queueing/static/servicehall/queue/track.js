@@ -11,6 +11,7 @@
   var card = document.getElementById("track-card");
   var alerted = { near: false, called: false };
   var NEAR = 3;
+  var FINAL = ["completed", "no_show", "cancelled"];
 
   function beep() {
     try {
@@ -73,6 +74,11 @@
       link.href = "#track-window";
     }
     document.getElementById("t-cancel").hidden = t.status !== "waiting";
+    // A ticket that is over has nothing left to alert about: no alert button, no "keep this page open".
+    var over = FINAL.indexOf(t.status) >= 0;
+    var notify = document.getElementById("t-notify");
+    notify.hidden = over || notify.dataset.used === "1";
+    document.getElementById("t-foot").hidden = over;
     var rate = document.getElementById("t-rate");
     if (rate) rate.hidden = t.status !== "completed";
   }
@@ -91,6 +97,7 @@
     beep();  // a touch unlocks sound on phones
     if (window.Notification && Notification.permission === "default") Notification.requestPermission();
     this.hidden = true;
+    this.dataset.used = "1";
   });
   document.getElementById("t-cancel").addEventListener("click", function () {
     if (!confirm(L.confirm)) return;
