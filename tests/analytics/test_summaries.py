@@ -9,6 +9,7 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from servicehall.analytics import hall_history, summaries
 from servicehall.analytics.models import DaySummary, HourSummary, SummaryState
@@ -53,7 +54,7 @@ def mixed(hall_a, items_a, staff, clerk_a2, clock):
                     prefix=item.ticket_prefix,
                     seq=seq,
                     number=f"{item.ticket_prefix}{seq:03d}",
-                    channel=Channel.APPOINTMENT if rng.random() < 0.2 else Channel.KIOSK,
+                    channel=rng.choice([Channel.APPOINTMENT, Channel.KIOSK, Channel.KIOSK, Channel.WEB]),
                     status=status,
                     issued_at=issued,
                     queued_at=issued,
@@ -62,6 +63,7 @@ def mixed(hall_a, items_a, staff, clerk_a2, clock):
                     counter=rng.choice(counters) if called else None,
                     clerk=rng.choice(clerks) if called else None,
                     wait_seconds=wait,
+                    walk_seconds=rng.randrange(10, 240) if status == TicketStatus.COMPLETED else None,
                     service_seconds=rng.randrange(60, 900) if status == TicketStatus.COMPLETED else None,
                     transfer_count=1 if rng.random() < 0.1 else 0,
                 )
@@ -85,8 +87,10 @@ def _figures(hall, since, until, service_id=None) -> dict:
                 r.appointments,
                 round(r.mean_wait or -1, 9),
                 round(r.mean_service or -1, 9),
+                round(r.mean_walk or -1, 9),
                 r.p90_wait,
                 r.histogram,
+                r.channels,
             )
             for r in hall_history.breakdown(hall, since=since, until=until, by=by, service_id=service_id)
         ]
@@ -101,6 +105,14 @@ def test_the_summaries_give_the_same_history_and_today_stays_live(mixed, hall_a,
     periods = [(today - datetime.timedelta(days=40), today), (today - datetime.timedelta(days=9), today)]
     raw = {p: _figures(hall_a, *p) for p in periods}
     raw_one = _figures(hall_a, *periods[0], service_id=items_a["GJ-001"].pk)
+    # walking time and channel mix as the tickets say
+    rows = hall_history.breakdown(hall_a, since=periods[0][0], until=today, by="service")
+    sb = {r.key: r for r in rows}[items_a["SB-001"].pk]
+    tickets = Ticket.objects.filter(hall=hall_a, service=items_a["SB-001"])
+    walks = [w for w in tickets.values_list("walk_seconds", flat=True) if w is not None]
+    assert sb.mean_walk == pytest.approx(sum(walks) / len(walks) / 60)
+    assert sb.channels == dict(tickets.values("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    assert sum(pct for _label, pct in sb.channel_mix) == pytest.approx(100, abs=0.2)
     assert summaries.refresh(hall=hall_a)["days"] == 40
     assert summaries.built_through(hall_a) == today - datetime.timedelta(days=1)
     assert DaySummary.objects.count() < len([t for t in mixed if t.day < today]) / 2

@@ -1,6 +1,7 @@
 """The hall's history for a period, as a manager reads it: arrivals and waits by hour × weekday, the
 trend by day, and a table by service, window or clerk (arrivals, served, mean and 90th-percentile wait,
-mean service time, no-shows, abandonment, transfers, appointments against walk-ins).
+mean service and walking time, no-shows, abandonment, transfers, appointments against walk-ins, the
+channel mix).
 
 Every figure comes from grouped queries (``GROUP BY`` in the database, one row per cell or group, never
 one per ticket): the 90th percentile from a histogram of whole waiting minutes per group, which is exact
@@ -38,7 +39,9 @@ class Row:
     appointments: int = 0
     mean_wait: float | None = None
     mean_service: float | None = None
+    mean_walk: float | None = None
     histogram: dict = field(default_factory=dict)  # whole waiting minutes → tickets
+    channels: dict = field(default_factory=dict)  # channel → tickets
 
     @property
     def p90_wait(self) -> float | None:
@@ -55,6 +58,15 @@ class Row:
     @property
     def appointment_pct(self) -> float | None:
         return round(100 * self.appointments / self.arrivals, 1) if self.arrivals else None
+
+    def channel_pct(self, channel: str) -> float | None:
+        return round(100 * self.channels.get(channel, 0) / self.arrivals, 1) if self.arrivals else None
+
+    @property
+    def channel_mix(self) -> list[tuple[str, float]]:
+        """(channel label, share %) of the channels used, the most used first."""
+        shares = [(Channel(c).label, self.channel_pct(c)) for c in Channel.values if self.channels.get(c)]
+        return sorted(shares, key=lambda cs: -cs[1])
 
 
 def percentile(histogram: dict[int, int], q: float) -> float | None:
@@ -143,15 +155,16 @@ def breakdown(hall, *, since, until, by: str, service_id=None) -> list[Row]:
     key = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id"}[by]
     done, raw = _split(hall, since, until)
     sums: dict = {}
-    totals: dict = {}  # group → [waits counted, their sum, service times counted, their sum]
+    totals: dict = {}  # group → [waits counted, their sum, service times, their sum, walks, their sum]
     if done:
         _add_summaries(_summarised(DaySummary, hall, *done, service_id), key, by, sums, totals)
     if raw:
         _add_raw(_tickets(hall, *raw, service_id), key, by, sums, totals)
     for group, row in sums.items():
-        waited, wait, timed, service = totals[group]
+        waited, wait, timed, service, walked, walk = totals[group]
         row.mean_wait = wait / waited / 60 if waited else None
         row.mean_service = service / timed / 60 if timed else None
+        row.mean_walk = walk / walked / 60 if walked else None
     _label(hall, by, sums)
     return sorted(sums.values(), key=lambda r: (-r.arrivals, r.label))
 
@@ -163,25 +176,26 @@ def _add_summaries(qs, key: str, by: str, sums: dict, totals: dict) -> None:
     """Fold the summary rows (one per day, service, window and clerk) into the groups."""
     if by != "service":
         qs = qs.filter(**{f"{key}__isnull": False})
-    columns = (key, *FIELDS, "waited", "wait_seconds", "timed", "service_seconds")
-    for row in qs.values(key).annotate(**{f: Sum(f) for f in columns[1:]}):
+    timing = ("waited", "wait_seconds", "timed", "service_seconds", "walked", "walk_seconds")
+    for row in qs.values(key).annotate(**{f: Sum(f) for f in (*FIELDS, *timing)}):
         group = row[key]
         found = sums.get(group) or sums.setdefault(group, Row(key=group, label=""))
         for name in FIELDS:
             setattr(found, name, getattr(found, name) + row[name])
-        t = totals.setdefault(group, [0, 0, 0, 0])
-        t[0] += row["waited"]
-        t[1] += row["wait_seconds"]
-        t[2] += row["timed"]
-        t[3] += row["service_seconds"]
+        t = totals.setdefault(group, [0] * len(timing))
+        for k, name in enumerate(timing):
+            t[k] += row[name]
     merged: dict = {}  # group → {"minute": tickets}; the keys stay text until the end (fewer int() calls)
-    for group, histogram in qs.values_list(key, "histogram").iterator(chunk_size=5000):
+    for group, histogram, channels in qs.values_list(key, "histogram", "channels").iterator(chunk_size=5000):
         h = merged.get(group)
         if h is None:
             merged[group] = dict(histogram)
-            continue
-        for minute, n in histogram.items():
-            h[minute] = h.get(minute, 0) + n
+        else:
+            for minute, n in histogram.items():
+                h[minute] = h.get(minute, 0) + n
+        mix = sums[group].channels
+        for channel, n in channels.items():
+            mix[channel] = mix.get(channel, 0) + n
     for group, h in merged.items():
         target = sums[group].histogram
         for minute, n in h.items():
@@ -190,7 +204,7 @@ def _add_summaries(qs, key: str, by: str, sums: dict, totals: dict) -> None:
 
 def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
     """Fold the raw tickets into the groups: one grouped scan by (group, whole waiting minute) gives the
-    sums and the histogram of waits together."""
+    sums and the histogram of waits together; one by (group, channel) the channel mix and the walks."""
     if by != "service":
         base = base.filter(**{f"{key}__isnull": False})
     for r in (
@@ -216,7 +230,7 @@ def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
         row.abandoned += r["abandoned"]
         row.transfers += r["transfers"] or 0
         row.appointments += r["appointments"]
-        t = totals.setdefault(r[key], [0, 0, 0, 0])
+        t = totals.setdefault(r[key], [0] * 6)
         t[0] += r["waited"]
         t[1] += r["wait"] or 0
         t[2] += r["timed"]
@@ -224,6 +238,14 @@ def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
         if r["m"] is not None:
             minute = min(int(r["m"]), summaries.MAX_MINUTE)
             row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
+    for r in base.values(key, "channel").annotate(
+        n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds")
+    ):
+        row = sums[r[key]]
+        row.channels[r["channel"]] = row.channels.get(r["channel"], 0) + r["n"]
+        t = totals[r[key]]
+        t[4] += r["walked"]
+        t[5] += r["walk"] or 0
 
 
 def _label(hall, by: str, rows: dict) -> None:

@@ -245,9 +245,10 @@ class HourSummary(models.Model):
 
 class DaySummary(models.Model):
     """Tickets of one closed day per service, window and clerk (``counter_id``/``clerk_id`` are the
-    tickets' own ids, null for tickets never called): the sums of the history table and the histogram of
-    whole waiting minutes (``{"minute": tickets}``) its 90th percentile comes from. A window's clerk
-    changes at most a few times a day, so a day has tens of rows where it had thousands of tickets."""
+        tickets' own ids, null for tickets never called): the sums of the history table and the histogram of
+        whole waiting minutes (``{"minute": tickets}``) its 90th percentile comes from, and the tickets per
+    channel. A window's clerk
+        changes at most a few times a day, so a day has tens of rows where it had thousands of tickets."""
 
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -264,7 +265,10 @@ class DaySummary(models.Model):
     wait_seconds = models.BigIntegerField(default=0)
     timed = models.PositiveIntegerField(default=0)
     service_seconds = models.BigIntegerField(default=0)
+    walked = models.PositiveIntegerField(default=0)  # tickets with a measured walk to the window
+    walk_seconds = models.BigIntegerField(default=0)
     histogram = models.JSONField(default=dict)
+    channels = models.JSONField(default=dict)  # {"kiosk": tickets, ...}
 
     class Meta:
         indexes = [models.Index(fields=["hall", "day"], name="daysummary_day")]

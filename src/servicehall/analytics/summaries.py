@@ -62,7 +62,8 @@ def _hour_rows(hall, since, until) -> list[HourSummary]:
 
 def _day_rows(hall, since, until) -> list[DaySummary]:
     """One grouped scan by (day, service, window, clerk, whole waiting minute), folded into one row per
-    (day, service, window, clerk) with its histogram."""
+    (day, service, window, clerk) with its histogram; a second by channel adds the channel counts and
+    the walks to the window."""
     found: dict[tuple, DaySummary] = {}
     for r in (
         _tickets(hall, since, until)
@@ -85,7 +86,13 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         row = found.get(key)
         if row is None:
             row = found[key] = DaySummary(
-                hall=hall, day=key[0], service_id=key[1], counter_id=key[2], clerk_id=key[3], histogram={}
+                hall=hall,
+                day=key[0],
+                service_id=key[1],
+                counter_id=key[2],
+                clerk_id=key[3],
+                histogram={},
+                channels={},
             )
         row.arrivals += r["n"]
         row.served += r["served"]
@@ -100,6 +107,15 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         if r["m"] is not None:
             minute = str(min(int(r["m"]), MAX_MINUTE))
             row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
+    for r in (
+        _tickets(hall, since, until)
+        .values("day", "service_id", "counter_id", "clerk_id", "channel")
+        .annotate(n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds"))
+    ):
+        row = found[(r["day"], r["service_id"], r["counter_id"], r["clerk_id"])]
+        row.channels[r["channel"]] = r["n"]
+        row.walked += r["walked"]
+        row.walk_seconds += r["walk"] or 0
     return list(found.values())
 
 

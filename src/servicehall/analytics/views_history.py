@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from servicehall.analytics import charts, hall_history, history
 from servicehall.analytics.views import _manager_hall
+from servicehall.queueing.choices import Channel
 from servicehall.queueing.selectors import local_now
 
 WEEKDAYS = range(1, 8)
@@ -119,10 +120,12 @@ def _csv(hall, f: dict, rows) -> HttpResponse:
             "mean_wait_min",
             "p90_wait_min",
             "mean_service_min",
+            "mean_walk_min",
             "no_show_pct",
             "abandoned_pct",
             "transfers",
             "appointment_pct",
+            *(f"channel_{c}_pct" for c in Channel.values),
         ]
     )
     for r in rows:
@@ -134,10 +137,12 @@ def _csv(hall, f: dict, rows) -> HttpResponse:
                 None if r.mean_wait is None else round(r.mean_wait, 1),
                 r.p90_wait,
                 None if r.mean_service is None else round(r.mean_service, 1),
+                None if r.mean_walk is None else round(r.mean_walk, 1),
                 r.no_show_pct,
                 r.abandoned_pct,
                 r.transfers,
                 r.appointment_pct,
+                *(r.channel_pct(c) for c in Channel.values),
             ]
         )
     return response
