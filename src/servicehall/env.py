@@ -157,6 +157,9 @@ class Environment:
     # Fernet keys for personal data, newest first; none: one derived from the secret key
     data_keys: tuple[str, ...] = ()
     digest_key: str = ""  # keys look-up digests; stays the same across data-key rotations
+    # Uploaded files (case materials, feedback attachments, course files): blank bucket: under var/media;
+    # else an S3-compatible bucket (MinIO, OSS, COS, AWS), kept private: files are served by our views.
+    s3: dict | None = None
 
 
 def _demo_secret(var_dir: Path) -> str:
@@ -246,7 +249,29 @@ def read_environment() -> Environment:
         # Look-up digests cannot be recomputed without the values, so their key must not rotate: it is
         # SERVICEHALL_DIGEST_KEY, or the oldest data key listed (the one the digests were made with).
         digest_key=env_str("SERVICEHALL_DIGEST_KEY") or (data_keys[-1] if data_keys else ""),
+        s3=_s3(),
     )
+
+
+def _s3() -> dict | None:
+    """The S3-compatible store of uploaded files, when ``SERVICEHALL_S3_BUCKET`` is set: the endpoint of a
+    MinIO or a cloud's object storage, and the access keys (required with a bucket)."""
+    bucket = env_str("SERVICEHALL_S3_BUCKET")
+    if not bucket:
+        return None
+    keys = env_str("SERVICEHALL_S3_ACCESS_KEY"), env_str("SERVICEHALL_S3_SECRET_KEY")
+    if not all(keys):
+        raise ConfigurationError(
+            "SERVICEHALL_S3_BUCKET needs SERVICEHALL_S3_ACCESS_KEY and SERVICEHALL_S3_SECRET_KEY."
+        )
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("SERVICEHALL_S3_ENDPOINT") or None,
+        "region_name": env_str("SERVICEHALL_S3_REGION") or None,
+        "access_key": keys[0],
+        "secret_key": keys[1],
+        "location": env_str("SERVICEHALL_S3_PREFIX", "servicehall"),
+    }
 
 
 def _public_url(production: bool, origins: list[str], hosts: list[str]) -> str:

@@ -20,6 +20,10 @@ TUNING = [
     "SERVICEHALL_MEMO_SECONDS",
     "SERVICEHALL_TRUSTED_PROXY_COUNT",
     "SERVICEHALL_PDF_FONT",
+    "SERVICEHALL_S3_BUCKET",
+    "SERVICEHALL_S3_ACCESS_KEY",
+    "SERVICEHALL_S3_SECRET_KEY",
+    "SERVICEHALL_S3_ENDPOINT",
 ]
 
 
@@ -144,3 +148,19 @@ def test_no_module_but_env_reads_the_environment():
             and id(node) not in setting
         ]
     assert readers == [], f"read the environment through servicehall.env instead: {readers}"
+
+
+def test_an_s3_bucket_is_read_with_its_keys_and_refused_without_them(bare):
+    assert read_environment().s3 is None  # files under var/media
+    bare.setenv("SERVICEHALL_S3_BUCKET", "hall-files")
+    with pytest.raises(ConfigurationError, match="SERVICEHALL_S3_ACCESS_KEY"):
+        read_environment()
+    bare.setenv("SERVICEHALL_S3_ACCESS_KEY", "key")
+    bare.setenv("SERVICEHALL_S3_SECRET_KEY", "secret")
+    bare.setenv("SERVICEHALL_S3_ENDPOINT", "http://minio.hall.internal:9000")
+    s3 = read_environment().s3
+    assert (s3["bucket_name"], s3["endpoint_url"], s3["location"]) == (
+        "hall-files",
+        "http://minio.hall.internal:9000",
+        "servicehall",
+    )

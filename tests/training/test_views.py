@@ -115,7 +115,7 @@ def test_materials_are_checked_by_content_and_served_only_to_the_halls_staff(
     pdf = SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     client.post(f"/staff/hall-a/training/courses/{course.pk}/", {"action": "material", "file": pdf})
     material = Material.objects.get()
-    assert str(tmp_path) in str(services.courses.material_dir())
+    assert (tmp_path / "media" / "training" / material.stored_name).exists()  # the test's own var/
     path = f"/staff/hall-a/training/materials/{material.pk}/"
     assert client_for(staff["clerk_a"]).get(path).status_code == 200
     assert client_for(staff["clerk_b"]).get(path).status_code == 403

@@ -1,16 +1,15 @@
 """Files of a case: materials the applicant uploads against the one-time notice (or staff scan at the
 window) and the electronic certificate. Checked by content as feedback's are (PNG, JPEG, PDF magic bytes,
 images verified by Pillow; never the name or the browser's type), at most ``MAX_FILES`` per case and
-``MAX_BYTES`` each, written under ``VAR_DIR/media/cases`` with random names. Served only to the hall's
+``MAX_BYTES`` each, written to the upload store (``core.media``: ``VAR_DIR/media/cases`` or a private
+bucket) with random names. Served only to the hall's
 staff, or to the applicant who proved the case number and mobile, and only their own case's files; every
 read is audited."""
 
 import hashlib
 import os
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,15 +19,13 @@ from servicehall.cases.services.common import STAFF, lock
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.errors import Invalid, NotFound, PermissionDenied
+from servicehall.core.media import media_open, media_save
 from servicehall.core.permissions import has_role, require_role
 from servicehall.feedback.attachments import sniff
 
+AREA = "cases"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 10
-
-
-def storage_dir() -> Path:
-    return Path(settings.VAR_DIR) / "media" / "cases"
 
 
 def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, str, str]]:
@@ -53,12 +50,10 @@ def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, st
 def save_files(*, actor: Actor, case: Case, files: list, by_applicant: bool, certificate: bool = False):
     """Check and write the files of a case the caller has locked; audited (names and sizes only)."""
     checked = check_uploads(files, already=case.attachments.count())
-    folder = storage_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     saved = []
     for name, data, content_type, ext in checked:
         stored = f"{secrets.token_hex(16)}.{ext}"
-        (folder / stored).write_bytes(data)
+        media_save(AREA, stored, data)
         saved.append(
             CaseAttachment.objects.create(
                 case=case,
@@ -105,4 +100,4 @@ def attachment_open(*, actor: Actor, case: Case, attachment_id: int, applicant: 
         obj=case,
         after={"file": attachment.stored_name, "by": "staff" if staff else "applicant"},
     )
-    return (storage_dir() / attachment.stored_name).open("rb"), attachment
+    return media_open(AREA, attachment.stored_name), attachment

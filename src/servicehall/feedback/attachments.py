@@ -2,8 +2,9 @@
 
 A file is accepted only if its first bytes say what it is (PNG, JPEG, PDF magic numbers) and, for images,
 Pillow can open and verify it as that format: the name and the browser's content type are not trusted.
-At most ``MAX_FILES`` per item and ``MAX_BYTES`` each. Files are written under ``VAR_DIR/media/feedback``
-(never under the static root) with a random name; the original name is kept only for display. Reading one
+At most ``MAX_FILES`` per item and ``MAX_BYTES`` each. Files are written to the upload store
+(``core.media``: ``VAR_DIR/media/feedback``, never under the static root, or a private bucket) with a
+random name; the original name is kept only for display. Reading one
 is the staff's, limited to those who may see the complainant (never the member of staff complained about),
 and every read is audited, as the file may show the citizen.
 """
@@ -12,9 +13,7 @@ import hashlib
 import io
 import os
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from servicehall.core.media import media_open, media_save
 from servicehall.core.permissions import has_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.feedback.choices import OPEN_STATES
@@ -39,8 +39,7 @@ KINDS = {  # magic bytes → (content type, extension, the Pillow format that mu
 STAFF = (Role.MANAGER, Role.CLERK)
 
 
-def storage_dir() -> Path:
-    return Path(settings.VAR_DIR) / "media" / "feedback"
+AREA = "feedback"
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -89,12 +88,10 @@ def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, st
 def attachments_save(*, actor: Actor, item: FeedbackItem, checked: list) -> list[FeedbackAttachment]:
     """Write checked files (from ``check_uploads``) with random names and record them; audited. The
     caller holds the transaction (a file written for a rolled-back row is an orphan, never served)."""
-    folder = storage_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     saved = []
     for name, data, content_type, ext in checked:
         stored = f"{secrets.token_hex(16)}.{ext}"
-        (folder / stored).write_bytes(data)
+        media_save(AREA, stored, data)
         saved.append(
             FeedbackAttachment.objects.create(
                 item=item,
@@ -172,7 +169,7 @@ def attachment_open(*, actor: Actor, item: FeedbackItem, attachment_id: int):
         obj=item,
         after={"file": attachment.stored_name},
     )
-    return (storage_dir() / attachment.stored_name).open("rb"), attachment
+    return media_open(AREA, attachment.stored_name), attachment
 
 
 @transaction.atomic

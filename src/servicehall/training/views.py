@@ -21,7 +21,7 @@ from servicehall.staff import services as staff_services
 from servicehall.training import forms, progress, selectors, services
 from servicehall.training.choices import PERCENT, AttemptStatus, Criterion
 from servicehall.training.models import Level, Material, TrainingSession
-from servicehall.training.services.courses import material_dir
+from servicehall.training.services.courses import material_open
 
 LEARNERS = (Role.MANAGER, Role.CLERK)
 
@@ -357,7 +357,7 @@ def material(request, hall_code: str, material_id: int):
         after={"file": found.stored_name},
     )
     response = FileResponse(
-        (material_dir() / found.stored_name).open("rb"),
+        material_open(found),
         content_type=found.content_type,
         as_attachment=found.content_type == "application/pdf",
         filename=found.original_name,

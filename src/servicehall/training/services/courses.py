@@ -7,7 +7,6 @@ import os
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from servicehall.catalog.models import ServiceItem
 from servicehall.core.actors import Actor
 from servicehall.core.errors import Invalid, NotFound
+from servicehall.core.media import media_open, media_save
 from servicehall.core.models import Hall, HallMembership
 from servicehall.core.permissions import require_role
 from servicehall.core.services import hall_settings_update, validated
@@ -187,21 +187,21 @@ def _check_material(upload) -> tuple[str, bytes, str, str]:
     raise Invalid(fields={"file": [_("%(name)s is not a PDF or PNG file.") % {"name": name}]})
 
 
-def material_dir():
-    from pathlib import Path
+MATERIAL_AREA = "training"
 
-    return Path(settings.VAR_DIR) / "media" / "training"
+
+def material_open(material: Material):
+    """The stored file of a course material, open for reading (the caller checked who may read it)."""
+    return media_open(MATERIAL_AREA, material.stored_name)
 
 
 @transaction.atomic
 def material_add(*, actor: Actor, course: Course, upload) -> Material:
-    """Store a checked file (by its first bytes, not its name) under var/ with a random name."""
+    """Store a checked file (by its first bytes, not its name) in the upload store with a random name."""
     require_role(actor, course.hall, *MANAGERS)
     name, data, content_type, ext = _check_material(upload)
-    folder = material_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{ext}"
-    (folder / stored).write_bytes(data)
+    media_save(MATERIAL_AREA, stored, data)
     material = Material.objects.create(
         course=course,
         stored_name=stored,
