@@ -9,6 +9,7 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 
 from servicehall.analytics import hall_history, summaries
@@ -180,3 +181,45 @@ def test_the_clock_going_back_and_a_rebuild(mixed, hall_a, clock):
     assert out.getvalue().startswith("hall-a: 40 days")
     assert SummaryState.objects.get(hall=hall_a).built_through == today - datetime.timedelta(days=1)
     assert _figures(hall_a, *whole) == live
+
+
+def test_a_day_with_a_ticket_still_in_the_queue_waits_to_be_built(mixed, hall_a, clock):
+    today = clock.now.date()
+    stale = Ticket.objects.filter(hall=hall_a, day=today - datetime.timedelta(days=3)).first()
+    Ticket.objects.filter(pk=stale.pk).update(status=TicketStatus.WAITING)
+    summaries.refresh(hall=hall_a)
+    assert summaries.built_through(hall_a) == today - datetime.timedelta(days=4)  # read raw from there
+    whole = (today - datetime.timedelta(days=40), today)
+    assert sum(n for _d, n, _w in _figures(hall_a, *whole)["days"]) == Ticket.objects.count()
+    Ticket.objects.filter(pk=stale.pk).update(status=TicketStatus.CANCELLED)  # the close-of-day sweep
+    summaries.refresh(hall=hall_a)
+    assert summaries.built_through(hall_a) == today - datetime.timedelta(days=1)
+
+
+def test_a_run_that_a_rebuild_overtook_stops_instead_of_marking_empty_days(mixed, hall_a, clock):
+    today = clock.now.date()
+    first = min(t.day for t in mixed)
+    summaries.refresh(hall=hall_a)
+    # a worker decided to recheck the last two days; a rebuild resets everything before it builds
+    with transaction.atomic():
+        state = SummaryState.objects.select_for_update().get(hall=hall_a)
+        HourSummary.objects.all().delete()
+        DaySummary.objects.all().delete()
+        state.built_through = None
+        state.save()
+    assert summaries.build(hall_a, today - datetime.timedelta(days=2), today, first=first) == 0
+    assert summaries.built_through(hall_a) is None  # nothing claimed: the history reads raw
+    summaries.refresh(hall=hall_a)
+    assert summaries.built_through(hall_a) == today - datetime.timedelta(days=1)
+
+
+def test_a_deleted_clerk_leaves_the_same_figures_both_ways(mixed, hall_a, clerk_a2, clock):
+    today = clock.now.date()
+    whole = (today - datetime.timedelta(days=40), today)
+    summaries.refresh(hall=hall_a)
+    gone = clerk_a2.pk
+    clerk_a2.delete()
+    from_summaries = _figures(hall_a, *whole)
+    SummaryState.objects.all().delete()
+    assert _figures(hall_a, *whole) == from_summaries
+    assert gone not in [row[0] for row in from_summaries["clerk"]]

@@ -206,6 +206,8 @@ def test_a_work_mobile_is_stored_encrypted_and_shown_masked(as_user, hall_a, ite
     page = "/staff/hall-a/people/clerk_a/"
     bad = manager.post(page, {"action": "mobile", "mobile": "1380000111"})
     assert bad.status_code == 422 and b"11 digits" in bad.content and b'value="1380000111"' in bad.content
+    for wrong in ("138\x0000001111", "１３８００００１１１１", "1380000111" * 3):
+        assert manager.post(page, {"action": "mobile", "mobile": wrong}).status_code in (400, 422), wrong
     assert not AuditEntry.objects.filter(action="staff.mobile").exists()
     answer = manager.post(page, {"action": "mobile", "mobile": "138 0000 1111"})
     assert answer.status_code == 200 and b"138****1111" in answer.content
@@ -224,9 +226,11 @@ def test_a_work_mobile_is_stored_encrypted_and_shown_masked(as_user, hall_a, ite
 def test_anyone_sets_their_own_work_mobile_on_their_training_page(as_user, hall_a, items_a):
     for who, number in (("clerk_a", "13900002222"), ("manager_a", "13700003333")):
         client = as_user(who)
-        assert client.post("/staff/hall-a/training/me/", {"mobile": "12345"}).status_code == 422
+        for wrong in ("12345", " " * 40 + number, "138\x0000001111"):
+            assert client.post("/staff/hall-a/training/me/", {"mobile": wrong}).status_code in (400, 422)
         answer = client.post("/staff/hall-a/training/me/", {"mobile": number})
-        assert answer.status_code == 200 and number[:3].encode() + b"****" in answer.content, who
+        assert answer.status_code == 302, who
+        assert number[:3].encode() + b"****" in client.get(answer.url).content, who
     hints = dict(StaffProfile.objects.filter(hall=hall_a).values_list("user__username", "mobile_hint"))
     assert hints["clerk_a"] == "139****2222" and hints["manager_a"] == "137****3333"
     # a clerk of another hall cannot set a record in hall A

@@ -241,9 +241,10 @@ def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
     for r in base.values(key, "channel").annotate(
         n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds")
     ):
-        row = sums[r[key]]
+        # a ticket issued between the two reads (today, raw) may open a group only this one sees
+        row = sums.get(r[key]) or sums.setdefault(r[key], Row(key=r[key], label=""))
         row.channels[r["channel"]] = row.channels.get(r["channel"], 0) + r["n"]
-        t = totals[r[key]]
+        t = totals.setdefault(r[key], [0] * 6)
         t[4] += r["walked"]
         t[5] += r["walk"] or 0
 

@@ -253,8 +253,11 @@ class DaySummary(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     service = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="+")
-    counter_id = models.IntegerField(null=True)
-    clerk_id = models.IntegerField(null=True)
+    # as on the tickets: a deleted window or account leaves its tickets (and these rows) without one
+    counter = models.ForeignKey("core.Counter", on_delete=models.SET_NULL, null=True, related_name="+")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     arrivals = models.PositiveIntegerField(default=0)
     served = models.PositiveIntegerField(default=0)
     no_shows = models.PositiveIntegerField(default=0)

@@ -60,6 +60,13 @@ def _hour_rows(hall, since, until) -> list[HourSummary]:
     ]
 
 
+def _day_row(hall, key: tuple) -> DaySummary:
+    day, service, counter, clerk = key
+    return DaySummary(
+        hall=hall, day=day, service_id=service, counter_id=counter, clerk_id=clerk, histogram={}, channels={}
+    )
+
+
 def _day_rows(hall, since, until) -> list[DaySummary]:
     """One grouped scan by (day, service, window, clerk, whole waiting minute), folded into one row per
     (day, service, window, clerk) with its histogram; a second by channel adds the channel counts and
@@ -83,17 +90,7 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         )
     ):
         key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
-        row = found.get(key)
-        if row is None:
-            row = found[key] = DaySummary(
-                hall=hall,
-                day=key[0],
-                service_id=key[1],
-                counter_id=key[2],
-                clerk_id=key[3],
-                histogram={},
-                channels={},
-            )
+        row = found.get(key) or found.setdefault(key, _day_row(hall, key))
         row.arrivals += r["n"]
         row.served += r["served"]
         row.no_shows += r["no_shows"]
@@ -112,64 +109,86 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         .values("day", "service_id", "counter_id", "clerk_id", "channel")
         .annotate(n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds"))
     ):
-        row = found[(r["day"], r["service_id"], r["counter_id"], r["clerk_id"])]
+        key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
+        row = found.get(key) or found.setdefault(key, _day_row(hall, key))
         row.channels[r["channel"]] = r["n"]
         row.walked += r["walked"]
         row.walk_seconds += r["walk"] or 0
     return list(found.values())
 
 
-def build(hall, since: datetime.date, until: datetime.date) -> int:
+def build(hall, since: datetime.date, until: datetime.date, *, first: datetime.date | None = None) -> int:
     """(Re)build the summaries of the days ``since``..``until`` (closed days: the caller's promise), a
-    month per transaction; ``built_through`` moves on with each chunk. Returns the rows written."""
+    month per transaction under the hall's locked ``SummaryState`` row. ``built_through`` moves on only
+    over days that join what is built (or, from nothing, from the hall's ``first`` day): if another
+    process reset the summaries meanwhile (a rebuild), this run stops and the next one starts over, so
+    no day is ever marked built without its rows. Returns the rows written."""
     written, start = 0, since
     while start <= until:
         end = min(until, start + datetime.timedelta(days=CHUNK_DAYS - 1))
         with transaction.atomic():
             state, _created = SummaryState.objects.select_for_update().get_or_create(hall=hall)
+            covered = state.built_through
+            joins = covered >= start - ONE_DAY if covered is not None else start == (first or since)
+            if not joins:
+                break
             HourSummary.objects.filter(hall=hall, day__gte=start, day__lte=end).delete()
             DaySummary.objects.filter(hall=hall, day__gte=start, day__lte=end).delete()
             hours = HourSummary.objects.bulk_create(_hour_rows(hall, start, end), batch_size=2000)
             days = DaySummary.objects.bulk_create(_day_rows(hall, start, end), batch_size=2000)
             written += len(hours) + len(days)
-            if state.built_through is None or state.built_through < end:
-                state.built_through = end
+            state.built_through = max(covered, end) if covered is not None else end
             state.built_at = timezone.now()
             state.save(update_fields=["built_through", "built_at"])
         start = end + ONE_DAY
     return written
 
 
+def _last_closed_day(hall, yesterday: datetime.date) -> datetime.date:
+    """Yesterday, or the day before the first day that still has a ticket in the queue (waiting,
+    called, parked: the close-of-day sweep has not ended it yet). Such a day is read raw until it is
+    over, and built then."""
+    from servicehall.queueing.choices import FINAL_STATUSES
+
+    still_open = (
+        Ticket.objects.filter(hall=hall, day__lte=yesterday)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    return min(yesterday, still_open - ONE_DAY) if still_open else yesterday
+
+
 def refresh(hall, *, now: datetime.datetime | None = None) -> dict:
-    """Bring the hall's summaries up to yesterday (hall time): the days not built yet, and the last
-    ``RECHECK_DAYS`` closed days again. A hall without tickets has nothing to build."""
+    """Bring the hall's summaries up to the last closed day (hall time): the days not built yet, and the
+    last ``RECHECK_DAYS`` built days again. A hall without tickets has nothing to build."""
     now = now or timezone.now()
-    yesterday = timezone.localdate(now, hall.tzinfo) - ONE_DAY
     first = Ticket.objects.filter(hall=hall).order_by("day").values_list("day", flat=True).first()
-    if first is None or first > yesterday:
+    last = _last_closed_day(hall, timezone.localdate(now, hall.tzinfo) - ONE_DAY)
+    if first is None or first > last:
         return {"days": 0, "rows": 0}
-    done = built_through(hall)
-    if done is not None and done > yesterday:  # the clock went back (a restored backup, a test)
-        _forget_after(hall, yesterday)
-        done = yesterday
-    since = first if done is None else max(first, done - datetime.timedelta(days=RECHECK_DAYS - 1))
-    rows = build(hall, since, yesterday)
-    return {"days": (yesterday - since).days + 1, "rows": rows}
-
-
-def _forget_after(hall, day: datetime.date) -> None:
     with transaction.atomic():
-        state = SummaryState.objects.select_for_update().get(hall=hall)
-        HourSummary.objects.filter(hall=hall, day__gt=day).delete()
-        DaySummary.objects.filter(hall=hall, day__gt=day).delete()
-        state.built_through = day
-        state.save(update_fields=["built_through"])
+        state, _created = SummaryState.objects.select_for_update().get_or_create(hall=hall)
+        done = state.built_through
+        if done is not None and done > last:  # the clock went back, or a day reopened: forget after it
+            HourSummary.objects.filter(hall=hall, day__gt=last).delete()
+            DaySummary.objects.filter(hall=hall, day__gt=last).delete()
+            state.built_through = done = last
+            state.save(update_fields=["built_through"])
+    since = first if done is None else max(first, done - datetime.timedelta(days=RECHECK_DAYS - 1))
+    rows = build(hall, since, last, first=first)
+    return {"days": (last - since).days + 1, "rows": rows}
 
 
 def rebuild(hall, *, now: datetime.datetime | None = None) -> dict:
-    """Forget the hall's summaries and build them again from the tickets (after a data correction)."""
+    """Forget the hall's summaries and build them again from the tickets (after a data correction). The
+    reset happens under the same lock the worker takes, so a worker's run in between stops instead of
+    marking days built whose rows are gone."""
     with transaction.atomic():
-        SummaryState.objects.filter(hall=hall).delete()
+        state, _created = SummaryState.objects.select_for_update().get_or_create(hall=hall)
         HourSummary.objects.filter(hall=hall).delete()
         DaySummary.objects.filter(hall=hall).delete()
+        state.built_through = None
+        state.save(update_fields=["built_through"])
     return refresh(hall, now=now)

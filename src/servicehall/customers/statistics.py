@@ -176,7 +176,7 @@ def _people_counts(hall: Hall, date_from: datetime.date, date_to: datetime.date)
       SELECT t.customer_id, CASE WHEN {after_new_year} THEN %s ELSE %s END AS yr, COUNT(*) AS n
       FROM {{ticket}} t
       WHERE t.hall_id = %s AND t.day >= %s AND t.day <= %s AND t.customer_id IS NOT NULL
-      GROUP BY t.customer_id, CASE WHEN {after_new_year} THEN %s ELSE %s END
+      GROUP BY 1, 2
     ),
     raw AS (
       SELECT pv.customer_id, pv.yr, pv.n, p.birth_year AS birth, p.home_area AS area0, ag.person_id AS agent
@@ -199,8 +199,7 @@ def _people_counts(hall: Hall, date_from: datetime.date, date_to: datetime.date)
     UNION ALL SELECT 'home_area', area, COUNT(*) FROM per GROUP BY area
     UNION ALL SELECT 'kind', kind, COUNT(*) FROM per GROUP BY kind
     UNION ALL SELECT 'visits', b, COUNT(*) FROM per GROUP BY b"""  # noqa: S608
-    years = [since, date_to.year, date_from.year]
-    params = [*years, hall.pk, date_from, date_to, *years]
+    params = [since, date_to.year, date_from.year, hall.pk, date_from, date_to]
     out: dict[str, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cur:
         cur.execute(sql.format(**_tables()), params)

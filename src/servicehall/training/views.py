@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from servicehall.core.actors import actor_from_request
 from servicehall.core.audit import audit_record
@@ -267,15 +268,16 @@ def mine(request, hall_code: str):
     texted to, which they may change themselves (POST)."""
     hall = _hall(request, hall_code, *LEARNERS)
     user = request.user
-    mobile_errors, mobile_saved = {}, False
+    mobile_errors = {}
     if request.method == "POST":
         try:
             staff_services.staff_mobile_set(
                 actor=actor_from_request(request), hall=hall, user=user, mobile=request.POST.get("mobile", "")
             )
-            mobile_saved = True
+            return redirect(reverse("training:mine", args=[hall.code]) + "?saved=1#my-mobile")
         except DomainError as exc:
             mobile_errors = exc.form_errors()
+    mobile_saved = request.GET.get("saved") == "1"
     year = selectors.today(hall).year
     conf = selectors.settings_get(hall=hall)
     hours = selectors.training_hours(hall=hall, user=user, year=year)

@@ -146,7 +146,8 @@ def staff_mobile_set(*, actor: Actor, hall: Hall, user, mobile: str) -> StaffPro
     if not own:
         user = managed_user(actor, hall, user)
     lock_user(user)
-    number = normalize_phone(str(mobile or "")[:40])
+    raw = str(mobile or "")
+    number = normalize_phone(raw) if len(raw) <= 40 else "not a number"
     if number and not is_valid_mobile(number):
         raise Invalid(fields={"mobile": [_mobile_error()]})
     profile = _profile(hall, user)

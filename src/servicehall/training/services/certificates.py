@@ -74,7 +74,8 @@ def _managers(hall: Hall) -> list[int]:
 
 
 def _notice_text(hall: Hall, cert: Certificate, kind: str) -> str:
-    """The text message of a notice, in the hall's language (the worker has no request language)."""
+    """The text message of a notice, in the site's language (``LANGUAGE_CODE``: the worker has no
+    request to take a language from)."""
     with translation.override(settings.LANGUAGE_CODE):
         values = {
             "hall": hall.name,
@@ -169,7 +170,7 @@ def certificates_sweep(*, hall: Hall, now: datetime.datetime | None = None) -> d
         )
         states = CERTIFICATE_TRANSITIONS.states_allowing(CertificateAction.EXPIRE)
         expired = list(
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("course", "user")
             .filter(hall=hall, status__in=states, expires_on__lte=today)
         )
