@@ -235,3 +235,23 @@ def test_anyone_sets_their_own_work_mobile_on_their_training_page(as_user, hall_
     assert hints["clerk_a"] == "139****2222" and hints["manager_a"] == "137****3333"
     # a clerk of another hall cannot set a record in hall A
     assert as_user("clerk_b").post("/staff/hall-a/training/me/", {"mobile": "13900004444"}).status_code == 403
+
+
+def test_nobody_sets_another_managers_or_another_halls_mobile(staff, hall_a, hall_b, admin_actor):
+    from servicehall.core.actors import Actor
+    from servicehall.core.errors import NotFound, PermissionDenied
+    from servicehall.core.services import membership_grant
+    from servicehall.staff.services import staff_mobile_set
+
+    other = get_user_model().objects.create_user(username="manager_a2", password="x-pass-12345")
+    membership_grant(actor=admin_actor, user=other, hall=hall_a, role="manager")
+    manager = Actor(user=staff["manager_a"])
+    with pytest.raises(PermissionDenied):  # a fellow manager's number is their own business
+        staff_mobile_set(actor=manager, hall=hall_a, user=other, mobile="13800001111")
+    with pytest.raises((PermissionDenied, NotFound)):  # a clerk of hall B, through hall A or hall B
+        staff_mobile_set(actor=manager, hall=hall_a, user=staff["clerk_b"], mobile="13800001111")
+    with pytest.raises(PermissionDenied):
+        staff_mobile_set(actor=manager, hall=hall_b, user=staff["clerk_b"], mobile="13800001111")
+    with pytest.raises(PermissionDenied):  # one's own record only where one works
+        staff_mobile_set(actor=manager, hall=hall_b, user=staff["manager_a"], mobile="13800001111")
+    assert not StaffProfile.objects.exclude(mobile_hint="").exists()
