@@ -97,6 +97,8 @@ def test_the_clerk_sees_a_returning_persons_history_on_the_console(
     console.keyboard.press("n")
     expect(console.locator("#cur-number")).to_have_text(today.number)
     expect(console.locator("#citizen-form")).to_be_visible()
+    # the other panels follow the same ticket: the case link points at it
+    expect(console.locator("#console-case-link")).to_have_attribute("href", re.compile(today.public_id))
     console.fill("#citizen-id", RESIDENT_ID)
     console.locator("#citizen-form button").click()
     hint = console.locator("#citizen-hint")

@@ -5,9 +5,7 @@
   "use strict";
   var box = document.getElementById("citizen");
   var holder = document.getElementById("current-ticket");
-  var root = document.getElementById("console");
-  if (!box || !holder || !root) return;
-  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  if (!box || !holder || !window.ServiceHallConsole) return;
   var hint = document.getElementById("citizen-hint");
   var who = document.getElementById("citizen-who");
   var form = document.getElementById("citizen-form");
@@ -15,18 +13,7 @@
   var error = form.querySelector(".field-error");
   var shown = null;
 
-  function api(method, path, body) {
-    return fetch("/api/v1/" + path, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { var err = new Error(data.message || r.statusText); err.data = data; throw err; }
-        return data;
-      });
-    });
-  }
+  var api = window.ServiceHallConsole.api;
   function render(data) {
     var person = data && data.customer;
     who.hidden = !person;
@@ -37,8 +24,7 @@
     hint.classList.toggle("citizen-repeat", !!(data && data.hint && data.hint.repeat_within_window));
     form.hidden = !!person;
   }
-  function load() {
-    var id = holder.hidden ? "" : (holder.dataset.ticket || "");
+  function load(id) {
     if (id === shown) return;
     shown = id; render(null); error.textContent = "";
     if (id) api("GET", "tickets/" + id + "/customer").then(render, function () { render(null); });
@@ -54,6 +40,5 @@
       error.textContent = (f.id_number || f.phone || [err.message]).join(" ");
     });
   });
-  new MutationObserver(load).observe(holder, { attributes: true, attributeFilter: ["data-ticket", "hidden"] });
-  load();
+  window.ServiceHallConsole.onTicket("data-ticket", load);
 })();

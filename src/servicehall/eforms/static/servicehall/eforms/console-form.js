@@ -5,9 +5,7 @@
   "use strict";
   var panel = document.getElementById("eform-panel");
   var holder = document.getElementById("current-ticket");
-  var root = document.getElementById("console");
-  if (!panel || !holder || !root) return;
-  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  if (!panel || !holder || !window.ServiceHallConsole) return;
   var labels = {};
   document.getElementById("eform-labels").content.querySelectorAll("[data-k]").forEach(function (el) {
     labels[el.dataset.k] = el.textContent;
@@ -20,18 +18,7 @@
   var error = form.querySelector(".field-error");
   var shown = null;
 
-  function api(method, path, body) {
-    return fetch("/api/v1/" + path, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { var err = new Error(data.message || r.statusText); err.data = data; throw err; }
-        return data;
-      });
-    });
-  }
+  var api = window.ServiceHallConsole.api;
   function render(data) {
     answers.textContent = "";
     panel.hidden = !data;
@@ -48,8 +35,7 @@
       answers.appendChild(dt); answers.appendChild(dd);
     });
   }
-  function load() {
-    var id = holder.hidden ? "" : (holder.dataset.ticket || "");
+  function load(id) {
     if (id === shown) return;
     shown = id; render(null); error.textContent = "";
     if (id) api("GET", "tickets/" + id + "/form").then(render, function () { render(null); });
@@ -64,6 +50,5 @@
       error.textContent = (f.code || [err.message]).join(" ");
     });
   });
-  new MutationObserver(load).observe(holder, { attributes: true, attributeFilter: ["data-ticket", "hidden"] });
-  load();
+  window.ServiceHallConsole.onTicket("data-ticket", load);
 })();

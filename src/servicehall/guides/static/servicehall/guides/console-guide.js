@@ -4,9 +4,7 @@
 (function () {
   "use strict";
   var bar = document.getElementById("guide-bar");
-  var root = document.getElementById("console");
-  if (!bar || !root) return;
-  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  if (!bar || !window.ServiceHallConsole) return;
   var holder = document.getElementById("current-ticket");
   var guideBtn = document.getElementById("guide-open");
   var guideDialog = document.getElementById("guide-dialog");
@@ -14,18 +12,7 @@
   var hall = bar.dataset.hall;
   function el(id) { return document.getElementById(id); }
 
-  function api(method, path, body) {
-    return fetch("/api/v1/" + path, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { var err = new Error(data.message || r.statusText); err.data = data; err.status = r.status; throw err; }
-        return data;
-      });
-    });
-  }
+  var api = window.ServiceHallConsole.api;
   function service() { return holder && !holder.hidden ? (holder.dataset.service || "") : ""; }
   function fill(id, items, tag) {
     var box = el(id); box.textContent = "";
