@@ -14,13 +14,13 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from servicehall.analytics import summaries
 from servicehall.analytics.models import DaySummary, HourSummary
-from servicehall.queueing.choices import Channel, TicketStatus
+from servicehall.queueing.choices import Channel
 from servicehall.queueing.models import Ticket
 
 GROUPS = ("service", "counter", "clerk")
@@ -207,22 +207,7 @@ def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
     sums and the histogram of waits together; one by (group, channel) the channel mix and the walks."""
     if by != "service":
         base = base.filter(**{f"{key}__isnull": False})
-    for r in (
-        base.annotate(m=F("wait_seconds") / 60)
-        .values(key, "m")
-        .annotate(
-            n=Count("id"),
-            served=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
-            no_shows=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
-            abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, first_called_at__isnull=True)),
-            transfers=Sum("transfer_count"),
-            appointments=Count("id", filter=Q(channel=Channel.APPOINTMENT)),
-            waited=Count("wait_seconds"),
-            wait=Sum("wait_seconds"),
-            timed=Count("service_seconds"),
-            service=Sum("service_seconds"),
-        )
-    ):
+    for r in base.annotate(m=F("wait_seconds") / 60).values(key, "m").annotate(**summaries.ticket_sums()):
         row = sums.setdefault(r[key], Row(key=r[key], label=""))
         row.arrivals += r["n"]
         row.served += r["served"]
@@ -238,9 +223,7 @@ def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
         if r["m"] is not None:
             minute = min(int(r["m"]), summaries.MAX_MINUTE)
             row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
-    for r in base.values(key, "channel").annotate(
-        n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds")
-    ):
+    for r in base.values(key, "channel").annotate(**summaries.channel_sums()):
         # a ticket issued between the two reads (today, raw) may open a group only this one sees
         row = sums.get(r[key]) or sums.setdefault(r[key], Row(key=r[key], label=""))
         row.channels[r["channel"]] = row.channels.get(r["channel"], 0) + r["n"]

@@ -38,6 +38,27 @@ def _tickets(hall, since: datetime.date, until: datetime.date):
     return Ticket.objects.filter(hall=hall, day__gte=since, day__lte=until)
 
 
+def ticket_sums() -> dict:
+    """The grouped sums of the history table, the same over raw tickets here and in ``hall_history``."""
+    return {
+        "n": Count("id"),
+        "served": Count("id", filter=Q(status=TicketStatus.COMPLETED)),
+        "no_shows": Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+        "abandoned": Count("id", filter=Q(status=TicketStatus.CANCELLED, first_called_at__isnull=True)),
+        "transfers": Sum("transfer_count"),
+        "appointments": Count("id", filter=Q(channel=Channel.APPOINTMENT)),
+        "waited": Count("wait_seconds"),
+        "wait": Sum("wait_seconds"),
+        "timed": Count("service_seconds"),
+        "service": Sum("service_seconds"),
+    }
+
+
+def channel_sums() -> dict:
+    """Tickets and walks to the window, grouped by channel (the channel mix)."""
+    return {"n": Count("id"), "walked": Count("walk_seconds"), "walk": Sum("walk_seconds")}
+
+
 def _hour_rows(hall, since, until) -> list[HourSummary]:
     rows = (
         _tickets(hall, since, until)
@@ -76,18 +97,7 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         _tickets(hall, since, until)
         .annotate(m=F("wait_seconds") / 60)
         .values("day", "service_id", "counter_id", "clerk_id", "m")
-        .annotate(
-            n=Count("id"),
-            served=Count("id", filter=Q(status=TicketStatus.COMPLETED)),
-            no_shows=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
-            abandoned=Count("id", filter=Q(status=TicketStatus.CANCELLED, first_called_at__isnull=True)),
-            transfers=Sum("transfer_count"),
-            appointments=Count("id", filter=Q(channel=Channel.APPOINTMENT)),
-            waited=Count("wait_seconds"),
-            wait=Sum("wait_seconds"),
-            timed=Count("service_seconds"),
-            service=Sum("service_seconds"),
-        )
+        .annotate(**ticket_sums())
     ):
         key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
         row = found.get(key) or found.setdefault(key, _day_row(hall, key))
@@ -107,7 +117,7 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
     for r in (
         _tickets(hall, since, until)
         .values("day", "service_id", "counter_id", "clerk_id", "channel")
-        .annotate(n=Count("id"), walked=Count("walk_seconds"), walk=Sum("walk_seconds"))
+        .annotate(**channel_sums())
     ):
         key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
         row = found.get(key) or found.setdefault(key, _day_row(hall, key))
