@@ -37,11 +37,26 @@ class Row:
     abandoned: int = 0
     transfers: int = 0
     appointments: int = 0
-    mean_wait: float | None = None
-    mean_service: float | None = None
-    mean_walk: float | None = None
+    waited: int = 0  # tickets with a measured wait, and the sum of those waits
+    wait_seconds: int = 0
+    timed: int = 0
+    service_seconds: int = 0
+    walked: int = 0
+    walk_seconds: int = 0
     histogram: dict = field(default_factory=dict)  # whole waiting minutes → tickets
     channels: dict = field(default_factory=dict)  # channel → tickets
+
+    @property
+    def mean_wait(self) -> float | None:
+        return self.wait_seconds / self.waited / 60 if self.waited else None
+
+    @property
+    def mean_service(self) -> float | None:
+        return self.service_seconds / self.timed / 60 if self.timed else None
+
+    @property
+    def mean_walk(self) -> float | None:
+        return self.walk_seconds / self.walked / 60 if self.walked else None
 
     @property
     def p90_wait(self) -> float | None:
@@ -155,36 +170,26 @@ def breakdown(hall, *, since, until, by: str, service_id=None) -> list[Row]:
     key = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id"}[by]
     done, raw = _split(hall, since, until)
     sums: dict = {}
-    totals: dict = {}  # group → [waits counted, their sum, service times, their sum, walks, their sum]
     if done:
-        _add_summaries(_summarised(DaySummary, hall, *done, service_id), key, by, sums, totals)
+        _add_summaries(_summarised(DaySummary, hall, *done, service_id), key, by, sums)
     if raw:
-        _add_raw(_tickets(hall, *raw, service_id), key, by, sums, totals)
-    for group, row in sums.items():
-        waited, wait, timed, service, walked, walk = totals[group]
-        row.mean_wait = wait / waited / 60 if waited else None
-        row.mean_service = service / timed / 60 if timed else None
-        row.mean_walk = walk / walked / 60 if walked else None
+        _add_raw(_tickets(hall, *raw, service_id), key, by, sums)
     _label(hall, by, sums)
     return sorted(sums.values(), key=lambda r: (-r.arrivals, r.label))
 
 
-FIELDS = ("arrivals", "served", "no_shows", "abandoned", "transfers", "appointments")
+COLUMNS = (*(attr for attr, _name in summaries.SUMS), "walked", "walk_seconds")
 
 
-def _add_summaries(qs, key: str, by: str, sums: dict, totals: dict) -> None:
+def _add_summaries(qs, key: str, by: str, sums: dict) -> None:
     """Fold the summary rows (one per day, service, window and clerk) into the groups."""
     if by != "service":
         qs = qs.filter(**{f"{key}__isnull": False})
-    timing = ("waited", "wait_seconds", "timed", "service_seconds", "walked", "walk_seconds")
-    for row in qs.values(key).annotate(**{f: Sum(f) for f in (*FIELDS, *timing)}):
+    for row in qs.values(key).annotate(**{f: Sum(f) for f in COLUMNS}):
         group = row[key]
         found = sums.get(group) or sums.setdefault(group, Row(key=group, label=""))
-        for name in FIELDS:
+        for name in COLUMNS:
             setattr(found, name, getattr(found, name) + row[name])
-        t = totals.setdefault(group, [0] * len(timing))
-        for k, name in enumerate(timing):
-            t[k] += row[name]
     merged: dict = {}  # group → {"minute": tickets}; the keys stay text until the end (fewer int() calls)
     for group, histogram, channels in qs.values_list(key, "histogram", "channels").iterator(chunk_size=5000):
         h = merged.get(group)
@@ -202,34 +207,16 @@ def _add_summaries(qs, key: str, by: str, sums: dict, totals: dict) -> None:
             target[int(minute)] = target.get(int(minute), 0) + n
 
 
-def _add_raw(base, key: str, by: str, sums: dict, totals: dict) -> None:
+def _add_raw(base, key: str, by: str, sums: dict) -> None:
     """Fold the raw tickets into the groups: one grouped scan by (group, whole waiting minute) gives the
     sums and the histogram of waits together; one by (group, channel) the channel mix and the walks."""
     if by != "service":
         base = base.filter(**{f"{key}__isnull": False})
     for r in base.annotate(m=F("wait_seconds") / 60).values(key, "m").annotate(**summaries.ticket_sums()):
-        row = sums.setdefault(r[key], Row(key=r[key], label=""))
-        row.arrivals += r["n"]
-        row.served += r["served"]
-        row.no_shows += r["no_shows"]
-        row.abandoned += r["abandoned"]
-        row.transfers += r["transfers"] or 0
-        row.appointments += r["appointments"]
-        t = totals.setdefault(r[key], [0] * 6)
-        t[0] += r["waited"]
-        t[1] += r["wait"] or 0
-        t[2] += r["timed"]
-        t[3] += r["service"] or 0
-        if r["m"] is not None:
-            minute = min(int(r["m"]), summaries.MAX_MINUTE)
-            row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
+        summaries.add_sums(sums.get(r[key]) or sums.setdefault(r[key], Row(key=r[key], label="")), r)
     for r in base.values(key, "channel").annotate(**summaries.channel_sums()):
         # a ticket issued between the two reads (today, raw) may open a group only this one sees
-        row = sums.get(r[key]) or sums.setdefault(r[key], Row(key=r[key], label=""))
-        row.channels[r["channel"]] = row.channels.get(r["channel"], 0) + r["n"]
-        t = totals.setdefault(r[key], [0] * 6)
-        t[4] += r["walked"]
-        t[5] += r["walk"] or 0
+        summaries.add_channel(sums.get(r[key]) or sums.setdefault(r[key], Row(key=r[key], label="")), r)
 
 
 def _label(hall, by: str, rows: dict) -> None:

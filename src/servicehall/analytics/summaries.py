@@ -59,6 +59,40 @@ def channel_sums() -> dict:
     return {"n": Count("id"), "walked": Count("walk_seconds"), "walk": Sum("walk_seconds")}
 
 
+# (attribute of a summary or history row, name in ``ticket_sums``): the two cannot share names, since an
+# annotation may not be called like a ticket's own field (``wait_seconds``).
+SUMS = (
+    ("arrivals", "n"),
+    ("served", "served"),
+    ("no_shows", "no_shows"),
+    ("abandoned", "abandoned"),
+    ("transfers", "transfers"),
+    ("appointments", "appointments"),
+    ("waited", "waited"),
+    ("wait_seconds", "wait"),
+    ("timed", "timed"),
+    ("service_seconds", "service"),
+)
+
+
+def add_sums(target, r: dict) -> None:
+    """Add one grouped ``ticket_sums`` row to a ``DaySummary`` or a history ``Row``, and its minute to the
+    wait histogram (keys as the target keeps them: text in JSON, whole numbers in a ``Row``)."""
+    for attr, name in SUMS:
+        setattr(target, attr, getattr(target, attr) + (r[name] or 0))
+    if r["m"] is not None:
+        minute = min(int(r["m"]), MAX_MINUTE)
+        minute = str(minute) if isinstance(target, DaySummary) else minute
+        target.histogram[minute] = target.histogram.get(minute, 0) + r["waited"]
+
+
+def add_channel(target, r: dict) -> None:
+    """Add one grouped ``channel_sums`` row: the channel's tickets and the walks to the window."""
+    target.channels[r["channel"]] = target.channels.get(r["channel"], 0) + r["n"]
+    target.walked += r["walked"]
+    target.walk_seconds += r["walk"] or 0
+
+
 def _hour_rows(hall, since, until) -> list[HourSummary]:
     rows = (
         _tickets(hall, since, until)
@@ -100,30 +134,14 @@ def _day_rows(hall, since, until) -> list[DaySummary]:
         .annotate(**ticket_sums())
     ):
         key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
-        row = found.get(key) or found.setdefault(key, _day_row(hall, key))
-        row.arrivals += r["n"]
-        row.served += r["served"]
-        row.no_shows += r["no_shows"]
-        row.abandoned += r["abandoned"]
-        row.transfers += r["transfers"] or 0
-        row.appointments += r["appointments"]
-        row.waited += r["waited"]
-        row.wait_seconds += r["wait"] or 0
-        row.timed += r["timed"]
-        row.service_seconds += r["service"] or 0
-        if r["m"] is not None:
-            minute = str(min(int(r["m"]), MAX_MINUTE))
-            row.histogram[minute] = row.histogram.get(minute, 0) + r["waited"]
+        add_sums(found.get(key) or found.setdefault(key, _day_row(hall, key)), r)
     for r in (
         _tickets(hall, since, until)
         .values("day", "service_id", "counter_id", "clerk_id", "channel")
         .annotate(**channel_sums())
     ):
         key = (r["day"], r["service_id"], r["counter_id"], r["clerk_id"])
-        row = found.get(key) or found.setdefault(key, _day_row(hall, key))
-        row.channels[r["channel"]] = r["n"]
-        row.walked += r["walked"]
-        row.walk_seconds += r["walk"] or 0
+        add_channel(found.get(key) or found.setdefault(key, _day_row(hall, key)), r)
     return list(found.values())
 
 
