@@ -255,3 +255,28 @@ def test_nobody_sets_another_managers_or_another_halls_mobile(staff, hall_a, hal
     with pytest.raises(PermissionDenied):  # one's own record only where one works
         staff_mobile_set(actor=manager, hall=hall_b, user=staff["manager_a"], mobile="13800001111")
     assert not StaffProfile.objects.exclude(mobile_hint="").exists()
+
+
+def test_the_person_page_offers_the_account_forms_only_where_the_manager_may_use_them(
+    as_user, hall_a, admin_actor, items_a
+):
+    from servicehall.core.services import membership_grant
+
+    other = get_user_model().objects.create_user(username="manager_a2", password="x-pass-12345")
+    membership_grant(actor=admin_actor, user=other, hall=hall_a, role="manager")
+    page = as_user("manager_a").get("/staff/hall-a/people/manager_a2/").content.decode()
+    assert 'id="not-managed"' in page and 'id="save-mobile"' not in page and 'id="deactivate"' not in page
+    clerk = as_user("manager_a").get("/staff/hall-a/people/clerk_a/").content.decode()
+    assert 'id="save-mobile"' in clerk and 'id="deactivate"' in clerk and 'id="not-managed"' not in clerk
+    admin = as_user("admin").get("/staff/hall-a/people/manager_a2/").content.decode()
+    assert 'id="save-mobile"' in admin  # the system administrator manages every account
+
+
+def test_a_new_clerks_mobile_is_checked_beside_its_field(as_user, hall_a, items_a):
+    manager = as_user("manager_a")
+    form = {"username": "wang", "display_name": "王芳", "role": "clerk"}
+    bad = manager.post("/staff/hall-a/people/", {**form, "mobile": "12345"})
+    assert bad.status_code == 422 and "11 digits" in bad.content.decode()
+    assert not get_user_model().objects.filter(username="wang").exists()
+    assert manager.post("/staff/hall-a/people/", {**form, "mobile": "13800001111"}).status_code == 200
+    assert StaffProfile.objects.get(user__username="wang").mobile_hint == "138****1111"

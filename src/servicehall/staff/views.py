@@ -146,6 +146,7 @@ def person(request, hall_code: str, username: str):
             },
             departments=departments,
         ),
+        "manageable": services.may_manage(actor_from_request(request), hall, user),
         "mobile_form": forms.MobileForm(
             request.POST if request.POST.get("action") == "mobile" and shown.get("errors") else None
         ),

@@ -4,6 +4,7 @@ service items are changed through their own apps' services (core, queueing, cata
 
 from servicehall.staff.services.hall import item_settings_set
 from servicehall.staff.services.people import (
+    may_manage,
     settings_update,
     staff_create,
     staff_deactivate,
@@ -21,6 +22,7 @@ from servicehall.staff.services.skills import skill_set, skills_replace
 
 __all__ = [
     "item_settings_set",
+    "may_manage",
     "rota_week_replace",
     "settings_update",
     "skill_set",

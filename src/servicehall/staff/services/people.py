@@ -57,6 +57,16 @@ def managed_user(actor: Actor, hall: Hall, user):
     return user
 
 
+def may_manage(actor: Actor, hall: Hall, user) -> bool:
+    """Whether ``managed_user`` would let ``actor`` change this account from ``hall``: the person page
+    shows its forms only then, rather than buttons that answer 403."""
+    try:
+        managed_user(actor, hall, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _department(hall: Hall, department) -> Department | None:
     if department in (None, ""):
         return None
@@ -147,8 +157,8 @@ def staff_mobile_set(*, actor: Actor, hall: Hall, user, mobile: str) -> StaffPro
         user = managed_user(actor, hall, user)
     lock_user(user)
     raw = str(mobile or "")
-    number = normalize_phone(raw) if len(raw) <= 40 else "not a number"
-    if number and not is_valid_mobile(number):
+    number = normalize_phone(raw)
+    if len(raw) > 40 or (number and not is_valid_mobile(number)):
         raise Invalid(fields={"mobile": [_mobile_error()]})
     profile = _profile(hall, user)
     before = profile.mobile_hint
