@@ -1,7 +1,7 @@
 """Electronic forms in Chromium (issue 16): a citizen fills the social security card form on a phone
 (390×844), the postal address appears only when "by post" is chosen, saves a draft, resumes it on
-another phone by code + mobile and finishes it; the clerk links it to the called ticket on the console,
-sees the answers and gets the PDF on the official layout."""
+another phone by code + mobile, uploads the photo and finishes it; the clerk links it to the called
+ticket on the console, sees the answers, opens the photo and gets the PDF on the official layout."""
 
 import datetime
 import re
@@ -20,6 +20,16 @@ PHONE = {"width": 390, "height": 844}
 MOBILE = "13912345678"
 RESIDENT_ID = "11010519491231002X"
 SOCIAL_SECURITY_CARD = "11350199MB0A12345K-GG-003"  # 社会保障卡申领, served at the 社保医保 windows
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 210, 230)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_a_citizen_fills_on_the_phone_resumes_and_the_clerk_prints_it(
@@ -57,6 +67,14 @@ def test_a_citizen_fills_on_the_phone_resumes_and_the_clerk_prints_it(
     expect(other.locator("#f-name")).to_have_value("张三")
     expect(other.locator("#f-post_address")).to_have_value("青山区文化路 1 号")
     other.locator("input[name=f_reason][value=first]").check()
+    # The photo is uploaded rather than brought: choosing the file ticks "upload it now".
+    other.set_input_files(
+        "#f-photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    expect(other.locator("#row-photo .efile-chosen")).to_have_text("photo.png")
+    expect(other.locator("input[name=f_photo][value=upload]")).to_be_checked()
+    assert other.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(other, "eforms-upload-phone.png", full_page=True)
     other.click("button[value=complete]")
     expect(other.locator("#form-code")).to_have_text(code)
     screenshot(other, "eforms-done-phone.png")
@@ -74,7 +92,11 @@ def test_a_citizen_fills_on_the_phone_resumes_and_the_clerk_prints_it(
     answers = console.locator("#eform-answers")
     expect(answers).to_contain_text("张三")
     expect(answers).to_contain_text(RESIDENT_ID)
+    photo = answers.locator("a.eform-file")
+    expect(photo).to_have_count(1)
     screenshot(console, "eforms-console.png", full_page=True)
+    served = console.request.get(server.url + photo.get_attribute("href"))
+    assert served.status == 200 and served.body().startswith(b"\x89PNG")
     href = console.get_attribute("#eform-pdf", "href")
     pdf = console.request.get(server.url + href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

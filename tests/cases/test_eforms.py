@@ -51,3 +51,55 @@ def test_a_completed_form_becomes_one_application_from_the_phone(hall_a, publish
         and Case.objects.count() == 1
         and 'id="applied"' not in again.content.decode()
     )
+
+
+def test_documents_uploaded_with_the_form_become_the_case_s_attachments(hall_a, published, clock):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.eforms.test_views import POST, fill_url
+
+    data = b"%PDF-1.4\n%%EOF\n"
+    phone = Client(HTTP_ACCEPT_LANGUAGE="en")
+    upload = SimpleUploadedFile("licence.pdf", data, content_type="application/pdf")
+    done = phone.post(
+        fill_url(hall_a), {**POST, "f_licence": "upload", "file_licence": upload, "action": "complete"}
+    ).content.decode()
+    code = done.split("/cases/apply/?code=")[1][:8]
+    phone.post("/cases/apply/", {"code": code, "phone": PHONE})
+    case = Case.objects.get()
+    attachment = case.attachments.get()
+    assert (attachment.original_name, attachment.by_applicant, attachment.size_bytes) == (
+        "licence.pdf",
+        True,
+        len(data),
+    )
+    from servicehall.core.media import media_open
+
+    with media_open("cases", attachment.stored_name) as handle:
+        assert handle.read() == data
+
+
+def test_a_case_accepted_at_the_window_takes_the_documents_of_the_ticket_s_form(
+    hall_a,
+    published,  # noqa: F811
+    actors,
+    q,
+    clock,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from servicehall.cases import services
+    from servicehall.eforms.models import FilledForm
+    from servicehall.eforms.services import filled_link_ticket
+    from tests.eforms.test_views import POST, fill_url
+
+    upload = SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    Client().post(
+        fill_url(hall_a), {**POST, "f_licence": "upload", "file_licence": upload, "action": "complete"}
+    )
+    ticket = q.issue("SB-001")
+    filled_link_ticket(actor=actors["clerk_a"], ticket=ticket, code=FilledForm.objects.get().code)
+    case = services.case_open_at_window(actor=actors["clerk_a"], ticket=ticket, phone=PHONE)
+    assert [a.original_name for a in case.attachments.all()] == ["licence.pdf"]

@@ -7,7 +7,6 @@ staff, or to the applicant who proved the case number and mobile, and only their
 read is audited."""
 
 import hashlib
-import os
 import secrets
 
 from django.db import transaction
@@ -19,12 +18,10 @@ from servicehall.cases.services.common import STAFF, lock
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.errors import Invalid, NotFound, PermissionDenied
-from servicehall.core.media import media_open, media_save
+from servicehall.core.media import media_open, media_save, read_upload
 from servicehall.core.permissions import has_role, require_role
-from servicehall.feedback.attachments import sniff
 
 AREA = "cases"
-MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 10
 
 
@@ -36,20 +33,24 @@ def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, st
         raise Invalid(fields={"files": [_("At most %(n)s files per case.") % {"n": MAX_FILES}]})
     checked = []
     for upload in files:
-        name = os.path.basename(upload.name or "file").replace("\x00", "")[:120] or "file"
-        if upload.size > MAX_BYTES:
-            raise Invalid(fields={"files": [_("%(name)s is larger than 5 MB.") % {"name": name}]})
-        data = upload.read(MAX_BYTES + 1)
-        kind = sniff(data) if len(data) <= MAX_BYTES else None
-        if kind is None:
-            raise Invalid(fields={"files": [_("%(name)s is not a PNG, JPEG or PDF file.") % {"name": name}]})
-        checked.append((name, data, *kind))
+        read = read_upload(upload)
+        if isinstance(read, str):
+            raise Invalid(fields={"files": [read]})
+        checked.append(read)
     return checked
 
 
 def save_files(*, actor: Actor, case: Case, files: list, by_applicant: bool, certificate: bool = False):
     """Check and write the files of a case the caller has locked; audited (names and sizes only)."""
     checked = check_uploads(files, already=case.attachments.count())
+    return write_files(
+        actor=actor, case=case, checked=checked, by_applicant=by_applicant, certificate=certificate
+    )
+
+
+def write_files(*, actor: Actor, case: Case, checked: list, by_applicant: bool, certificate: bool = False):
+    """Write checked files (``(name, data, content type, extension)``) as the case's attachments with
+    random names; audited. Also how the documents uploaded with an e-form become the case's own copies."""
     saved = []
     for name, data, content_type, ext in checked:
         stored = f"{secrets.token_hex(16)}.{ext}"

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "eforms.filled.save": _("Filled form saved as a draft"),
     "eforms.filled.complete": _("Filled form completed"),
     "eforms.filled.link": _("Filled form linked to a ticket"),
+    "eforms.files": _("Documents uploaded with a form"),
+    "eforms.file_read": _("Document of a form opened"),
     "cases.submit": _("Application submitted"),
     "cases.remind": _("Cases due soon announced"),
     "cases.escalate": _("Overdue cases escalated"),

@@ -7,13 +7,54 @@ chose. Files are read back through the apps' own views, after their permission c
 no URL of the store ever reaches a browser, so a private bucket stays private.
 """
 
+import io
+import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 STORE = "attachments"
+MAX_BYTES = 5 * 1024 * 1024  # per uploaded file, in every app
+KINDS = {  # magic bytes → (content type, extension, the Pillow format that must match or None)
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png", "PNG"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg", "JPEG"),
+    b"%PDF-": ("application/pdf", "pdf", None),
+}
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the content, or None when it is not a PNG, JPEG or PDF: the name and
+    the browser's content type are never trusted, and an image must open in Pillow as what it claims."""
+    for magic, (content_type, ext, pil_format) in KINDS.items():
+        if not data.startswith(magic):
+            continue
+        if pil_format is None:
+            return content_type, ext
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                ok = image.format == pil_format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            return None
+        return (content_type, ext) if ok else None
+    return None
+
+
+def read_upload(upload) -> tuple[str, bytes, str, str] | str:
+    """``(display name, data, content type, extension)`` of an uploaded PNG, JPEG or PDF of at most
+    ``MAX_BYTES``, or the message saying why it is refused: the callers put it beside their field."""
+    name = os.path.basename(upload.name or "file").replace("\x00", "")[:120] or "file"
+    if upload.size > MAX_BYTES:
+        return _("%(name)s is larger than 5 MB.") % {"name": name}
+    data = upload.read(MAX_BYTES + 1)
+    kind = sniff(data) if len(data) <= MAX_BYTES else None
+    if kind is None:
+        return _("%(name)s is not a PNG, JPEG or PDF file.") % {"name": name}
+    return name, data, *kind
 
 
 def store():

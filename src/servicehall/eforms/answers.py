@@ -235,6 +235,8 @@ def display_value(field: dict, value, language: str | None = None) -> str:
             if choice["value"] == value:
                 return text(choice["label"], language)
     if field["type"] == FieldType.FILE:
+        if value == "uploaded":
+            return _("Uploaded online")
         return _("To be handed in") if value in {"bring", True} else str(value)
     return str(value)
 

@@ -163,6 +163,10 @@ def ticket_form_out(ticket) -> dict:
         "fill_url": reverse("eforms:counter-fill", args=[hall, ticket.public_id]),
         "pdf_url": reverse("eforms:filled-pdf", args=[hall, filled.code]) if filled else "",
         "filled": selectors.filled_view(filled) if filled else None,
+        "file_urls": {
+            key: reverse("eforms:filled-file", args=[hall, filled.code, key])
+            for key in (selectors.filled_files(filled) if filled else {})
+        },
     }
 
 

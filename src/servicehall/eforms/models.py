@@ -127,3 +127,27 @@ class FilledForm(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class FormFile(models.Model):
+    """A document the citizen uploaded for a ``file`` field of their form instead of bringing it (one per
+    field: a new upload replaces the old). Stored through ``core.media`` (area ``eforms``) under a random
+    name; only the hall's staff read it, audited; an application made from the form gets its own copy."""
+
+    filled = models.ForeignKey(FilledForm, on_delete=models.CASCADE, related_name="files")
+    key = models.CharField(_("field"), max_length=40)
+    stored_name = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["filled", "key"]
+        verbose_name = _("uploaded document")
+        verbose_name_plural = _("uploaded documents")
+        constraints = [models.UniqueConstraint(fields=["filled", "key"], name="eform_one_file_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.filled.code} {self.key}: {self.original_name}"

@@ -18,8 +18,12 @@ INPUT = {
 MAX_POSTED_CHARS = 5000
 
 
-def field_rows(definition: dict, values: dict, errors: dict, *, kiosk: bool = False) -> list[dict]:
-    """One dict per section with its field rows, ready for ``eforms/_field.html``."""
+def field_rows(
+    definition: dict, values: dict, errors: dict, *, kiosk: bool = False, uploads: dict | None = None
+) -> list[dict]:
+    """One dict per section with its field rows, ready for ``eforms/_field.html``. ``uploads`` (field key →
+    ``FormFile``) are the documents already uploaded; ``None`` where nothing can be uploaded (the kiosk has
+    no files to pick, so a file field there only says "I will hand it in")."""
     sections = []
     for section in definition.get("sections", []):
         rows = []
@@ -48,6 +52,8 @@ def field_rows(definition: dict, values: dict, errors: dict, *, kiosk: bool = Fa
                     "html_type": html_type,
                     "inputmode": "none" if kiosk else mode,
                     "keyboard": keyboard if kiosk else "",
+                    "can_upload": uploads is not None and not kiosk,
+                    "uploaded": (uploads or {}).get(key),
                     "keys": keys,
                     "maxlength": field.get("max_length", 500),
                 }

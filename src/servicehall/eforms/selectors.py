@@ -67,6 +67,11 @@ def filled_of_ticket(*, ticket) -> FilledForm | None:
     return FilledForm.objects.select_related("version", "item", "hall").filter(ticket=ticket).first()
 
 
+def filled_files(filled: FilledForm | None) -> dict:
+    """The documents uploaded with a form, by field key (none for a form not saved yet)."""
+    return {f.key: f for f in filled.files.all()} if filled is not None and filled.pk else {}
+
+
 def filled_view(filled: FilledForm, *, language: str | None = None) -> dict:
     """What the citizen, the console and the PDF show of a filled form: labelled answers in the reader's
     language, with the version's own labels (answers keep their version)."""
@@ -82,6 +87,10 @@ def filled_view(filled: FilledForm, *, language: str | None = None) -> dict:
         "prefilled": list(filled.prefilled_fields),
         "answers": answers,
         "labelled": labelled(filled.version.definition, answers, language),
+        "files": [
+            {"key": f.key, "name": f.original_name, "size_bytes": f.size_bytes, "type": f.content_type}
+            for f in filled_files(filled).values()
+        ],
         "updated_at": filled.updated_at,
     }
 

@@ -7,7 +7,7 @@ import datetime
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from servicehall.eforms.definition import PREFILL_FIELDS
 from servicehall.eforms.editor import editor_rows, posted_definition
 from servicehall.eforms.pdf import form_pdf
 from servicehall.eforms.rendering import field_rows, posted_answers
+from servicehall.eforms.services import files as file_services
 from servicehall.eforms.services.common import MANAGERS, STAFF
 from servicehall.eforms.views import pdf_response
 
@@ -223,3 +224,16 @@ def filled_pdf(request, hall_code: str, code: str):
         ticket_number=filled.ticket.number if filled.ticket_id else "",
     )
     return pdf_response(pdf, filled.code)
+
+
+@login_required
+def filled_file(request, hall_code: str, code: str, key: str):
+    """A document the citizen uploaded with their form, for the staff of the hall (audited)."""
+    hall = _hall(request, hall_code, STAFF)
+    filled = selectors.filled_get(code=code)
+    if filled.hall_id != hall.pk:
+        raise PermissionDenied()
+    handle, record = file_services.form_file_open(actor=actor_from_request(request), filled=filled, key=key)
+    return FileResponse(
+        handle, content_type=record.content_type, as_attachment=True, filename=record.original_name
+    )

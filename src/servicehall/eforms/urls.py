@@ -15,6 +15,11 @@ urlpatterns = [
         "staff/<slug:hall_code>/forms/ticket/<str:ticket_id>/", staff_views.counter_fill, name="counter-fill"
     ),
     path("staff/<slug:hall_code>/forms/filled/<str:code>.pdf", staff_views.filled_pdf, name="filled-pdf"),
+    path(
+        "staff/<slug:hall_code>/forms/filled/<str:code>/files/<slug:key>",
+        staff_views.filled_file,
+        name="filled-file",
+    ),
     path("staff/<slug:hall_code>/forms/<str:item_code>/edit/", staff_views.editor, name="editor"),
     path("staff/<slug:hall_code>/forms/<str:item_code>/preview/", staff_views.preview, name="preview"),
 ]

@@ -42,17 +42,26 @@ def _mobile_answer(definition: dict, answers: dict) -> str:
     return ""
 
 
+def _uploads(request, definition: dict) -> dict:
+    """The files posted for the form's ``file`` fields (``file_<key>``), by field key."""
+    return {
+        f["key"]: request.FILES[f"file_{f['key']}"]
+        for f in fields_of(definition)
+        if f["type"] == "file" and f"file_{f['key']}" in request.FILES
+    }
+
+
 def _post_step(request, actor, item, *, kiosk: bool) -> dict:
     """Resume, save or complete from a posted page; what the page shows next."""
     post = request.POST
     code, phone = (post.get("code") or "")[:8].upper(), (post.get("mobile") or "")[:20]
-    step = {"code": code, "phone": phone, "values": {}, "errors": {}, "saved": None}
+    step = {"code": code, "phone": phone, "values": {}, "errors": {}, "saved": None, "filled": None}
     version = selectors.published_version(item=item)
     try:
         if code:
             rate_limit(actor=actor, scope="eforms-resume", per_minute=20)
             found = selectors.filled_for_citizen(code=code, phone=phone)
-            version, step["values"] = found.version, selectors.filled_answers(found)
+            version, step["values"], step["filled"] = found.version, selectors.filled_answers(found), found
         if post.get("action") == "resume":
             return {**step, "version": version, "resumed": True}
         step["values"] = posted_answers(version.definition, post)
@@ -65,8 +74,9 @@ def _post_step(request, actor, item, *, kiosk: bool) -> dict:
             code=code,
             complete=post.get("action") == "complete",
             channel=Channel.KIOSK if kiosk else Channel.WEB,
+            uploads={} if kiosk else _uploads(request, version.definition),
         )
-        step["code"] = step["saved"].code
+        step["code"], step["filled"] = step["saved"].code, step["saved"]
     except DomainError as exc:
         step["errors"] = exc.form_errors()
     return {**step, "version": version}
@@ -86,6 +96,7 @@ def _fill(request, hall_code: str, item_code: str, *, kiosk: bool):
             "values": {},
             "errors": {},
             "saved": None,
+            "filled": None,
             "ask_resume": bool(code) or "resume" in request.GET,
         }
         step["version"] = selectors.published_version(item=item)
@@ -106,7 +117,13 @@ def _fill(request, hall_code: str, item_code: str, *, kiosk: bool):
         "kiosk": kiosk,
         "base": "eforms/_base_kiosk.html" if kiosk else "eforms/_base_phone.html",
         "btn": "kbtn" if kiosk else "bbtn",
-        "sections": field_rows(step["version"].definition, step["values"], step["errors"], kiosk=kiosk),
+        "sections": field_rows(
+            step["version"].definition,
+            step["values"],
+            step["errors"],
+            kiosk=kiosk,
+            uploads=None if kiosk else selectors.filled_files(step["filled"]),
+        ),
         "field_errors": any(k not in {"general", "mobile", "code"} for k in step["errors"]),
     }
     return render(request, "eforms/fill.html", context, status=422 if step["errors"] else 200)

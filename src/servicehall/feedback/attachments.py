@@ -10,53 +10,27 @@ and every read is audited, as the file may show the citizen.
 """
 
 import hashlib
-import io
-import os
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from servicehall.core.actors import Actor
 from servicehall.core.audit import audit_record
 from servicehall.core.choices import Role
 from servicehall.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from servicehall.core.media import media_open, media_save
+from servicehall.core.media import MAX_BYTES, media_open, media_save, read_upload
 from servicehall.core.permissions import has_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.feedback.choices import OPEN_STATES
 from servicehall.feedback.models import FeedbackAttachment, FeedbackItem
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
-KINDS = {  # magic bytes → (content type, extension, the Pillow format that must match or None)
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png", "PNG"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg", "JPEG"),
-    b"%PDF-": ("application/pdf", "pdf", None),
-}
 STAFF = (Role.MANAGER, Role.CLERK)
 
 
 AREA = "feedback"
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the content, or None when it is not a PNG, JPEG or PDF."""
-    for magic, (content_type, ext, pil_format) in KINDS.items():
-        if not data.startswith(magic):
-            continue
-        if pil_format is None:
-            return content_type, ext
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                ok = image.format == pil_format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            return None
-        return (content_type, ext) if ok else None
-    return None
 
 
 class TooLarge(Invalid):
@@ -72,16 +46,11 @@ def check_uploads(files: list, *, already: int = 0) -> list[tuple[str, bytes, st
         raise Invalid(fields={"attachments": [_("At most %(n)s files per item.") % {"n": MAX_FILES}]})
     checked = []
     for upload in files:
-        name = os.path.basename(upload.name or "file")[:120]
-        if upload.size > MAX_BYTES:
-            raise TooLarge(fields={"attachments": [_("%(name)s is larger than 5 MB.") % {"name": name}]})
-        data = upload.read(MAX_BYTES + 1)
-        kind = sniff(data) if len(data) <= MAX_BYTES else None
-        if kind is None:
-            raise Invalid(
-                fields={"attachments": [_("%(name)s is not a PNG, JPEG or PDF file.") % {"name": name}]}
-            )
-        checked.append((name, data, *kind))
+        read = read_upload(upload)
+        if isinstance(read, str):
+            error = TooLarge if upload.size > MAX_BYTES else Invalid
+            raise error(fields={"attachments": [read]})
+        checked.append(read)
     return checked
 
 

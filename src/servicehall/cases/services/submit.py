@@ -26,6 +26,7 @@ from servicehall.core.models import Hall
 from servicehall.core.permissions import require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.transitions import transition
+from servicehall.eforms import selectors as eforms_selectors
 from servicehall.live.services import event_emit
 
 MATERIAL_FLAGS = ("original_seen", "copy_kept", "electronic")
@@ -234,6 +235,9 @@ def case_open_at_window(
     case.accepted_at, case.accepted_by, case.counter = case.submitted_at, actor.user, ticket.counter
     case.save()
     CaseVisit.objects.create(case=case, ticket=ticket, at=case.submitted_at)
+    filled = eforms_selectors.filled_of_ticket(ticket=ticket)
+    if filled is not None:
+        _copy_form_files(actor, case, filled)
     common.audit(actor, "accept", case, channel=case.channel, ticket=ticket.number)
     event_emit(hall=hall, kind="cases.accepted", payload={"number": case.number})
     common.text_citizen(case, accepted_text(case))
@@ -265,8 +269,6 @@ def case_submit_from_form(*, actor: Actor, code: str, phone: str) -> tuple[Case,
     is unknown or the mobile wrong); its answers are checked again against the published form. One form
     makes one application: sending it again (a double tap, a second tab) returns the case it already made,
     and ``created`` says which. A unique constraint on ``Case.form_code`` settles a race between two taps."""
-    from servicehall.eforms import selectors as eforms_selectors
-
     rate_limit(actor=actor, scope="cases-apply", per_minute=5)
     filled = eforms_selectors.filled_for_citizen(code=code, phone=phone)
     existing = Case.objects.filter(form_code=filled.code).first()
@@ -287,6 +289,22 @@ def case_submit_from_form(*, actor: Actor, code: str, phone: str) -> tuple[Case,
                 actor=actor,
                 form_code=filled.code,
             )
+            _copy_form_files(actor, case, filled)
     except IntegrityError:
         return Case.objects.get(form_code=filled.code), False
     return case, True
+
+
+def _copy_form_files(actor: Actor, case: Case, filled) -> None:
+    """The documents uploaded with the form become the case's own attachments (uploaded by the applicant),
+    so the reviewer finds them on the case and nothing is asked for twice."""
+    from servicehall.cases.attachments import write_files
+    from servicehall.eforms.services.files import form_file_bytes
+
+    records = list(filled.files.all())
+    if records:
+        checked = [
+            (r.original_name, form_file_bytes(r), r.content_type, r.stored_name.rsplit(".", 1)[-1])
+            for r in records
+        ]
+        write_files(actor=actor, case=case, checked=checked, by_applicant=True)

@@ -19,6 +19,7 @@ from servicehall.eforms import selectors
 from servicehall.eforms.answers import answers_check
 from servicehall.eforms.choices import FILLED_TRANSITIONS, Channel, FilledAction
 from servicehall.eforms.models import FilledForm
+from servicehall.eforms.services import files
 from servicehall.eforms.services.common import STAFF, audit
 
 OPEN_TICKET_STATES = ("waiting", "called", "serving", "parked")  # queueing.choices.TicketStatus
@@ -71,12 +72,14 @@ def filled_save(
     complete: bool = False,
     channel: str = Channel.WEB,
     prefilled: list[str] | None = None,
+    uploads: dict | None = None,
 ) -> FilledForm:
     """Save a citizen's answers: a new form on the item's published version, or (``code`` + the same
     mobile) the form they started before, on its own version. A draft is checked for what was typed, a
     completed form for everything (required answers, conditions). The mobile is what resumes the form:
-    required unless staff fill it at the window. Rate-limited per address for the public; locks the
-    filled form's row when resuming."""
+    required unless staff fill it at the window. ``uploads`` (field key → posted file) are the documents
+    of ``file`` fields (``services.files``), stored with the form. Rate-limited per address for the
+    public; locks the filled form's row when resuming."""
     hall = item.hall
     staff = _is_staff(actor, hall)
     rate_limit(actor=actor, scope="eforms-save", per_minute=20)
@@ -91,6 +94,12 @@ def filled_save(
         phone, errors = "", exc.fields
     now = timezone.now()
     filled = _form_to_fill(item=item, code=code, phone=phone, staff=staff, channel=channel, now=now)
+    checked: dict = {}
+    if isinstance(answers, dict):
+        answers, file_errors, checked = files.file_answers(
+            filled=filled, answers=answers, uploads=uploads or {}
+        )
+        errors = {**file_errors, **errors}
     try:
         cleaned = answers_check(filled.version.definition, answers, partial=not complete)
     except Invalid as exc:
@@ -103,6 +112,7 @@ def filled_save(
         filled.prefilled_fields = [k for k in prefilled if k in cleaned]
     _store(filled, cleaned, complete=complete, now=now)
     filled.save()
+    files.files_store(actor=actor, filled=filled, checked=checked, answers=cleaned)
     audit(
         actor,
         "filled.complete" if complete else "filled.save",

@@ -32,6 +32,12 @@
     (filled ? filled.labelled : []).forEach(function (row) {
       var dt = document.createElement("dt"); dt.textContent = row.label;
       var dd = document.createElement("dd"); dd.textContent = row.value;
+      var url = (data.file_urls || {})[row.key];
+      if (url) {  // the document the citizen uploaded: a download for the clerk (the read is audited)
+        var a = document.createElement("a");
+        a.href = url; a.className = "eform-file"; a.textContent = labels.open;
+        dd.appendChild(document.createTextNode(" · ")); dd.appendChild(a);
+      }
       answers.appendChild(dt); answers.appendChild(dd);
     });
   }

@@ -5,6 +5,15 @@
   "use strict";
   var form = document.getElementById("eform");
   if (!form) return;
+  // A file chosen: its name beside the button, and "upload it now" ticked (choosing is the intent).
+  form.querySelectorAll(".efile-input").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var chosen = input.parentNode.querySelector(".efile-chosen");
+      if (input.files.length) chosen.textContent = input.files[0].name;
+      var radio = form.querySelector("input[type=radio][name='" + input.name.replace(/^file_/, "f_") + "'][value=upload]");
+      if (radio && input.files.length) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
+  });
   var rows = form.querySelectorAll("[data-show-field]");
   if (!rows.length) return;
 
