@@ -23,7 +23,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from servicehall.core.models import Hall
-from servicehall.customers.choices import AgeBand, HomeArea
+from servicehall.customers.choices import AgeBand, HomeArea, age_band
 from servicehall.customers.models import Person
 from servicehall.customers.selectors import settings_get
 
@@ -166,46 +166,43 @@ def _tune(cur) -> None:
 
 def _people_counts(hall: Hall, date_from: datetime.date, date_to: datetime.date) -> dict[str, dict[str, int]]:
     """Distinct identified people per segment of each dimension, and people per number of visits. The
-    tickets are first counted per person and year of the visit (one hash over the narrow ticket rows),
-    and only those rows, about one per person, meet the person records: joining every ticket to its
-    person before grouping read the tickets in person order through an index and took most of a
-    year's figures."""
-    after_new_year, since = _after_new_year(hall, date_to)
-    sql = f"""WITH
+    period's linked tickets are counted per person (read in person order from the ``ticket_hall_customer``
+    index: no hash of millions of rows), each person row meets its record once, and the database returns
+    only people counted per (birth year, area, kind, visits up to "5+", visited before / after the new
+    year): a few thousand rows, folded here into the dimensions. The age band goes by the year of the
+    visit, so a person who came on both sides of a new year may count in two bands (once per band)."""
+    new_year = date_to.replace(month=1, day=1)
+    sql = """WITH
     pv AS (
-      SELECT t.customer_id, CASE WHEN {after_new_year} THEN %s ELSE %s END AS yr, COUNT(*) AS n
-      FROM {{ticket}} t
-      WHERE t.hall_id = %s AND t.day >= %s AND t.day <= %s AND t.customer_id IS NOT NULL
-      GROUP BY 1, 2
-    ),
-    raw AS (
-      SELECT pv.customer_id, pv.yr, pv.n, p.birth_year AS birth, p.home_area AS area0, ag.person_id AS agent
-      FROM pv
-      LEFT JOIN {{person}} p ON p.id = pv.customer_id
-      LEFT JOIN (SELECT DISTINCT person_id FROM {{agent}}) ag ON ag.person_id = pv.customer_id
-    ),
-    pp AS (
-      SELECT customer_id, n, {_band_sql()} AS band, COALESCE(area0, '') AS area,
-             CASE WHEN agent IS NOT NULL THEN 'organisation' ELSE 'individual' END AS kind
-      FROM raw
-    ),
-    per AS (
-      SELECT customer_id, MAX(area) AS area, MAX(kind) AS kind,
-             CASE WHEN SUM(n) >= 5 THEN '5+' ELSE CAST(SUM(n) AS VARCHAR(2)) END AS b
-      FROM pp GROUP BY customer_id
-    ),
-    bands AS (SELECT DISTINCT customer_id, band FROM pp)
-    SELECT 'age_band', band, COUNT(*) FROM bands GROUP BY band
-    UNION ALL SELECT 'home_area', area, COUNT(*) FROM per GROUP BY area
-    UNION ALL SELECT 'kind', kind, COUNT(*) FROM per GROUP BY kind
-    UNION ALL SELECT 'visits', b, COUNT(*) FROM per GROUP BY b"""  # noqa: S608
-    params = [since, date_to.year, date_from.year, hall.pk, date_from, date_to]
-    out: dict[str, dict[str, int]] = defaultdict(dict)
+      SELECT t.customer_id, COUNT(*) AS n, SUM(CASE WHEN t.day >= %s THEN 1 ELSE 0 END) AS n_cur
+      FROM {ticket} t
+      WHERE t.hall_id = %s AND t.customer_id IS NOT NULL AND t.day >= %s AND t.day <= %s
+      GROUP BY t.customer_id
+    )
+    SELECT p.birth_year, COALESCE(p.home_area, ''), CASE WHEN ag.person_id IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN pv.n >= 5 THEN 5 ELSE pv.n END, CASE WHEN pv.n_cur > 0 THEN 1 ELSE 0 END,
+           CASE WHEN pv.n > pv.n_cur THEN 1 ELSE 0 END, COUNT(*)
+    FROM pv
+    LEFT JOIN {person} p ON p.id = pv.customer_id
+    LEFT JOIN (SELECT DISTINCT person_id FROM {agent}) ag ON ag.person_id = pv.customer_id
+    GROUP BY 1, 2, 3, 4, 5, 6"""  # noqa: S608 (table names; values are parameters)
+    out: dict[str, dict[str, int]] = {
+        d: defaultdict(int) for d in ("age_band", "home_area", "kind", "visits")
+    }
     with connection.cursor() as cur:
-        cur.execute(sql.format(**_tables()), params)
-        for dim, key, n in cur.fetchall():
-            out[dim][key] = int(n)
-    return out
+        cur.execute(sql.format(**_tables()), [new_year, hall.pk, date_from, date_to])
+        rows = cur.fetchall()
+    for birth, area, agent, visits, after, before, n in rows:
+        out["home_area"][area] += n
+        out["kind"]["organisation" if agent else "individual"] += n
+        out["visits"]["5+" if visits >= 5 else str(visits)] += n
+        bands = {
+            age_band(birth, date_to.year) if after else None,
+            age_band(birth, date_from.year) if before else None,
+        }
+        for band in bands - {None}:
+            out["age_band"][band] += n
+    return {dim: dict(counts) for dim, counts in out.items()}
 
 
 def _bucket() -> dict:
