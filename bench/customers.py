@@ -11,7 +11,9 @@ personal columns hold one real Fernet token shared by all rows: the bench measur
 encryption; digests and hints are per person, made by the project's own functions). ``--keep-db`` keeps
 the database; ``--reuse`` measures a kept one again without building it. Look-ups go through
 ``services.person_search`` (digest equality plus its audit row), the timeline through
-``selectors.person_timeline``, the statistics through ``statistics.segment_statistics``. Prints one JSON
+``selectors.person_timeline``, the statistics through ``statistics.segment_statistics``: first raw (no
+summary built), then after the worker's back-fill of the daily segment summaries (``customers.summaries``;
+the two must agree), and a night's refresh. Prints one JSON
 document; goals from the issue: look-up p99 < 20 ms, timeline < 100 ms, statistics for a year < 10 s.
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres).
 """
@@ -219,11 +221,15 @@ def measure(built: dict, lookups: int) -> dict:
 
     from servicehall.core.actors import Actor
     from servicehall.core.models import Hall
-    from servicehall.customers import selectors, services
+    from servicehall.customers import selectors, services, summaries
     from servicehall.customers.models import Person
     from servicehall.customers.statistics import segment_statistics
 
     hall = Hall.objects.get(pk=built["hall"])
+    NOT_BUILT = datetime.datetime(2000, 1, 1, tzinfo=hall.tzinfo)  # noqa: N806 (before any ticket)
+    AFTER_YEAR = datetime.datetime.combine(  # noqa: N806 (the morning after the year: all of it closed)
+        YEAR_START.replace(year=YEAR_START.year + 1), datetime.time(9), tzinfo=hall.tzinfo
+    )
     actor = Actor(user=get_user_model().objects.get(username="manager"), ip="127.0.0.1")
     rng = random.Random(1)
     times = []
@@ -242,11 +248,21 @@ def measure(built: dict, lookups: int) -> dict:
             t = time.perf_counter()
             entries = selectors.person_timeline(person=heavy)
             timeline_ms.append((time.perf_counter() - t) * 1000)
+        year = {"hall": hall, "date_from": YEAR_START, "date_to": YEAR_START.replace(month=12, day=31)}
+        summaries.rebuild(hall, now=NOT_BUILT)  # nothing built: the raw read of every ticket
         t = time.perf_counter()
-        stats = segment_statistics(
-            hall=hall, date_from=YEAR_START, date_to=YEAR_START.replace(month=12, day=31)
-        )
+        raw = segment_statistics(**year)
+        raw_s = time.perf_counter() - t
+        t = time.perf_counter()
+        summaries.rebuild(hall, now=AFTER_YEAR)  # the worker's first run: back-fill every closed day
+        backfill_s = time.perf_counter() - t
+        t = time.perf_counter()
+        stats = segment_statistics(**year)
         stats_s = time.perf_counter() - t
+        assert stats == raw, "the summaries and the tickets disagree"
+        t = time.perf_counter()
+        summaries.refresh(hall, now=AFTER_YEAR + datetime.timedelta(days=1))  # a night's run
+        nightly_s = time.perf_counter() - t
     return {
         "lookup_by_id_digest_ms": {
             "n": lookups,
@@ -261,6 +277,9 @@ def measure(built: dict, lookups: int) -> dict:
             "max": round(max(timeline_ms), 1),
         },
         "segment_statistics_year_s": round(stats_s, 2),
+        "segment_statistics_year_raw_s": round(raw_s, 2),
+        "segment_summaries_backfill_s": round(backfill_s, 1),
+        "segment_summaries_nightly_s": round(nightly_s, 2),
         "statistics_visits": stats["visits"],
         "statistics_people": stats["people"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -96,6 +96,15 @@ def reference_statistics(*, hall: Hall, date_from: datetime.date, date_to: datet
     visits_per_person: dict[int, int] = defaultdict(int)
     last_visit: dict[tuple[int, int], int] = {}
     window_s = window.total_seconds()
+    # A visit early in the period repeats one made just before it: the window before the period is read.
+    before = Ticket.objects.filter(
+        hall=hall,
+        customer_id__isnull=False,
+        day__gte=date_from - window - datetime.timedelta(days=1),
+        day__lt=date_from,
+    )
+    for _pk, customer, service, issued, *_rest in _ticket_rows(before):
+        last_visit[(customer, service)] = issued
     repeats = 0
     anon = ("anonymous", "anonymous", "anonymous")
     for pk, customer, service, issued, status, wait, channel in rows:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from servicehall.analytics.models import DaySummary, HourSummary, SummaryState
 from servicehall.queueing.choices import Channel, TicketStatus
 from servicehall.queueing.models import Ticket
+from servicehall.queueing.selectors import last_closed_day
 
 CHUNK_DAYS = 31
 RECHECK_DAYS = 2  # the last closed days are built again on the next run
@@ -172,28 +173,12 @@ def build(hall, since: datetime.date, until: datetime.date, *, first: datetime.d
     return written
 
 
-def _last_closed_day(hall, yesterday: datetime.date) -> datetime.date:
-    """Yesterday, or the day before the first day that still has a ticket in the queue (waiting,
-    called, parked: the close-of-day sweep has not ended it yet). Such a day is read raw until it is
-    over, and built then."""
-    from servicehall.queueing.choices import FINAL_STATUSES
-
-    still_open = (
-        Ticket.objects.filter(hall=hall, day__lte=yesterday)
-        .exclude(status__in=FINAL_STATUSES)
-        .order_by("day")
-        .values_list("day", flat=True)
-        .first()
-    )
-    return min(yesterday, still_open - ONE_DAY) if still_open else yesterday
-
-
 def refresh(hall, *, now: datetime.datetime | None = None) -> dict:
     """Bring the hall's summaries up to the last closed day (hall time): the days not built yet, and the
     last ``RECHECK_DAYS`` built days again. A hall without tickets has nothing to build."""
     now = now or timezone.now()
     first = Ticket.objects.filter(hall=hall).order_by("day").values_list("day", flat=True).first()
-    last = _last_closed_day(hall, timezone.localdate(now, hall.tzinfo) - ONE_DAY)
+    last = last_closed_day(hall=hall, yesterday=timezone.localdate(now, hall.tzinfo) - ONE_DAY)
     if first is None or first > last:
         return {"days": 0, "rows": 0}
     with transaction.atomic():

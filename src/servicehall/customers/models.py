@@ -209,3 +209,60 @@ __all__ = [
     "OrganisationAgent",
     "Person",
 ]
+
+
+class SegmentDay(models.Model):
+    """The segment statistics' sums of one closed day (``customers.summaries``), per age band, home area,
+    kind (individual or organisation agent), service item and channel: a year of a big hall is millions
+    of tickets, and these few hundred rows a day are what the statistics page sums. Built by the worker;
+    a day changed afterwards (a merge, a corrected ID number, a new agent, a rating excluded) is marked
+    stale (``SegmentStale``) and read from the tickets until it is built again."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    band = models.CharField(max_length=12)
+    area = models.CharField(max_length=12)
+    kind = models.CharField(max_length=12)
+    service_id = models.BigIntegerField()
+    channel = models.CharField(max_length=16)
+    visits = models.PositiveIntegerField(default=0)
+    no_show = models.PositiveIntegerField(default=0)
+    waits = models.PositiveIntegerField(default=0)
+    wait_total = models.BigIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    repeat = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hall", "day"], name="segment_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.band}/{self.area}/{self.kind} {self.service_id} {self.channel}"
+
+
+class SegmentState(models.Model):
+    """How far a hall's ``SegmentDay`` rows reach, and the repeat window they were counted with (a new
+    window in the settings makes them all stale)."""
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="+")
+    built_through = models.DateField(null=True, blank=True)
+    window_days = models.PositiveSmallIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} through {self.built_through}"
+
+
+class SegmentStale(models.Model):
+    """A built day whose tickets changed segment (or rating) after it was built: read raw until the
+    worker builds it again."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hall", "day"], name="segment_stale_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.day}"

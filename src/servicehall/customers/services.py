@@ -38,7 +38,7 @@ from servicehall.core.models import Hall
 from servicehall.core.permissions import require_role
 from servicehall.core.services import hall_settings_update, validated
 from servicehall.core.transitions import transition
-from servicehall.customers import links, selectors
+from servicehall.customers import links, selectors, summaries
 from servicehall.customers.choices import (
     PERSON_TRANSITIONS,
     Accessibility,
@@ -235,6 +235,8 @@ def person_update(
         person.accessibility, changed = sorted(set(accessibility)), [*changed, "accessibility"]
     validated(person, exclude=["hall"])
     person.save(update_fields=sorted(set(changed)) or ["last_seen_at"])
+    if {"birth_year", "home_area"} & set(changed):
+        summaries.mark_people(person.hall, [person.pk])
     _audit(actor, "update", person, after={"changed": sorted(set(changed))})
     return person
 
@@ -319,6 +321,7 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
         duplicate.id_digest = ""  # the unique active-digest rule holds for the kept record
         duplicate.save(update_fields=["id_digest"])
     keep.save(update_fields=[*filled, "last_seen_at"])
+    summaries.mark_people(keep.hall, [keep.pk])
     _audit(actor, "merge", keep, before={"duplicate": duplicate.pk}, after={"moved": moved, "reason": reason})
     return keep
 
@@ -422,9 +425,11 @@ def organisation_agent_add(*, actor: Actor, organisation: Organisation, person: 
     require_role(actor, organisation.hall, *STAFF)
     if person.hall_id != organisation.hall_id:
         raise Invalid(fields={"person": [_("Choose a person of the same hall.")]})
-    link, _created = OrganisationAgent.objects.get_or_create(
+    link, created = OrganisationAgent.objects.get_or_create(
         organisation=organisation, person=person, defaults={"since": timezone.now()}
     )
+    if created:
+        summaries.mark_people(person.hall, [person.pk])
     audit_record(actor=actor, action="customers.organisation.agent", hall=organisation.hall, obj=link)
     return link
 
@@ -510,8 +515,10 @@ def ticket_citizen_identify(*, actor: Actor, ticket, **values) -> tuple[Person, 
     require_role(actor, ticket.hall, *STAFF)
     require_collectable(item=ticket.service, values=values)
     person, created = person_identify(actor=actor, hall=ticket.hall, **values)
+    before = ticket.customer_id
     ticket_identify(actor=actor, ticket=ticket, customer_id=person.pk)
     ticket.customer_id = person.pk
+    summaries.mark_people(ticket.hall, [before, person.pk], since=ticket.day)
     return person, created
 
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from servicehall.core.models import Hall
+from servicehall.customers import summaries
 from servicehall.customers.choices import AgeBand, HomeArea, age_band
 from servicehall.customers.models import Person
 from servicehall.customers.selectors import settings_get
@@ -95,15 +96,18 @@ def _after_new_year(hall: Hall, date_to: datetime.date) -> tuple[str, object]:
 
 
 def _base_ctes(
-    hall: Hall, date_from: datetime.date, date_to: datetime.date, window_s: int
+    hall: Hall, date_from: datetime.date, date_to: datetime.date, window_days: int
 ) -> tuple[str, list]:
-    """``visits`` (the period's tickets, each with its repeat flag: the same person and item again within
-    ``window_s``, by ``LAG`` over the narrow ticket rows, before any join widens them),
-    ``raw`` (with the person's coarse fields, the agent flag and the counted rating) and ``base`` (the
-    segment keys of each ticket): the age band goes by the year of the visit, and a period of at most a
-    year crosses one new year."""
+    """``visits`` (the tickets, each with its repeat flag: the same person and item again within the
+    window, by ``LAG`` over the narrow ticket rows, before any join widens them; the linked tickets of the
+    window before ``date_from`` are read too, so a visit early in the period still counts as a repeat of
+    one just before it, and a day counts the same alone or inside a year), ``raw`` (with the person's
+    coarse fields, the agent flag and the counted rating) and ``base`` (the segment keys of the period's
+    tickets): the age band goes by the year of the visit, and a period of at most a year crosses one new
+    year."""
     order = "PARTITION BY t.customer_id, t.service_id ORDER BY t.issued_at, t.id"
     after_new_year, since = _after_new_year(hall, date_to)
+    window_s = window_days * 86400
     if connection.vendor == "postgresql":  # timestamps compared as they are (no numeric epoch per row)
         gap = f"t.issued_at - LAG(t.issued_at) OVER ({order})"
         window = datetime.timedelta(seconds=window_s)
@@ -113,9 +117,10 @@ def _base_ctes(
     rep = f"CASE WHEN t.customer_id IS NOT NULL AND {gap} <= %s THEN 1 ELSE 0 END"
     sql = f"""
     visits AS (
-      SELECT t.id, t.customer_id, t.service_id, t.status, t.wait_seconds, t.channel, {rep} AS rep,
+      SELECT t.id, t.day, t.customer_id, t.service_id, t.status, t.wait_seconds, t.channel, {rep} AS rep,
              CASE WHEN {after_new_year} THEN %s ELSE %s END AS yr
-      FROM {{ticket}} t WHERE t.hall_id = %s AND t.day >= %s AND t.day <= %s
+      FROM {{ticket}} t
+      WHERE t.hall_id = %s AND t.day >= %s AND t.day <= %s AND (t.day >= %s OR t.customer_id IS NOT NULL)
     ),
     raw AS (
       SELECT t.*, p.birth_year AS birth, p.home_area AS area0, ag.person_id AS agent, r.level AS level
@@ -123,33 +128,40 @@ def _base_ctes(
       LEFT JOIN {{person}} p ON p.id = t.customer_id
       LEFT JOIN (SELECT DISTINCT person_id FROM {{agent}}) ag ON ag.person_id = t.customer_id
       LEFT JOIN {{rating}} r ON r.ticket_id = t.id AND r.excluded = %s
+      WHERE t.day >= %s
     ),
     base AS (
-      SELECT id, customer_id, service_id, status, wait_seconds, channel, rep, level,
+      SELECT id, day, customer_id, service_id, status, wait_seconds, channel, rep, level,
              {_band_sql()} AS band,
              CASE WHEN customer_id IS NULL THEN '{ANON}' ELSE COALESCE(area0, '') END AS area,
              CASE WHEN customer_id IS NULL THEN '{ANON}' WHEN agent IS NOT NULL THEN 'organisation'
                   ELSE 'individual' END AS kind
       FROM raw
     )"""  # noqa: S608 (table names, constants; values are parameters)
-    params = [window, since, date_to.year, date_from.year, hall.pk, date_from, date_to, False]
-    return sql.format(**_tables()), params
+    look_back = date_from - datetime.timedelta(days=window_days + 1)
+    params = [window, since, date_to.year, date_from.year, hall.pk, look_back, date_to, date_from]
+    return sql.format(**_tables()), [*params, False, date_from]
 
 
-def _key_sums(ctes: str, params: list) -> list[tuple]:
-    """Sums per (age band, area, kind, item, channel): visits, no-shows, waits counted and their total,
-    ratings, good ratings, repeat visits."""
+def key_sums(
+    hall: Hall, date_from: datetime.date, date_to: datetime.date, window_days: int, *, by_day: bool = False
+) -> list[tuple]:
+    """Sums per (age band, area, kind, item, channel), and per day with ``by_day`` (what a day's summary
+    keeps): visits, no-shows, waits counted and their total, ratings, good ratings, repeat visits. Rows
+    are ``(day or None, band, area, kind, item, channel, [seven figures])``."""
     from servicehall.queueing.choices import TicketStatus
 
+    ctes, params = _base_ctes(hall, date_from, date_to, window_days)
+    day = "day" if by_day else "NULL"
     sql = f"""WITH {ctes}
-    SELECT band, area, kind, service_id, channel, COUNT(*),
+    SELECT {day}, band, area, kind, service_id, channel, COUNT(*),
            SUM(CASE WHEN status = '{TicketStatus.NO_SHOW}' THEN 1 ELSE 0 END),
            COUNT(wait_seconds), COALESCE(SUM(wait_seconds), 0), COUNT(level),
            SUM(CASE WHEN level IN {GOOD_LEVELS} THEN 1 ELSE 0 END), SUM(rep)
-    FROM base GROUP BY band, area, kind, service_id, channel"""  # noqa: S608
+    FROM base GROUP BY {day + ", " if by_day else ""}band, area, kind, service_id, channel"""  # noqa: S608
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return [(*row[:5], [int(v or 0) for v in row[5:]]) for row in cur.fetchall()]
+        return [(*row[:6], [int(v or 0) for v in row[6:]]) for row in cur.fetchall()]
 
 
 def _tune(cur) -> None:
@@ -226,7 +238,7 @@ def segment_statistics(*, hall: Hall, date_from: datetime.date, date_to: datetim
     window = datetime.timedelta(days=settings_get(hall=hall).repeat_window_days)
     with transaction.atomic(), connection.cursor() as cur:
         _tune(cur)
-        sums = _key_sums(*_base_ctes(hall, date_from, date_to, int(window.total_seconds())))
+        sums = summaries.period_sums(hall, date_from, date_to, window.days)
         counts = _people_counts(hall, date_from, date_to)
     buckets: dict[str, dict[str, dict]] = {d: defaultdict(_bucket) for d in DIMS}
     channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -30,6 +30,22 @@ def settings_get(*, hall: Hall) -> QueueSettings:
     return found if found is not None else QueueSettings(hall=hall)
 
 
+def last_closed_day(*, hall: Hall, yesterday: datetime.date) -> datetime.date:
+    """Yesterday, or the day before the first day that still has a ticket in the queue (waiting, called,
+    parked: the close-of-day sweep has not ended it yet): the last day whose tickets are final, which
+    summaries (analytics' history, customers' segments) may build; later days are read raw."""
+    from servicehall.queueing.choices import FINAL_STATUSES
+
+    still_open = (
+        Ticket.objects.filter(hall=hall, day__lte=yesterday)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    return min(yesterday, still_open - datetime.timedelta(days=1)) if still_open else yesterday
+
+
 def local_now(hall: Hall, now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()).astimezone(hall.tzinfo)
 

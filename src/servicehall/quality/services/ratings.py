@@ -22,6 +22,7 @@ from servicehall.core.permissions import STAFF_ROLES, require_role
 from servicehall.core.ratelimit import rate_limit
 from servicehall.core.services import hall_settings_update
 from servicehall.core.transitions import transition
+from servicehall.customers import summaries as segment_summaries
 from servicehall.live.services import event_emit
 from servicehall.quality import selectors
 from servicehall.quality.choices import (
@@ -332,6 +333,9 @@ def rectification_step(
         case.revisited_at = now
     if action == RectificationAction.UPHOLD:
         Rating.objects.filter(pk=case.rating_id).update(excluded=True)
+        excluded_day = Rating.objects.filter(pk=case.rating_id).values_list("ticket__day", flat=True).first()
+        if excluded_day is not None:  # the customers' segment summary of that day counted the rating
+            segment_summaries.mark_days(case.hall, [excluded_day])
     if new == RectificationStatus.CLOSED:
         case.closed_at, case.outcome = now, CLOSING_OUTCOME[action]
     case.log = [*case.log, {"at": now.isoformat(), "step": action, "by": actor.label, "note": note}]
