@@ -266,3 +266,22 @@ class SegmentStale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.day}"
+
+
+class RecordProof(models.Model):
+    """A citizen proving they are the person of a record, to use it themselves (prefill a form): the
+    resident ID number and the mobile on the record, then a 6-digit code texted to that mobile. Started
+    the same whether a record matched or not (``person`` empty: the code can never be right), so the
+    page says nothing about who is registered. The code is kept as a keyed digest."""
+
+    token = models.CharField(max_length=43, unique=True)
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    otp_digest = models.CharField(max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -51,12 +51,55 @@ def _uploads(request, definition: dict) -> dict:
     }
 
 
+def _proof_step(post, actor, item, step: dict) -> dict:
+    """ "Fill in from my record": ID number + mobile → a code texted to the record's mobile → the code;
+    then the answers the item may take from the record (``customers.proof``). The proof's token rides in
+    a hidden field, never in the session: a kiosk is shared, and the next citizen must not inherit it."""
+    from servicehall.customers import proof
+
+    hall = item.hall
+    step.update(proof_stage="ask", proof_token="", proof_errors={})
+    try:
+        if post.get("action") == "proof-send":
+            step["proof_values"] = {
+                "id_number": post.get("id_number", "")[:40],
+                "phone": post.get("phone", "")[:20],
+            }
+            started = proof.proof_start(actor=actor, hall=hall, **step["proof_values"])
+            step.update(proof_stage="code", proof_token=started.token)
+        else:
+            token = (post.get("proof") or "")[:43]
+            step.update(proof_stage="code", proof_token=token)
+            proven = proof.proof_verify(actor=actor, hall=hall, token=token, otp=(post.get("otp") or "")[:10])
+            values = proof.own_values(actor=actor, person=proven.person, purpose="prefill the form")
+            step["values"] = selectors.prefill_answers(item=item, person_values=values)
+            step.update(proof_stage="done", prefilled=sorted(step["values"]))
+    except DomainError as exc:
+        step["proof_errors"] = exc.form_errors()
+        if exc.status == 409:  # the code expired: ask again from the start
+            step["proof_stage"] = "ask"
+    return step
+
+
+def _proven(post, item) -> tuple[list[str] | None, int | None]:
+    """The prefilled keys and the record of a proof still valid (its token in the posted page)."""
+    from servicehall.customers import proof
+
+    person = proof.proven_person(hall=item.hall, token=(post.get("proof") or "")[:43])
+    if person is None:
+        return None, None
+    keys = [k for k in (post.get("prefilled") or "").split(",") if k][:50]
+    return keys, person.pk
+
+
 def _post_step(request, actor, item, *, kiosk: bool) -> dict:
     """Resume, save or complete from a posted page; what the page shows next."""
     post = request.POST
     code, phone = (post.get("code") or "")[:8].upper(), (post.get("mobile") or "")[:20]
     step = {"code": code, "phone": phone, "values": {}, "errors": {}, "saved": None, "filled": None}
     version = selectors.published_version(item=item)
+    if post.get("action") in {"proof-send", "proof-verify"}:
+        return {**_proof_step(post, actor, item, step), "version": version}
     try:
         if code:
             rate_limit(actor=actor, scope="eforms-resume", per_minute=20)
@@ -66,6 +109,9 @@ def _post_step(request, actor, item, *, kiosk: bool) -> dict:
             return {**step, "version": version, "resumed": True}
         step["values"] = posted_answers(version.definition, post)
         phone = phone or _mobile_answer(version.definition, step["values"])
+        prefilled, person_id = _proven(post, item) if not code else (None, None)
+        if prefilled is not None:  # a page sent back keeps the proof for the next try
+            step.update(proof_token=post.get("proof", "")[:43], prefilled=prefilled)
         step["saved"] = services.filled_save(
             actor=actor,
             item=item,
@@ -75,6 +121,8 @@ def _post_step(request, actor, item, *, kiosk: bool) -> dict:
             complete=post.get("action") == "complete",
             channel=Channel.KIOSK if kiosk else Channel.WEB,
             uploads={} if kiosk else _uploads(request, version.definition),
+            prefilled=prefilled,
+            person_id=person_id,
         )
         step["code"], step["filled"] = step["saved"].code, step["saved"]
     except DomainError as exc:
@@ -98,6 +146,7 @@ def _fill(request, hall_code: str, item_code: str, *, kiosk: bool):
             "saved": None,
             "filled": None,
             "ask_resume": bool(code) or "resume" in request.GET,
+            "proof_stage": "ask" if "record" in request.GET and not code else "",
         }
         step["version"] = selectors.published_version(item=item)
     saved = step["saved"]

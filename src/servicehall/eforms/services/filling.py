@@ -73,6 +73,7 @@ def filled_save(
     channel: str = Channel.WEB,
     prefilled: list[str] | None = None,
     uploads: dict | None = None,
+    person_id: int | None = None,
 ) -> FilledForm:
     """Save a citizen's answers: a new form on the item's published version, or (``code`` + the same
     mobile) the form they started before, on its own version. A draft is checked for what was typed, a
@@ -110,6 +111,8 @@ def filled_save(
         filled.phone_hint, filled.phone_digest = mask_phone(phone), crypto.digest(phone, purpose="phone")
     if prefilled is not None:
         filled.prefilled_fields = [k for k in prefilled if k in cleaned]
+    if person_id is not None:  # the citizen proved the record (customers.proof) or staff identified them
+        filled.person_id = person_id
     _store(filled, cleaned, complete=complete, now=now)
     filled.save()
     files.files_store(actor=actor, filled=filled, checked=checked, answers=cleaned)
