@@ -102,3 +102,45 @@ def test_a_citizen_fills_on_the_phone_resumes_and_the_clerk_prints_it(
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
     assert not recorder.errors(), recorder.errors()
+
+
+def test_a_citizen_fills_the_form_from_their_record_on_the_phone(
+    asgi_site, new_page, recorder, screenshot, time_machine
+):
+    """The texted code proves the record; the fields the item may collect arrive filled in."""
+    from django.contrib.auth import get_user_model
+
+    from servicehall.core.actors import Actor
+    from servicehall.core.models import Hall
+    from servicehall.customers.services import person_identify
+    from servicehall.eforms.models import FilledForm
+    from tests.conftest import sent_texts
+
+    time_machine.move_to(OPEN_HOUR, tick=True)
+    server = asgi_site
+    hall = Hall.objects.get(code=server.hall_code)
+    clerk = Actor(user=get_user_model().objects.get(username="clerk"))
+    person, _new = person_identify(actor=clerk, hall=hall, id_number=RESIDENT_ID, name="李四", phone=MOBILE)
+    phone = new_page(PHONE, recorder)
+    phone.goto(f"{server.url}/forms/{server.hall_code}/{SOCIAL_SECURITY_CARD}/")
+    phone.click("#proof-link")
+    phone.fill("#p-id", RESIDENT_ID)
+    phone.fill("#p-phone", MOBILE)
+    phone.click("button[value=proof-send]")
+    expect(phone.locator("#proof-sent")).to_be_visible()
+    code = re.search(r"\b(\d{6})\b", sent_texts()[-1]["text"]).group(1)
+    phone.fill("#p-otp", code)
+    phone.click("button[value=proof-verify]")
+    expect(phone.locator("#proof-done")).to_be_visible()
+    expect(phone.locator("#f-name")).to_have_value("李四")
+    expect(phone.locator("#f-id_number")).to_have_value(RESIDENT_ID)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "eforms-from-record-phone.png", full_page=True)
+    phone.locator("input[name=f_reason][value=first]").check()
+    phone.locator("input[name=f_delivery][value=window]").check()
+    phone.click("button[value=complete]")
+    expect(phone.locator("#form-code")).to_be_visible()
+    assert (
+        FilledForm.objects.get(code=phone.locator("#form-code").inner_text().strip()).person_id == person.pk
+    )
+    assert not recorder.errors(), recorder.errors()
