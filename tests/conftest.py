@@ -26,6 +26,14 @@ def sent_texts(status: str | None = "sent") -> list[dict]:
     return [{"phone": crypto.decrypt(n.phone_encrypted), "text": n.text, "status": n.status} for n in rows]
 
 
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """Every test writes its files (texts of the file notification backend, uploads, reports) under its
+    own directory, never the project's ``var/`` that the demo uses."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
 @pytest.fixture
 def admin_user(db):
     return get_user_model().objects.create_superuser(username="root", password="x-root-pass-123")
