@@ -8,7 +8,7 @@ import datetime
 import random
 
 import pytest
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from servicehall.customers import summaries
 from servicehall.customers.models import (
@@ -106,7 +106,8 @@ def test_a_new_agent_and_a_corrected_id_number_change_the_built_days(hall_a, dat
     assert_same(hall_a)
 
 
-def test_a_ticket_linked_late_and_a_rating_excluded_mark_their_days(hall_a, data):
+def test_a_ticket_linked_late_and_a_rating_excluded_mark_their_days(hall_a, data, time_machine):
+    time_machine.move_to(NOW, tick=False)  # the random tickets' days are in the past, as in a hall
     summaries.refresh(hall_a, now=NOW)
     anonymous = Ticket.objects.filter(hall=hall_a, customer_id__isnull=True).order_by("day").first()
     Ticket.objects.filter(pk=anonymous.pk).update(customer_id=data[2].pk)
@@ -151,3 +152,17 @@ def test_the_worker_job_builds_every_hall(hall_a, data, time_machine):
     time_machine.move_to(NOW, tick=False)
     assert segment_summaries().endswith("days")
     assert SegmentState.objects.get(hall=hall_a).built_through == datetime.date(2031, 1, 19)
+
+
+def test_default_ratings_recorded_after_the_build_mark_their_days(hall_a, data):
+    from servicehall.quality.models import QualitySettings
+    from servicehall.quality.services import ratings_default
+
+    Ticket.objects.filter(hall=hall_a, status="completed").update(completed_at=F("issued_at"))
+    summaries.refresh(hall_a, now=NOW)
+    QualitySettings.objects.update_or_create(hall=hall_a, defaults={"default_rule": "good"})
+    assert ratings_default(now=NOW) > 0
+    assert SegmentStale.objects.filter(hall=hall_a).exists()
+    assert_same(hall_a)
+    summaries.refresh(hall_a, now=NOW)
+    assert_same(hall_a)

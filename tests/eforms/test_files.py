@@ -169,3 +169,32 @@ def test_a_page_sent_back_for_another_answer_asks_for_the_file_again(hall_a, pub
     html = page.content.decode()
     assert page.status_code == 422 and 'id="e-id_number"' in html
     assert "choose the file again" in html and not FormFile.objects.exists()
+
+
+@pytest.mark.parametrize("answer", [" uploaded", "uploaded ", "upload"])
+def test_an_uploaded_answer_without_a_file_is_refused_however_spaced(hall_a, published, answer):
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        fill_url(hall_a), {**POST, "f_licence": answer, "action": "complete"}
+    )
+    assert page.status_code == 422 and not FilledForm.objects.exists()
+
+
+def test_a_list_as_a_file_answer_is_a_clear_422(api_as, hall_a, published):
+    body = {"answers": {"name": "张三", "licence": ["x"]}, "mobile": PHONE, "complete": False}
+    status, refused = api_as(None, language="en").call(
+        "POST", f"halls/{hall_a.code}/services/SB-001/filled", body
+    )
+    assert status == 422 and "licence" in refused["fields"]
+
+
+def test_erasing_the_person_blanks_their_forms_and_documents(hall_a, published, actors, var_dir):
+    from servicehall.customers.services import person_erase, person_identify
+
+    complete_with(Client(HTTP_ACCEPT_LANGUAGE="en"), hall_a, pdf())
+    person, _new = person_identify(
+        actor=actors["clerk_a"], hall=hall_a, id_number="11010519491231002X", name="张三"
+    )
+    FilledForm.objects.update(person_id=person.pk)
+    person_erase(actor=actors["manager_a"], person=person, reason="本人申请")
+    form = FilledForm.objects.get()
+    assert filled_answers(form) == {} and form.phone_digest == "" and not FormFile.objects.exists()

@@ -51,7 +51,6 @@ def test_a_citizen_fills_the_form_from_their_record(hall_a, published, person): 
         fill_url(hall_a),
         {
             "proof": token_of(filled),
-            "prefilled": "id_number,name,phone",
             "f_name": "张三丰",
             "f_id_number": make_id(),
             "f_phone": MOBILE,
@@ -103,7 +102,7 @@ def test_an_old_proof_no_longer_links_the_record(hall_a, published, person, time
     time_machine.move_to(datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1))
     phone.post(
         fill_url(hall_a),
-        {"proof": token, "prefilled": "name", "f_name": "张三丰", "mobile": MOBILE, "action": "save"},
+        {"proof": token, "f_name": "张三丰", "mobile": MOBILE, "action": "save"},
     )
     assert FilledForm.objects.get().person_id is None
 
@@ -123,3 +122,50 @@ def test_only_the_fields_the_item_may_collect_are_filled(hall_a, published, pers
 def test_the_kiosk_asks_with_its_keyboard(hall_a, published, person, kiosk_a):  # noqa: F811
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get(fill_url(hall_a, kiosk=True) + "?record=1").content.decode()
     assert 'data-keyboard="id"' in page and 'data-keyboard="phone"' in page
+
+
+def _proven_page(phone, hall):
+    token = token_of(send(phone, hall, make_id(), MOBILE))
+    phone.post(fill_url(hall), {"action": "proof-verify", "proof": token, "otp": code_texted()})
+    return token
+
+
+def test_only_answers_left_as_the_record_gave_count_prefilled_and_a_proof_links_one_form(
+    hall_a,
+    published,
+    person,  # noqa: F811
+):
+    phone = Client(HTTP_ACCEPT_LANGUAGE="en")
+    token = _proven_page(phone, hall_a)
+    changed = {"proof": token, "f_name": "李四", "f_id_number": make_id(), "mobile": MOBILE, "action": "save"}
+    phone.post(fill_url(hall_a), {**changed, "prefilled": "name,address"})  # a forged list is ignored
+    first = FilledForm.objects.get()
+    assert first.person_id == person.pk and first.prefilled_fields == ["id_number"]
+    phone.post(fill_url(hall_a), changed)  # the same proof again: the form is saved, not linked
+    second = FilledForm.objects.exclude(pk=first.pk).get()
+    assert second.person_id is None and second.prefilled_fields == []
+
+
+def test_a_code_is_good_once(hall_a, published, person):  # noqa: F811
+    phone = Client(HTTP_ACCEPT_LANGUAGE="en")
+    token = token_of(send(phone, hall_a, make_id(), MOBILE))
+    code = code_texted()
+    phone.post(fill_url(hall_a), {"action": "proof-verify", "proof": token, "otp": code})
+    again = phone.post(fill_url(hall_a), {"action": "proof-verify", "proof": token, "otp": ""})
+    assert "expired" in again.content.decode() and 'value="张三丰"' not in again.content.decode()
+
+
+def test_a_kiosk_cannot_text_one_mobile_more_than_the_limits(hall_a, person, kiosk_a):  # noqa: F811
+    from servicehall.core.actors import Actor
+    from servicehall.core.errors import RateLimited
+    from servicehall.customers.proof import proof_start
+
+    kiosk = Actor(device=kiosk_a, ip="10.0.0.4")
+    proof_start(actor=kiosk, hall=hall_a, id_number=make_id(), phone=MOBILE)
+    with pytest.raises(RateLimited):
+        proof_start(actor=kiosk, hall=hall_a, id_number=make_id(), phone=MOBILE)
+    assert len(sent_texts(None)) == 1
+
+
+def test_the_fill_page_is_never_cached(hall_a, published):
+    assert "no-store" in Client().get(fill_url(hall_a))["Cache-Control"]

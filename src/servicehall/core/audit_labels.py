@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "eforms.filled.complete": _("Filled form completed"),
     "eforms.filled.link": _("Filled form linked to a ticket"),
     "eforms.files": _("Documents uploaded with a form"),
+    "eforms.person_moved": _("Forms moved to the merged record"),
     "customers.person.own_read": _("A citizen used their own record (code texted to the mobile)"),
     "eforms.file_read": _("Document of a form opened"),
     "cases.submit": _("Application submitted"),

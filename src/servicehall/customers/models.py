@@ -282,6 +282,10 @@ class RecordProof(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)
+    prefill = models.JSONField(
+        default=dict, blank=True, help_text="Field key → keyed digest of the value given."
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,9 +4,16 @@ are filling takes the personal fields the service may collect from the record (`
 
 Nothing here tells a stranger whether someone is registered: the first step answers the same whether a
 record matched or not (a proof without a person, whose code can never be right). The code is a keyed
-digest bound to the proof, valid ``CODE_TTL``, ``MAX_ATTEMPTS`` wrong tries; codes are asked for at most
-once a minute per mobile and a few times a minute per address. A proven record is usable for
-``USE_TTL`` after the code; each read of it is audited (the values are not in the row)."""
+digest bound to the proof, valid ``CODE_TTL``, ``MAX_ATTEMPTS`` wrong tries, and good once; codes are
+asked for at most once a minute and ``CODES_PER_DAY`` a day per mobile (at a kiosk too: the limits
+protect the mobile's owner) and a few times a minute per address. A proven record is usable for
+``USE_TTL`` after the code, for one saved form; each read of it is audited (the values are not in the
+row). What the record gave is remembered as keyed digests, so a form counts as prefilled only the
+answers still equal to them, whatever the page posts.
+
+Known and left: the code is texted at once, so a match answers a little later than no match; telling
+the two apart needs both the person's ID number and their mobile already, and is limited like the
+codes."""
 
 import datetime
 import hmac
@@ -35,6 +42,7 @@ from servicehall.customers.models import Person, RecordProof
 CODE_TTL = datetime.timedelta(minutes=10)
 USE_TTL = datetime.timedelta(minutes=30)
 MAX_ATTEMPTS = 5
+CODES_PER_DAY = 5
 
 
 def _otp_digest(proof: RecordProof, otp: str) -> str:
@@ -57,7 +65,9 @@ def proof_start(*, actor: Actor, hall: Hall, id_number: str, phone: str) -> Reco
         errors["phone"] = [_("Enter an 11-digit mainland mobile number.")]
     if errors:
         raise Invalid(fields=errors)
-    rate_limit(actor=actor, scope="record-proof-phone", per_minute=1, key=phone_digest(phone))
+    mobile = phone_digest(phone)
+    rate_limit(actor=actor, scope="record-proof-phone", per_minute=1, key=mobile, everyone=True)
+    rate_limit(actor=actor, scope="record-proof-phone", per_day=CODES_PER_DAY, key=mobile, everyone=True)
     now = timezone.now()
     person = Person.objects.filter(
         hall=hall,
@@ -87,10 +97,9 @@ def proof_verify(*, actor: Actor, hall: Hall, token: str, otp: str) -> RecordPro
     otp = (otp or "").strip() if isinstance(otp, str) else ""
     with transaction.atomic():
         proof = RecordProof.objects.select_for_update().filter(token=(token or "")[:43], hall=hall).first()
-        if proof is None or proof.expires_at <= timezone.now() or proof.attempts >= MAX_ATTEMPTS:
+        used = proof is not None and proof.verified_at is not None  # a code is good once
+        if proof is None or used or proof.expires_at <= timezone.now() or proof.attempts >= MAX_ATTEMPTS:
             outcome = "expired"
-        elif proof.verified_at is not None:
-            outcome = "ok"
         elif (
             proof.otp_digest
             and otp.isdigit()
@@ -111,14 +120,45 @@ def proof_verify(*, actor: Actor, hall: Hall, token: str, otp: str) -> RecordPro
     return proof
 
 
-def proven_person(*, hall: Hall, token: str) -> Person | None:
-    """The record a proof made within ``USE_TTL`` stands for, or None."""
-    proof = RecordProof.objects.select_related("person").filter(token=(token or "")[:43], hall=hall).first()
-    if proof is None or proof.verified_at is None or proof.person is None:
+def _value_digest(value) -> str:
+    return crypto.digest(str(value).strip(), purpose="record-prefill")
+
+
+def proof_remember(proof: RecordProof, answers: dict) -> None:
+    """Keep what the record gave the form (digests only): the answers a later save may count prefilled."""
+    proof.prefill = {key: _value_digest(value) for key, value in answers.items()}
+    proof.save(update_fields=["prefill"])
+
+
+def proof_claim(*, hall: Hall, token: str) -> RecordProof | None:
+    """The proof behind ``token``, locked, when it may still link a form: proven within ``USE_TTL``, not
+    used yet, its record still active; else None (the form is saved unlinked). The caller's transaction
+    marks it used with the save (``proof_use``), so two saves cannot both use it."""
+    token = (token or "")[:43]
+    if not token:
         return None
-    if proof.verified_at + USE_TTL <= timezone.now() or proof.person.status != PersonStatus.ACTIVE:
+    proof = RecordProof.objects.select_for_update().filter(token=token, hall=hall).first()
+    if proof is None or proof.verified_at is None or proof.used_at is not None or proof.person_id is None:
         return None
-    return proof.person
+    if proof.verified_at + USE_TTL <= timezone.now():
+        return None
+    if not Person.objects.filter(pk=proof.person_id, status=PersonStatus.ACTIVE).exists():
+        return None
+    return proof
+
+
+def prefilled_keys(proof: RecordProof, answers: dict) -> list[str]:
+    """The answers still equal to what the record gave (a changed one is the citizen's own)."""
+    return sorted(
+        key
+        for key, digest in proof.prefill.items()
+        if isinstance(answers.get(key), str) and hmac.compare_digest(_value_digest(answers[key]), digest)
+    )
+
+
+def proof_use(proof: RecordProof) -> None:
+    proof.used_at = timezone.now()
+    proof.save(update_fields=["used_at"])
 
 
 def own_values(*, actor: Actor, person: Person, purpose: str) -> dict:

@@ -169,31 +169,45 @@ def rebuild(hall, *, now: datetime.datetime | None = None) -> dict:
     return refresh(hall, now=now)
 
 
+def _locked_state(hall) -> SegmentState:
+    """The hall's state row, locked (created when missing, so a first build that starts now waits for the
+    caller's change to commit and reads it)."""
+    state, _created = SegmentState.objects.select_for_update().get_or_create(hall=hall)
+    return state
+
+
+@transaction.atomic
 def mark_days(hall, days) -> int:
     """Mark built days stale (their tickets changed segment or rating): read raw until built again. Takes
     the state row's lock, as a build does: a mark made while a day is built waits for it and survives it,
     and a build after the mark reads the change it marks."""
-    state = SegmentState.objects.select_for_update().filter(hall=hall).first()
-    if state is None or state.built_through is None:
+    days = set(days)
+    if not days:
+        return 0
+    state = _locked_state(hall)
+    if state.built_through is None:
         return 0
     now, marked = timezone.now(), 0
-    for day in sorted({d for d in days if d <= state.built_through}):
+    for day in sorted(d for d in days if d <= state.built_through):
         SegmentStale.objects.update_or_create(hall=hall, day=day, defaults={"marked_at": now})
         marked += 1
     return marked
 
 
+@transaction.atomic
 def mark_people(hall, person_ids, *, since: datetime.date | None = None) -> int:
     """Mark stale every built day (from ``since``) with a ticket of these people: their segment changed
     (birth year, area, agent), their tickets moved in a merge, or a ticket of theirs was linked late
-    (which changes the repeat visits after it). A ticket linked today marks nothing: today is not built."""
+    (which changes the repeat visits after it). A ticket linked today marks nothing: today is not built.
+    The state row is locked before the days are read, so a build running meanwhile either finished first
+    (its days are marked) or starts after the caller's change."""
     from servicehall.queueing.models import Ticket
 
     ids = [p for p in person_ids if p]
-    state = SegmentState.objects.filter(hall=hall).first()
-    if not ids or state is None or state.built_through is None:
-        return 0
-    if since is not None and since > state.built_through:
+    if not ids or (since is not None and since >= timezone.localdate(timezone.now(), hall.tzinfo)):
+        return 0  # today is never built: no lock for the usual case, a ticket identified at the window
+    state = _locked_state(hall)
+    if state.built_through is None or (since is not None and since > state.built_through):
         return 0
     tickets = Ticket.objects.filter(hall=hall, customer_id__in=ids, day__lte=state.built_through)
     if since is not None:

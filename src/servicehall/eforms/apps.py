@@ -6,3 +6,6 @@ class EformsConfig(AppConfig):
     name = "servicehall.eforms"
     verbose_name = _("Electronic forms")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from servicehall.eforms import links  # noqa: F401  (links to customer records)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicehall.catalog.selectors import item_get
@@ -73,23 +74,13 @@ def _proof_step(post, actor, item, step: dict) -> dict:
             proven = proof.proof_verify(actor=actor, hall=hall, token=token, otp=(post.get("otp") or "")[:10])
             values = proof.own_values(actor=actor, person=proven.person, purpose="prefill the form")
             step["values"] = selectors.prefill_answers(item=item, person_values=values)
-            step.update(proof_stage="done", prefilled=sorted(step["values"]))
+            proof.proof_remember(proven, step["values"])
+            step["proof_stage"] = "done"
     except DomainError as exc:
         step["proof_errors"] = exc.form_errors()
         if exc.status == 409:  # the code expired: ask again from the start
             step["proof_stage"] = "ask"
     return step
-
-
-def _proven(post, item) -> tuple[list[str] | None, int | None]:
-    """The prefilled keys and the record of a proof still valid (its token in the posted page)."""
-    from servicehall.customers import proof
-
-    person = proof.proven_person(hall=item.hall, token=(post.get("proof") or "")[:43])
-    if person is None:
-        return None, None
-    keys = [k for k in (post.get("prefilled") or "").split(",") if k][:50]
-    return keys, person.pk
 
 
 def _post_step(request, actor, item, *, kiosk: bool) -> dict:
@@ -109,20 +100,20 @@ def _post_step(request, actor, item, *, kiosk: bool) -> dict:
             return {**step, "version": version, "resumed": True}
         step["values"] = posted_answers(version.definition, post)
         phone = phone or _mobile_answer(version.definition, step["values"])
-        prefilled, person_id = _proven(post, item) if not code else (None, None)
-        if prefilled is not None:  # a page sent back keeps the proof for the next try
-            step.update(proof_token=post.get("proof", "")[:43], prefilled=prefilled)
-        step["saved"] = services.filled_save(
-            actor=actor,
-            item=item,
-            answers=step["values"],
-            mobile=phone,
-            code=code,
-            complete=post.get("action") == "complete",
-            channel=Channel.KIOSK if kiosk else Channel.WEB,
-            uploads={} if kiosk else _uploads(request, version.definition),
-            prefilled=prefilled,
-            person_id=person_id,
+        token = "" if code else (post.get("proof") or "")[:43]
+        step["proof_token"] = token  # a page sent back keeps the proof for the next try
+        save = {
+            "actor": actor,
+            "item": item,
+            "answers": step["values"],
+            "mobile": phone,
+            "code": code,
+            "complete": post.get("action") == "complete",
+            "channel": Channel.KIOSK if kiosk else Channel.WEB,
+            "uploads": {} if kiosk else _uploads(request, version.definition),
+        }
+        step["saved"] = (
+            services.filled_save_proven(token=token, **save) if token else services.filled_save(**save)
         )
         step["code"], step["filled"] = step["saved"].code, step["saved"]
     except DomainError as exc:
@@ -178,11 +169,13 @@ def _fill(request, hall_code: str, item_code: str, *, kiosk: bool):
     return render(request, "eforms/fill.html", context, status=422 if step["errors"] else 200)
 
 
+@never_cache  # a page may hold the answers a record gave: not kept for the Back button of a kiosk
 def fill(request, hall_code: str, item_code: str):
     """The citizen's form on a phone or the web (390×844 first)."""
     return _fill(request, hall_code, item_code, kiosk=False)
 
 
+@never_cache
 def kiosk_fill(request, hall_code: str, item_code: str):
     """The same form at the kiosk: large keys, the on-screen keyboard on every field."""
     return _fill(request, hall_code, item_code, kiosk=True)

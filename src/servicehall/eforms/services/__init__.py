@@ -5,6 +5,7 @@ from servicehall.eforms.services.filling import (
     filled_fill_at_counter,
     filled_link_ticket,
     filled_save,
+    filled_save_proven,
 )
 from servicehall.eforms.services.forms import (
     CheckedAnswers,
@@ -19,6 +20,7 @@ __all__ = [
     "filled_fill_at_counter",
     "filled_link_ticket",
     "filled_save",
+    "filled_save_proven",
     "CheckedAnswers",
     "form_answers_check",
     "form_version_draft",

@@ -40,13 +40,15 @@ def file_answers(*, filled: FilledForm, answers: dict, uploads: dict) -> tuple[d
         if field["type"] != FieldType.FILE:
             continue
         upload = uploads.get(key)
+        given = answers.get(key)
+        given = given.strip() if isinstance(given, str) else None  # as answers_check will read it
         if upload is not None and upload.size:
             read = read_upload(upload)
             if isinstance(read, str):
                 errors[key] = [read]
             else:
                 answers[key], checked[key] = UPLOADED, read
-        elif answers.get(key) in {UPLOAD, UPLOADED} and (answers[key] == UPLOAD or key not in stored):
+        elif given == UPLOAD or (given == UPLOADED and key not in stored):
             errors[key] = [_("Choose the file to upload, or choose to hand the document in at the window.")]
     return answers, errors, checked
 
@@ -60,6 +62,8 @@ def files_store(*, actor: Actor, filled: FilledForm, checked: dict, answers: dic
             dropped.append(old.stored_name)
             old.delete()
     for key, (name, data, content_type, ext) in checked.items():
+        if answers.get(key) != UPLOADED:  # the field is hidden by its condition: its answer was dropped
+            continue
         stored = f"{secrets.token_hex(16)}.{ext}"
         media_save(AREA, stored, data)
         FormFile.objects.create(

@@ -127,6 +127,25 @@ def filled_save(
 
 
 @transaction.atomic
+def filled_save_proven(*, actor: Actor, item, token: str, answers, **kwargs) -> FilledForm:
+    """``filled_save`` by a citizen who proved their record (``customers.proof``, its token): the form is
+    linked to the person, the answers still equal to what the record gave are counted prefilled, and the
+    proof is used up with the save (one form per proof; a refused save leaves it usable). An expired or
+    used proof saves the form unlinked."""
+    from servicehall.customers import proof
+
+    claim = proof.proof_claim(hall=item.hall, token=token)
+    if claim is None:
+        return filled_save(actor=actor, item=item, answers=answers, **kwargs)
+    keys = proof.prefilled_keys(claim, answers if isinstance(answers, dict) else {})
+    filled = filled_save(
+        actor=actor, item=item, answers=answers, prefilled=keys, person_id=claim.person_id, **kwargs
+    )
+    proof.proof_use(claim)
+    return filled
+
+
+@transaction.atomic
 def filled_link_ticket(*, actor: Actor, ticket, code: str, mobile: str = "") -> FilledForm:
     """Attach a filled form to the ticket its citizen came with, so the clerk sees it when the ticket is
     called. Staff of the ticket's hall need the form's code; anyone else (the citizen on the ticket's own

@@ -249,7 +249,7 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
             hall=conf.hall, status=TicketStatus.COMPLETED, completed_at__lt=cutoff, rating__isnull=True
         ).select_related("service")[:2000]
         with transaction.atomic():
-            ids = []
+            ids, days = [], set()
             for ticket in due:
                 rating, created = Rating.objects.get_or_create(
                     ticket=ticket,
@@ -267,6 +267,8 @@ def ratings_default(*, now: datetime.datetime | None = None) -> int:
                 )
                 if created:
                     ids.append(rating.pk)
+                    days.add(ticket.day)
+            segment_summaries.mark_days(conf.hall, days)  # the customers' summaries of those days count it
             if ids:
                 audit_record(
                     actor=WORKER,
